@@ -1,0 +1,393 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- CreateEnum
+CREATE TYPE "ThreadStatus" AS ENUM ('idle', 'busy', 'interrupted', 'error');
+
+-- CreateEnum
+CREATE TYPE "RunStatus" AS ENUM ('pending', 'running', 'success', 'error', 'timeout', 'interrupted');
+
+-- CreateEnum
+CREATE TYPE "MultitaskStrategy" AS ENUM ('reject', 'interrupt', 'rollback', 'enqueue');
+
+-- CreateEnum
+CREATE TYPE "UsageCaller" AS ENUM ('lead_agent', 'subagent', 'middleware');
+
+-- CreateTable
+CREATE TABLE "user" (
+    "id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "email" TEXT NOT NULL,
+    "emailVerified" BOOLEAN NOT NULL DEFAULT false,
+    "image" TEXT,
+    "role" TEXT,
+    "banned" BOOLEAN DEFAULT false,
+    "banReason" TEXT,
+    "banExpires" TIMESTAMPTZ(3),
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "user_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "session" (
+    "id" TEXT NOT NULL,
+    "expiresAt" TIMESTAMPTZ(3) NOT NULL,
+    "token" TEXT NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL,
+    "ipAddress" TEXT,
+    "userAgent" TEXT,
+    "impersonatedBy" TEXT,
+    "userId" TEXT NOT NULL,
+
+    CONSTRAINT "session_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "account" (
+    "id" TEXT NOT NULL,
+    "accountId" TEXT NOT NULL,
+    "providerId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "accessToken" TEXT,
+    "refreshToken" TEXT,
+    "idToken" TEXT,
+    "accessTokenExpiresAt" TIMESTAMPTZ(3),
+    "refreshTokenExpiresAt" TIMESTAMPTZ(3),
+    "scope" TEXT,
+    "password" TEXT,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "account_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "verification" (
+    "id" TEXT NOT NULL,
+    "identifier" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    "expiresAt" TIMESTAMPTZ(3) NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "verification_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "apikey" (
+    "id" TEXT NOT NULL,
+    "configId" TEXT NOT NULL DEFAULT 'default',
+    "name" TEXT,
+    "start" TEXT,
+    "prefix" TEXT,
+    "key" TEXT NOT NULL,
+    "referenceId" TEXT NOT NULL,
+    "refillInterval" INTEGER,
+    "refillAmount" INTEGER,
+    "lastRefillAt" TIMESTAMPTZ(3),
+    "enabled" BOOLEAN DEFAULT true,
+    "rateLimitEnabled" BOOLEAN DEFAULT true,
+    "rateLimitTimeWindow" INTEGER DEFAULT 86400000,
+    "rateLimitMax" INTEGER DEFAULT 10,
+    "requestCount" INTEGER DEFAULT 0,
+    "remaining" INTEGER,
+    "lastRequest" TIMESTAMPTZ(3),
+    "expiresAt" TIMESTAMPTZ(3),
+    "createdAt" TIMESTAMPTZ(3) NOT NULL,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL,
+    "permissions" TEXT,
+    "metadata" TEXT,
+
+    CONSTRAINT "apikey_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "assistant" (
+    "id" TEXT NOT NULL,
+    "graphId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "description" TEXT,
+    "config" JSONB NOT NULL,
+    "context" JSONB,
+    "metadata" JSONB NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "ownerId" TEXT,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "assistant_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "assistant_version" (
+    "assistantId" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "graphId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "description" TEXT,
+    "config" JSONB NOT NULL,
+    "context" JSONB,
+    "metadata" JSONB NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "assistant_version_pkey" PRIMARY KEY ("assistantId","version")
+);
+
+-- CreateTable
+CREATE TABLE "thread" (
+    "id" TEXT NOT NULL,
+    "ownerId" TEXT NOT NULL,
+    "status" "ThreadStatus" NOT NULL DEFAULT 'idle',
+    "metadata" JSONB NOT NULL,
+    "values" JSONB,
+    "interrupts" JSONB,
+    "config" JSONB,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "thread_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "run" (
+    "id" TEXT NOT NULL,
+    "threadId" TEXT NOT NULL,
+    "ownerId" TEXT NOT NULL,
+    "assistantId" TEXT NOT NULL,
+    "status" "RunStatus" NOT NULL DEFAULT 'pending',
+    "multitaskStrategy" "MultitaskStrategy" NOT NULL DEFAULT 'reject',
+    "kwargs" JSONB NOT NULL,
+    "metadata" JSONB NOT NULL,
+    "error" JSONB,
+    "attempt" INTEGER NOT NULL DEFAULT 1,
+    "checkpointId" TEXT,
+    "rolledBackAt" TIMESTAMPTZ(3),
+    "notBefore" TIMESTAMPTZ(3),
+    "workerId" TEXT,
+    "leaseExpiresAt" TIMESTAMPTZ(3),
+    "inputTokens" INTEGER NOT NULL DEFAULT 0,
+    "outputTokens" INTEGER NOT NULL DEFAULT 0,
+    "totalTokens" INTEGER NOT NULL DEFAULT 0,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "startedAt" TIMESTAMPTZ(3),
+    "endedAt" TIMESTAMPTZ(3),
+
+    CONSTRAINT "run_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "run_event" (
+    "runId" TEXT NOT NULL,
+    "seq" INTEGER NOT NULL,
+    "event" TEXT NOT NULL,
+    "data" JSONB NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "run_event_pkey" PRIMARY KEY ("runId","seq")
+);
+
+-- CreateTable
+CREATE TABLE "feedback" (
+    "id" TEXT NOT NULL,
+    "runId" TEXT NOT NULL,
+    "threadId" TEXT NOT NULL,
+    "ownerId" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "score" DOUBLE PRECISION NOT NULL,
+    "value" JSONB,
+    "comment" TEXT,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "feedback_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "token_usage" (
+    "id" TEXT NOT NULL,
+    "runId" TEXT NOT NULL,
+    "threadId" TEXT NOT NULL,
+    "ownerId" TEXT NOT NULL,
+    "assistantId" TEXT,
+    "model" TEXT NOT NULL,
+    "caller" "UsageCaller" NOT NULL,
+    "inputTokens" INTEGER NOT NULL,
+    "outputTokens" INTEGER NOT NULL,
+    "totalTokens" INTEGER NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "token_usage_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "checkpoint" (
+    "threadId" TEXT NOT NULL,
+    "checkpointNs" TEXT NOT NULL DEFAULT '',
+    "checkpointId" TEXT NOT NULL,
+    "parentCheckpointId" TEXT,
+    "runId" TEXT,
+    "type" TEXT,
+    "checkpoint" BYTEA NOT NULL,
+    "metadata" BYTEA NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "checkpoint_pkey" PRIMARY KEY ("threadId","checkpointNs","checkpointId")
+);
+
+-- CreateTable
+CREATE TABLE "checkpoint_write" (
+    "threadId" TEXT NOT NULL,
+    "checkpointNs" TEXT NOT NULL DEFAULT '',
+    "checkpointId" TEXT NOT NULL,
+    "taskId" TEXT NOT NULL,
+    "idx" INTEGER NOT NULL,
+    "channel" TEXT NOT NULL,
+    "type" TEXT,
+    "value" BYTEA NOT NULL,
+    "taskPath" TEXT NOT NULL DEFAULT '',
+
+    CONSTRAINT "checkpoint_write_pkey" PRIMARY KEY ("threadId","checkpointNs","checkpointId","taskId","idx")
+);
+
+-- CreateTable
+CREATE TABLE "store_item" (
+    "namespace" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" JSONB NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expiresAt" TIMESTAMPTZ(3),
+
+    CONSTRAINT "store_item_pkey" PRIMARY KEY ("namespace","key")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "user_email_key" ON "user"("email");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "session_token_key" ON "session"("token");
+
+-- CreateIndex
+CREATE INDEX "session_userId_idx" ON "session"("userId");
+
+-- CreateIndex
+CREATE INDEX "account_userId_idx" ON "account"("userId");
+
+-- CreateIndex
+CREATE INDEX "verification_identifier_idx" ON "verification"("identifier");
+
+-- CreateIndex
+CREATE INDEX "apikey_configId_idx" ON "apikey"("configId");
+
+-- CreateIndex
+CREATE INDEX "apikey_referenceId_idx" ON "apikey"("referenceId");
+
+-- CreateIndex
+CREATE INDEX "apikey_key_idx" ON "apikey"("key");
+
+-- CreateIndex
+CREATE INDEX "assistant_graphId_idx" ON "assistant"("graphId");
+
+-- CreateIndex
+CREATE INDEX "assistant_ownerId_updatedAt_idx" ON "assistant"("ownerId", "updatedAt");
+
+-- CreateIndex
+CREATE INDEX "thread_ownerId_updatedAt_idx" ON "thread"("ownerId", "updatedAt");
+
+-- CreateIndex
+CREATE INDEX "thread_status_updatedAt_idx" ON "thread"("status", "updatedAt");
+
+-- CreateIndex
+CREATE INDEX "run_threadId_createdAt_idx" ON "run"("threadId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "run_status_createdAt_idx" ON "run"("status", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "run_ownerId_createdAt_idx" ON "run"("ownerId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "run_assistantId_createdAt_idx" ON "run"("assistantId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "feedback_runId_idx" ON "feedback"("runId");
+
+-- CreateIndex
+CREATE INDEX "feedback_threadId_createdAt_idx" ON "feedback"("threadId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "feedback_key_createdAt_idx" ON "feedback"("key", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "feedback_ownerId_runId_key_key" ON "feedback"("ownerId", "runId", "key");
+
+-- CreateIndex
+CREATE INDEX "token_usage_runId_idx" ON "token_usage"("runId");
+
+-- CreateIndex
+CREATE INDEX "token_usage_threadId_createdAt_idx" ON "token_usage"("threadId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "token_usage_model_createdAt_idx" ON "token_usage"("model", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "token_usage_ownerId_createdAt_idx" ON "token_usage"("ownerId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "token_usage_createdAt_idx" ON "token_usage"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "checkpoint_threadId_runId_idx" ON "checkpoint"("threadId", "runId");
+
+-- CreateIndex
+CREATE INDEX "store_item_expiresAt_idx" ON "store_item"("expiresAt");
+
+-- AddForeignKey
+ALTER TABLE "session" ADD CONSTRAINT "session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "account" ADD CONSTRAINT "account_userId_fkey" FOREIGN KEY ("userId") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "apikey" ADD CONSTRAINT "apikey_referenceId_fkey" FOREIGN KEY ("referenceId") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "assistant_version" ADD CONSTRAINT "assistant_version_assistantId_fkey" FOREIGN KEY ("assistantId") REFERENCES "assistant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "thread" ADD CONSTRAINT "thread_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "run" ADD CONSTRAINT "run_threadId_fkey" FOREIGN KEY ("threadId") REFERENCES "thread"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "run" ADD CONSTRAINT "run_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "run" ADD CONSTRAINT "run_assistantId_fkey" FOREIGN KEY ("assistantId") REFERENCES "assistant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "run_event" ADD CONSTRAINT "run_event_runId_fkey" FOREIGN KEY ("runId") REFERENCES "run"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "feedback" ADD CONSTRAINT "feedback_runId_fkey" FOREIGN KEY ("runId") REFERENCES "run"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "feedback" ADD CONSTRAINT "feedback_threadId_fkey" FOREIGN KEY ("threadId") REFERENCES "thread"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "feedback" ADD CONSTRAINT "feedback_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "token_usage" ADD CONSTRAINT "token_usage_runId_fkey" FOREIGN KEY ("runId") REFERENCES "run"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "token_usage" ADD CONSTRAINT "token_usage_threadId_fkey" FOREIGN KEY ("threadId") REFERENCES "thread"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "token_usage" ADD CONSTRAINT "token_usage_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Derives prisma/sqlite/schema.prisma from prisma/postgresql/schema.prisma, the one
+// source of truth for the data model. With --check it only compares and fails on drift.
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const source = path.join(root, "prisma/postgresql/schema.prisma");
+const target = path.join(root, "prisma/sqlite/schema.prisma");
+
+export function deriveSqliteSchema(pgSchema) {
+  const body = pgSchema
+    // the source's own header comment does not apply to the copy
+    .replace(/^(\/\/.*\n)+\n/, "")
+    .replace(/provider\s*=\s*"postgresql"/, 'provider = "sqlite"')
+    .replace("generated/postgresql", "generated/sqlite")
+    // native column types exist only on PostgreSQL
+    .replace(/[ \t]+@db\.\w+(\([^)]*\))?/g, "");
+  return (
+    "// GENERATED from prisma/postgresql/schema.prisma by `pnpm db:derive`. Do not edit:\n" +
+    "// change the PostgreSQL schema and derive again (`pnpm db:check` fails on drift).\n\n" +
+    body
+  );
+}
+
+const wanted = deriveSqliteSchema(readFileSync(source, "utf8"));
+if (process.argv.includes("--check")) {
+  const actual = existsSync(target) ? readFileSync(target, "utf8") : "";
+  if (actual !== wanted) {
+    console.error(
+      "prisma/sqlite/schema.prisma has drifted from prisma/postgresql/schema.prisma: run `pnpm db:derive` and add a migration for both providers.",
+    );
+    process.exit(1);
+  }
+  console.log("prisma schemas agree (sqlite is derived from postgresql)");
+} else {
+  writeFileSync(target, wanted);
+  console.log(`wrote ${path.relative(root, target)}`);
+}
