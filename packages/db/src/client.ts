@@ -1,0 +1,52 @@
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.ts";
+import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.ts";
+import type { DatabaseConfig, Provider } from "./config.ts";
+import { migrate, type MigrationStatus } from "./migrate.ts";
+
+/**
+ * The Prisma client type the repositories are written against. Both generated
+ * clients come from one model; the SQLite one is the narrower API (no
+ * PostgreSQL-only filters), so code typed against it runs on either.
+ */
+export type PrismaDb = SqlitePrismaClient;
+
+export interface Database {
+  provider: Provider;
+  config: DatabaseConfig;
+  prisma: PrismaDb;
+  close(): Promise<void>;
+}
+
+export function createPrismaClient(config: DatabaseConfig): PrismaDb {
+  if (config.provider === "sqlite") {
+    return new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: config.file, timeout: 5000 }) });
+  }
+  const client = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: config.url }) });
+  return client as unknown as PrismaDb;
+}
+
+export function openDatabase(config: DatabaseConfig): Database {
+  const prisma = createPrismaClient(config);
+  return {
+    provider: config.provider,
+    config,
+    prisma,
+    close: () => prisma.$disconnect(),
+  };
+}
+
+export interface StartOptions {
+  log?: (line: string) => void;
+  prismaDir?: string;
+}
+
+/** Applies pending migrations, then opens the Prisma client: what start-up does. */
+export async function startDatabase(
+  config: DatabaseConfig,
+  options: StartOptions = {},
+): Promise<Database & { migrations: MigrationStatus }> {
+  const migrations = await migrate(config, options);
+  return { ...openDatabase(config), migrations };
+}

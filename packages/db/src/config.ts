@@ -1,0 +1,61 @@
+import path from "node:path";
+import { DatabaseStartupError } from "./errors.ts";
+
+export type DatabaseConfig =
+  | { provider: "sqlite"; url: string; file: string }
+  | { provider: "postgresql"; url: string };
+
+export type Provider = DatabaseConfig["provider"];
+
+/** The embedded default: a SQLite file under ./data of the directory the server starts in. */
+export const DEFAULT_DATABASE_URL = "file:./data/langgraph.db";
+
+/**
+ * Reads DATABASE_URL. `file:` URLs are SQLite (relative paths resolve against
+ * `cwd`), `postgresql://` and `postgres://` are PostgreSQL; anything else is a
+ * start-up error rather than a silent fallback to the default.
+ */
+export function parseDatabaseUrl(
+  raw: string | undefined,
+  cwd: string = process.cwd(),
+): DatabaseConfig {
+  const url = raw?.trim() || DEFAULT_DATABASE_URL;
+  if (url.startsWith("file:")) {
+    const rest = url.slice("file:".length).replace(/^\/\/(?=\/)/, "").split("?")[0] ?? "";
+    if (rest === "" || rest === ":memory:") {
+      throw new DatabaseStartupError(
+        `DATABASE_URL "${url}" names no SQLite file: use file:./data/langgraph.db or an absolute path.`,
+      );
+    }
+    return { provider: "sqlite", url, file: path.resolve(cwd, rest) };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      throw new DatabaseStartupError(
+        `DATABASE_URL is not a valid PostgreSQL URL: expected postgresql://user:password@host:5432/database.`,
+      );
+    }
+    return { provider: "postgresql", url };
+  }
+  const scheme = url.includes(":") ? url.slice(0, url.indexOf(":") + 1) : url;
+  throw new DatabaseStartupError(
+    `DATABASE_URL "${redact(scheme)}..." is not supported: use file:./path.db for SQLite or postgresql://user:password@host:5432/database for PostgreSQL.`,
+  );
+}
+
+/** Hides the password of a URL so messages and logs can show where we connect. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+function redact(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}` : s;
+}
