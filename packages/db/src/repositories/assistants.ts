@@ -1,0 +1,107 @@
+import type { Database } from "../client.ts";
+import type { Assistant, AssistantVersion } from "../generated/sqlite/client.ts";
+import { jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
+import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
+
+export type { Assistant, AssistantVersion };
+
+export interface NewAssistant {
+  id?: string;
+  graphId: string;
+  name: string;
+  description?: string | null;
+  config?: JsonObject;
+  context?: JsonObject | null;
+  metadata?: JsonObject;
+  ownerId?: string | null;
+}
+
+export type AssistantPatch = Partial<Omit<NewAssistant, "id" | "ownerId">>;
+
+function versionOf(a: Assistant) {
+  return {
+    version: a.version,
+    graphId: a.graphId,
+    name: a.name,
+    description: a.description,
+    config: a.config as object,
+    context: jsonInput(a.context),
+    metadata: a.metadata as object,
+  };
+}
+
+export function assistantsRepository(db: Database) {
+  const { prisma } = db;
+  return {
+    /** Creates the assistant and records it as version 1. */
+    create(input: NewAssistant): Promise<Assistant> {
+      return prisma.$transaction(async (tx) => {
+        const a = await tx.assistant.create({
+          data: {
+            id: input.id,
+            graphId: input.graphId,
+            name: input.name,
+            description: input.description ?? null,
+            config: jsonObject(input.config ?? {}),
+            context: jsonInput(input.context),
+            metadata: jsonObject(input.metadata ?? {}),
+            ownerId: input.ownerId ?? null,
+          },
+        });
+        await tx.assistantVersion.create({ data: { assistantId: a.id, ...versionOf(a) } });
+        return a;
+      });
+    },
+
+    get(id: string): Promise<Assistant | null> {
+      return prisma.assistant.findUnique({ where: { id } });
+    },
+
+    async list(filter: PageRequest & { graphId?: string; metadata?: JsonObject } = {}): Promise<Page<Assistant>> {
+      const limit = pageSize(filter);
+      const rows = await prisma.assistant.findMany({
+        where: {
+          ...(filter.graphId ? { graphId: filter.graphId } : {}),
+          AND: [afterCreatedCursor(filter.cursor), ...jsonEquals(db.provider, "metadata", filter.metadata)],
+        },
+        orderBy: newestFirst,
+        take: limit + 1,
+      });
+      return toPage(rows, limit, createdCursor);
+    },
+
+    /** Applies the change as a new version; null when the assistant does not exist. */
+    update(id: string, patch: AssistantPatch): Promise<Assistant | null> {
+      return prisma.$transaction(async (tx) => {
+        const current = await tx.assistant.findUnique({ where: { id } });
+        if (!current) return null;
+        const last = await tx.assistantVersion.aggregate({ where: { assistantId: id }, _max: { version: true } });
+        const a = await tx.assistant.update({
+          where: { id },
+          data: {
+            graphId: patch.graphId,
+            name: patch.name,
+            description: patch.description,
+            config: patch.config && jsonObject(patch.config),
+            context: patch.context === undefined ? undefined : jsonInput(patch.context),
+            metadata: patch.metadata && jsonObject(patch.metadata),
+            version: (last._max.version ?? current.version) + 1,
+          },
+        });
+        await tx.assistantVersion.create({ data: { assistantId: id, ...versionOf(a) } });
+        return a;
+      });
+    },
+
+    versions(id: string): Promise<AssistantVersion[]> {
+      return prisma.assistantVersion.findMany({ where: { assistantId: id }, orderBy: { version: "desc" } });
+    },
+
+    async delete(id: string): Promise<boolean> {
+      const { count } = await prisma.assistant.deleteMany({ where: { id } });
+      return count > 0;
+    },
+  };
+}
+
+export type AssistantsRepository = ReturnType<typeof assistantsRepository>;

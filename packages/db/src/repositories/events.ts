@@ -1,0 +1,53 @@
+import type { Database } from "../client.ts";
+import type { RunEvent } from "../generated/sqlite/client.ts";
+import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from "./pagination.ts";
+
+export type { RunEvent };
+
+export interface NewRunEvent {
+  seq: number;
+  event: string;
+  data: unknown;
+  createdAt?: Date;
+}
+
+export function eventsRepository(db: Database) {
+  const { prisma } = db;
+  return {
+    /** Appends events of one run; seq is the run's own strictly increasing event id. */
+    async append(runId: string, events: NewRunEvent[]): Promise<number> {
+      if (events.length === 0) return 0;
+      const { count } = await prisma.runEvent.createMany({
+        data: events.map((e) => ({
+          runId,
+          seq: e.seq,
+          event: e.event,
+          data: (e.data ?? null) as object,
+          createdAt: e.createdAt,
+        })),
+      });
+      return count;
+    },
+
+    /** A run's events in seq order; the cursor is the last seq read, `afterSeq` starts after a known id. */
+    async list(runId: string, request: PageRequest & { afterSeq?: number } = {}): Promise<Page<RunEvent>> {
+      const limit = pageSize(request);
+      const after = request.cursor ? (decodeCursor(request.cursor, ["number"])[0] as number) : request.afterSeq;
+      const rows = await prisma.runEvent.findMany({
+        where: { runId, ...(after === undefined ? {} : { seq: { gt: after } }) },
+        orderBy: { seq: "asc" },
+        take: limit + 1,
+      });
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.seq]) : null };
+    },
+
+    async lastSeq(runId: string): Promise<number | null> {
+      const row = await prisma.runEvent.findFirst({ where: { runId }, orderBy: { seq: "desc" }, select: { seq: true } });
+      return row?.seq ?? null;
+    },
+  };
+}
+
+export type EventsRepository = ReturnType<typeof eventsRepository>;

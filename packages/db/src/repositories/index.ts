@@ -1,0 +1,34 @@
+import type { Database } from "../client.ts";
+import { assistantsRepository } from "./assistants.ts";
+import { eventsRepository } from "./events.ts";
+import { feedbackRepository } from "./feedback.ts";
+import { runsRepository } from "./runs.ts";
+import { threadsRepository } from "./threads.ts";
+import { usageRepository } from "./usage.ts";
+import { usersRepository } from "./users.ts";
+
+export * from "./assistants.ts";
+export * from "./events.ts";
+export * from "./feedback.ts";
+export * from "./runs.ts";
+export * from "./threads.ts";
+export * from "./usage.ts";
+export * from "./users.ts";
+export * from "./pagination.ts";
+export * from "./scope.ts";
+export type { JsonObject } from "./json.ts";
+
+/** Every repository over one database. */
+export function repositories(db: Database) {
+  return {
+    assistants: assistantsRepository(db),
+    events: eventsRepository(db),
+    feedback: feedbackRepository(db),
+    runs: runsRepository(db),
+    threads: threadsRepository(db),
+    usage: usageRepository(db),
+    users: usersRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof repositories>;

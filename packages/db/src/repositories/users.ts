@@ -1,0 +1,124 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Database } from "../client.ts";
+import type { Apikey, User } from "../generated/sqlite/client.ts";
+import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
+
+export type { User };
+
+/** An API key as its owner may see it: never the hash. */
+export type ApiKeyInfo = Omit<Apikey, "key">;
+
+/**
+ * The stored form of an API key: SHA-256, base64url without padding, the same
+ * hash better-auth's api-key plugin stores, so keys made here and keys made
+ * through the auth library verify alike.
+ */
+export function hashApiKey(plainKey: string): string {
+  return createHash("sha256").update(plainKey).digest("base64url");
+}
+
+export interface NewUser {
+  id?: string;
+  email: string;
+  name: string;
+  role?: "admin" | "user";
+}
+
+export interface NewApiKey {
+  userId: string;
+  /** the key itself; only its hash is stored */
+  plainKey: string;
+  name?: string | null;
+  expiresAt?: Date | null;
+}
+
+function withoutHash({ key: _hash, ...info }: Apikey): ApiKeyInfo {
+  return info;
+}
+
+export function usersRepository(db: Database) {
+  const { prisma } = db;
+  return {
+    createUser(input: NewUser): Promise<User> {
+      return prisma.user.create({
+        data: { id: input.id ?? randomUUID(), email: input.email.toLowerCase(), name: input.name, role: input.role ?? "user" },
+      });
+    },
+
+    getUser(id: string): Promise<User | null> {
+      return prisma.user.findUnique({ where: { id } });
+    },
+
+    getUserByEmail(email: string): Promise<User | null> {
+      return prisma.user.findUnique({ where: { email: email.toLowerCase() } });
+    },
+
+    async listUsers(request: PageRequest = {}): Promise<Page<User>> {
+      const limit = pageSize(request);
+      const rows = await prisma.user.findMany({
+        where: afterCreatedCursor(request.cursor),
+        orderBy: newestFirst,
+        take: limit + 1,
+      });
+      return toPage(rows, limit, createdCursor);
+    },
+
+    setRole(id: string, role: "admin" | "user"): Promise<User> {
+      return prisma.user.update({ where: { id }, data: { role } });
+    },
+
+    countUsers(): Promise<number> {
+      return prisma.user.count();
+    },
+
+    async createApiKey(input: NewApiKey): Promise<ApiKeyInfo> {
+      const now = new Date();
+      const row = await prisma.apikey.create({
+        data: {
+          id: randomUUID(),
+          referenceId: input.userId,
+          key: hashApiKey(input.plainKey),
+          start: input.plainKey.slice(0, 6),
+          name: input.name ?? null,
+          expiresAt: input.expiresAt ?? null,
+          // programmatic clients call often: no per-key rate limit unless one is configured
+          rateLimitEnabled: false,
+          createdAt: now,
+          updatedAt: now,
+        },
+      });
+      return withoutHash(row);
+    },
+
+    /** The owner of a presented key, if the key exists, is enabled and has not expired. */
+    async findUserByApiKey(plainKey: string, at: Date = new Date()): Promise<User | null> {
+      const key = await prisma.apikey.findFirst({
+        where: {
+          key: hashApiKey(plainKey),
+          enabled: { not: false },
+          OR: [{ expiresAt: null }, { expiresAt: { gt: at } }],
+        },
+        include: { user: true },
+      });
+      return key?.user ?? null;
+    },
+
+    async listApiKeys(userId: string, request: PageRequest = {}): Promise<Page<ApiKeyInfo>> {
+      const limit = pageSize(request);
+      const rows = await prisma.apikey.findMany({
+        where: { referenceId: userId, ...afterCreatedCursor(request.cursor) },
+        orderBy: newestFirst,
+        take: limit + 1,
+      });
+      return toPage(rows.map(withoutHash), limit, createdCursor);
+    },
+
+    /** Revokes (deletes) a key; only its owner's call finds it. */
+    async revokeApiKey(userId: string, keyId: string): Promise<boolean> {
+      const { count } = await prisma.apikey.deleteMany({ where: { id: keyId, referenceId: userId } });
+      return count > 0;
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof usersRepository>;
