@@ -2,7 +2,7 @@
 // Derives prisma/sqlite/schema.prisma from prisma/postgresql/schema.prisma, the one
 // source of truth for the data model. With --check it only compares and fails on drift.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -24,17 +24,25 @@ export function deriveSqliteSchema(pgSchema) {
   );
 }
 
-const wanted = deriveSqliteSchema(readFileSync(source, "utf8"));
-if (process.argv.includes("--check")) {
-  const actual = existsSync(target) ? readFileSync(target, "utf8") : "";
-  if (actual !== wanted) {
-    console.error(
-      "prisma/sqlite/schema.prisma has drifted from prisma/postgresql/schema.prisma: run `pnpm db:derive` and add a migration for both providers.",
-    );
-    process.exit(1);
+/** Compares (check) or writes the derived schema; returns the exit code. */
+export function run({ check, sourceFile = source, targetFile = target }) {
+  const wanted = deriveSqliteSchema(readFileSync(sourceFile, "utf8"));
+  if (check) {
+    const actual = existsSync(targetFile) ? readFileSync(targetFile, "utf8") : "";
+    if (actual !== wanted) {
+      console.error(
+        "prisma/sqlite/schema.prisma has drifted from prisma/postgresql/schema.prisma: run `pnpm db:derive` and add a migration for both providers.",
+      );
+      return 1;
+    }
+    console.log("prisma schemas agree (sqlite is derived from postgresql)");
+    return 0;
   }
-  console.log("prisma schemas agree (sqlite is derived from postgresql)");
-} else {
-  writeFileSync(target, wanted);
-  console.log(`wrote ${path.relative(root, target)}`);
+  writeFileSync(targetFile, wanted);
+  console.log(`wrote ${path.relative(root, targetFile)}`);
+  return 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  process.exitCode = run({ check: process.argv.includes("--check") });
 }

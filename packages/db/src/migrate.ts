@@ -118,27 +118,63 @@ export async function migrate(config: DatabaseConfig, options: MigrateOptions = 
   const files = readMigrations(config.provider, options.prismaDir);
   const conn = await openRawConnection(config);
   try {
-    if (conn.provider === "postgresql") await conn.query(`SELECT pg_advisory_lock(${PRISMA_ADVISORY_LOCK})`);
-    let status = statusOf(files, await readRows(conn));
-    const failed = status.failed[0];
-    if (failed) {
-      throw new DatabaseStartupError(
-        `Migration ${failed.name} failed earlier and was never resolved (${firstLine(failed.logs)}): fix the database, then run \`pnpm db:migrate --rolled-back ${failed.name}\` to retry it.`,
-      );
-    }
-    for (const name of status.unknown) log(`warning: the database has migration ${name}, which this version does not know`);
-    for (const name of status.modified) log(`warning: migration ${name} was changed after it was applied`);
-    for (const file of files.filter((f) => status.pending.includes(f.name))) {
-      await applyOne(conn, file);
-      log(`applied migration ${file.name}`);
-    }
-    status = statusOf(files, await readRows(conn));
-    return status;
+    return await withMigrationLock(conn, async () => {
+      let status = statusOf(files, await readRows(conn));
+      const failed = status.failed[0];
+      if (failed) {
+        throw new DatabaseStartupError(
+          `Migration ${failed.name} failed earlier and was never resolved (${firstLine(failed.logs)}): fix the database, then run \`pnpm db:migrate --rolled-back ${failed.name}\` to retry it.`,
+        );
+      }
+      for (const name of status.unknown) log(`warning: the database has migration ${name}, which this version does not know`);
+      for (const name of status.modified) log(`warning: migration ${name} was changed after it was applied`);
+      for (const file of files.filter((f) => status.pending.includes(f.name))) {
+        await applyOne(conn, file);
+        log(`applied migration ${file.name}`);
+      }
+      status = statusOf(files, await readRows(conn));
+      return status;
+    });
   } finally {
-    if (conn.provider === "postgresql") {
+    await conn.close();
+  }
+}
+
+/**
+ * Holds the database's migration lock while `fn` runs, so processes starting
+ * together migrate one after the other. PostgreSQL: Prisma Migrate's own advisory
+ * lock. SQLite: one IMMEDIATE transaction (the write lock), committed even when a
+ * migration failed, because its failure record must persist (the migration's
+ * own changes were already undone by its savepoint).
+ */
+async function withMigrationLock<T>(conn: RawConnection, fn: () => Promise<T>): Promise<T> {
+  if (conn.provider === "postgresql") {
+    await conn.query(`SELECT pg_advisory_lock(${PRISMA_ADVISORY_LOCK})`);
+    try {
+      return await fn();
+    } finally {
       await conn.query(`SELECT pg_advisory_unlock(${PRISMA_ADVISORY_LOCK})`).catch(() => {});
     }
-    await conn.close();
+  }
+  await conn.exec("BEGIN IMMEDIATE");
+  try {
+    return await fn();
+  } finally {
+    await conn.exec("COMMIT");
+  }
+}
+
+/** Runs one migration's script all-or-nothing (a transaction, or a savepoint inside SQLite's lock). */
+async function runAtomically(conn: RawConnection, sql: string): Promise<void> {
+  const [begin, commit, rollback] =
+    conn.provider === "postgresql"
+      ? ["BEGIN", "COMMIT", "ROLLBACK"]
+      : ["SAVEPOINT migration", "RELEASE migration", "ROLLBACK TO migration; RELEASE migration"];
+  try {
+    await conn.exec(`${begin};\n${sql}\n;${commit};`);
+  } catch (err) {
+    await conn.exec(rollback).catch(() => {});
+    throw err;
   }
 }
 
@@ -149,9 +185,8 @@ async function applyOne(conn: RawConnection, file: MigrationFile): Promise<void>
     [id, file.checksum, file.name, new Date()],
   );
   try {
-    await conn.exec(`BEGIN;\n${file.sql}\n;COMMIT;`);
+    await runAtomically(conn, file.sql);
   } catch (err) {
-    await conn.exec("ROLLBACK").catch(() => {});
     const message = err instanceof Error ? err.message : String(err);
     await conn.query(`UPDATE "_prisma_migrations" SET "logs" = ? WHERE "id" = ?`, [message, id]);
     throw new DatabaseStartupError(`Migration ${file.name} failed (${file.file}): ${firstLine(message)}`);
