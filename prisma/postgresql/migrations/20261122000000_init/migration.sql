@@ -249,6 +249,7 @@ CREATE TABLE "checkpoint_write" (
     "type" TEXT,
     "value" BYTEA NOT NULL,
     "taskPath" TEXT NOT NULL DEFAULT '',
+    "runId" TEXT,
 
     CONSTRAINT "checkpoint_write_pkey" PRIMARY KEY ("threadId","checkpointNs","checkpointId","taskId","idx")
 );
@@ -342,6 +343,9 @@ CREATE INDEX "token_usage_createdAt_idx" ON "token_usage"("createdAt");
 
 -- CreateIndex
 CREATE INDEX "checkpoint_threadId_runId_idx" ON "checkpoint"("threadId", "runId");
+
+-- CreateIndex
+CREATE INDEX "checkpoint_write_threadId_runId_idx" ON "checkpoint_write"("threadId", "runId");
 
 -- CreateIndex
 CREATE INDEX "store_item_expiresAt_idx" ON "store_item"("expiresAt");

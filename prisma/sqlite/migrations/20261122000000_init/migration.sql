@@ -229,6 +229,7 @@ CREATE TABLE "checkpoint_write" (
     "type" TEXT,
     "value" BLOB NOT NULL,
     "taskPath" TEXT NOT NULL DEFAULT '',
+    "runId" TEXT,
 
     PRIMARY KEY ("threadId", "checkpointNs", "checkpointId", "taskId", "idx")
 );
@@ -322,6 +323,9 @@ CREATE INDEX "token_usage_createdAt_idx" ON "token_usage"("createdAt");
 
 -- CreateIndex
 CREATE INDEX "checkpoint_threadId_runId_idx" ON "checkpoint"("threadId", "runId");
+
+-- CreateIndex
+CREATE INDEX "checkpoint_write_threadId_runId_idx" ON "checkpoint_write"("threadId", "runId");
 
 -- CreateIndex
 CREATE INDEX "store_item_expiresAt_idx" ON "store_item"("expiresAt");
