@@ -1,0 +1,135 @@
+/**
+ * The process entry point (`pnpm start`, `pnpm dev`): owns start-up and shutdown.
+ *
+ * Order matters: the environment is validated and the database is started and
+ * migrated before Next.js is even loaded, so a bad setting fails in well under a
+ * second with one line on stderr and exit code 1, and no request is ever served
+ * by a half-started server.
+ */
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { DatabaseStartupError, PRISMA_DIR, redactUrl, startDatabase, type Database } from "@lgrs/db";
+import { ConfigError, loadServerConfig, oneLine, userBaseDir } from "./src/server/config.ts";
+import { clearRuntime, setRuntime, type ServerConfig } from "./src/server/runtime.ts";
+
+const APP_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+const dev = process.argv.includes("--dev");
+// Next reads NODE_ENV when it loads; `pnpm start` must serve the production build.
+Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
+process.env["NEXT_TELEMETRY_DISABLED"] ??= "1";
+
+/** An expected start-up failure: printed as one line, exit code 1. */
+class StartupError extends Error {}
+
+let httpServer: Server | undefined;
+let database: Database | undefined;
+/** Set while migrations run: a signal then waits for them instead of cutting one in half. */
+let databaseStarting: Promise<Database> | undefined;
+let nextApp: { close(): Promise<void> } | undefined;
+let stopping = false;
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${oneLine(message)}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  // 1. Configuration: nothing is started until every setting is valid.
+  const config: ServerConfig = loadServerConfig(process.env, { dev, baseDir: userBaseDir() });
+
+  // 2. Database: connect, migrate, open the Prisma client.
+  const where = config.database.provider === "sqlite" ? config.database.file : redactUrl(config.database.url);
+  databaseStarting = startDatabase(config.database, { log, prismaDir: PRISMA_DIR });
+  database = await databaseStarting;
+  if (stopping) return;
+  log(`database: ${config.database.provider} ${where} (migrated)`);
+  log(
+    config.langgraphConfig
+      ? `graphs: ${Object.keys(config.langgraphConfig.graphs).length} from ${config.langgraphConfig.path}`
+      : "graphs: bundled (LANGGRAPH_CONFIG is not set)",
+  );
+  setRuntime({ config, db: database, prismaDir: PRISMA_DIR, startedAt: new Date() });
+
+  // 3. Next.js, loaded only now.
+  const { default: next } = await import("next");
+  const app = next({ dev, dir: APP_DIR, port: config.port, hostname: "localhost" });
+  nextApp = app;
+  try {
+    await app.prepare();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!dev && /production build/i.test(message)) {
+      throw new StartupError(`no production build in ${path.join(APP_DIR, ".next")}: run \`pnpm build\` first.`);
+    }
+    throw err;
+  }
+  if (stopping) return;
+  const handle = app.getRequestHandler();
+
+  // 4. HTTP.
+  httpServer = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      console.error("request failed:", err);
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    httpServer!.once("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE") {
+        reject(new StartupError(`PORT ${config.port} is already in use: stop the other process or set PORT to a free port.`));
+      } else if (err.code === "EACCES") {
+        reject(new StartupError(`PORT ${config.port} needs more privileges: use a port above 1023.`));
+      } else {
+        reject(err);
+      }
+    });
+    httpServer!.listen(config.port, () => resolve());
+  });
+  log(`LangGraph Run Server ${dev ? "(dev) " : ""}listening on http://localhost:${config.port}`);
+}
+
+/** SIGTERM / SIGINT: stop accepting requests, close the database, exit 0. */
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) {
+    process.stderr.write(`${signal} again: exiting without waiting\n`);
+    process.exit(1);
+  }
+  stopping = true;
+  log(`${signal} received: shutting down`);
+  // (A later change drains running agent runs here, before the database closes.)
+  const server = httpServer;
+  if (server) {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // Long-lived responses (streams) get a short grace period, then are cut.
+    const force = setTimeout(() => server.closeAllConnections(), 5_000);
+    force.unref();
+    await closed;
+  }
+  await nextApp?.close().catch(() => {});
+  const db = database ?? (await databaseStarting?.catch(() => undefined));
+  await db?.close().catch(() => {});
+  clearRuntime();
+  log("stopped");
+  process.exit(0);
+}
+
+process.on("SIGTERM", (s) => void shutdown(s));
+process.on("SIGINT", (s) => void shutdown(s));
+
+main().catch(async (err: unknown) => {
+  await database?.close().catch(() => {});
+  if (err instanceof ConfigError || err instanceof DatabaseStartupError || err instanceof StartupError) {
+    fail(err.message);
+  }
+  // Not a settings problem: a bug or an unexpected environment, so keep the stack.
+  process.stderr.write(`error: start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import type { Database, DatabaseConfig } from "@lgrs/db";
+
+/** A validated langgraph.json (LangGraph CLI format). */
+export interface LanggraphConfig {
+  /** Absolute path of the file. */
+  path: string;
+  /** The folder graph paths resolve against (the file's folder). */
+  dir: string;
+  /** Graph id -> "./file.ts:export" (or an object with a `path`), as written in the file. */
+  graphs: Record<string, string | { path: string; [key: string]: unknown }>;
+}
+
+/** Everything the process read from its environment, validated. */
+export interface ServerConfig {
+  port: number;
+  dev: boolean;
+  /** Where relative paths (SQLite file, LANGGRAPH_CONFIG) were resolved: INIT_CWD, else the process cwd. */
+  baseDir: string;
+  database: DatabaseConfig;
+  /** null: LANGGRAPH_CONFIG is unset and the bundled graphs will be used. */
+  langgraphConfig: LanggraphConfig | null;
+}
+
+/** The process-wide singletons server.ts creates at start-up and closes at shutdown. */
+export interface Runtime {
+  config: ServerConfig;
+  db: Database;
+  /** The prisma/ folder holding the migrations, as seen from the unbundled @lgrs/db. */
+  prismaDir: string;
+  startedAt: Date;
+}
+
+// Kept on globalThis: Next's route bundles do not share module instances with
+// server.ts (nor always with each other), but they share the process.
+const KEY = Symbol.for("@lgrs/web.runtime");
+type Holder = { [KEY]?: Runtime };
+const holder = globalThis as typeof globalThis & Holder;
+
+export class RuntimeNotStartedError extends Error {
+  override name = "RuntimeNotStartedError";
+  constructor() {
+    super("The server runtime is not started: run the app through server.ts (pnpm start or pnpm dev), not `next start`.");
+  }
+}
+
+export function setRuntime(runtime: Runtime): void {
+  holder[KEY] = runtime;
+}
+
+export function clearRuntime(): void {
+  delete holder[KEY];
+}
+
+/** The runtime, or undefined before start-up finished (or when not started through server.ts). */
+export function tryGetRuntime(): Runtime | undefined {
+  return holder[KEY];
+}
+
+export function getRuntime(): Runtime {
+  const runtime = holder[KEY];
+  if (!runtime) throw new RuntimeNotStartedError();
+  return runtime;
+}

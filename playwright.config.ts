@@ -1,0 +1,75 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * Browser smoke tests against the production server (`pnpm build` first:
+ * `pnpm test:e2e` does both). The server gets its own throwaway SQLite file,
+ * so a run never touches ./data.
+ */
+const PORT = Number(process.env["E2E_PORT"] ?? 3100);
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+// Made once by the runner; its workers inherit the variable instead of making their own.
+process.env["LGRS_E2E_DB_DIR"] ??= mkdtempSync(path.join(os.tmpdir(), "lgrs-e2e-"));
+const DATABASE_URL = `file:${path.join(process.env["LGRS_E2E_DB_DIR"], "e2e.db")}`;
+
+/**
+ * CHROMIUM_PATH, else Debian's /usr/bin/chromium (machines that cannot download
+ * Playwright's browsers), else Playwright's own Chromium (`npx playwright install`).
+ */
+function chromiumExecutable(): string | undefined {
+  const fromEnv = process.env["CHROMIUM_PATH"]?.trim();
+  if (fromEnv) return fromEnv;
+  if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
+  return undefined;
+}
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: true,
+  forbidOnly: !!process.env["CI"],
+  retries: 0,
+  reporter: process.env["CI"] ? [["list"], ["html", { open: "never" }]] : "list",
+  use: {
+    baseURL: BASE_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: chromiumExecutable(),
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: "pnpm start",
+    url: `${BASE_URL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      PORT: String(PORT),
+      DATABASE_URL,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+    stdout: "pipe",
+    stderr: "pipe",
+    // SIGTERM lets the server close the HTTP server and the database itself.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+  },
+});
