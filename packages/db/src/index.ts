@@ -6,3 +6,4 @@ export { checkHealth, type DatabaseHealth } from "./health.ts";
 export * from "./repositories/index.ts";
 export { PrismaCheckpointSaver } from "./langgraph/checkpointer.ts";
 export { PrismaStore } from "./langgraph/store.ts";
+export { newId } from "./ids.ts";

@@ -30,7 +30,12 @@ describe.each(testTargets)("repositories on $provider", (target) => {
         seen.push(...page.items.map((t) => t.id));
         cursor = page.nextCursor;
       } while (cursor);
-      expect(seen).toEqual([...made].reverse());
+      // same order as one big page, every thread exactly once, newest first
+      const all = await repo.threads.list({ ownerId: owner }, { limit: 100 });
+      expect(seen).toEqual(all.items.map((t) => t.id));
+      expect([...seen].sort()).toEqual([...made].sort());
+      const times = all.items.map((t) => t.createdAt.getTime());
+      expect(times).toEqual([...times].sort((a, b) => b - a));
     });
 
     it("filters by status and by metadata keys", async () => {

@@ -1,4 +1,5 @@
 import type { Database } from "../client.ts";
+import { newId } from "../ids.ts";
 import type { Assistant, AssistantVersion } from "../generated/sqlite/client.ts";
 import { jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
@@ -38,7 +39,7 @@ export function assistantsRepository(db: Database) {
       return prisma.$transaction(async (tx) => {
         const a = await tx.assistant.create({
           data: {
-            id: input.id,
+            id: input.id ?? newId(),
             graphId: input.graphId,
             name: input.name,
             description: input.description ?? null,

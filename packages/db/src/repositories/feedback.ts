@@ -1,4 +1,5 @@
 import type { Database } from "../client.ts";
+import { newId } from "../ids.ts";
 import type { Feedback } from "../generated/sqlite/client.ts";
 import { jsonInput } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
@@ -34,7 +35,7 @@ export function feedbackRepository(db: Database) {
       const fields = { score: input.score, value: jsonInput(input.value), comment: input.comment ?? null };
       return prisma.feedback.upsert({
         where: { ownerId_runId_key: { ownerId: input.ownerId, runId: input.runId, key: input.key } },
-        create: { runId: input.runId, threadId: run.threadId, ownerId: input.ownerId, key: input.key, ...fields },
+        create: { id: newId(), runId: input.runId, threadId: run.threadId, ownerId: input.ownerId, key: input.key, ...fields },
         update: fields,
       });
     },

@@ -1,4 +1,5 @@
 import type { Database } from "../client.ts";
+import { newId } from "../ids.ts";
 import type { MultitaskStrategy, Run, RunStatus } from "../generated/sqlite/client.ts";
 import { jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
@@ -45,7 +46,7 @@ export function runsRepository(db: Database) {
     create(input: NewRun): Promise<Run> {
       return prisma.run.create({
         data: {
-          id: input.id,
+          id: input.id ?? newId(),
           threadId: input.threadId,
           ownerId: input.ownerId,
           assistantId: input.assistantId,

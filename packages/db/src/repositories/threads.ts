@@ -1,4 +1,5 @@
 import type { Database } from "../client.ts";
+import { newId } from "../ids.ts";
 import type { Thread, ThreadStatus } from "../generated/sqlite/client.ts";
 import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
@@ -35,7 +36,7 @@ export function threadsRepository(db: Database) {
     create(input: NewThread): Promise<Thread> {
       return prisma.thread.create({
         data: {
-          id: input.id,
+          id: input.id ?? newId(),
           ownerId: input.ownerId,
           metadata: jsonObject(input.metadata ?? {}),
           status: input.status ?? "idle",

@@ -1,4 +1,5 @@
 import type { Database } from "../client.ts";
+import { newId } from "../ids.ts";
 import type { TokenUsage, UsageCaller } from "../generated/sqlite/client.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { ownedBy, type Scope } from "./scope.ts";
@@ -83,7 +84,7 @@ export function usageRepository(db: Database) {
     async record(input: UsageInput): Promise<TokenUsage> {
       const totalTokens = input.totalTokens ?? input.inputTokens + input.outputTokens;
       const [row] = await prisma.$transaction([
-        prisma.tokenUsage.create({ data: { ...input, assistantId: input.assistantId ?? null, totalTokens } }),
+        prisma.tokenUsage.create({ data: { id: newId(), ...input, assistantId: input.assistantId ?? null, totalTokens } }),
         prisma.run.update({
           where: { id: input.runId },
           data: {

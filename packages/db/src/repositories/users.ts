@@ -1,5 +1,6 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Database } from "../client.ts";
+import { newId } from "../ids.ts";
 import type { Apikey, User } from "../generated/sqlite/client.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 
@@ -41,7 +42,7 @@ export function usersRepository(db: Database) {
   return {
     createUser(input: NewUser): Promise<User> {
       return prisma.user.create({
-        data: { id: input.id ?? randomUUID(), email: input.email.toLowerCase(), name: input.name, role: input.role ?? "user" },
+        data: { id: input.id ?? newId(), email: input.email.toLowerCase(), name: input.name, role: input.role ?? "user" },
       });
     },
 
@@ -75,7 +76,7 @@ export function usersRepository(db: Database) {
       const now = new Date();
       const row = await prisma.apikey.create({
         data: {
-          id: randomUUID(),
+          id: newId(),
           referenceId: input.userId,
           key: hashApiKey(input.plainKey),
           start: input.plainKey.slice(0, 6),
