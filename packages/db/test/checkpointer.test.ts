@@ -13,40 +13,28 @@ import {
   type CheckpointTuple,
 } from "@langchain/langgraph-checkpoint";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { openDatabase, type Database } from "../src/client.ts";
-import { migrate } from "../src/migrate.ts";
+import type { Database } from "../src/client.ts";
 import { PrismaCheckpointSaver } from "../src/langgraph/checkpointer.ts";
-import { testTargets, type TestDatabase } from "./databases.ts";
+import { testTargets } from "./databases.ts";
+import { useMigratedDatabase } from "./setup-database.ts";
 
 // The validation specs call describe/it/expect/... as globals (their CLI runs Vitest with
 // `globals: true`); this repository's config does not, so hand them ours.
 Object.assign(globalThis, { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach });
 
 describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
-  let db: TestDatabase;
-  let database: Database;
-
-  beforeAll(async () => {
-    db = await target.create();
-    await migrate(db.config);
-    database = openDatabase(db.config);
-  });
-
-  afterAll(async () => {
-    await database?.close();
-    await db?.drop();
-  });
+  const database = useMigratedDatabase(target);
 
   // The suite wants every checkpointer it creates to start empty: one database per
   // target, emptied for each new checkpointer (only one is live at a time).
   const initializer = {
     checkpointerName: `PrismaCheckpointSaver (${target.provider})`,
     async createCheckpointer() {
-      await database.prisma.$transaction([
-        database.prisma.checkpointWrite.deleteMany(),
-        database.prisma.checkpoint.deleteMany(),
+      await database().prisma.$transaction([
+        database().prisma.checkpointWrite.deleteMany(),
+        database().prisma.checkpoint.deleteMany(),
       ]);
-      return new PrismaCheckpointSaver(database.prisma);
+      return new PrismaCheckpointSaver(database().prisma);
     },
   };
   validate(initializer);
@@ -56,7 +44,7 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
   describe("server operations", () => {
     let saver: PrismaCheckpointSaver;
     beforeAll(() => {
-      saver = new PrismaCheckpointSaver(database.prisma);
+      saver = new PrismaCheckpointSaver(database().prisma);
     });
 
     it("put stores the run id from metadata, else from the config", async () => {
@@ -73,7 +61,7 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
         meta(0),
         { a: 2 },
       );
-      const rows = await database.prisma.checkpoint.findMany({
+      const rows = await database().prisma.checkpoint.findMany({
         where: { threadId },
         orderBy: { checkpointId: "asc" },
         select: { runId: true },
@@ -104,7 +92,7 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
       (history[0]!.checkpoint.channel_values as { settings: { deep: unknown[] } }).settings.deep.push("x");
       expect((history[1]!.checkpoint.channel_values as { settings: { deep: unknown[] } }).settings.deep).toEqual([1, "ü"]);
       // the first value of "settings" is written once, in the first row only
-      const rows = await database.prisma.checkpoint.findMany({ where: { threadId }, orderBy: { checkpointId: "asc" } });
+      const rows = await database().prisma.checkpoint.findMany({ where: { threadId }, orderBy: { checkpointId: "asc" } });
       const text = rows.map((row) => Buffer.from(row.checkpoint).toString("utf8"));
       expect(text.map((t) => t.includes('"deep"'))).toEqual([true, false, false]);
     });
@@ -183,18 +171,18 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
       await elsewhere.step({ x: 1 }, { x: 1 });
 
       const before = await snapshot(saver, threadId);
-      const rowsBefore = await countRows(database, threadId);
+      const rowsBefore = await countRows(database(), threadId);
 
       const rolledBack = new ThreadWriter(saver, threadId, { runId: "run-2", from: earlier.config });
       await rolledBack.step({ messages: ["hi", "hello", "bye"] }, { messages: 3 }, {}, [["messages", ["x"]]]);
       await rolledBack.step({ other: true }, { other: 1 }, {}, [[TASKS, "send"]]);
       const subgraph = new ThreadWriter(saver, threadId, { runId: "run-2", checkpointNs: "child:1" });
       await subgraph.step({ inner: 1 }, { inner: 1 }, {}, [["inner", 2]]);
-      expect(await countRows(database, threadId)).toEqual({ checkpoints: rowsBefore.checkpoints + 3, writes: rowsBefore.writes + 3 });
+      expect(await countRows(database(), threadId)).toEqual({ checkpoints: rowsBefore.checkpoints + 3, writes: rowsBefore.writes + 3 });
 
       expect(await saver.deleteRunCheckpoints(threadId, "run-2")).toBe(3);
       expect(await snapshot(saver, threadId)).toEqual(before);
-      expect(await countRows(database, threadId)).toEqual(rowsBefore);
+      expect(await countRows(database(), threadId)).toEqual(rowsBefore);
       expect((await saver.getTuple({ configurable: { thread_id: threadId } }))?.checkpoint.id).toBe(earlier.ids[1]);
       expect(await collect(saver.list({ configurable: { thread_id: threadId, checkpoint_ns: "child:1" } }))).toEqual([]);
       expect(await collect(saver.list({ configurable: { thread_id: other } }))).toHaveLength(1);
@@ -207,18 +195,18 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
       const earlier = new ThreadWriter(saver, threadId, { runId: "run-1" });
       await earlier.step({ a: 1 }, { a: 1 }, {}, [[INTERRUPT, [{ value: "approve?" }]]]);
       const before = await snapshot(saver, threadId);
-      const rowsBefore = await countRows(database, threadId);
+      const rowsBefore = await countRows(database(), threadId);
 
       // the resuming run writes its resume value against run-1's checkpoint, then moves on
       const resumeConfig = { configurable: { ...earlier.config.configurable, run_id: "run-2" } };
       await saver.putWrites(resumeConfig, [["__resume__", "yes"]], "resume-task");
       const resumed = new ThreadWriter(saver, threadId, { runId: "run-2", from: earlier.config });
       await resumed.step({ a: 2 }, { a: 2 });
-      expect((await countRows(database, threadId)).writes).toBe(rowsBefore.writes + 1);
+      expect((await countRows(database(), threadId)).writes).toBe(rowsBefore.writes + 1);
 
       await saver.deleteRunCheckpoints(threadId, "run-2");
       expect(await snapshot(saver, threadId)).toEqual(before);
-      expect(await countRows(database, threadId)).toEqual(rowsBefore);
+      expect(await countRows(database(), threadId)).toEqual(rowsBefore);
     });
 
     it("deleteRunCheckpoints refuses to cut later history off its parents", async () => {
@@ -253,7 +241,7 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
         })),
       );
       expect(copy.map((tuple) => tuple.checkpoint.channel_values)).toContainEqual({ messages: ["hi", "yo"], settings: { deep: true } });
-      expect(await countRows(database, to)).toEqual(await countRows(database, from));
+      expect(await countRows(database(), to)).toEqual(await countRows(database(), from));
 
       // the copy is independent: removing the source leaves it whole
       await saver.deleteThread(from);
@@ -261,7 +249,7 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
       expect(await snapshot(saver, to)).toEqual(copy);
       // and rollback works on the copy (same run ids)
       expect(await saver.deleteRunCheckpoints(to, "run-1")).toBe(3);
-      expect(await countRows(database, to)).toEqual({ checkpoints: 0, writes: 0 });
+      expect(await countRows(database(), to)).toEqual({ checkpoints: 0, writes: 0 });
     });
 
     it("copyThread refuses a target that already has checkpoints", async () => {
@@ -270,7 +258,7 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
       await new ThreadWriter(saver, from).step({ a: 1 }, { a: 1 });
       await new ThreadWriter(saver, to).step({ b: 1 }, { b: 1 });
       await expect(saver.copyThread(from, to)).rejects.toThrow(/already has checkpoints/);
-      expect(await countRows(database, to)).toEqual({ checkpoints: 1, writes: 0 });
+      expect(await countRows(database(), to)).toEqual({ checkpoints: 1, writes: 0 });
     });
 
     it("deleteThread removes the thread's checkpoints and writes only", async () => {
@@ -279,8 +267,8 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
       await new ThreadWriter(saver, threadId).step({ a: 1 }, { a: 1 }, {}, [["a", 2]]);
       await new ThreadWriter(saver, other).step({ a: 1 }, { a: 1 }, {}, [["a", 2]]);
       await saver.deleteThread(threadId);
-      expect(await countRows(database, threadId)).toEqual({ checkpoints: 0, writes: 0 });
-      expect(await countRows(database, other)).toEqual({ checkpoints: 1, writes: 1 });
+      expect(await countRows(database(), threadId)).toEqual({ checkpoints: 0, writes: 0 });
+      expect(await countRows(database(), other)).toEqual({ checkpoints: 1, writes: 1 });
     });
   });
 });

@@ -117,6 +117,42 @@ describe.each(testTargets)("repositories on $provider", (target) => {
     });
   });
 
+  describe("run admission", () => {
+    it("creates a missing thread when asked, else reports it missing; another owner's thread is missing too", async () => {
+      const threadId = crypto.randomUUID();
+      const base = { threadId, ownerId: alice, assistantId, kwargs: {} };
+      expect((await repo.runs.admit({ ownerId: alice }, base, { rejectIfBusy: true, createThread: false })).kind).toBe("no-thread");
+      const made = await repo.runs.admit({ ownerId: alice }, base, { rejectIfBusy: true, createThread: true, threadMetadata: { from: "run" } });
+      expect(made.kind).toBe("created");
+      const thread = await repo.threads.get({ ownerId: alice }, threadId);
+      expect([thread?.status, thread?.metadata]).toEqual(["busy", { from: "run" }]);
+      const foreign = await repo.runs.admit({ ownerId: bob }, { ...base, ownerId: bob }, { rejectIfBusy: false, createThread: true });
+      expect(foreign.kind).toBe("no-thread");
+    });
+
+    it("admits exactly one of many concurrent runs on an idle thread when busy threads reject", async () => {
+      const t = await repo.threads.create({ ownerId: alice });
+      const attempts = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          repo.runs.admit({ ownerId: alice }, { threadId: t.id, ownerId: alice, assistantId, kwargs: {} }, { rejectIfBusy: true, createThread: false }),
+        ),
+      );
+      expect(attempts.filter((a) => a.kind === "created")).toHaveLength(1);
+      expect(attempts.filter((a) => a.kind === "busy")).toHaveLength(11);
+      expect(await repo.runs.inFlight(t.id)).toHaveLength(1);
+    });
+
+    it("queues behind the runs in flight when not rejecting, and reports them", async () => {
+      const t = await repo.threads.create({ ownerId: alice });
+      const input = { threadId: t.id, ownerId: alice, assistantId, kwargs: {} };
+      const first = await repo.runs.admit({ ownerId: alice }, input, { rejectIfBusy: false, createThread: false });
+      const second = await repo.runs.admit({ ownerId: alice }, input, { rejectIfBusy: false, createThread: false });
+      if (first.kind !== "created" || second.kind !== "created") throw new Error("expected both admitted");
+      expect(second.inFlight.map((r) => r.id)).toEqual([first.run.id]);
+      expect((await repo.runs.inFlight(t.id)).map((r) => r.id)).toEqual([first.run.id, second.run.id]);
+    });
+  });
+
   describe("events", () => {
     it("pages a run's events by seq and resumes after a known id", async () => {
       const t = await repo.threads.create({ ownerId: alice });

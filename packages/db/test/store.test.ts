@@ -1,34 +1,21 @@
 // PrismaStore: the LangGraph long-term store on every test database.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { InvalidNamespaceError } from "@langchain/langgraph-checkpoint";
-import { openDatabase, type Database } from "../src/client.ts";
-import { migrate } from "../src/migrate.ts";
 import { PrismaStore } from "../src/langgraph/store.ts";
-import { testTargets, type TestDatabase } from "./databases.ts";
+import { testTargets } from "./databases.ts";
+import { useMigratedDatabase } from "./setup-database.ts";
 
 describe.each(testTargets)("PrismaStore on $provider", (target) => {
-  let db: TestDatabase;
-  let database: Database;
+  const database = useMigratedDatabase(target);
   let store: PrismaStore;
   let ignoredQueries: string[];
   /** a fresh root label per test, so tests never see each other's items */
   let root: string;
 
-  beforeAll(async () => {
-    db = await target.create();
-    await migrate(db.config);
-    database = openDatabase(db.config);
-  });
-
-  afterAll(async () => {
-    await database?.close();
-    await db?.drop();
-  });
-
   beforeEach(() => {
     ignoredQueries = [];
-    store = new PrismaStore(database.prisma, { onQueryIgnored: (query) => ignoredQueries.push(query) });
+    store = new PrismaStore(database().prisma, { onQueryIgnored: (query) => ignoredQueries.push(query) });
     root = `t${randomUUID().replaceAll("-", "")}`;
   });
 

@@ -3,7 +3,7 @@ import { newId } from "../ids.ts";
 import type { Feedback } from "../generated/sqlite/client.ts";
 import { jsonInput } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
-import { ownedBy, type Scope } from "./scope.ts";
+import { ownedBy, ownedRunOrThread, type Scope } from "./scope.ts";
 
 export type { Feedback };
 
@@ -43,12 +43,7 @@ export function feedbackRepository(db: Database) {
     async list(scope: Scope, filter: PageRequest & { runId?: string; threadId?: string }): Promise<Page<Feedback>> {
       const limit = pageSize(filter);
       const rows = await prisma.feedback.findMany({
-        where: {
-          ...ownedBy(scope),
-          ...(filter.runId ? { runId: filter.runId } : {}),
-          ...(filter.threadId ? { threadId: filter.threadId } : {}),
-          ...afterCreatedCursor(filter.cursor),
-        },
+        where: ownedRunOrThread(scope, filter),
         orderBy: newestFirst,
         take: limit + 1,
       });

@@ -22,6 +22,12 @@ export interface NewRun {
   notBefore?: Date | null;
 }
 
+/** The outcome of admitting a run to its thread (see `admit`). */
+export type Admission =
+  | { kind: "created"; run: Run; inFlight: Run[] }
+  | { kind: "busy"; inFlight: Run[] }
+  | { kind: "no-thread" };
+
 export interface RunFilter extends PageRequest {
   threadId?: string;
   assistantId?: string;
@@ -40,6 +46,13 @@ export interface RunTransition {
   leaseExpiresAt?: Date | null;
 }
 
+/** Rolls the admission transaction back when the thread is busy. */
+class BusyThread extends Error {
+  constructor(readonly inFlight: Run[]) {
+    super("thread busy");
+  }
+}
+
 export function runsRepository(db: Database) {
   const { prisma } = db;
   return {
@@ -56,6 +69,57 @@ export function runsRepository(db: Database) {
           checkpointId: input.checkpointId ?? null,
           notBefore: input.notBefore ?? null,
         },
+      });
+    },
+
+    /**
+     * Creates a run on its thread atomically with the check of what the thread has
+     * in flight, so two concurrent requests cannot both find it idle: the thread
+     * row is written first inside the transaction, which takes its row lock on
+     * PostgreSQL and the database write lock on SQLite, across processes too.
+     * With `rejectIfBusy` a thread with a pending or running run gets no new run.
+     * A missing thread (or another owner's) is created when `createThread`, else refused.
+     */
+    admit(
+      scope: Scope,
+      input: NewRun,
+      options: { rejectIfBusy: boolean; createThread: boolean; threadMetadata?: JsonObject },
+    ): Promise<Admission> {
+      return prisma.$transaction(async (tx): Promise<Admission> => {
+        const thread = await tx.thread.findUnique({ where: { id: input.threadId }, select: { ownerId: true } });
+        if (thread && "ownerId" in scope && thread.ownerId !== scope.ownerId) return { kind: "no-thread" };
+        if (!thread) {
+          if (!options.createThread) return { kind: "no-thread" };
+          await tx.thread.create({
+            data: { id: input.threadId, ownerId: input.ownerId, metadata: jsonObject(options.threadMetadata ?? {}) },
+          });
+        }
+        await tx.thread.update({ where: { id: input.threadId }, data: { status: "busy" } });
+        const inFlight = await tx.run.findMany({
+          where: { threadId: input.threadId, status: { in: IN_FLIGHT } },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        });
+        if (options.rejectIfBusy && inFlight.length > 0) {
+          // the status write above must not stick: the thread stays as it was
+          throw new BusyThread(inFlight);
+        }
+        const run = await tx.run.create({
+          data: {
+            id: input.id ?? newId(),
+            threadId: input.threadId,
+            ownerId: input.ownerId,
+            assistantId: input.assistantId,
+            multitaskStrategy: input.multitaskStrategy ?? "reject",
+            kwargs: jsonObject(input.kwargs),
+            metadata: jsonObject(input.metadata ?? {}),
+            checkpointId: input.checkpointId ?? null,
+            notBefore: input.notBefore ?? null,
+          },
+        });
+        return { kind: "created", run, inFlight };
+      }).catch((err: unknown): Admission => {
+        if (err instanceof BusyThread) return { kind: "busy", inFlight: err.inFlight };
+        throw err;
       });
     },
 

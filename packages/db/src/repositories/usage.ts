@@ -2,7 +2,7 @@ import type { Database } from "../client.ts";
 import { newId } from "../ids.ts";
 import type { TokenUsage, UsageCaller } from "../generated/sqlite/client.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
-import { ownedBy, type Scope } from "./scope.ts";
+import { ownedBy, ownedRunOrThread, type Scope } from "./scope.ts";
 
 export type { TokenUsage, UsageCaller };
 
@@ -108,12 +108,7 @@ export function usageRepository(db: Database) {
     async list(scope: Scope, filter: PageRequest & { runId?: string; threadId?: string }): Promise<Page<TokenUsage>> {
       const limit = pageSize(filter);
       const rows = await prisma.tokenUsage.findMany({
-        where: {
-          ...ownedBy(scope),
-          ...(filter.runId ? { runId: filter.runId } : {}),
-          ...(filter.threadId ? { threadId: filter.threadId } : {}),
-          ...afterCreatedCursor(filter.cursor),
-        },
+        where: ownedRunOrThread(scope, filter),
         orderBy: newestFirst,
         take: limit + 1,
       });
