@@ -98,8 +98,10 @@ async function main(): Promise<void> {
 /** SIGTERM / SIGINT: stop accepting requests, close the database, exit 0. */
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (stopping) {
-    process.stderr.write(`${signal} again: exiting without waiting\n`);
-    process.exit(1);
+    // The drain is bounded, so a second signal waits for it instead of abandoning
+    // runs mid-write (their final status and checkpoints must reach the database).
+    process.stderr.write(`${signal} again: still shutting down, finishing within the drain timeout\n`);
+    return;
   }
   stopping = true;
   log(`${signal} received: shutting down`);

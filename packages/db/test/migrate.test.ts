@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -160,6 +160,7 @@ describe.each(testTargets)("migrations on $provider", (target) => {
     expect(fixed.pending).toEqual([]);
     expect(fixed.failed).toEqual([]);
     expect(fixed.applied).toContain("29990101000000_broken");
+    rmSync(prismaDir, { recursive: true, force: true });
   });
 
   it("lets several processes start on one empty database at once and applies each migration once", async () => {

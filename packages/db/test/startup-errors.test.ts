@@ -1,8 +1,18 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DatabaseStartupError, parseDatabaseUrl, startDatabase } from "../src/index.ts";
+
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 async function startupError(url: string): Promise<DatabaseStartupError> {
   const err = await startDatabase(parseDatabaseUrl(url)).then(
@@ -57,7 +67,7 @@ describe("DATABASE_URL", () => {
 
 describe("start-up on a bad database", () => {
   it("creates the SQLite folder and file on first start", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "lgrs-first-"));
+    const dir = tempDir("lgrs-first-");
     const file = path.join(dir, "nested", "data", "app.db");
     const db = await startDatabase(parseDatabaseUrl(`file:${file}`));
     try {
@@ -70,7 +80,7 @@ describe("start-up on a bad database", () => {
   });
 
   it("reports a corrupt SQLite file and leaves it untouched", async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "lgrs-corrupt-")), "app.db");
+    const file = path.join(tempDir("lgrs-corrupt-"), "app.db");
     writeFileSync(file, "this is not a database, it is a shopping list".repeat(100));
     const before = readFileSync(file);
     const err = await startupError(`file:${file}`);
@@ -80,14 +90,14 @@ describe("start-up on a bad database", () => {
   });
 
   it("reports a SQLite path that cannot be created", async () => {
-    const blocker = path.join(mkdtempSync(path.join(tmpdir(), "lgrs-blocked-")), "a-file");
+    const blocker = path.join(tempDir("lgrs-blocked-"), "a-file");
     writeFileSync(blocker, "");
     const err = await startupError(`file:${blocker}/data/app.db`);
     expect(err.message).toMatch(/Cannot create the folder for the SQLite database/);
   });
 
   it("reports a SQLite path that is a folder", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "lgrs-dir-"));
+    const dir = tempDir("lgrs-dir-");
     const err = await startupError(`file:${dir}`);
     expect(err.message).toMatch(/is a folder/);
   });

@@ -44,6 +44,8 @@ export interface RunTransition {
   endedAt?: Date;
   workerId?: string | null;
   leaseExpiresAt?: Date | null;
+  /** the checkpoint the run started from */
+  checkpointId?: string | null;
 }
 
 /** Rolls the admission transaction back when the thread is busy. */
@@ -175,8 +177,14 @@ export function runsRepository(db: Database) {
           endedAt: change.endedAt,
           workerId: change.workerId,
           leaseExpiresAt: change.leaseExpiresAt,
+          checkpointId: change.checkpointId,
         },
       });
+    },
+
+    /** The thread's most recent run, whatever its status. */
+    latestOnThread(threadId: string): Promise<Run | null> {
+      return prisma.run.findFirst({ where: { threadId }, orderBy: newestFirst });
     },
 
     /** Keeps the run for the audit trail but records that its checkpoints were removed. */

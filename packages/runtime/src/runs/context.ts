@@ -1,0 +1,17 @@
+import type { PrismaCheckpointSaver, PrismaStore, Repositories } from "@lgrs/db";
+import type { LiveEvents } from "./event-sink.ts";
+import type { GraphSource } from "./graph-source.ts";
+import type { RunFeed } from "./run-feed.ts";
+
+/** What executing and managing runs needs, built once per process. */
+export interface RuntimeContext {
+  repos: Repositories;
+  graphs: GraphSource;
+  checkpointer: PrismaCheckpointSaver;
+  store: PrismaStore;
+  live: LiveEvents;
+  feed: RunFeed;
+  /** this process, recorded on the runs it executes */
+  workerId: string;
+  logError(err: unknown): void;
+}

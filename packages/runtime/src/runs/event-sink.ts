@@ -1,0 +1,53 @@
+import type { EventsRepository } from "@lgrs/db";
+
+/**
+ * Where a run's events go: the stream bridge for live subscribers (which assigns
+ * each event its per-run id) and the run events table, so the output can be
+ * read and paged after a restart.
+ */
+export interface LiveEvents {
+  publish(runId: string, event: string, data: unknown): number;
+  end(runId: string, status: string): void;
+}
+
+const FLUSH_EVERY = 64;
+const FLUSH_AFTER_MS = 250;
+
+/**
+ * One run's events: published live at once, written to the database in batches
+ * (a write per token would make the database the bottleneck of streaming).
+ */
+export class RunEventSink {
+  private batch: { seq: number; event: string; data: unknown; createdAt: Date }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly runId: string,
+    private readonly live: LiveEvents,
+    private readonly events: EventsRepository,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  publish(event: string, data: unknown): void {
+    const seq = this.live.publish(this.runId, event, data);
+    this.batch.push({ seq, event, data, createdAt: new Date() });
+    if (this.batch.length >= FLUSH_EVERY) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), FLUSH_AFTER_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes what is buffered; resolves when every write so far is done. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length > 0) {
+      this.writing = this.writing.then(() => this.events.append(this.runId, batch).then(() => undefined)).catch(this.onError);
+    }
+    return this.writing;
+  }
+}

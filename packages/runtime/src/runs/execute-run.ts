@@ -1,0 +1,150 @@
+import { Command } from "@langchain/langgraph";
+import type { Run } from "@lgrs/db";
+import type { RuntimeContext } from "./context.ts";
+import { RunEventSink } from "./event-sink.ts";
+import type { RunnableGraph } from "./graph-source.ts";
+import { threadStateOf } from "./thread-state.ts";
+import type { CancelAction, RunKwargs, StreamMode } from "./types.ts";
+import { UsageRecorder } from "./usage-recorder.ts";
+import { toWire } from "./wire.ts";
+
+/** How a running run is steered from outside: cancellation and its kind. */
+export interface RunControl {
+  signal: AbortSignal;
+  /** set before the signal fires */
+  cancelAction(): CancelAction | undefined;
+}
+
+/** Our stream modes as LangGraph.js names them; `messages-tuple` is LangGraph.js `messages`. */
+const JS_MODE: Partial<Record<StreamMode, string>> = {
+  values: "values",
+  updates: "updates",
+  "messages-tuple": "messages",
+  custom: "custom",
+  debug: "debug",
+  tasks: "tasks",
+  checkpoints: "checkpoints",
+};
+/** The event name each LangGraph.js mode is sent under (the LangGraph API's names). */
+const EVENT_NAME: Record<string, string> = { messages: "messages" };
+
+export const DEFAULT_STREAM_MODES: StreamMode[] = ["values"];
+
+function errorOf(err: unknown): { type: string; message: string } {
+  if (err instanceof Error) return { type: err.name || "Error", message: err.message };
+  return { type: "Error", message: String(err) };
+}
+
+/**
+ * Executes one run start to finish: streams the graph with the requested modes,
+ * publishes every chunk as an event, records token usage, and writes the final
+ * status of the run and of its thread. Cancellation arrives through `control`:
+ * `interrupt` keeps the checkpoints written so far, `rollback` removes every
+ * checkpoint and write of the run so the thread is exactly as before it.
+ * Never throws: every outcome is written to the run.
+ */
+export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunControl): Promise<Run> {
+  const { repos } = ctx;
+  const sink = new RunEventSink(queued.id, ctx.live, repos.events, ctx.logError);
+  const kwargs = queued.kwargs as RunKwargs;
+  let run = await repos.runs.transition(queued.id, { status: "running", startedAt: new Date(), workerId: ctx.workerId });
+  ctx.feed.emit(run);
+  sink.publish("metadata", { run_id: run.id, attempt: run.attempt });
+
+  const usage = new UsageRecorder(
+    (call) =>
+      repos.usage.record({ ...call, runId: run.id, threadId: run.threadId, ownerId: run.ownerId, assistantId: run.assistantId }),
+    ctx.logError,
+  );
+
+  let graph: RunnableGraph | undefined;
+  let outcome: { status: "success" | "error" | "interrupted"; error?: { type: string; message: string } };
+  try {
+    const assistant = await repos.assistants.get(run.assistantId);
+    if (!assistant) throw new Error(`assistant ${run.assistantId} no longer exists`);
+    graph = await ctx.graphs.compile(assistant.graphId, { checkpointer: ctx.checkpointer, store: ctx.store });
+    const assistantConfig = (assistant.config ?? {}) as RunKwargs["config"] & object;
+    const configurable: Record<string, unknown> = {
+      ...(assistantConfig.configurable ?? {}),
+      ...(kwargs.config?.configurable ?? {}),
+      thread_id: run.threadId,
+      run_id: run.id,
+      assistant_id: assistant.id,
+      graph_id: assistant.graphId,
+      user_id: run.ownerId,
+      ...(kwargs.checkpoint_id ? { checkpoint_id: kwargs.checkpoint_id } : {}),
+    };
+
+    // Where the run starts from: rollback returns the thread here.
+    const start = await graph.getState({ configurable });
+    const startCheckpoint = (start.config?.configurable?.checkpoint_id as string | undefined) ?? null;
+    if (startCheckpoint !== run.checkpointId) {
+      run = await repos.runs.transition(run.id, { status: "running", checkpointId: startCheckpoint });
+    }
+
+    const modes = kwargs.stream_mode?.length ? kwargs.stream_mode : DEFAULT_STREAM_MODES;
+    const jsModes = [...new Set(modes.map((m) => JS_MODE[m]).filter((m): m is string => m !== undefined))];
+    const recursionLimit = kwargs.config?.recursion_limit ?? assistantConfig.recursion_limit;
+    const input = kwargs.command ? new Command(kwargs.command as ConstructorParameters<typeof Command>[0]) : (kwargs.input ?? null);
+    const stream = await graph.stream(input, {
+      ...assistantConfig,
+      ...kwargs.config,
+      configurable,
+      context: { ...((assistant.context as object | null) ?? {}), ...(kwargs.context ?? {}) },
+      metadata: { ...((run.metadata as object) ?? {}), run_id: run.id, thread_id: run.threadId, assistant_id: assistant.id, graph_id: assistant.graphId },
+      ...(recursionLimit ? { recursionLimit } : {}),
+      streamMode: jsModes,
+      subgraphs: kwargs.stream_subgraphs ?? false,
+      interruptBefore: kwargs.interrupt_before,
+      interruptAfter: kwargs.interrupt_after,
+      signal: control.signal,
+      callbacks: [usage],
+    });
+    for await (const chunk of stream) {
+      const [ns, mode, data] = kwargs.stream_subgraphs
+        ? (chunk as [string[], string, unknown])
+        : ([[], ...(chunk as [string, unknown])] as [string[], string, unknown]);
+      const name = EVENT_NAME[mode] ?? mode;
+      sink.publish(ns.length ? `${name}|${ns.join("|")}` : name, toWire(data));
+    }
+    outcome = { status: "success" };
+  } catch (err) {
+    if (control.signal.aborted) {
+      outcome = { status: "interrupted" };
+    } else {
+      outcome = { status: "error", error: errorOf(err) };
+      sink.publish("error", { error: outcome.error!.type, message: outcome.error!.message });
+    }
+  }
+
+  await usage.flush();
+  if (control.cancelAction() === "rollback") {
+    await ctx.checkpointer.deleteRunCheckpoints(run.threadId, run.id);
+    await repos.runs.markRolledBack(run.id);
+  }
+  await settleThread(ctx, run, graph, outcome.status === "error");
+  run = await repos.runs.transition(run.id, { status: outcome.status, error: outcome.error, endedAt: new Date() });
+  await sink.flush();
+  ctx.live.end(run.id, run.status);
+  ctx.feed.emit(run);
+  return run;
+}
+
+/**
+ * Writes the thread's status, latest values and pending interrupts after one of
+ * its runs ended (or was cancelled before it started): busy while other runs are
+ * in flight, error after a failed run, interrupted when the graph waits for input,
+ * else idle.
+ */
+export async function settleThread(ctx: RuntimeContext, run: Run, graph: RunnableGraph | undefined, failed: boolean): Promise<void> {
+  const others = (await ctx.repos.runs.inFlight(run.threadId)).filter((r) => r.id !== run.id);
+  const state = graph ? await threadStateOf(graph, run.threadId).catch(() => undefined) : undefined;
+  // without the graph (a run cancelled before it started) the thread's stored interrupts still hold
+  const interrupts = state ? state.interrupts : (await ctx.repos.threads.get({ all: true }, run.threadId))?.interrupts;
+  const waiting = Array.isArray(interrupts) && interrupts.length > 0;
+  const status = others.length > 0 ? "busy" : failed ? "error" : waiting ? "interrupted" : "idle";
+  await ctx.repos.threads.update({ all: true }, run.threadId, {
+    status,
+    ...(state ? { values: toWire(state.values), interrupts: toWire(state.interrupts) } : {}),
+  });
+}

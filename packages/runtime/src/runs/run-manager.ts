@@ -1,0 +1,217 @@
+import { ALL, newId, type Run, type Scope } from "@lgrs/db";
+import { resolveAssistant } from "../assistants.ts";
+import { ConflictError, InvalidRunError, NotFoundError, ShuttingDownError } from "../errors.ts";
+import type { RuntimeContext } from "./context.ts";
+import { executeRun, settleThread } from "./execute-run.ts";
+import { Scheduler, type QueuedRun } from "./scheduler.ts";
+import { isFinal, type CancelAction, type CreateRunRequest, type RunKwargs } from "./types.ts";
+
+export interface RunManagerOptions {
+  /** runs executing at once in this process */
+  concurrency?: number;
+}
+
+interface ActiveRun {
+  abort: AbortController;
+  action: CancelAction | undefined;
+  done: Promise<Run>;
+}
+
+const KWARG_KEYS = [
+  "input", "command", "config", "context", "stream_mode", "stream_subgraphs",
+  "interrupt_before", "interrupt_after", "checkpoint_id", "on_disconnect", "webhook",
+] as const satisfies readonly (keyof RunKwargs)[];
+
+/**
+ * Creates, schedules, cancels and awaits runs (DeerFlow's run manager semantics).
+ * Create-or-reject is atomic per thread in the database; queued runs start as
+ * soon as capacity and their thread allow; cancellation works on pending and
+ * running runs, with `interrupt` or `rollback`.
+ */
+export class RunManager {
+  private readonly scheduler: Scheduler;
+  private readonly active = new Map<string, ActiveRun>();
+  private accepting = true;
+
+  constructor(
+    private readonly ctx: RuntimeContext,
+    options: RunManagerOptions = {},
+  ) {
+    this.scheduler = new Scheduler(options.concurrency ?? 10, (q) => this.startRun(q));
+  }
+
+  async create(scope: Scope, request: CreateRunRequest): Promise<Run> {
+    if (!this.accepting) throw new ShuttingDownError();
+    const { repos, graphs } = this.ctx;
+    const assistant = await resolveAssistant(repos, request.assistantId);
+    if (!graphs.has(assistant.graphId)) {
+      throw new InvalidRunError(`graph ${assistant.graphId} of assistant ${assistant.id} is not loaded on this server`);
+    }
+    const strategy = request.multitaskStrategy ?? "reject";
+    const stateless = request.threadId === null;
+    const threadId = request.threadId ?? newId();
+    const kwargs = Object.fromEntries(KWARG_KEYS.filter((k) => request[k] !== undefined).map((k) => [k, request[k]]));
+    const admission = await repos.runs.admit(
+      scope,
+      {
+        threadId,
+        ownerId: request.ownerId,
+        assistantId: assistant.id,
+        multitaskStrategy: strategy,
+        kwargs,
+        metadata: request.metadata,
+        notBefore: request.afterSeconds ? new Date(Date.now() + request.afterSeconds * 1000) : null,
+      },
+      {
+        rejectIfBusy: strategy === "reject",
+        createThread: stateless || request.ifNotExists === "create",
+        threadMetadata: { graph_id: assistant.graphId, assistant_id: assistant.id },
+      },
+    );
+    if (admission.kind === "no-thread") throw new NotFoundError(`thread ${threadId} not found`);
+    if (admission.kind === "busy") {
+      throw new ConflictError(`thread ${threadId} already has a run in flight (${admission.inFlight[0]!.id}); the multitask strategy is reject`);
+    }
+    const { run, inFlight } = admission;
+    this.ctx.feed.emit(run);
+    if (strategy === "interrupt" || strategy === "rollback") {
+      for (const previous of inFlight) await this.cancel(ALL, previous.id, { action: strategy });
+    }
+    this.queue(run);
+    return run;
+  }
+
+  get(scope: Scope, runId: string): Promise<Run | null> {
+    return this.ctx.repos.runs.get(scope, runId);
+  }
+
+  /**
+   * Stops a run. A pending run never starts; a running one is aborted and ends
+   * `interrupted`. With `rollback` its checkpoints and writes are removed and it
+   * is marked rolled back. With `wait` this resolves once the run has stopped.
+   * Cancelling a finished run changes nothing.
+   */
+  async cancel(scope: Scope, runId: string, options: { action?: CancelAction; wait?: boolean } = {}): Promise<Run> {
+    const action = options.action ?? "interrupt";
+    const run = await this.ctx.repos.runs.get(scope, runId);
+    if (!run) throw new NotFoundError(`run ${runId} not found`);
+    if (isFinal(run.status)) return run;
+    if (this.scheduler.remove(runId)) return this.cancelPending(run, action);
+    const active = this.active.get(runId);
+    if (!active) throw new ConflictError(`run ${runId} is executing in another server process and cannot be cancelled from here`);
+    // rollback is the stronger request: an interrupt asked first does not weaken it
+    if (active.action !== "rollback") active.action = action;
+    active.abort.abort();
+    return options.wait ? active.done : run;
+  }
+
+  /** Resolves with the run once it has a final status. */
+  async join(scope: Scope, runId: string): Promise<Run> {
+    let finished: (run: Run) => void = () => {};
+    const done = new Promise<Run>((resolve) => (finished = resolve));
+    // listen first, then read, so a status change between the two is not missed
+    const stop = this.ctx.feed.subscribe((r) => r.id === runId && isFinal(r.status) && finished(r));
+    try {
+      const run = await this.ctx.repos.runs.get(scope, runId);
+      if (!run) throw new NotFoundError(`run ${runId} not found`);
+      if (isFinal(run.status)) return run;
+      return await done;
+    } finally {
+      stop();
+    }
+  }
+
+  /**
+   * Start-up reconciliation: runs a previous process left `running` cannot be
+   * continued (their process is gone), so they end `error` with the reason, and
+   * so does their thread when that run was its latest; `pending` runs are queued
+   * again, oldest first.
+   */
+  async recover(): Promise<{ failed: Run[]; requeued: Run[] }> {
+    const { repos } = this.ctx;
+    const failed: Run[] = [];
+    for (const stale of await repos.runs.withStatus(["running"])) {
+      const run = await repos.runs.transition(stale.id, {
+        status: "error",
+        endedAt: new Date(),
+        error: { type: "ServerRestart", message: "the server stopped while this run was running, so it did not finish" },
+      });
+      failed.push(run);
+      const latest = await repos.runs.latestOnThread(run.threadId);
+      const others = (await repos.runs.inFlight(run.threadId)).length;
+      if (latest?.id === run.id) await repos.threads.update(ALL, run.threadId, { status: "error" });
+      else if (others === 0) await repos.threads.update(ALL, run.threadId, { status: "idle" });
+    }
+    const requeued = await repos.runs.withStatus(["pending"]);
+    for (const run of requeued) this.queue(run);
+    return { failed, requeued };
+  }
+
+  /**
+   * Graceful shutdown: take no new runs, start no queued ones (they stay pending
+   * for the next start), cancel the running ones and wait for them, at most
+   * `timeoutMs`. A run that ignores cancellation is recorded `interrupted` when
+   * the time is up; a run that finished meanwhile keeps its real status.
+   */
+  async shutdown(timeoutMs = 5000): Promise<void> {
+    this.accepting = false;
+    this.scheduler.pause();
+    const running = [...this.active.entries()];
+    for (const [, active] of running) {
+      active.action ??= "interrupt";
+      active.abort.abort();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+    await Promise.race([Promise.allSettled(running.map(([, a]) => a.done)), timedOut]);
+    clearTimeout(timer);
+    for (const [runId] of running) {
+      if (!this.active.has(runId)) continue;
+      const run = await this.ctx.repos.runs.get(ALL, runId);
+      if (run && !isFinal(run.status)) {
+        const stopped = await this.ctx.repos.runs.transition(runId, {
+          status: "interrupted",
+          endedAt: new Date(),
+          error: { type: "ShutdownTimeout", message: `the run did not stop within ${timeoutMs} ms of shutdown` },
+        });
+        this.ctx.live.end(runId, stopped.status);
+        this.ctx.feed.emit(stopped);
+      }
+    }
+  }
+
+  get runningCount(): number {
+    return this.active.size;
+  }
+
+  private queue(run: Run): void {
+    this.scheduler.add({ runId: run.id, threadId: run.threadId, notBefore: run.notBefore?.getTime() });
+  }
+
+  private startRun(queued: QueuedRun): void {
+    const abort = new AbortController();
+    const active: ActiveRun = { abort, action: undefined, done: undefined as unknown as Promise<Run> };
+    active.done = (async () => {
+      try {
+        const run = await this.ctx.repos.runs.get(ALL, queued.runId);
+        if (!run || isFinal(run.status)) return run!;
+        return await executeRun(this.ctx, run, { signal: abort.signal, cancelAction: () => active.action });
+      } finally {
+        this.active.delete(queued.runId);
+        this.scheduler.finished(queued.runId);
+      }
+    })();
+    active.done.catch(this.ctx.logError);
+    this.active.set(queued.runId, active);
+  }
+
+  private async cancelPending(run: Run, action: CancelAction): Promise<Run> {
+    const { repos } = this.ctx;
+    if (action === "rollback") await repos.runs.markRolledBack(run.id);
+    const stopped = await repos.runs.transition(run.id, { status: "interrupted", endedAt: new Date() });
+    await settleThread(this.ctx, stopped, undefined, false);
+    this.ctx.live.end(run.id, stopped.status);
+    this.ctx.feed.emit(stopped);
+    return stopped;
+  }
+}

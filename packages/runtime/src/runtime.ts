@@ -1,0 +1,65 @@
+import { randomUUID } from "node:crypto";
+import { PrismaCheckpointSaver, PrismaStore, repositories, type Database, type Repositories } from "@lgrs/db";
+import { ensureDefaultAssistants } from "./assistants.ts";
+import type { RuntimeContext } from "./runs/context.ts";
+import type { LiveEvents } from "./runs/event-sink.ts";
+import type { GraphSource } from "./runs/graph-source.ts";
+import { RunFeed } from "./runs/run-feed.ts";
+import { RunManager } from "./runs/run-manager.ts";
+
+export interface RuntimeOptions {
+  db: Database;
+  graphs: GraphSource;
+  live: LiveEvents & { close?(): void | Promise<void> };
+  /** runs executing at once in this process (default 10) */
+  concurrency?: number;
+  logError?: (err: unknown) => void;
+}
+
+export interface Runtime {
+  repos: Repositories;
+  runs: RunManager;
+  feed: RunFeed;
+  checkpointer: PrismaCheckpointSaver;
+  store: PrismaStore;
+  graphs: GraphSource;
+  /** default assistants, reconciliation of what a previous process left behind */
+  start(): Promise<void>;
+  /** stop taking runs, drain the running ones (bounded), close the stream bridge */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
+
+/** The engine: one per process, created after the database is migrated. */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const repos = repositories(options.db);
+  const feed = new RunFeed();
+  const checkpointer = new PrismaCheckpointSaver(options.db.prisma);
+  const store = new PrismaStore(options.db.prisma);
+  const ctx: RuntimeContext = {
+    repos,
+    graphs: options.graphs,
+    checkpointer,
+    store,
+    live: options.live,
+    feed,
+    workerId: `${process.pid}-${randomUUID().slice(0, 8)}`,
+    logError: options.logError ?? ((err) => console.error("runtime:", err)),
+  };
+  const runs = new RunManager(ctx, { concurrency: options.concurrency });
+  return {
+    repos,
+    runs,
+    feed,
+    checkpointer,
+    store,
+    graphs: options.graphs,
+    async start() {
+      await ensureDefaultAssistants(repos, options.graphs.ids());
+      await runs.recover();
+    },
+    async shutdown(timeoutMs = 5000) {
+      await runs.shutdown(timeoutMs);
+      await options.live.close?.();
+    },
+  };
+}

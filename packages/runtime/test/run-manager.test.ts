@@ -1,0 +1,268 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Annotation, END, START, StateGraph, interrupt, type BaseCheckpointSaver, type BaseStore } from "@langchain/langgraph";
+import { ALL, type Run } from "@lgrs/db";
+import { testTargets } from "../../db/test/databases.ts";
+import { useMigratedDatabase } from "../../db/test/setup-database.ts";
+import { createRuntime, type Runtime } from "../src/runtime.ts";
+import type { GraphSource, RunnableGraph } from "../src/runs/graph-source.ts";
+import { ConflictError, NotFoundError } from "../src/errors.ts";
+
+const State = Annotation.Root({
+  steps: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+  answer: Annotation<string | undefined>(),
+});
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(t);
+      reject(new Error("aborted"));
+    });
+  });
+}
+
+function slowGraph() {
+  let g = new StateGraph(State) as unknown as StateGraph<typeof State.spec>;
+  const names = ["one", "two", "three", "four"];
+  for (const name of names) {
+    g = g.addNode(name, async (_s: unknown, config: { signal?: AbortSignal; configurable?: Record<string, unknown> }) => {
+      await sleep(Number(config.configurable?.step_delay_ms ?? 150), config.signal);
+      return { steps: [name] };
+    }) as typeof g;
+  }
+  g = g.addEdge(START, "one" as never) as typeof g;
+  for (let i = 0; i < names.length - 1; i++) g = g.addEdge(names[i] as never, names[i + 1] as never) as typeof g;
+  return g.addEdge("four" as never, END);
+}
+
+const graphs: Record<string, () => StateGraph<typeof State.spec>> = {
+  quick: () =>
+    new StateGraph(State).addNode("only", () => ({ steps: ["only"] })).addEdge(START, "only").addEdge("only", END) as never,
+  slow: slowGraph as never,
+  human: () =>
+    new StateGraph(State)
+      .addNode("ask", () => ({ answer: String(interrupt({ question: "approve?" })) }))
+      .addNode("done", () => ({ steps: ["done"] }))
+      .addEdge(START, "ask")
+      .addEdge("ask", "done")
+      .addEdge("done", END) as never,
+  failing: () =>
+    new StateGraph(State)
+      .addNode("boom", () => {
+        throw new Error("the failing graph failed on purpose");
+      })
+      .addEdge(START, "boom")
+      .addEdge("boom", END) as never,
+};
+
+const source: GraphSource = {
+  ids: () => Object.keys(graphs),
+  has: (id) => id in graphs,
+  async compile(id, { checkpointer, store }: { checkpointer: BaseCheckpointSaver; store: BaseStore }) {
+    return graphs[id]!().compile({ checkpointer, store }) as unknown as RunnableGraph;
+  },
+};
+
+describe.each(testTargets)("run manager on $provider", (target) => {
+  const database = useMigratedDatabase(target);
+  let runtime: Runtime;
+  let owner: string;
+  const published: { runId: string; event: string; data: unknown }[] = [];
+  const ended = new Map<string, string>();
+
+  beforeAll(async () => {
+    let seq = 0;
+    runtime = createRuntime({
+      db: database(),
+      graphs: source,
+      live: {
+        publish: (runId, event, data) => (published.push({ runId, event, data }), ++seq),
+        end: (runId, status) => void ended.set(runId, status),
+      },
+      concurrency: 4,
+    });
+    await runtime.start();
+    owner = (await runtime.repos.users.createUser({ email: `o-${Date.now()}@x.dev`, name: "owner" })).id;
+  });
+
+  afterAll(async () => {
+    await runtime.shutdown(1000);
+  });
+
+  const scope = () => ({ ownerId: owner });
+  async function newThread(): Promise<string> {
+    return (await runtime.repos.threads.create({ ownerId: owner })).id;
+  }
+  function start(threadId: string, assistantId: string, extra: Record<string, unknown> = {}): Promise<Run> {
+    return runtime.runs.create(scope(), { threadId, ownerId: owner, assistantId, input: { steps: [] }, ...extra });
+  }
+  async function stateOf(threadId: string) {
+    const graph = await source.compile("slow", { checkpointer: runtime.checkpointer, store: runtime.store });
+    const s = await graph.getState({ configurable: { thread_id: threadId } });
+    const history: string[] = [];
+    for await (const t of runtime.checkpointer.list({ configurable: { thread_id: threadId } })) history.push(t.checkpoint.id);
+    return { values: s.values, history };
+  }
+  async function untilRunning(runId: string): Promise<void> {
+    // the step events prove the graph is inside a node
+    await new Promise<void>((resolve) => {
+      const stop = runtime.feed.subscribe((r) => r.id === runId && r.status === "running" && (stop(), resolve()));
+    });
+    await sleep(60);
+  }
+
+  it("runs a graph to success, events first with metadata, and the thread ends idle with its values", async () => {
+    const threadId = await newThread();
+    const run = await start(threadId, "quick", { stream_mode: ["values", "updates"] });
+    const done = await runtime.runs.join(scope(), run.id);
+    expect(done.status).toBe("success");
+    const mine = published.filter((p) => p.runId === run.id);
+    expect(mine[0]).toEqual({ runId: run.id, event: "metadata", data: { run_id: run.id, attempt: 1 } });
+    expect(mine.map((p) => p.event)).toContain("updates");
+    expect(mine.at(-1)).toMatchObject({ event: "values", data: { steps: ["only"] } });
+    expect(ended.get(run.id)).toBe("success");
+    const thread = await runtime.repos.threads.get(scope(), threadId);
+    expect([thread?.status, thread?.values]).toEqual(["idle", { steps: ["only"] }]);
+    const stored = await runtime.repos.events.list(run.id);
+    expect(stored.items.map((e) => e.event)).toEqual(mine.map((p) => p.event));
+  });
+
+  it("reject refuses a second run while one is in flight", async () => {
+    const threadId = await newThread();
+    const first = await start(threadId, "slow");
+    await expect(start(threadId, "slow", { multitaskStrategy: "reject" })).rejects.toBeInstanceOf(ConflictError);
+    expect((await runtime.runs.join(scope(), first.id)).status).toBe("success");
+  });
+
+  it("enqueue runs the thread's runs one after another in order", async () => {
+    const threadId = await newThread();
+    const a = await start(threadId, "slow", { config: { configurable: { step_delay_ms: 20 } } });
+    const b = await start(threadId, "slow", { multitaskStrategy: "enqueue", config: { configurable: { step_delay_ms: 20 } } });
+    const c = await start(threadId, "quick", { multitaskStrategy: "enqueue" });
+    const [ra, rb, rc] = await Promise.all([a, b, c].map((r) => runtime.runs.join(scope(), r.id)));
+    expect([ra!.status, rb!.status, rc!.status]).toEqual(["success", "success", "success"]);
+    expect(ra!.endedAt!.getTime()).toBeLessThanOrEqual(rb!.startedAt!.getTime());
+    expect(rb!.endedAt!.getTime()).toBeLessThanOrEqual(rc!.startedAt!.getTime());
+    const { values } = await stateOf(threadId);
+    expect((values as { steps: string[] }).steps).toEqual(["one", "two", "three", "four", "one", "two", "three", "four", "only"]);
+  });
+
+  it("interrupt cancels the running run, keeps its checkpoints, then runs the new one", async () => {
+    const threadId = await newThread();
+    const first = await start(threadId, "slow");
+    await untilRunning(first.id);
+    await sleep(200); // let its first step finish and checkpoint
+    const second = await start(threadId, "quick", { multitaskStrategy: "interrupt" });
+    const [r1, r2] = await Promise.all([runtime.runs.join(scope(), first.id), runtime.runs.join(scope(), second.id)]);
+    expect([r1.status, r2.status]).toEqual(["interrupted", "success"]);
+    expect(r1.rolledBackAt).toBeNull();
+    const steps = ((await stateOf(threadId)).values as { steps: string[] }).steps;
+    expect(steps[0]).toBe("one"); // the interrupted run's finished step is kept
+    expect(steps.at(-1)).toBe("only");
+  });
+
+  it("rollback of a running run leaves the thread exactly as before it, and the run marked rolled back", async () => {
+    const threadId = await newThread();
+    await runtime.runs.join(scope(), (await start(threadId, "quick")).id);
+    const before = await stateOf(threadId);
+    const run = await start(threadId, "slow");
+    await untilRunning(run.id);
+    await sleep(200);
+    const stopped = await runtime.runs.cancel(scope(), run.id, { action: "rollback", wait: true });
+    expect(stopped.status).toBe("interrupted");
+    expect(stopped.rolledBackAt).toBeInstanceOf(Date);
+    expect(await stateOf(threadId)).toEqual(before);
+    expect((await runtime.repos.threads.get(scope(), threadId))?.status).toBe("idle");
+  });
+
+  it("rollback strategy replaces the running run and starts from the state before it", async () => {
+    const threadId = await newThread();
+    await runtime.runs.join(scope(), (await start(threadId, "quick")).id);
+    const first = await start(threadId, "slow");
+    await untilRunning(first.id);
+    await sleep(200);
+    const second = await start(threadId, "quick", { multitaskStrategy: "rollback" });
+    const [r1, r2] = await Promise.all([runtime.runs.join(scope(), first.id), runtime.runs.join(scope(), second.id)]);
+    expect([r1.status, r2.status, Boolean(r1.rolledBackAt)]).toEqual(["interrupted", "success", true]);
+    expect(((await stateOf(threadId)).values as { steps: string[] }).steps).toEqual(["only", "only"]);
+  });
+
+  it("cancels a pending run both ways: it never starts", async () => {
+    const threadId = await newThread();
+    const first = await start(threadId, "slow", { config: { configurable: { step_delay_ms: 60 } } });
+    const queued = await start(threadId, "quick", { multitaskStrategy: "enqueue" });
+    const rolled = await start(threadId, "quick", { multitaskStrategy: "enqueue" });
+    const a = await runtime.runs.cancel(scope(), queued.id, { action: "interrupt" });
+    const b = await runtime.runs.cancel(scope(), rolled.id, { action: "rollback" });
+    expect([a.status, a.startedAt, b.status, Boolean(b.rolledBackAt)]).toEqual(["interrupted", null, "interrupted", true]);
+    expect((await runtime.runs.join(scope(), first.id)).status).toBe("success");
+    expect(((await stateOf(threadId)).values as { steps: string[] }).steps).toEqual(["one", "two", "three", "four"]);
+  });
+
+  it("cancel without wait returns at once; with wait it returns the stopped run", async () => {
+    const threadId = await newThread();
+    const run = await start(threadId, "slow");
+    await untilRunning(run.id);
+    const immediate = await runtime.runs.cancel(scope(), run.id);
+    expect(immediate.status).toBe("running");
+    expect((await runtime.runs.join(scope(), run.id)).status).toBe("interrupted");
+  });
+
+  it("resumes a graph interrupt with a command", async () => {
+    const threadId = await newThread();
+    const asked = await runtime.runs.join(scope(), (await start(threadId, "human")).id);
+    expect(asked.status).toBe("success");
+    const waiting = await runtime.repos.threads.get(scope(), threadId);
+    expect(waiting?.status).toBe("interrupted");
+    expect(waiting?.interrupts).toMatchObject([{ value: { question: "approve?" } }]);
+    const resumed = await runtime.runs.join(
+      scope(),
+      (await runtime.runs.create(scope(), { threadId, ownerId: owner, assistantId: "human", command: { resume: "yes" } })).id,
+    );
+    expect(resumed.status).toBe("success");
+    const thread = await runtime.repos.threads.get(scope(), threadId);
+    expect([thread?.status, thread?.values]).toEqual(["idle", { steps: ["done"], answer: "yes" }]);
+  });
+
+  it("records a failing graph's error on the run, an error event, and the thread in error", async () => {
+    const threadId = await newThread();
+    const run = await runtime.runs.join(scope(), (await start(threadId, "failing")).id);
+    expect(run.status).toBe("error");
+    expect(run.error).toEqual({ type: "Error", message: "the failing graph failed on purpose" });
+    expect(published.filter((p) => p.runId === run.id).at(-1)).toMatchObject({
+      event: "error",
+      data: { message: "the failing graph failed on purpose" },
+    });
+    expect((await runtime.repos.threads.get(scope(), threadId))?.status).toBe("error");
+  });
+
+  it("creates a missing thread only when asked, and hides other owners' threads and runs", async () => {
+    const missing = crypto.randomUUID();
+    await expect(start(missing, "quick")).rejects.toBeInstanceOf(NotFoundError);
+    const run = await start(missing, "quick", { ifNotExists: "create" });
+    expect((await runtime.runs.join(scope(), run.id)).status).toBe("success");
+    const stranger = { ownerId: (await runtime.repos.users.createUser({ email: `s-${Date.now()}@x.dev`, name: "s" })).id };
+    await expect(runtime.runs.create(stranger, { threadId: missing, ownerId: stranger.ownerId, assistantId: "quick" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(runtime.runs.cancel(stranger, run.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await runtime.runs.get(stranger, run.id)).toBeNull();
+  });
+
+  it("starts a delayed run no earlier than after_seconds", async () => {
+    const threadId = await newThread();
+    const run = await start(threadId, "quick", { afterSeconds: 0.3 });
+    const done = await runtime.runs.join(scope(), run.id);
+    expect(done.startedAt!.getTime() - run.createdAt.getTime()).toBeGreaterThanOrEqual(280);
+  });
+
+  it("runs a stateless run on a thread of its own", async () => {
+    const run = await runtime.runs.create(scope(), { threadId: null, ownerId: owner, assistantId: "quick", input: {} });
+    expect((await runtime.runs.join(scope(), run.id)).status).toBe("success");
+    expect((await runtime.repos.threads.get(scope(), run.threadId))?.values).toEqual({ steps: ["only"] });
+  });
+
+  it("admin scope sees every owner's runs", async () => {
+    const run = await start(await newThread(), "quick");
+    expect((await runtime.runs.get(ALL, run.id))?.id).toBe(run.id);
+  });
+});
