@@ -1,68 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Annotation, END, START, StateGraph, interrupt, type BaseCheckpointSaver, type BaseStore } from "@langchain/langgraph";
 import { ALL, type Run } from "@lgrs/db";
 import { testTargets } from "../../db/test/databases.ts";
 import { useMigratedDatabase } from "../../db/test/setup-database.ts";
 import { createRuntime, type Runtime } from "../src/runtime.ts";
-import type { GraphSource, RunnableGraph } from "../src/runs/graph-source.ts";
+import { sleep, testGraphs as source } from "./fixtures/test-graphs.ts";
 import { ConflictError, NotFoundError } from "../src/errors.ts";
-
-const State = Annotation.Root({
-  steps: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
-  answer: Annotation<string | undefined>(),
-});
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(new Error("aborted"));
-    });
-  });
-}
-
-function slowGraph() {
-  let g = new StateGraph(State) as unknown as StateGraph<typeof State.spec>;
-  const names = ["one", "two", "three", "four"];
-  for (const name of names) {
-    g = g.addNode(name, async (_s: unknown, config: { signal?: AbortSignal; configurable?: Record<string, unknown> }) => {
-      await sleep(Number(config.configurable?.step_delay_ms ?? 150), config.signal);
-      return { steps: [name] };
-    }) as typeof g;
-  }
-  g = g.addEdge(START, "one" as never) as typeof g;
-  for (let i = 0; i < names.length - 1; i++) g = g.addEdge(names[i] as never, names[i + 1] as never) as typeof g;
-  return g.addEdge("four" as never, END);
-}
-
-const graphs: Record<string, () => StateGraph<typeof State.spec>> = {
-  quick: () =>
-    new StateGraph(State).addNode("only", () => ({ steps: ["only"] })).addEdge(START, "only").addEdge("only", END) as never,
-  slow: slowGraph as never,
-  human: () =>
-    new StateGraph(State)
-      .addNode("ask", () => ({ answer: String(interrupt({ question: "approve?" })) }))
-      .addNode("done", () => ({ steps: ["done"] }))
-      .addEdge(START, "ask")
-      .addEdge("ask", "done")
-      .addEdge("done", END) as never,
-  failing: () =>
-    new StateGraph(State)
-      .addNode("boom", () => {
-        throw new Error("the failing graph failed on purpose");
-      })
-      .addEdge(START, "boom")
-      .addEdge("boom", END) as never,
-};
-
-const source: GraphSource = {
-  ids: () => Object.keys(graphs),
-  has: (id) => id in graphs,
-  async compile(id, { checkpointer, store }: { checkpointer: BaseCheckpointSaver; store: BaseStore }) {
-    return graphs[id]!().compile({ checkpointer, store }) as unknown as RunnableGraph;
-  },
-};
 
 describe.each(testTargets)("run manager on $provider", (target) => {
   const database = useMigratedDatabase(target);

@@ -4,7 +4,7 @@ import type { RuntimeContext } from "./context.ts";
 import { RunEventSink } from "./event-sink.ts";
 import type { RunnableGraph } from "./graph-source.ts";
 import { threadStateOf } from "./thread-state.ts";
-import type { CancelAction, RunKwargs, StreamMode } from "./types.ts";
+import { isFinal, type CancelAction, type RunKwargs, type StreamMode } from "./types.ts";
 import { UsageRecorder } from "./usage-recorder.ts";
 import { toWire } from "./wire.ts";
 
@@ -118,6 +118,12 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
   }
 
   await usage.flush();
+  const current = await repos.runs.get({ all: true }, run.id);
+  if (current && isFinal(current.status)) {
+    // the shutdown drain gave up waiting and already recorded how the run ended
+    await sink.flush();
+    return current;
+  }
   if (control.cancelAction() === "rollback") {
     await ctx.checkpointer.deleteRunCheckpoints(run.threadId, run.id);
     await repos.runs.markRolledBack(run.id);

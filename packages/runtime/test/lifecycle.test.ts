@@ -1,0 +1,121 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ALL } from "@lgrs/db";
+import { testTargets } from "../../db/test/databases.ts";
+import { useMigratedDatabase } from "../../db/test/setup-database.ts";
+import { createRuntime, type Runtime } from "../src/runtime.ts";
+import { ShuttingDownError } from "../src/errors.ts";
+import { sleep, testGraphs } from "./fixtures/test-graphs.ts";
+
+const PACKAGE_DIR = path.resolve(import.meta.dirname, "..");
+
+/** Starts the crash worker and resolves with its run ids once its first run is running. */
+function startWorker(databaseUrl: string, ownerId: string) {
+  // node itself with tsx's loader, not the tsx CLI: the CLI runs node as a child that
+  // a SIGKILL of the CLI would leave running
+  const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/crash-worker.ts"], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, DATABASE_URL: databaseUrl, OWNER_ID: ownerId },
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const ids = new Promise<{ threadId: string; running: string; queued: string }>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => resolve(JSON.parse(d.toString())));
+    child.on("exit", (code) => reject(new Error(`worker exited ${code}: ${stderr}`)));
+  });
+  return { child, ids };
+}
+
+describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
+  const database = useMigratedDatabase(target);
+  const runtimes: Runtime[] = [];
+  let seq = 0;
+  function newRuntime(): Runtime {
+    const runtime = createRuntime({ db: database(), graphs: testGraphs, live: { publish: () => ++seq, end: () => {} } });
+    runtimes.push(runtime);
+    return runtime;
+  }
+  afterEach(async () => {
+    for (const r of runtimes.splice(0)) await r.shutdown(500);
+  });
+
+  it("after a process is killed mid-run, the next start ends its running run in error and runs the queued one", async () => {
+    const first = newRuntime();
+    const owner = (await first.repos.users.createUser({ email: `k-${Date.now()}@x.dev`, name: "k" })).id;
+    const config = database().config;
+    const url = config.provider === "sqlite" ? `file:${config.file}` : config.url;
+    const { child, ids } = startWorker(url, owner);
+    const { threadId, running, queued } = await ids;
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.on("close", resolve));
+
+    const next = newRuntime();
+    await next.start();
+    const crashed = await next.runs.get(ALL, running);
+    expect(crashed?.status).toBe("error");
+    expect(crashed?.error).toMatchObject({ type: "ServerRestart" });
+    const after = await next.runs.join(ALL, queued);
+    expect([after.status, after.error]).toEqual(["success", null]);
+    // the queued run was the thread's latest, so the thread follows it, not the crashed one
+    expect((await next.repos.threads.get(ALL, threadId))?.status).toBe("idle");
+  }, 30_000);
+
+  it("marks the thread error when the crashed run was its latest", async () => {
+    const rt = newRuntime();
+    const owner = (await rt.repos.users.createUser({ email: `c-${Date.now()}@x.dev`, name: "c" })).id;
+    const thread = await rt.repos.threads.create({ ownerId: owner });
+    const assistant = await rt.repos.assistants.create({ graphId: "slow", name: "slow" });
+    const run = await rt.repos.runs.create({ threadId: thread.id, ownerId: owner, assistantId: assistant.id, kwargs: {} });
+    await rt.repos.runs.transition(run.id, { status: "running", startedAt: new Date() });
+    await rt.start();
+    expect((await rt.runs.get(ALL, run.id))?.status).toBe("error");
+    expect((await rt.repos.threads.get(ALL, thread.id))?.status).toBe("error");
+  });
+
+  it("shutdown cancels running runs and waits for them; new runs are refused", async () => {
+    const rt = newRuntime();
+    await rt.start();
+    const owner = (await rt.repos.users.createUser({ email: `d-${Date.now()}@x.dev`, name: "d" })).id;
+    const thread = await rt.repos.threads.create({ ownerId: owner });
+    const run = await rt.runs.create({ ownerId: owner }, { threadId: thread.id, ownerId: owner, assistantId: "slow", input: {} });
+    await sleep(250);
+    await rt.shutdown(5000);
+    const stopped = await rt.runs.get(ALL, run.id);
+    expect(stopped?.status).toBe("interrupted");
+    // the step that finished before shutdown is in the thread's last checkpoint
+    const last = await rt.checkpointer.getTuple({ configurable: { thread_id: thread.id } });
+    expect((last?.checkpoint.channel_values as { steps?: string[] }).steps).toEqual(["one"]);
+    await expect(
+      rt.runs.create({ ownerId: owner }, { threadId: thread.id, ownerId: owner, assistantId: "quick" }),
+    ).rejects.toBeInstanceOf(ShuttingDownError);
+  });
+
+  it("shutdown is bounded when a run ignores cancellation, and records it interrupted", async () => {
+    const rt = newRuntime();
+    await rt.start();
+    const owner = (await rt.repos.users.createUser({ email: `s-${Date.now()}@x.dev`, name: "s" })).id;
+    const thread = await rt.repos.threads.create({ ownerId: owner });
+    const run = await rt.runs.create({ ownerId: owner }, { threadId: thread.id, ownerId: owner, assistantId: "stubborn", input: {} });
+    await sleep(100);
+    const t0 = Date.now();
+    await rt.shutdown(300);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    const stopped = await rt.runs.get(ALL, run.id);
+    expect(stopped?.status).toBe("interrupted");
+    expect(stopped?.error).toMatchObject({ type: "ShutdownTimeout" });
+    await sleep(1500); // the stubborn node finishes late: it must not overwrite the recorded status
+    expect((await rt.runs.get(ALL, run.id))?.status).toBe("interrupted");
+  });
+
+  it("a run that finishes during the drain keeps its real status", async () => {
+    const rt = newRuntime();
+    await rt.start();
+    const owner = (await rt.repos.users.createUser({ email: `f-${Date.now()}@x.dev`, name: "f" })).id;
+    const thread = await rt.repos.threads.create({ ownerId: owner });
+    const run = await rt.runs.create({ ownerId: owner }, { threadId: thread.id, ownerId: owner, assistantId: "quick", input: {} });
+    await rt.runs.join(ALL, run.id);
+    await rt.shutdown(1000);
+    expect((await rt.runs.get(ALL, run.id))?.status).toBe("success");
+  });
+});
