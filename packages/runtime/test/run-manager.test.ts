@@ -1,9 +1,11 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL, type Run } from "@lgrs/db";
 import { testTargets } from "../../db/test/databases.ts";
 import { useMigratedDatabase } from "../../db/test/setup-database.ts";
 import { createRuntime, type Runtime } from "../src/runtime.ts";
-import { sleep, testGraphs as source } from "./fixtures/test-graphs.ts";
+import { testGraphs as source } from "./fixtures/test-graphs.ts";
 import { ConflictError, NotFoundError } from "../src/errors.ts";
 
 describe.each(testTargets)("run manager on $provider", (target) => {
@@ -11,6 +13,7 @@ describe.each(testTargets)("run manager on $provider", (target) => {
   let runtime: Runtime;
   let owner: string;
   const published: { runId: string; event: string; data: unknown }[] = [];
+  const onPublish: ((p: (typeof published)[number]) => void)[] = [];
   const ended = new Map<string, string>();
 
   beforeAll(async () => {
@@ -19,7 +22,11 @@ describe.each(testTargets)("run manager on $provider", (target) => {
       db: database(),
       graphs: source,
       live: {
-        publish: (runId, event, data) => (published.push({ runId, event, data }), ++seq),
+        publish: (runId, event, data) => {
+          published.push({ runId, event, data });
+          for (const listener of onPublish) listener({ runId, event, data });
+          return ++seq;
+        },
         end: (runId, status) => void ended.set(runId, status),
       },
       concurrency: 4,
@@ -46,12 +53,14 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     for await (const t of runtime.checkpointer.list({ configurable: { thread_id: threadId } })) history.push(t.checkpoint.id);
     return { values: s.values, history };
   }
-  async function untilRunning(runId: string): Promise<void> {
-    // the step events prove the graph is inside a node
-    await new Promise<void>((resolve) => {
-      const stop = runtime.feed.subscribe((r) => r.id === runId && r.status === "running" && (stop(), resolve()));
+  /** Resolves once the run has finished (and checkpointed) the named step: its values event lists it. */
+  function untilStep(runId: string, step: string): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const check = (p: (typeof published)[number]) =>
+        p.runId === runId && p.event === "values" && ((p.data as { steps?: string[] }).steps ?? []).includes(step);
+      if (published.some(check)) return resolve();
+      onPublish.push((p) => check(p) && resolve());
     });
-    await sleep(60);
   }
 
   it("runs a graph to success, events first with metadata, and the thread ends idle with its values", async () => {
@@ -93,8 +102,7 @@ describe.each(testTargets)("run manager on $provider", (target) => {
   it("interrupt cancels the running run, keeps its checkpoints, then runs the new one", async () => {
     const threadId = await newThread();
     const first = await start(threadId, "slow");
-    await untilRunning(first.id);
-    await sleep(200); // let its first step finish and checkpoint
+    await untilStep(first.id, "one");
     const second = await start(threadId, "quick", { multitaskStrategy: "interrupt" });
     const [r1, r2] = await Promise.all([runtime.runs.join(scope(), first.id), runtime.runs.join(scope(), second.id)]);
     expect([r1.status, r2.status]).toEqual(["interrupted", "success"]);
@@ -109,8 +117,7 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     await runtime.runs.join(scope(), (await start(threadId, "quick")).id);
     const before = await stateOf(threadId);
     const run = await start(threadId, "slow");
-    await untilRunning(run.id);
-    await sleep(200);
+    await untilStep(run.id, "one");
     const stopped = await runtime.runs.cancel(scope(), run.id, { action: "rollback", wait: true });
     expect(stopped.status).toBe("interrupted");
     expect(stopped.rolledBackAt).toBeInstanceOf(Date);
@@ -122,8 +129,7 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     const threadId = await newThread();
     await runtime.runs.join(scope(), (await start(threadId, "quick")).id);
     const first = await start(threadId, "slow");
-    await untilRunning(first.id);
-    await sleep(200);
+    await untilStep(first.id, "one");
     const second = await start(threadId, "quick", { multitaskStrategy: "rollback" });
     const [r1, r2] = await Promise.all([runtime.runs.join(scope(), first.id), runtime.runs.join(scope(), second.id)]);
     expect([r1.status, r2.status, Boolean(r1.rolledBackAt)]).toEqual(["interrupted", "success", true]);
@@ -145,7 +151,7 @@ describe.each(testTargets)("run manager on $provider", (target) => {
   it("cancel without wait returns at once; with wait it returns the stopped run", async () => {
     const threadId = await newThread();
     const run = await start(threadId, "slow");
-    await untilRunning(run.id);
+    await untilStep(run.id, "one");
     const immediate = await runtime.runs.cancel(scope(), run.id);
     expect(immediate.status).toBe("running");
     expect((await runtime.runs.join(scope(), run.id)).status).toBe("interrupted");
@@ -201,6 +207,27 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     const run = await runtime.runs.create(scope(), { threadId: null, ownerId: owner, assistantId: "quick", input: {} });
     expect((await runtime.runs.join(scope(), run.id)).status).toBe("success");
     expect((await runtime.repos.threads.get(scope(), run.threadId))?.values).toEqual({ steps: ["only"] });
+  });
+
+  it("POSTs the finished run to its webhook", async () => {
+    let delivered: (body: unknown) => void = () => {};
+    const received = new Promise<unknown>((resolve) => (delivered = resolve));
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        delivered(JSON.parse(body));
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const run = await start(await newThread(), "quick", { webhook: `http://127.0.0.1:${port}/hook` });
+      expect(await received).toMatchObject({ run_id: run.id, thread_id: run.threadId, status: "success" });
+    } finally {
+      server.close();
+    }
   });
 
   it("admin scope sees every owner's runs", async () => {

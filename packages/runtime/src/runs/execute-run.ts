@@ -6,6 +6,7 @@ import type { RunnableGraph } from "./graph-source.ts";
 import { threadStateOf } from "./thread-state.ts";
 import { isFinal, type CancelAction, type RunKwargs, type StreamMode } from "./types.ts";
 import { UsageRecorder } from "./usage-recorder.ts";
+import { sendWebhook } from "./webhook.ts";
 import { toWire } from "./wire.ts";
 
 /** How a running run is steered from outside: cancellation and its kind. */
@@ -133,6 +134,7 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
   await sink.flush();
   ctx.live.end(run.id, run.status);
   ctx.feed.emit(run);
+  if (kwargs.webhook) await sendWebhook(kwargs.webhook, run, ctx.logError);
   return run;
 }
 
