@@ -209,6 +209,15 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     expect((await runtime.repos.threads.get(scope(), run.threadId))?.values).toEqual({ steps: ["only"] });
   });
 
+  it("records every LLM call's usage by model and caller, summed on the run and the thread", async () => {
+    const threadId = await newThread();
+    const run = await runtime.runs.join(scope(), (await start(threadId, "chat")).id);
+    expect([run.inputTokens, run.outputTokens, run.totalTokens]).toEqual([20, 16, 36]);
+    const byThread = await runtime.repos.usage.byThread(scope(), threadId);
+    expect(byThread.byCaller.map((c) => [c.caller, c.totalTokens])).toEqual([["lead_agent", 18], ["subagent", 18]]);
+    expect(byThread.byModel.map((m) => [m.model, m.calls])).toEqual([["helper-model", 1], ["lead-model", 1]]);
+  });
+
   it("POSTs the finished run to its webhook", async () => {
     let delivered: (body: unknown) => void = () => {};
     const received = new Promise<unknown>((resolve) => (delivered = resolve));
