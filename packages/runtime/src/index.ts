@@ -2,7 +2,7 @@ export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
 export { RunManager, type RunManagerOptions } from "./runs/run-manager.ts";
 export { RunFeed } from "./runs/run-feed.ts";
 export type { GraphSource, RunnableGraph, GraphStateSnapshot } from "./runs/graph-source.ts";
-export type { LiveEvents } from "./runs/event-sink.ts";
+export * from "./bridge/index.ts";
 export { threadStateOf, type ThreadState } from "./runs/thread-state.ts";
 export { toWire } from "./runs/wire.ts";
 export { runAsJson } from "./runs/webhook.ts";

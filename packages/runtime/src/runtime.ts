@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { PrismaCheckpointSaver, PrismaStore, repositories, type Database, type Repositories } from "@lgrs/db";
 import { ensureDefaultAssistants } from "./assistants.ts";
 import type { RuntimeContext } from "./runs/context.ts";
-import type { LiveEvents } from "./runs/event-sink.ts";
+import { MemoryStreamBridge, type StreamBridge } from "./bridge/index.ts";
 import type { GraphSource } from "./runs/graph-source.ts";
 import { RunFeed } from "./runs/run-feed.ts";
 import { RunManager } from "./runs/run-manager.ts";
@@ -10,7 +10,8 @@ import { RunManager } from "./runs/run-manager.ts";
 export interface RuntimeOptions {
   db: Database;
   graphs: GraphSource;
-  live: LiveEvents & { close?(): void | Promise<void> };
+  /** where live events go (default: the in-process bridge) */
+  bridge?: StreamBridge;
   /** runs executing at once in this process (default 10) */
   concurrency?: number;
   logError?: (err: unknown) => void;
@@ -23,6 +24,7 @@ export interface Runtime {
   checkpointer: PrismaCheckpointSaver;
   store: PrismaStore;
   graphs: GraphSource;
+  bridge: StreamBridge;
   /** default assistants, reconciliation of what a previous process left behind */
   start(): Promise<void>;
   /** stop taking runs, drain the running ones (bounded), close the stream bridge */
@@ -32,6 +34,7 @@ export interface Runtime {
 /** The engine: one per process, created after the database is migrated. */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const repos = repositories(options.db);
+  const bridge = options.bridge ?? new MemoryStreamBridge();
   const feed = new RunFeed();
   const checkpointer = new PrismaCheckpointSaver(options.db.prisma);
   const store = new PrismaStore(options.db.prisma);
@@ -40,7 +43,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     graphs: options.graphs,
     checkpointer,
     store,
-    live: options.live,
+    live: bridge,
     feed,
     workerId: `${process.pid}-${randomUUID().slice(0, 8)}`,
     logError: options.logError ?? ((err) => console.error("runtime:", err)),
@@ -53,13 +56,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     checkpointer,
     store,
     graphs: options.graphs,
+    bridge,
     async start() {
       await ensureDefaultAssistants(repos, options.graphs.ids());
       await runs.recover();
     },
     async shutdown(timeoutMs = 5000) {
       await runs.shutdown(timeoutMs);
-      await options.live.close?.();
+      bridge.close();
     },
   };
 }

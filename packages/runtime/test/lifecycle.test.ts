@@ -30,9 +30,8 @@ function startWorker(databaseUrl: string, ownerId: string) {
 describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
   const database = useMigratedDatabase(target);
   const runtimes: Runtime[] = [];
-  let seq = 0;
-  function newRuntime(): Runtime {
-    const runtime = createRuntime({ db: database(), graphs: testGraphs, live: { publish: () => ++seq, end: () => {} } });
+    function newRuntime(): Runtime {
+    const runtime = createRuntime({ db: database(), graphs: testGraphs });
     runtimes.push(runtime);
     return runtime;
   }
@@ -47,6 +46,9 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
     const url = config.provider === "sqlite" ? `file:${config.file}` : config.url;
     const { child, ids } = startWorker(url, owner);
     const { threadId, running, queued } = await ids;
+    // readable here, but its live stream lives in the other process
+    expect((await first.runs.get(ALL, running))?.status).toBe("running");
+    await expect(first.runs.stream(ALL, running).next()).rejects.toThrow(/in another server process/);
     child.kill("SIGKILL");
     await new Promise((resolve) => child.on("close", resolve));
 
@@ -60,6 +62,29 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
     // the queued run was the thread's latest, so the thread follows it, not the crashed one
     expect((await next.repos.threads.get(ALL, threadId))?.status).toBe("idle");
   }, 30_000);
+
+  it("after a restart, a finished run's events are replayed from the database, from any id", async () => {
+    const before = newRuntime();
+    await before.start();
+    const owner = (await before.repos.users.createUser({ email: `r-${Date.now()}@x.dev`, name: "r" })).id;
+    const thread = await before.repos.threads.create({ ownerId: owner });
+    const run = await before.runs.create({ ownerId: owner }, {
+      threadId: thread.id, ownerId: owner, assistantId: "slow", input: {}, stream_mode: ["values", "updates"],
+      config: { configurable: { step_delay_ms: 5 } },
+    });
+    const live: unknown[] = [];
+    for await (const item of before.runs.stream({ ownerId: owner }, run.id)) live.push(item);
+    await before.shutdown(1000);
+
+    const after = newRuntime(); // a new process: its bridge has never seen the run
+    await after.start();
+    const replayed: unknown[] = [];
+    for await (const item of after.runs.stream({ ownerId: owner }, run.id)) replayed.push(item);
+    expect(replayed).toEqual(live);
+    const tail: unknown[] = [];
+    for await (const item of after.runs.stream({ ownerId: owner }, run.id, { lastEventId: 3 })) tail.push(item);
+    expect(tail).toEqual(live.slice(3));
+  });
 
   it("marks the thread error when the crashed run was its latest", async () => {
     const rt = newRuntime();

@@ -7,30 +7,15 @@ import { useMigratedDatabase } from "../../db/test/setup-database.ts";
 import { createRuntime, type Runtime } from "../src/runtime.ts";
 import { testGraphs as source } from "./fixtures/test-graphs.ts";
 import { ConflictError, NotFoundError } from "../src/errors.ts";
+import type { BridgeItem } from "../src/bridge/index.ts";
 
 describe.each(testTargets)("run manager on $provider", (target) => {
   const database = useMigratedDatabase(target);
   let runtime: Runtime;
   let owner: string;
-  const published: { runId: string; event: string; data: unknown }[] = [];
-  const onPublish: ((p: (typeof published)[number]) => void)[] = [];
-  const ended = new Map<string, string>();
 
   beforeAll(async () => {
-    let seq = 0;
-    runtime = createRuntime({
-      db: database(),
-      graphs: source,
-      live: {
-        publish: (runId, event, data) => {
-          published.push({ runId, event, data });
-          for (const listener of onPublish) listener({ runId, event, data });
-          return ++seq;
-        },
-        end: (runId, status) => void ended.set(runId, status),
-      },
-      concurrency: 4,
-    });
+    runtime = createRuntime({ db: database(), graphs: source, concurrency: 4 });
     await runtime.start();
     owner = (await runtime.repos.users.createUser({ email: `o-${Date.now()}@x.dev`, name: "owner" })).id;
   });
@@ -54,13 +39,16 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     return { values: s.values, history };
   }
   /** Resolves once the run has finished (and checkpointed) the named step: its values event lists it. */
-  function untilStep(runId: string, step: string): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const check = (p: (typeof published)[number]) =>
-        p.runId === runId && p.event === "values" && ((p.data as { steps?: string[] }).steps ?? []).includes(step);
-      if (published.some(check)) return resolve();
-      onPublish.push((p) => check(p) && resolve());
-    });
+  async function untilStep(runId: string, step: string): Promise<void> {
+    for await (const item of runtime.runs.stream(scope(), runId)) {
+      if (item.type === "event" && item.event === "values" && (item.data as { steps: string[] }).steps.includes(step)) return;
+    }
+    throw new Error(`run ${runId} ended before step ${step}`);
+  }
+  async function eventsOf(runId: string): Promise<BridgeItem[]> {
+    const items: BridgeItem[] = [];
+    for await (const item of runtime.runs.stream(scope(), runId)) items.push(item);
+    return items;
   }
 
   it("runs a graph to success, events first with metadata, and the thread ends idle with its values", async () => {
@@ -68,15 +56,16 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     const run = await start(threadId, "quick", { stream_mode: ["values", "updates"] });
     const done = await runtime.runs.join(scope(), run.id);
     expect(done.status).toBe("success");
-    const mine = published.filter((p) => p.runId === run.id);
-    expect(mine[0]).toEqual({ runId: run.id, event: "metadata", data: { run_id: run.id, attempt: 1 } });
-    expect(mine.map((p) => p.event)).toContain("updates");
-    expect(mine.at(-1)).toMatchObject({ event: "values", data: { steps: ["only"] } });
-    expect(ended.get(run.id)).toBe("success");
+    const items = await eventsOf(run.id);
+    expect(items[0]).toEqual({ type: "event", id: 1, event: "metadata", data: { run_id: run.id, attempt: 1 } });
+    expect(items.map((i) => (i.type === "event" ? i.event : i.type))).toContain("updates");
+    expect(items.at(-2)).toMatchObject({ event: "values", data: { steps: ["only"] } });
+    expect(items.at(-1)).toEqual({ type: "end", status: "success" });
+    const mine = items.filter((i) => i.type === "event");
     const thread = await runtime.repos.threads.get(scope(), threadId);
     expect([thread?.status, thread?.values]).toEqual(["idle", { steps: ["only"] }]);
     const stored = await runtime.repos.events.list(run.id);
-    expect(stored.items.map((e) => e.event)).toEqual(mine.map((p) => p.event));
+    expect(stored.items.map((e) => [e.seq, e.event, e.data])).toEqual(mine.map((i) => [i.id, i.event, i.data]));
   });
 
   it("reject refuses a second run while one is in flight", async () => {
@@ -178,10 +167,10 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     const run = await runtime.runs.join(scope(), (await start(threadId, "failing")).id);
     expect(run.status).toBe("error");
     expect(run.error).toEqual({ type: "Error", message: "the failing graph failed on purpose" });
-    expect(published.filter((p) => p.runId === run.id).at(-1)).toMatchObject({
-      event: "error",
-      data: { message: "the failing graph failed on purpose" },
-    });
+    expect((await eventsOf(run.id)).slice(-2)).toMatchObject([
+      { type: "event", event: "error", data: { message: "the failing graph failed on purpose" } },
+      { type: "end", status: "error" },
+    ]);
     expect((await runtime.repos.threads.get(scope(), threadId))?.status).toBe("error");
   });
 

@@ -1,5 +1,5 @@
 import type { PrismaCheckpointSaver, PrismaStore, Repositories } from "@lgrs/db";
-import type { LiveEvents } from "./event-sink.ts";
+import type { StreamBridge } from "../bridge/index.ts";
 import type { GraphSource } from "./graph-source.ts";
 import type { RunFeed } from "./run-feed.ts";
 
@@ -9,7 +9,7 @@ export interface RuntimeContext {
   graphs: GraphSource;
   checkpointer: PrismaCheckpointSaver;
   store: PrismaStore;
-  live: LiveEvents;
+  live: StreamBridge;
   feed: RunFeed;
   /** this process, recorded on the runs it executes */
   workerId: string;

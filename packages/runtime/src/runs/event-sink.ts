@@ -1,21 +1,14 @@
 import type { EventsRepository } from "@lgrs/db";
-
-/**
- * Where a run's events go: the stream bridge for live subscribers (which assigns
- * each event its per-run id) and the run events table, so the output can be
- * read and paged after a restart.
- */
-export interface LiveEvents {
-  publish(runId: string, event: string, data: unknown): number;
-  end(runId: string, status: string): void;
-}
+import type { StreamBridge } from "../bridge/index.ts";
 
 const FLUSH_EVERY = 64;
 const FLUSH_AFTER_MS = 250;
 
 /**
- * One run's events: published live at once, written to the database in batches
- * (a write per token would make the database the bottleneck of streaming).
+ * One run's events: published on the stream bridge at once (which assigns each its
+ * per-run id), and written to the run events table in batches, so the output can
+ * be read and paged after a restart (a write per token would make the database the
+ * bottleneck of streaming).
  */
 export class RunEventSink {
   private batch: { seq: number; event: string; data: unknown; createdAt: Date }[] = [];
@@ -24,7 +17,7 @@ export class RunEventSink {
 
   constructor(
     private readonly runId: string,
-    private readonly live: LiveEvents,
+    private readonly live: StreamBridge,
     private readonly events: EventsRepository,
     private readonly onError: (err: unknown) => void,
   ) {}

@@ -4,6 +4,7 @@ import { ConflictError, InvalidRunError, NotFoundError, ShuttingDownError } from
 import type { RuntimeContext } from "./context.ts";
 import { executeRun, settleThread } from "./execute-run.ts";
 import { Scheduler, type QueuedRun } from "./scheduler.ts";
+import type { BridgeItem, SubscribeOptions } from "../bridge/index.ts";
 import { isFinal, type CancelAction, type CreateRunRequest, type RunKwargs } from "./types.ts";
 
 export interface RunManagerOptions {
@@ -184,7 +185,34 @@ export class RunManager {
     return this.active.size;
   }
 
+  /**
+   * A run's events after `lastEventId`, then an end item: live from this process's
+   * bridge while the run is here, or replayed from the database once it has
+   * finished. A run still executing in another process cannot be streamed from here.
+   */
+  async *stream(scope: Scope, runId: string, options: SubscribeOptions = {}): AsyncGenerator<BridgeItem> {
+    const run = await this.ctx.repos.runs.get(scope, runId);
+    if (!run) throw new NotFoundError(`run ${runId} not found`);
+    if (this.ctx.live.has(runId)) {
+      yield* this.ctx.live.subscribe(runId, options);
+      return;
+    }
+    if (!isFinal(run.status)) {
+      throw new ConflictError(`run ${runId} is ${run.status} in another server process: its live stream is not available from this one`);
+    }
+    let cursor: string | null = null;
+    let afterSeq = options.lastEventId !== undefined && options.lastEventId > 0 ? options.lastEventId : undefined;
+    do {
+      const page = await this.ctx.repos.events.list(runId, { afterSeq, cursor, limit: 500 });
+      for (const e of page.items) yield { type: "event", id: e.seq, event: e.event, data: e.data };
+      cursor = page.nextCursor;
+      afterSeq = undefined;
+    } while (cursor && !options.signal?.aborted);
+    yield { type: "end", status: run.status };
+  }
+
   private queue(run: Run): void {
+    this.ctx.live.open(run.id);
     this.scheduler.add({ runId: run.id, threadId: run.threadId, notBefore: run.notBefore?.getTime() });
   }
 
