@@ -9,3 +9,4 @@ export { runAsJson } from "./runs/webhook.ts";
 export { defaultAssistantId, ensureDefaultAssistants, resolveAssistant } from "./assistants.ts";
 export * from "./errors.ts";
 export * from "./runs/types.ts";
+export * from "./registry/index.ts";
