@@ -10,8 +10,9 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DatabaseStartupError, PRISMA_DIR, redactUrl, startDatabase, type Database } from "@lgrs/db";
+import { createRuntime, GraphRegistry, type Runtime as Engine } from "@lgrs/runtime";
 import { ConfigError, loadServerConfig, oneLine, userBaseDir } from "./src/server/config.ts";
-import { clearRuntime, setRuntime, type ServerConfig } from "./src/server/runtime.ts";
+import { clearRuntime, setRuntime, tryGetRuntime, type ServerConfig } from "./src/server/runtime.ts";
 
 const APP_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -28,6 +29,7 @@ let database: Database | undefined;
 /** Set while migrations run: a signal then waits for them instead of cutting one in half. */
 let databaseStarting: Promise<Database> | undefined;
 let nextApp: { close(): Promise<void> } | undefined;
+let engine: Engine | undefined;
 let stopping = false;
 
 function log(line: string): void {
@@ -49,14 +51,16 @@ async function main(): Promise<void> {
   database = await databaseStarting;
   if (stopping) return;
   log(`database: ${config.database.provider} ${where} (migrated)`);
-  log(
-    config.langgraphConfig
-      ? `graphs: ${Object.keys(config.langgraphConfig.graphs).length} from ${config.langgraphConfig.path}`
-      : "graphs: bundled (LANGGRAPH_CONFIG is not set)",
-  );
-  setRuntime({ config, db: database, prismaDir: PRISMA_DIR, startedAt: new Date() });
 
-  // 3. Next.js, loaded only now.
+  // 3. Graphs and the run engine: a graph that fails to load is reported, the others serve.
+  const graphs = await GraphRegistry.load(config.langgraphConfig?.path);
+  for (const f of graphs.failures()) log(`warning: graph ${f.graphId} failed to load from ${f.file}: ${oneLine(f.error)}`);
+  log(`graphs: ${graphs.ids().join(", ") || "none"} (${config.langgraphConfig ? config.langgraphConfig.path : "bundled"})`);
+  engine = createRuntime({ db: database, graphs, concurrency: config.concurrency });
+  await engine.start();
+  setRuntime({ config, db: database, prismaDir: PRISMA_DIR, startedAt: new Date(), engine, graphs });
+
+  // 4. Next.js, loaded only now.
   const { default: next } = await import("next");
   const app = next({ dev, dir: APP_DIR, port: config.port, hostname: "localhost" });
   nextApp = app;
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
   if (stopping) return;
   const handle = app.getRequestHandler();
 
-  // 4. HTTP.
+  // 5. HTTP.
   httpServer = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       console.error("request failed:", err);
@@ -105,7 +109,9 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   }
   stopping = true;
   log(`${signal} received: shutting down`);
-  // (A later change drains running agent runs here, before the database closes.)
+  // Runs are cancelled and awaited (bounded) while HTTP stops taking requests; their
+  // final status and checkpoints are written before the database closes.
+  const drained = engine?.shutdown(tryDrainTimeout());
   const server = httpServer;
   if (server) {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -115,12 +121,17 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     force.unref();
     await closed;
   }
+  await drained?.catch((err: unknown) => process.stderr.write(`drain failed: ${String(err)}\n`));
   await nextApp?.close().catch(() => {});
   const db = database ?? (await databaseStarting?.catch(() => undefined));
   await db?.close().catch(() => {});
   clearRuntime();
   log("stopped");
   process.exit(0);
+}
+
+function tryDrainTimeout(): number {
+  return tryGetRuntime()?.config.drainTimeoutMs ?? 5000;
 }
 
 process.on("SIGTERM", (s) => void shutdown(s));

@@ -130,7 +130,12 @@ describe(`server good start (${HAS_BUILD ? "production build" : "no build found:
       const home = path.join(tmp, "home");
       const dbFile = path.join(home, "data", "test.db");
       const port = await freePort();
-      writeFileSync(path.join(tmp, "langgraph.json"), JSON.stringify({ graphs: { agent: "./agent.ts:graph" } }));
+      // one graph that loads (the bundled agent, by absolute path) and one whose file is missing
+      const agentFile = path.resolve(import.meta.dirname, "../../../packages/graphs/src/agent.ts");
+      writeFileSync(
+        path.join(tmp, "langgraph.json"),
+        JSON.stringify({ graphs: { agent: `${agentFile}:graph`, ghost: "./ghost.ts:graph" } }),
+      );
       const server = startServer(
         {
           PORT: String(port),
@@ -163,7 +168,8 @@ describe(`server good start (${HAS_BUILD ? "production build" : "no build found:
       }
       const result = await server.exited;
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain(`graphs: 1 from ${path.join(tmp, "langgraph.json")}`);
+      expect(result.stdout).toContain(`warning: graph ghost failed to load from ${path.join(tmp, "ghost.ts")}`);
+      expect(result.stdout).toContain(`graphs: agent (${path.join(tmp, "langgraph.json")})`);
       expect(result.stdout).toMatch(/SIGTERM received[\s\S]*stopped/);
     },
     HAS_BUILD ? 60_000 : 180_000,

@@ -37,6 +37,13 @@ export default async function HomePage() {
               {db.pendingMigrations.length > 0 ? `, ${db.pendingMigrations.length} pending` : ""})
             </span>
           </dd>
+          <dt>Graphs</dt>
+          <dd data-testid="graphs">
+            {health.graphs.loaded.join(", ") || "none"}
+            {health.graphs.failed.length > 0 && (
+              <span className="muted"> ({health.graphs.failed.length} failed to load: {health.graphs.failed.map((f) => f.graphId).join(", ")})</span>
+            )}
+          </dd>
           <dt>Version</dt>
           <dd>{health.version}</dd>
         </dl>

@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseDatabaseUrl } from "@lgrs/db";
-import type { LanggraphConfig, ServerConfig } from "./runtime.ts";
+import { LanggraphConfigError, loadLanggraphConfig, type LanggraphConfig } from "@lgrs/runtime";
+import type { ServerConfig } from "./runtime.ts";
 
 /**
  * A setting that stops start-up. The message is one line saying what is wrong
@@ -23,55 +23,26 @@ export function parsePort(raw: string | undefined): number {
   return port;
 }
 
-const EXAMPLE = `{"graphs": {"agent": "./src/agent.ts:graph"}}`;
-
 /** Reads and checks LANGGRAPH_CONFIG; null when unset (the bundled graphs are used). */
-export function loadLanggraphConfig(raw: string | undefined, baseDir: string): LanggraphConfig | null {
+export function readLanggraphConfig(raw: string | undefined, baseDir: string): LanggraphConfig | null {
   const value = raw?.trim();
   if (!value) return null;
-  const file = path.resolve(baseDir, value);
-  let stat;
   try {
-    stat = statSync(file);
-  } catch {
-    throw new ConfigError(
-      `LANGGRAPH_CONFIG points to ${file}, which does not exist: set it to the path of your langgraph.json, or unset it to use the bundled graphs.`,
-    );
-  }
-  if (stat.isDirectory()) {
-    throw new ConfigError(`LANGGRAPH_CONFIG points to the folder ${file}: set it to the langgraph.json file itself.`);
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
+    return loadLanggraphConfig(path.resolve(baseDir, value));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new ConfigError(`LANGGRAPH_CONFIG ${file} cannot be read (${code}): make it readable by the server.`);
+    if (err instanceof LanggraphConfigError) throw new ConfigError(err.message);
+    throw err;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    const reason = err instanceof Error ? oneLine(err.message) : String(err);
-    throw new ConfigError(`LANGGRAPH_CONFIG ${file} is not valid JSON (${reason}): expected ${EXAMPLE}.`);
+}
+
+/** A positive whole number setting, or its default when unset. */
+export function parsePositiveInt(name: string, raw: string | undefined, fallback: number, example: string): number {
+  const value = raw?.trim();
+  if (!value) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new ConfigError(`${name} "${value}" is not valid: use a whole number of 1 or more, e.g. ${name}=${example}.`);
   }
-  const graphs = isPlainObject(parsed) ? parsed["graphs"] : undefined;
-  if (!isPlainObject(graphs)) {
-    throw new ConfigError(`LANGGRAPH_CONFIG ${file} has no "graphs" object: expected ${EXAMPLE}.`);
-  }
-  const checked: LanggraphConfig["graphs"] = {};
-  for (const [id, spec] of Object.entries(graphs)) {
-    if (typeof spec === "string" && spec.trim() !== "") {
-      checked[id] = spec;
-    } else if (isPlainObject(spec) && typeof spec["path"] === "string" && spec["path"].trim() !== "") {
-      checked[id] = spec as { path: string };
-    } else {
-      throw new ConfigError(
-        `LANGGRAPH_CONFIG ${file}: graph "${id}" must be a string like "./src/agent.ts:graph", as in ${EXAMPLE}.`,
-      );
-    }
-  }
-  return { path: file, dir: path.dirname(file), graphs: checked };
+  return Number(value);
 }
 
 export interface LoadOptions {
@@ -87,8 +58,10 @@ export interface LoadOptions {
 export function loadServerConfig(env: NodeJS.ProcessEnv, options: LoadOptions): ServerConfig {
   const port = parsePort(env["PORT"]);
   const database = parseDatabaseUrl(env["DATABASE_URL"], options.baseDir);
-  const langgraphConfig = loadLanggraphConfig(env["LANGGRAPH_CONFIG"], options.baseDir);
-  return { port, dev: options.dev, baseDir: options.baseDir, database, langgraphConfig };
+  const langgraphConfig = readLanggraphConfig(env["LANGGRAPH_CONFIG"], options.baseDir);
+  const concurrency = parsePositiveInt("RUN_CONCURRENCY", env["RUN_CONCURRENCY"], 10, "10");
+  const drainTimeoutMs = parsePositiveInt("SHUTDOWN_DRAIN_MS", env["SHUTDOWN_DRAIN_MS"], 5000, "5000");
+  return { port, dev: options.dev, baseDir: options.baseDir, database, langgraphConfig, concurrency, drainTimeoutMs };
 }
 
 /**
@@ -99,10 +72,6 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, options: LoadOptions): 
 export function userBaseDir(env: NodeJS.ProcessEnv = process.env): string {
   const init = env["INIT_CWD"]?.trim();
   return init ? path.resolve(init) : process.cwd();
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 export function oneLine(s: string): string {

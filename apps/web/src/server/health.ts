@@ -6,6 +6,8 @@ export interface Health {
   status: "ok" | "degraded";
   version: string;
   database: DatabaseHealth;
+  /** graphs served, and the ones that failed to load (they do not make the server degraded) */
+  graphs: { loaded: string[]; failed: { graphId: string; file: string; error: string }[] };
 }
 
 export const VERSION: string = packageJson.version;
@@ -25,6 +27,7 @@ export async function getHealth(): Promise<Health> {
         pendingMigrations: [],
         error: new RuntimeNotStartedError().message,
       },
+      graphs: { loaded: [], failed: [] },
     };
   }
   const database = await checkHealth(runtime.db, runtime.prismaDir);
@@ -32,5 +35,6 @@ export async function getHealth(): Promise<Health> {
     status: database.reachable && database.migrated ? "ok" : "degraded",
     version: VERSION,
     database,
+    graphs: { loaded: runtime.graphs.ids(), failed: runtime.graphs.failures() },
   };
 }

@@ -1,14 +1,5 @@
 import type { Database, DatabaseConfig } from "@lgrs/db";
-
-/** A validated langgraph.json (LangGraph CLI format). */
-export interface LanggraphConfig {
-  /** Absolute path of the file. */
-  path: string;
-  /** The folder graph paths resolve against (the file's folder). */
-  dir: string;
-  /** Graph id -> "./file.ts:export" (or an object with a `path`), as written in the file. */
-  graphs: Record<string, string | { path: string; [key: string]: unknown }>;
-}
+import type { GraphRegistry, LanggraphConfig, Runtime as Engine } from "@lgrs/runtime";
 
 /** Everything the process read from its environment, validated. */
 export interface ServerConfig {
@@ -19,6 +10,10 @@ export interface ServerConfig {
   database: DatabaseConfig;
   /** null: LANGGRAPH_CONFIG is unset and the bundled graphs will be used. */
   langgraphConfig: LanggraphConfig | null;
+  /** runs executing at once (RUN_CONCURRENCY) */
+  concurrency: number;
+  /** how long shutdown waits for running runs to stop (SHUTDOWN_DRAIN_MS) */
+  drainTimeoutMs: number;
 }
 
 /** The process-wide singletons server.ts creates at start-up and closes at shutdown. */
@@ -27,6 +22,9 @@ export interface Runtime {
   db: Database;
   /** The prisma/ folder holding the migrations, as seen from the unbundled @lgrs/db. */
   prismaDir: string;
+  /** the run engine: graphs, runs, streams */
+  engine: Engine;
+  graphs: GraphRegistry;
   startedAt: Date;
 }
 

@@ -36,6 +36,18 @@ function isBuilder(value: unknown): value is { compile(options: object): Compile
   return !!value && typeof (value as { compile?: unknown }).compile === "function";
 }
 
+/** Imports one graph file and checks that the named export can become a graph. */
+async function importGraph(spec: GraphSpec): Promise<unknown> {
+  const module = (await tsImport(pathToFileURL(spec.file).href, import.meta.url)) as Record<string, unknown>;
+  // a CommonJS file's exports arrive under `default`
+  const value = module[spec.exportName] ?? (module.default as Record<string, unknown> | undefined)?.[spec.exportName];
+  if (value === undefined) throw new Error(`the file has no export named "${spec.exportName}"`);
+  if (!isCompiled(value) && !isBuilder(value) && typeof value !== "function") {
+    throw new Error(`export "${spec.exportName}" is not a graph, a StateGraph or a function returning one`);
+  }
+  return value;
+}
+
 /**
  * The graphs of a langgraph.json, imported at run time through tsx (TypeScript or
  * JavaScript; each file resolves its own node_modules, so a user's folder with its
@@ -50,24 +62,22 @@ export class GraphRegistry implements GraphSource {
 
   static async load(configPath: string = BUNDLED_CONFIG): Promise<GraphRegistry> {
     const { specs } = loadLanggraphConfig(configPath);
-    const loaded = new Map<string, { spec: GraphSpec; value: unknown }>();
-    const failed: GraphLoadFailure[] = [];
-    await Promise.all(
+    const results = await Promise.all(
       specs.map(async (spec) => {
         try {
-          const module = (await tsImport(pathToFileURL(spec.file).href, import.meta.url)) as Record<string, unknown>;
-          // a CommonJS file's exports arrive under `default`
-          const value = module[spec.exportName] ?? (module.default as Record<string, unknown> | undefined)?.[spec.exportName];
-          if (value === undefined) throw new Error(`the file has no export named "${spec.exportName}"`);
-          if (!isCompiled(value) && !isBuilder(value) && typeof value !== "function") {
-            throw new Error(`export "${spec.exportName}" is not a graph, a StateGraph or a function returning one`);
-          }
-          loaded.set(spec.graphId, { spec, value });
+          return { spec, value: await importGraph(spec) };
         } catch (err) {
-          failed.push({ graphId: spec.graphId, file: spec.file, error: err instanceof Error ? err.message : String(err) });
+          return { spec, error: err instanceof Error ? err.message : String(err) };
         }
       }),
     );
+    // in the order of the config file, whatever order the imports finished in
+    const loaded = new Map<string, { spec: GraphSpec; value: unknown }>();
+    const failed: GraphLoadFailure[] = [];
+    for (const r of results) {
+      if ("error" in r) failed.push({ graphId: r.spec.graphId, file: r.spec.file, error: r.error! });
+      else loaded.set(r.spec.graphId, { spec: r.spec, value: r.value });
+    }
     return new GraphRegistry(loaded, failed);
   }
 
