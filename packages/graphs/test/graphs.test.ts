@@ -43,7 +43,7 @@ describe("bundled graphs", () => {
   it("human interrupts with a question, then resumes with a Command", async () => {
     human.checkpointer = new MemorySaver();
     const first = await human.invoke({ request: "deploy" }, config("h"));
-    expect(first.__interrupt__?.[0]?.value).toEqual({ question: 'Approve "deploy"?', options: ["yes", "no"] });
+    expect((first as { __interrupt__?: { value: unknown }[] }).__interrupt__?.[0]?.value).toEqual({ question: 'Approve "deploy"?', options: ["yes", "no"] });
     const resumed = await human.invoke(new Command({ resume: "yes" }), config("h"));
     expect(resumed).toMatchObject({ answer: "yes", approved: true, outcome: "approved" });
   });
