@@ -1,3 +1,13 @@
+/** A chunk's wire type is its class name, as LangGraph Platform sends it ("AIMessageChunk"). */
+const CHUNK_TYPES: Record<string, string> = {
+  ai: "AIMessageChunk",
+  human: "HumanMessageChunk",
+  system: "SystemMessageChunk",
+  tool: "ToolMessageChunk",
+  function: "FunctionMessageChunk",
+  generic: "ChatMessageChunk",
+};
+
 /**
  * Makes graph output safe to send and store: LangChain messages become the plain
  * dicts LangGraph's own server sends (`{ type, content, id, ... }`), everything
@@ -7,10 +17,12 @@ export function toWire(value: unknown): unknown {
   if (value === undefined) return null;
   return JSON.parse(
     JSON.stringify(value, function replacer(this: Record<string, unknown>, key: string, v: unknown) {
-      const raw = this[key] as { toDict?: () => { type: string; data: Record<string, unknown> } } | null;
+      const raw = this[key] as { toDict?: () => { type: string; data: Record<string, unknown> }; concat?: unknown } | null;
       if (raw && typeof raw === "object" && typeof raw.toDict === "function") {
         const { type, data } = raw.toDict();
-        return { ...data, type };
+        // duck-typed: a user's graph may bring its own copy of @langchain/core, so no instanceof
+        const isChunk = typeof raw.concat === "function";
+        return { ...data, type: isChunk ? (CHUNK_TYPES[type] ?? type) : type };
       }
       return v;
     }),

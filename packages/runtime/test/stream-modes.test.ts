@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testTargets } from "../../db/test/databases.ts";
+import { useMigratedDatabase } from "../../db/test/setup-database.ts";
+import { createRuntime, GraphRegistry, type BridgeItem, type Runtime } from "../src/index.ts";
+
+/** The bundled graphs through the whole runtime: what a client streaming a run would see. */
+describe.each(testTargets)("stream modes with the bundled graphs on $provider", (target) => {
+  const database = useMigratedDatabase(target);
+  let runtime: Runtime;
+  let owner: string;
+
+  beforeAll(async () => {
+    runtime = createRuntime({ db: database(), graphs: await GraphRegistry.load() });
+    await runtime.start();
+    owner = (await runtime.repos.users.createUser({ email: `m-${Date.now()}@x.dev`, name: "m" })).id;
+  });
+  afterAll(() => runtime.shutdown(1000));
+
+  async function streamRun(assistantId: string, options: Record<string, unknown>): Promise<{ runId: string; items: BridgeItem[] }> {
+    const run = await runtime.runs.create({ ownerId: owner }, { threadId: null, ownerId: owner, assistantId, ...options });
+    const items: BridgeItem[] = [];
+    for await (const item of runtime.runs.stream({ ownerId: owner }, run.id)) items.push(item);
+    return { runId: run.id, items };
+  }
+  const names = (items: BridgeItem[]) => items.map((i) => (i.type === "event" ? i.event : i.type));
+
+  it("messages-tuple streams the agent's reply token by token as `messages` [chunk, metadata], and records its usage", async () => {
+    const { runId, items } = await streamRun("agent", {
+      input: { messages: [{ role: "user", content: "hi there" }] },
+      stream_mode: ["messages-tuple", "values"],
+      config: { configurable: { token_delay_ms: 1 } },
+    });
+    const tokens = items.filter((i): i is Extract<BridgeItem, { type: "event" }> => i.type === "event" && i.event === "messages");
+    expect(tokens.length).toBeGreaterThan(10);
+    const [chunk, metadata] = tokens[0]!.data as [{ type: string; content: string }, { langgraph_node: string }];
+    expect(chunk.type).toBe("AIMessageChunk");
+    expect(metadata.langgraph_node).toBe("agent");
+    const text = tokens.map((t) => (t.data as [{ content: string }])[0].content).join("");
+    expect(text).toMatch(/^You said: "hi there"/);
+    const finalValues = items.filter((i) => i.type === "event" && i.event === "values").at(-1) as { data: { messages: { type: string; content: string }[] } };
+    expect(finalValues.data.messages.map((m) => m.type)).toEqual(["human", "ai"]);
+    expect(finalValues.data.messages[1]!.content).toBe(text);
+    const usage = await runtime.repos.usage.byRun({ ownerId: owner }, runId);
+    expect(usage.byModel).toMatchObject([{ model: "fake-chat-1", calls: 1 }]);
+    expect(usage.byCaller).toMatchObject([{ caller: "lead_agent" }]);
+    expect(usage.total.outputTokens).toBeGreaterThan(10);
+  });
+
+  it("several modes at once each arrive under their own name, after metadata, ids strictly increasing", async () => {
+    const { items } = await streamRun("slow", {
+      input: {},
+      stream_mode: ["values", "updates", "debug", "tasks", "checkpoints", "custom"],
+      config: { configurable: { step_delay_ms: 1 } },
+    });
+    expect(names(items)[0]).toBe("metadata");
+    for (const mode of ["values", "updates", "debug", "tasks", "checkpoints"]) expect(names(items)).toContain(mode);
+    const ids = items.flatMap((i) => (i.type === "event" ? [i.id] : []));
+    expect(ids).toEqual(ids.map((_, k) => k + 1));
+    expect(items.at(-1)).toEqual({ type: "end", status: "success" });
+    const updates = items.filter((i) => i.type === "event" && i.event === "updates").map((i) => Object.keys((i as { data: object }).data)[0]);
+    expect(updates).toEqual(["plan", "research", "draft", "review", "publish"]);
+  });
+
+  it("stream_subgraphs names the child's events mode|namespace", async () => {
+    const { items } = await streamRun("subgraph", { input: { topic: "tides" }, stream_mode: ["updates"], stream_subgraphs: true });
+    const nested = names(items).filter((n) => n.startsWith("updates|"));
+    expect(nested.length).toBeGreaterThanOrEqual(2);
+    expect(nested.every((n) => /^updates\|research:[\w-]+$/.test(n))).toBe(true);
+    expect(names(items)).toContain("updates");
+  });
+
+  it("a graph interrupt ends the run successfully with the thread waiting, and a command resumes it", async () => {
+    const first = await runtime.runs.create({ ownerId: owner }, { threadId: null, ownerId: owner, assistantId: "human", input: { request: "ship it" } });
+    await runtime.runs.join({ ownerId: owner }, first.id);
+    const thread = await runtime.repos.threads.get({ ownerId: owner }, first.threadId);
+    expect(thread?.status).toBe("interrupted");
+    expect(thread?.interrupts).toMatchObject([{ value: { question: 'Approve "ship it"?' } }]);
+    const resume = await runtime.runs.create({ ownerId: owner }, { threadId: first.threadId, ownerId: owner, assistantId: "human", command: { resume: "yes" }, stream_mode: ["values"] });
+    const items: BridgeItem[] = [];
+    for await (const item of runtime.runs.stream({ ownerId: owner }, resume.id)) items.push(item);
+    expect((items.at(-2) as { data: unknown }).data).toMatchObject({ approved: true, outcome: "approved" });
+    expect((await runtime.repos.threads.get({ ownerId: owner }, first.threadId))?.status).toBe("idle");
+  });
+});
