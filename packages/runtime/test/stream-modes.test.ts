@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testTargets } from "../../db/test/databases.ts";
-import { useMigratedDatabase } from "../../db/test/setup-database.ts";
+import { testTargets, useMigratedDatabase } from "@lgrs/db/testing";
 import { createRuntime, GraphRegistry, type BridgeItem, type Runtime } from "../src/index.ts";
 
 /** The bundled graphs through the whole runtime: what a client streaming a run would see. */

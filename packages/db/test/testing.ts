@@ -1,0 +1,3 @@
+// Test helpers other packages' tests use: `import { testTargets, useMigratedDatabase } from "@lgrs/db/testing"`.
+export { testTargets, POSTGRES_ADMIN_URL, type TestDatabase, type TestTarget } from "./databases.ts";
+export { useMigratedDatabase } from "./setup-database.ts";
