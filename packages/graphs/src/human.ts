@@ -14,8 +14,9 @@ const State = Annotation.Root({
 export const graph = new StateGraph(State)
   .addNode("review", (state) => {
     const answer = interrupt({ question: `Approve "${state.request ?? "the request"}"?`, options: ["yes", "no"] });
-    const text = String(answer);
-    return { answer: text, approved: /^(y|yes|approve)/i.test(text) };
+    // a resume value is usually text; anything else is kept as its JSON
+    const text = typeof answer === "string" ? answer : JSON.stringify(answer);
+    return { answer: text, approved: /^(y|yes|approved?)$/i.test(text.trim()) };
   })
   .addNode("finish", (state) => ({ outcome: state.approved ? "approved" : "rejected" }))
   .addEdge(START, "review")

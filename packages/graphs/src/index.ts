@@ -6,3 +6,4 @@ export { graph as subgraph } from "./subgraph.ts";
 export { graph as trivial } from "./trivial.ts";
 export { FakeStreamingChatModel, type FakeChatModelOptions } from "./fake-chat-model.ts";
 export { abortableSleep } from "./sleep.ts";
+export { numberSetting } from "./settings.ts";

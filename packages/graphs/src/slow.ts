@@ -1,4 +1,5 @@
 import { Annotation, END, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { numberSetting } from "./settings.ts";
 import { abortableSleep } from "./sleep.ts";
 
 const State = Annotation.Root({
@@ -7,15 +8,15 @@ const State = Annotation.Root({
 
 export const STEPS = ["plan", "research", "draft", "review", "publish"] as const;
 
+/** One step: waits `step_delay_ms` (default 400), ending at once when the run is cancelled, then records itself. */
 function step(name: string) {
   return async (_state: typeof State.State, config: LangGraphRunnableConfig) => {
-    const delay = config.configurable?.step_delay_ms;
-    await abortableSleep(typeof delay === "number" ? delay : 400, config.signal);
+    await abortableSleep(numberSetting(config, "step_delay_ms", 400), config.signal);
     return { steps: [name] };
   };
 }
 
-/** Five steps in a row, 400 ms each (`configurable.step_delay_ms`): long enough to cancel or roll back mid-run. */
+/** Five steps in a row, each writing to state: long enough to cancel or roll back mid-run. */
 let builder = new StateGraph(State) as StateGraph<typeof State.spec, typeof State.State, typeof State.Update, string>;
 for (const name of STEPS) builder = builder.addNode(name, step(name));
 builder.addEdge(START, STEPS[0]);

@@ -1,129 +1,160 @@
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { lstatSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { MemorySaver, InMemoryStore, StateGraph } from "@langchain/langgraph";
-import { tsImport } from "tsx/esm/api";
-import { PrismaCheckpointSaver } from "@lgrs/db";
-import { GraphRegistry, LanggraphConfigError, loadLanggraphConfig } from "../src/registry/index.ts";
-import { testTargets } from "../../db/test/databases.ts";
-import { useMigratedDatabase } from "../../db/test/setup-database.ts";
+import { InMemoryStore, MemorySaver } from "@langchain/langgraph";
+import { NotFoundError } from "../src/errors.ts";
+import { GraphRegistry, LanggraphConfigError, loadLanggraphConfig, type CompiledGraph } from "../src/registry/index.ts";
+import { makeUserProject } from "./fixtures/user-project.ts";
 
 const FIXTURES = path.resolve(import.meta.dirname, "fixtures/user-graphs");
 const persistence = () => ({ checkpointer: new MemorySaver(), store: new InMemoryStore() });
+const said = async (graph: CompiledGraph, threadId: string) =>
+  ((await graph.invoke({}, { configurable: { thread_id: threadId } })) as { said: string }).said;
+
 const temp: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  temp.push(dir);
+  return dir;
+};
 afterAll(() => temp.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe("langgraph.json", () => {
-  it("reads graph specs relative to the file, with the default export when none is named", () => {
+  it("reads graph specs relative to its folder, with the default export when none is named and the { path } form", () => {
     const config = loadLanggraphConfig(path.join(FIXTURES, "langgraph.json"));
-    expect(config.specs.find((s) => s.graphId === "compiled")).toEqual({ graphId: "compiled", file: path.join(FIXTURES, "compiled.ts"), exportName: "graph" });
-    expect(config.specs.find((s) => s.graphId === "default_export")?.exportName).toBe("default");
+    expect(config.path).toBe(path.join(FIXTURES, "langgraph.json"));
+    const spec = (id: string) => config.specs.find((s) => s.graphId === id);
+    expect(spec("compiled")).toEqual({ graphId: "compiled", file: path.join(FIXTURES, "compiled.ts"), exportName: "graph" });
+    expect(spec("default_export")).toEqual({ graphId: "default_export", file: path.join(FIXTURES, "default-export.ts"), exportName: "default" });
+    expect(spec("not_a_graph")).toMatchObject({ file: path.join(FIXTURES, "not-a-graph.ts"), exportName: "settings" });
   });
 
-  it("explains a missing file, bad JSON, and a file without graphs", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "lgrs-config-"));
-    temp.push(dir);
-    writeFileSync(path.join(dir, "bad.json"), "{ nope");
-    writeFileSync(path.join(dir, "empty.json"), JSON.stringify({ dependencies: ["."] }));
-    expect(() => loadLanggraphConfig(path.join(dir, "missing.json"))).toThrow(/does not exist/);
-    expect(() => loadLanggraphConfig(path.join(dir, "bad.json"))).toThrow(/not valid JSON/);
-    expect(() => loadLanggraphConfig(path.join(dir, "empty.json"))).toThrow(LanggraphConfigError);
+  it("explains a missing file, a folder, bad JSON, a file without graphs, and bad graph specs", () => {
+    const dir = tempDir("lgrs-config-");
+    const write = (name: string, text: string) => {
+      writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    expect(() => loadLanggraphConfig(path.join(dir, "missing.json"))).toThrow(/missing\.json, which does not exist/);
+    expect(() => loadLanggraphConfig(dir)).toThrow(/points to the folder/);
+    expect(() => loadLanggraphConfig(write("bad.json", "{ nope"))).toThrow(/bad\.json is not valid JSON/);
+    expect(() => loadLanggraphConfig(write("none.json", JSON.stringify({ dependencies: ["."] })))).toThrow(/has no "graphs" object/);
+    expect(() => loadLanggraphConfig(write("list.json", JSON.stringify({ graphs: ["./a.ts:graph"] })))).toThrow(/has no "graphs" object/);
+    expect(() => loadLanggraphConfig(write("number.json", JSON.stringify({ graphs: { a: 1 } })))).toThrow(/graph "a" must be a string/);
+    expect(() => loadLanggraphConfig(write("empty.json", JSON.stringify({ graphs: { a: " " } })))).toThrow(/graph "a" must be a string/);
+    expect(() => loadLanggraphConfig(write("colon.json", JSON.stringify({ graphs: { a: "./a.ts:" } })))).toThrow(/names no export/);
+    for (const name of ["missing.json", "bad.json", "none.json", "colon.json"]) {
+      expect(() => loadLanggraphConfig(path.join(dir, name))).toThrow(LanggraphConfigError);
+    }
   });
 });
 
 describe("graph registry", () => {
-  it("serves the six bundled graphs when no config is given", async () => {
+  it("serves the six bundled graphs when no config is given, and describes them", async () => {
     const registry = await GraphRegistry.load();
     expect(registry.failures()).toEqual([]);
-    expect(registry.ids().sort()).toEqual(["agent", "failing", "human", "slow", "subgraph", "trivial"]);
-    const shape = await registry.describe("slow", persistence());
-    expect(shape.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(["__start__", "plan", "publish", "__end__"]));
-    expect(shape.edges).toContainEqual(expect.objectContaining({ source: "plan", target: "research" }));
+    expect(registry.ids()).toEqual(["agent", "slow", "human", "failing", "subgraph", "trivial"]);
+    expect(registry.has("agent")).toBe(true);
+    const { graph } = await registry.describe("slow");
+    expect(graph.nodes.map((n) => n.id)).toEqual(["__start__", "plan", "research", "draft", "review", "publish", "__end__"]);
+    expect(graph.edges).toContainEqual(expect.objectContaining({ source: "plan", target: "research" }));
+    const xray = await registry.describe("subgraph", { xray: true });
+    expect(xray.graph.nodes.map((n) => n.id)).toContain("research:gather");
+    const trivial = await registry.compile("trivial", persistence());
+    expect(await trivial.invoke({}, { configurable: { thread_id: "t" } })).toEqual({ count: 1 });
   });
 
-  it("loads TS and JS files, compiled graphs, StateGraphs, functions and default exports; reports the broken ones and serves the rest", async () => {
+  it("loads TS and JS files, compiled graphs, StateGraphs, functions, promises and default exports; reports the broken ones", async () => {
     const registry = await GraphRegistry.load(path.join(FIXTURES, "langgraph.json"));
-    expect(registry.ids().sort()).toEqual(["builder", "compiled", "default_export", "factory", "plain_js"]);
-    const failures = registry.failures().sort((a, b) => a.graphId.localeCompare(b.graphId));
-    expect(failures).toEqual([
-      { graphId: "broken", file: path.join(FIXTURES, "broken.ts"), error: expect.stringContaining("broken on purpose") },
-      { graphId: "no_such_export", file: path.join(FIXTURES, "compiled.ts"), error: expect.stringContaining('no export named "nope"') },
+    expect(registry.ids()).toEqual(["compiled", "plain_js", "builder", "factory", "awaited", "default_export"]);
+    const failure = (file: string, error: RegExp) => ({ graphId: expect.any(String), file: path.join(FIXTURES, file), error: expect.stringMatching(error) });
+    expect(registry.failures()).toEqual([
+      { ...failure("broken.ts", /^this graph file is broken on purpose$/), graphId: "broken" },
+      { ...failure("broken-syntax.js", /^SyntaxError: Unexpected token/), graphId: "broken_syntax" },
+      { ...failure("compiled.ts", /no export named "nope"/), graphId: "no_such_export" },
+      { ...failure("not-a-graph.ts", /export "settings" is neither a compiled graph/), graphId: "not_a_graph" },
+      { ...failure("missing.ts", /^the file does not exist$/), graphId: "missing_file" },
     ]);
-    for (const [id, said] of [["compiled", "compiled"], ["plain_js", "plain js"], ["builder", "builder"], ["default_export", "default"]]) {
-      const graph = await registry.compile(id!, persistence());
-      const out = (await (graph as unknown as { invoke(i: unknown, c: unknown): Promise<{ said: string }> }).invoke({}, { configurable: { thread_id: id } }));
-      expect(out.said).toBe(said);
+    for (const [id, word] of [["compiled", "compiled"], ["plain_js", "plain js"], ["builder", "builder"], ["awaited", "awaited"], ["default_export", "default"]]) {
+      expect(await said(await registry.compile(id!, persistence()), id!)).toBe(word);
     }
-    const made = await registry.compile("factory", { ...persistence(), config: { configurable: { word: "made per run" } } });
-    expect(await (made as unknown as { invoke(i: unknown, c: unknown): Promise<{ said: string }> }).invoke({}, { configurable: { thread_id: "f" } })).toEqual({ said: "made per run" });
+    expect(await said(await registry.compile("factory", persistence()), "f1")).toBe("factory");
+    const perRun = await registry.compile("factory", { ...persistence(), config: { configurable: { word: "made per run" } } });
+    expect(await said(perRun, "f2")).toBe("made per run");
+    await expect(registry.compile("factory", { ...persistence(), config: { configurable: { word: "throw" } } })).rejects.toThrow(
+      `graph "factory" (${path.join(FIXTURES, "factory.ts")}): no graph for that word`,
+    );
   });
 
-  it("never changes the module's own compiled graph when attaching a checkpointer", async () => {
+  it("gives every caller its own copy of a compiled export, with our checkpointer and store", async () => {
     const registry = await GraphRegistry.load(path.join(FIXTURES, "langgraph.json"));
-    const module = (await tsImport(pathToFileURL(path.join(FIXTURES, "compiled.ts")).href, import.meta.url)) as { graph: { checkpointer?: unknown } };
-    const saver = new MemorySaver();
-    const copy = await registry.compile("compiled", { checkpointer: saver, store: new InMemoryStore() });
-    expect(copy.checkpointer).toBe(saver);
-    expect(module.graph.checkpointer).not.toBe(saver);
+    const first = persistence();
+    const a = await registry.compile("compiled", first);
+    const b = await registry.compile("compiled", persistence());
+    expect(a.checkpointer).toBe(first.checkpointer);
+    expect(a.store).toBe(first.store);
+    expect(b).not.toBe(a);
+    expect(b.checkpointer).not.toBe(first.checkpointer);
+    await said(a, "kept");
+    expect((await a.getState({ configurable: { thread_id: "kept" } })).values).toEqual({ said: "compiled" });
+    expect((await first.checkpointer.getTuple({ configurable: { thread_id: "kept" } }))?.checkpoint.channel_values).toMatchObject({ said: "compiled" });
+  });
+
+  it("describes JSON schemas where the state declares them (StateSchema, zod) and none for Annotation states", async () => {
+    const registry = await GraphRegistry.load(path.join(FIXTURES, "langgraph.json"));
+    const { schemas } = await registry.describe("compiled");
+    expect(schemas.input).toMatchObject({ type: "object", properties: { said: expect.objectContaining({ type: "string" }) } });
+    expect(schemas.state).toMatchObject({ properties: { said: expect.objectContaining({ type: "string" }) } });
+    expect((await registry.describe("builder")).schemas).toEqual({});
+  });
+
+  it("refuses unknown and failed graphs with a not-found error that says why", async () => {
+    const registry = await GraphRegistry.load(path.join(FIXTURES, "langgraph.json"));
+    expect(registry.has("broken")).toBe(false);
+    await expect(registry.compile("nope", persistence())).rejects.toThrow(NotFoundError);
+    await expect(registry.describe("broken")).rejects.toThrow(/graph "broken" failed to load from .*broken\.ts: this graph file is broken on purpose/);
   });
 });
 
-/**
- * A user's graphs folder with its own package.json and its own physical copy of
- * @langchain/langgraph (and of its checkpoint library); the other dependencies are
- * linked to the ones installed here, as a separate install would provide them.
- */
-function makeUserProject(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "lgrs-user-project-"));
-  temp.push(dir);
-  const require = createRequire(import.meta.url);
-  const ours = realpathSync(path.dirname(require.resolve("@langchain/langgraph/package.json")));
-  const siblings = path.resolve(ours, "../.."); // pnpm keeps a package's dependencies beside it
-  const modules = path.join(dir, "node_modules");
-  mkdirSync(path.join(modules, "@langchain"), { recursive: true });
-  cpSync(ours, path.join(modules, "@langchain/langgraph"), { recursive: true, dereference: true });
-  cpSync(realpathSync(path.join(siblings, "@langchain/langgraph-checkpoint")), path.join(modules, "@langchain/langgraph-checkpoint"), { recursive: true, dereference: true });
-  for (const dep of ["@langchain/core", "@langchain/langgraph-sdk", "@langchain/protocol", "@standard-schema", "zod", "uuid"]) {
-    const target = path.join(siblings, dep);
-    try {
-      symlinkSync(realpathSync(target), path.join(modules, dep), "dir");
-    } catch {
-      // not every version depends on every one of these
-    }
-  }
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "my-agents", type: "module", dependencies: { "@langchain/langgraph": "*" } }));
-  writeFileSync(
-    path.join(dir, "agent.ts"),
-    `import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
-export { StateGraph as TheirStateGraph } from "@langchain/langgraph";
-const State = Annotation.Root({ turns: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }) });
-export const graph = new StateGraph(State).addNode("turn", () => ({ turns: 1 })).addEdge(START, "turn").addEdge("turn", END).compile();
+describe("a user's graphs folder with its own node_modules", () => {
+  it("loads a graph built with the user's own physical copy of @langchain/langgraph and runs it on our checkpointer", async () => {
+    const dir = makeUserProject({
+      "agent.ts": `import { AIMessage } from "@langchain/core/messages";
+import { Annotation, END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
+
+const State = Annotation.Root({ ...MessagesAnnotation.spec, langgraph: Annotation<string>() });
+export const graph = new StateGraph(State)
+  .addNode("reply", (s) => ({
+    messages: [new AIMessage(\`reply to \${s.messages.length} message(s)\`)],
+    langgraph: import.meta.resolve("@langchain/langgraph"),
+  }))
+  .addEdge(START, "reply")
+  .addEdge("reply", END)
+  .compile();
 `,
-  );
-  writeFileSync(path.join(dir, "langgraph.json"), JSON.stringify({ graphs: { mine: "./agent.ts:graph" } }));
-  return dir;
-}
+      "langgraph.json": JSON.stringify({ graphs: { mine: "./agent.ts:graph" } }),
+    });
+    temp.push(dir);
+    expect(lstatSync(path.join(dir, "node_modules/@langchain/langgraph")).isSymbolicLink()).toBe(false);
 
-describe.each(testTargets.slice(0, 1))("a user's own graphs folder ($provider)", (target) => {
-  const database = useMigratedDatabase(target);
-
-  it("loads graphs built with the user's own copy of @langchain/langgraph and runs them on our checkpointer", async () => {
-    const dir = makeUserProject();
-    const theirs = (await tsImport(pathToFileURL(path.join(dir, "agent.ts")).href, import.meta.url)) as { TheirStateGraph: unknown };
-    expect(theirs.TheirStateGraph).not.toBe(StateGraph); // really a different copy
     const registry = await GraphRegistry.load(path.join(dir, "langgraph.json"));
     expect(registry.failures()).toEqual([]);
-    const checkpointer = new PrismaCheckpointSaver(database().prisma);
-    const graph = (await registry.compile("mine", { checkpointer, store: new InMemoryStore() })) as unknown as {
-      invoke(i: unknown, c: unknown): Promise<{ turns: number }>;
-    };
-    const config = { configurable: { thread_id: `user-${Date.now()}` } };
-    expect(await graph.invoke({}, config)).toEqual({ turns: 1 });
-    expect(await graph.invoke({}, config)).toEqual({ turns: 2 });
+    const checkpointer = new MemorySaver();
+    const graph = await registry.compile("mine", { checkpointer, store: new InMemoryStore() });
+    const config = { configurable: { thread_id: "user" } };
+    const first = (await graph.invoke({ messages: [{ role: "user", content: "hi" }] }, config)) as { langgraph: string };
+    // the graph ran on the user's copy of LangGraph, not on ours
+    expect(fileURLToPath(first.langgraph)).toContain(`${dir}/node_modules/@langchain/langgraph/`);
+
+    // the conversation is in our checkpointer, and the next run continues it
+    const second = (await graph.invoke({ messages: [{ role: "user", content: "again" }] }, config)) as { messages: { content: string }[] };
+    expect(second.messages.map((m) => m.content)).toEqual(["hi", "reply to 1 message(s)", "again", "reply to 3 message(s)"]);
     const saved = await checkpointer.getTuple(config);
-    expect(saved?.checkpoint.channel_values).toMatchObject({ turns: 2 });
+    expect(saved?.checkpoint.channel_values.messages).toHaveLength(4);
+    let checkpoints = 0;
+    for await (const _ of checkpointer.list(config)) checkpoints++;
+    expect(checkpoints).toBeGreaterThanOrEqual(6);
   });
 });

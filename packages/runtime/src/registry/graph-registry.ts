@@ -1,86 +1,97 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { tsImport } from "tsx/esm/api";
 import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph";
-import type { GraphSource, RunnableGraph } from "../runs/graph-source.ts";
-import { loadLanggraphConfig, type GraphSpec } from "./langgraph-config.ts";
+import { NotFoundError } from "../errors.ts";
+import type { GraphSource } from "../runs/graph-source.ts";
+import { instantiate, isGraphExport, type CompiledGraph, type GraphConfig } from "./graph-exports.ts";
+import { createGraphModuleLoader, type GraphModuleLoader } from "./graph-module-loader.ts";
+import { schemasOf, type GraphSchemas } from "./graph-schemas.ts";
+import { loadLanggraphConfig, type GraphSpec, type LanggraphConfig } from "./langgraph-config.ts";
 
-/** The graphs served when no LANGGRAPH_CONFIG is given. */
+/** The langgraph.json of the bundled graphs, served when no LANGGRAPH_CONFIG is given. */
 export const BUNDLED_CONFIG = createRequire(import.meta.url).resolve("@lgrs/graphs/langgraph.json");
 
+/** A graph of the config that could not be loaded; the other graphs still serve. */
 export interface GraphLoadFailure {
   graphId: string;
   file: string;
   error: string;
 }
 
-/** The node/edge shape of a graph, as LangGraph's `/assistants/{id}/graph` returns it. */
+/** A graph's nodes and edges, as LangGraph's `/assistants/{id}/graph` returns them. */
 export interface GraphShape {
-  nodes: { id: string | number; type?: string; data?: unknown }[];
-  edges: { source: string; target: string; conditional?: boolean; data?: unknown }[];
+  nodes: { id: string | number; type?: string; data?: unknown; metadata?: Record<string, unknown> }[];
+  edges: { source: string | number; target: string | number; data?: string; conditional?: boolean }[];
 }
 
-type CompiledLike = RunnableGraph & {
-  withConfig(config: object): CompiledLike;
-  getGraphAsync(config?: object): Promise<{ toJSON(): GraphShape }>;
-  checkpointer?: unknown;
-  store?: unknown;
-};
-
-function isCompiled(value: unknown): value is CompiledLike {
-  const v = value as Partial<CompiledLike> | null;
-  return !!v && typeof v.stream === "function" && typeof v.getState === "function" && typeof v.withConfig === "function";
+export interface GraphDescription {
+  graph: GraphShape;
+  schemas: GraphSchemas;
 }
 
-function isBuilder(value: unknown): value is { compile(options: object): CompiledLike } {
-  return !!value && typeof (value as { compile?: unknown }).compile === "function";
+export interface CompileOptions {
+  checkpointer: BaseCheckpointSaver;
+  store: BaseStore;
+  /** given to a graph exported as a function (the run's config) */
+  config?: GraphConfig;
 }
 
-/** Imports one graph file and checks that the named export can become a graph. */
-async function importGraph(spec: GraphSpec): Promise<unknown> {
-  const module = (await tsImport(pathToFileURL(spec.file).href, import.meta.url)) as Record<string, unknown>;
-  // a CommonJS file's exports arrive under `default`
-  const value = module[spec.exportName] ?? (module.default as Record<string, unknown> | undefined)?.[spec.exportName];
-  if (value === undefined) throw new Error(`the file has no export named "${spec.exportName}"`);
-  if (!isCompiled(value) && !isBuilder(value) && typeof value !== "function") {
-    throw new Error(`export "${spec.exportName}" is not a graph, a StateGraph or a function returning one`);
+type LoadResult = { spec: GraphSpec; value: unknown } | { spec: GraphSpec; error: string };
+
+/** The export a spec names, checked to be something a graph can be made from. */
+async function loadExport(importFile: GraphModuleLoader, spec: GraphSpec): Promise<unknown> {
+  if (!existsSync(spec.file)) throw new Error("the file does not exist");
+  const module = await importFile(spec.file);
+  if (!(spec.exportName in module)) throw new Error(`the file has no export named "${spec.exportName}"`);
+  // `export const graph = makeGraph()` with an async makeGraph exports a promise
+  const value: unknown = await module[spec.exportName];
+  if (!isGraphExport(value)) {
+    throw new Error(`export "${spec.exportName}" is neither a compiled graph, a StateGraph, nor a function returning one`);
   }
   return value;
 }
 
+/** An error as one line for the failure list: its kind when that says something ("SyntaxError: ..."). */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.name && err.name !== "Error" ? `${err.name}: ${err.message}` : err.message;
+}
+
 /**
- * The graphs of a langgraph.json, imported at run time through tsx (TypeScript or
- * JavaScript; each file resolves its own node_modules, so a user's folder with its
- * own @langchain/langgraph works). A file that fails to load is recorded, with its
- * graph id, file and error, and the other graphs still serve.
+ * The graphs of a langgraph.json, imported at run time through tsx. A graph whose
+ * file fails to import, or whose export is missing or not a graph, is recorded
+ * with its id, file and error instead of failing the whole registry.
  */
 export class GraphRegistry implements GraphSource {
   private constructor(
+    /** the config the graphs came from */
+    readonly config: LanggraphConfig,
     private readonly exports: Map<string, { spec: GraphSpec; value: unknown }>,
     private readonly failed: GraphLoadFailure[],
   ) {}
 
-  static async load(configPath: string = BUNDLED_CONFIG): Promise<GraphRegistry> {
-    const { specs } = loadLanggraphConfig(configPath);
+  /** Loads every graph of a langgraph.json (its path, or the file already read); the bundled graphs when none is given. */
+  static async load(config: string | LanggraphConfig = BUNDLED_CONFIG): Promise<GraphRegistry> {
+    const parsed = typeof config === "string" ? loadLanggraphConfig(config) : config;
+    const importFile = createGraphModuleLoader();
     const results = await Promise.all(
-      specs.map(async (spec) => {
-        try {
-          return { spec, value: await importGraph(spec) };
-        } catch (err) {
-          return { spec, error: err instanceof Error ? err.message : String(err) };
-        }
-      }),
+      parsed.specs.map((spec) =>
+        loadExport(importFile, spec).then(
+          (value): LoadResult => ({ spec, value }),
+          (err: unknown): LoadResult => ({ spec, error: describeError(err) }),
+        ),
+      ),
     );
-    // in the order of the config file, whatever order the imports finished in
-    const loaded = new Map<string, { spec: GraphSpec; value: unknown }>();
+    const exports = new Map<string, { spec: GraphSpec; value: unknown }>();
     const failed: GraphLoadFailure[] = [];
     for (const r of results) {
-      if ("error" in r) failed.push({ graphId: r.spec.graphId, file: r.spec.file, error: r.error! });
-      else loaded.set(r.spec.graphId, { spec: r.spec, value: r.value });
+      if ("error" in r) failed.push({ graphId: r.spec.graphId, file: r.spec.file, error: r.error });
+      else exports.set(r.spec.graphId, r);
     }
-    return new GraphRegistry(loaded, failed);
+    return new GraphRegistry(parsed, exports, failed);
   }
 
+  /** The ids of the graphs that loaded, in the order of the config. */
   ids(): string[] {
     return [...this.exports.keys()];
   }
@@ -90,37 +101,37 @@ export class GraphRegistry implements GraphSource {
   }
 
   failures(): GraphLoadFailure[] {
-    return [...this.failed];
+    return this.failed.map((f) => ({ ...f }));
   }
 
-  /**
-   * A graph ready to run with our checkpointer and store. A compiled export is
-   * copied first (`withConfig`), so the module's own instance is never changed;
-   * a function export is called with the run's config, as LangGraph does.
-   */
-  async compile(
-    graphId: string,
-    options: { checkpointer: BaseCheckpointSaver; store: BaseStore; config?: object },
-  ): Promise<CompiledLike> {
+  /** The graph ready to run on our checkpointer and store (see `instantiate` for how each kind of export gets them). */
+  async compile(graphId: string, options: CompileOptions): Promise<CompiledGraph> {
+    return this.instantiate(graphId, options);
+  }
+
+  /** The graph's nodes and edges (`xray` also draws subgraphs' own nodes), and its JSON schemas where it declares them. */
+  async describe(graphId: string, options: { config?: GraphConfig; xray?: boolean | number } = {}): Promise<GraphDescription> {
+    const graph = await this.instantiate(graphId, { config: options.config });
+    const drawn = await graph.getGraphAsync({ ...options.config, ...(options.xray !== undefined && { xray: options.xray }) });
+    return { graph: drawn.toJSON() as unknown as GraphShape, schemas: schemasOf(graph) };
+  }
+
+  /** `instantiate` for a graph id, its errors (a factory that throws) naming the graph and its file. */
+  private async instantiate(graphId: string, options: Parameters<typeof instantiate>[1]): Promise<CompiledGraph> {
+    const { spec, value } = this.entry(graphId);
+    try {
+      return await instantiate(value, options);
+    } catch (err) {
+      throw new Error(`graph "${graphId}" (${spec.file}): ${describeError(err)}`, { cause: err });
+    }
+  }
+
+  private entry(graphId: string): { spec: GraphSpec; value: unknown } {
     const entry = this.exports.get(graphId);
-    if (!entry) throw new Error(`graph ${graphId} is not loaded`);
-    let value = entry.value;
-    if (!isCompiled(value) && !isBuilder(value) && typeof value === "function") {
-      value = await (value as (config: object) => unknown)(options.config ?? { configurable: {} });
-    }
-    if (isCompiled(value)) {
-      const copy = value.withConfig({});
-      copy.checkpointer = options.checkpointer;
-      copy.store = options.store;
-      return copy;
-    }
-    if (isBuilder(value)) return value.compile({ checkpointer: options.checkpointer, store: options.store });
-    throw new Error(`graph ${graphId}: the function in ${entry.spec.file} returned neither a graph nor a StateGraph`);
-  }
-
-  /** The graph's nodes and edges. */
-  async describe(graphId: string, options: { checkpointer: BaseCheckpointSaver; store: BaseStore }): Promise<GraphShape> {
-    const graph = await this.compile(graphId, options);
-    return (await graph.getGraphAsync()).toJSON();
+    if (entry) return entry;
+    const failure = this.failed.find((f) => f.graphId === graphId);
+    throw new NotFoundError(
+      failure ? `graph "${graphId}" failed to load from ${failure.file}: ${failure.error}` : `graph "${graphId}" is not in ${this.config.path}`,
+    );
   }
 }

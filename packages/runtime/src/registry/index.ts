@@ -1,2 +1,11 @@
-export { GraphRegistry, BUNDLED_CONFIG, type GraphLoadFailure, type GraphShape } from "./graph-registry.ts";
+export {
+  GraphRegistry,
+  BUNDLED_CONFIG,
+  type CompileOptions,
+  type GraphDescription,
+  type GraphLoadFailure,
+  type GraphShape,
+} from "./graph-registry.ts";
+export type { CompiledGraph, GraphConfig } from "./graph-exports.ts";
+export type { GraphSchemas } from "./graph-schemas.ts";
 export { loadLanggraphConfig, LanggraphConfigError, type GraphSpec, type LanggraphConfig } from "./langgraph-config.ts";

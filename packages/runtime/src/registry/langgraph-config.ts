@@ -51,7 +51,9 @@ export function loadLanggraphConfig(configPath: string): LanggraphConfig {
     const hasExport = separator > 1;
     const relative = hasExport ? spec.slice(0, separator) : spec;
     const exportName = hasExport ? spec.slice(separator + 1) : "default";
-    if (!exportName) throw new LanggraphConfigError(`graph "${graphId}" in ${file} names no export after ":"`);
+    if (!exportName) {
+      throw new LanggraphConfigError(`LANGGRAPH_CONFIG ${file}: graph "${graphId}" ("${spec}") names no export after ":".`);
+    }
     return { graphId, file: path.resolve(dir, relative), exportName };
   });
   return { path: file, specs };
