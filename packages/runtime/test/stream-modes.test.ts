@@ -1,3 +1,4 @@
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testTargets, useMigratedDatabase } from "@lgrs/db/testing";
 import { createRuntime, GraphRegistry, type BridgeItem, type Runtime } from "../src/index.ts";
@@ -79,5 +80,25 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
     for await (const item of runtime.runs.stream({ ownerId: owner }, resume.id)) items.push(item);
     expect((items.at(-2) as { data: unknown }).data).toMatchObject({ approved: true, outcome: "approved" });
     expect((await runtime.repos.threads.get({ ownerId: owner }, first.threadId))?.status).toBe("idle");
+  });
+});
+
+describe.each(testTargets.slice(0, 1))("graphs exported as functions ($provider)", (target) => {
+  const database = useMigratedDatabase(target);
+
+  it("are built per run from the run's own configurable", async () => {
+    const graphs = await GraphRegistry.load(path.join(import.meta.dirname, "fixtures/user-graphs/langgraph.json"));
+    const runtime = createRuntime({ db: database(), graphs });
+    await runtime.start();
+    try {
+      const owner = (await runtime.repos.users.createUser({ email: `fn-${Date.now()}@x.dev`, name: "fn" })).id;
+      const run = await runtime.runs.create({ ownerId: owner }, {
+        threadId: null, ownerId: owner, assistantId: "factory", input: {}, config: { configurable: { word: "from the run" } },
+      });
+      expect((await runtime.runs.join({ ownerId: owner }, run.id)).status).toBe("success");
+      expect((await runtime.repos.threads.get({ ownerId: owner }, run.threadId))?.values).toEqual({ said: "from the run" });
+    } finally {
+      await runtime.shutdown(1000);
+    }
   });
 });

@@ -63,7 +63,6 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
   try {
     const assistant = await repos.assistants.get(run.assistantId);
     if (!assistant) throw new Error(`assistant ${run.assistantId} no longer exists`);
-    graph = await ctx.graphs.compile(assistant.graphId, { checkpointer: ctx.checkpointer, store: ctx.store });
     const assistantConfig = (assistant.config ?? {}) as RunKwargs["config"] & object;
     const configurable: Record<string, unknown> = {
       ...(assistantConfig.configurable ?? {}),
@@ -75,6 +74,8 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
       user_id: run.ownerId,
       ...(kwargs.checkpoint_id ? { checkpoint_id: kwargs.checkpoint_id } : {}),
     };
+
+    graph = await ctx.graphs.compile(assistant.graphId, { checkpointer: ctx.checkpointer, store: ctx.store, config: { configurable } });
 
     // Where the run starts from: rollback returns the thread here.
     const start = await graph.getState({ configurable });

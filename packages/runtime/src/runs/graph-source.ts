@@ -23,5 +23,9 @@ export interface GraphStateSnapshot {
 export interface GraphSource {
   ids(): string[];
   has(graphId: string): boolean;
-  compile(graphId: string, options: { checkpointer: BaseCheckpointSaver; store: BaseStore }): Promise<RunnableGraph>;
+  /** `config` is the run's: a graph exported as a function is built from it */
+  compile(
+    graphId: string,
+    options: { checkpointer: BaseCheckpointSaver; store: BaseStore; config?: { configurable?: Record<string, unknown> } },
+  ): Promise<RunnableGraph>;
 }
