@@ -1,5 +1,5 @@
 export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
-export { RunManager, type RunManagerOptions } from "./runs/run-manager.ts";
+export { RunManager, type RunManagerOptions, type StreamOptions } from "./runs/run-manager.ts";
 export { RunFeed } from "./runs/run-feed.ts";
 export type { GraphSource, RunnableGraph, GraphStateSnapshot } from "./runs/graph-source.ts";
 export * from "./bridge/index.ts";

@@ -145,6 +145,19 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     expect((await runtime.runs.join(scope(), run.id)).status).toBe("interrupted");
   });
 
+  it("cancels a run when its subscriber leaves early with cancelOnDisconnect, and keeps it running without", async () => {
+    const kept = await start(await newThread(), "slow", { config: { configurable: { step_delay_ms: 40 } } });
+    const dropped = await start(await newThread(), "slow", { config: { configurable: { step_delay_ms: 40 } } });
+    for (const [run, cancelOnDisconnect] of [[kept, false], [dropped, true]] as const) {
+      const leave = new AbortController();
+      for await (const item of runtime.runs.stream(scope(), run.id, { signal: leave.signal, cancelOnDisconnect })) {
+        if (item.type === "event" && item.event === "values" && (item.data as { steps: string[] }).steps.includes("one")) leave.abort();
+      }
+    }
+    expect((await runtime.runs.join(scope(), kept.id)).status).toBe("success");
+    expect((await runtime.runs.join(scope(), dropped.id)).status).toBe("interrupted");
+  });
+
   it("resumes a graph interrupt with a command", async () => {
     const threadId = await newThread();
     const asked = await runtime.runs.join(scope(), (await start(threadId, "human")).id);

@@ -7,6 +7,11 @@ import { Scheduler, type QueuedRun } from "./scheduler.ts";
 import type { BridgeItem, SubscribeOptions } from "../bridge/index.ts";
 import { isFinal, type CancelAction, type CreateRunRequest, type RunKwargs } from "./types.ts";
 
+export interface StreamOptions extends SubscribeOptions {
+  /** cancel the run (interrupt) when the subscriber leaves before its end: `on_disconnect: "cancel"` */
+  cancelOnDisconnect?: boolean;
+}
+
 export interface RunManagerOptions {
   /** runs executing at once in this process */
   concurrency?: number;
@@ -190,11 +195,20 @@ export class RunManager {
    * bridge while the run is here, or replayed from the database once it has
    * finished. A run still executing in another process cannot be streamed from here.
    */
-  async *stream(scope: Scope, runId: string, options: SubscribeOptions = {}): AsyncGenerator<BridgeItem> {
+  async *stream(scope: Scope, runId: string, options: StreamOptions = {}): AsyncGenerator<BridgeItem> {
     const run = await this.ctx.repos.runs.get(scope, runId);
     if (!run) throw new NotFoundError(`run ${runId} not found`);
     if (this.ctx.live.has(runId)) {
-      yield* this.ctx.live.subscribe(runId, options);
+      let ended = false;
+      try {
+        for await (const item of this.ctx.live.subscribe(runId, options)) {
+          if (item.type === "end") ended = true;
+          yield item;
+        }
+      } finally {
+        // the client went away before the end: on_disconnect=cancel stops the run
+        if (!ended && options.cancelOnDisconnect) await this.cancel(ALL, runId).catch(this.ctx.logError);
+      }
       return;
     }
     if (!isFinal(run.status)) {
