@@ -46,6 +46,36 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
     expect(usage.total.outputTokens).toBeGreaterThan(10);
   });
 
+  it("messages mode sends the reply as it grows (messages/partial) and whole at the end (messages/complete)", async () => {
+    const { items } = await streamRun("agent", {
+      input: { messages: [{ role: "user", content: "grow" }] },
+      stream_mode: ["messages", "values"],
+      config: { configurable: { token_delay_ms: 1 } },
+    });
+    const seen = names(items);
+    expect(seen).toContain("messages/metadata");
+    expect(seen).toContain("values");
+    const partial = items.filter((i) => i.type === "event" && i.event === "messages/partial") as { data: [{ content: string }] }[];
+    expect(partial.length).toBeGreaterThan(10);
+    const lengths = partial.map((p) => p.data[0].content.length);
+    expect(lengths).toEqual([...lengths].sort((a, b) => a - b)); // the text only grows
+    const complete = items.find((i) => i.type === "event" && i.event === "messages/complete") as { data: [{ content: string }] };
+    expect(complete.data[0].content).toBe(partial.at(-1)!.data[0].content);
+    expect(complete.data[0].content).toMatch(/^You said: "grow"/);
+  });
+
+  it("events mode sends LangChain's callback events, alongside the other modes", async () => {
+    const { items } = await streamRun("agent", {
+      input: { messages: [{ role: "user", content: "events please" }] },
+      stream_mode: ["events", "updates"],
+      config: { configurable: { token_delay_ms: 1 } },
+    });
+    const kinds = items.filter((i) => i.type === "event" && i.event === "events").map((i) => (i as { data: { event: string } }).data.event);
+    expect(kinds).toEqual(expect.arrayContaining(["on_chain_start", "on_chat_model_stream", "on_chat_model_end", "on_chain_end"]));
+    expect(names(items)).toContain("updates");
+    expect(items.at(-1)).toEqual({ type: "end", status: "success" });
+  });
+
   it("several modes at once each arrive under their own name, after metadata, ids strictly increasing", async () => {
     const { items } = await streamRun("slow", {
       input: {},

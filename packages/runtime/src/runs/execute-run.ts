@@ -7,6 +7,7 @@ import { threadStateOf } from "./thread-state.ts";
 import { isFinal, type CancelAction, type RunKwargs, type StreamMode } from "./types.ts";
 import { UsageRecorder } from "./usage-recorder.ts";
 import { sendWebhook } from "./webhook.ts";
+import { streamGraph } from "./graph-stream.ts";
 import { toWire } from "./wire.ts";
 
 /** How a running run is steered from outside: cancellation and its kind. */
@@ -15,19 +16,6 @@ export interface RunControl {
   /** set before the signal fires */
   cancelAction(): CancelAction | undefined;
 }
-
-/** Our stream modes as LangGraph.js names them; `messages-tuple` is LangGraph.js `messages`. */
-const JS_MODE: Partial<Record<StreamMode, string>> = {
-  values: "values",
-  updates: "updates",
-  "messages-tuple": "messages",
-  custom: "custom",
-  debug: "debug",
-  tasks: "tasks",
-  checkpoints: "checkpoints",
-};
-/** The event name each LangGraph.js mode is sent under (the LangGraph API's names). */
-const EVENT_NAME: Record<string, string> = { messages: "messages" };
 
 export const DEFAULT_STREAM_MODES: StreamMode[] = ["values"];
 
@@ -85,30 +73,23 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
     }
 
     const modes = kwargs.stream_mode?.length ? kwargs.stream_mode : DEFAULT_STREAM_MODES;
-    const jsModes = [...new Set(modes.map((m) => JS_MODE[m]).filter((m): m is string => m !== undefined))];
     const recursionLimit = kwargs.config?.recursion_limit ?? assistantConfig.recursion_limit;
     const input = kwargs.command ? new Command(kwargs.command as ConstructorParameters<typeof Command>[0]) : (kwargs.input ?? null);
-    const stream = await graph.stream(input, {
+    const options = {
       ...assistantConfig,
       ...kwargs.config,
       configurable,
       context: { ...((assistant.context as object | null) ?? {}), ...(kwargs.context ?? {}) },
       metadata: { ...((run.metadata as object) ?? {}), run_id: run.id, thread_id: run.threadId, assistant_id: assistant.id, graph_id: assistant.graphId },
       ...(recursionLimit ? { recursionLimit } : {}),
-      streamMode: jsModes,
+      runId: run.id,
       subgraphs: kwargs.stream_subgraphs ?? false,
       interruptBefore: kwargs.interrupt_before,
       interruptAfter: kwargs.interrupt_after,
       signal: control.signal,
       callbacks: [usage],
-    });
-    for await (const chunk of stream) {
-      const [ns, mode, data] = kwargs.stream_subgraphs
-        ? (chunk as [string[], string, unknown])
-        : ([[], ...(chunk as [string, unknown])] as [string[], string, unknown]);
-      const name = EVENT_NAME[mode] ?? mode;
-      sink.publish(ns.length ? `${name}|${ns.join("|")}` : name, toWire(data));
-    }
+    };
+    for await (const { event, data } of streamGraph(graph, input, options, modes)) sink.publish(event, data);
     outcome = { status: "success" };
   } catch (err) {
     if (control.signal.aborted) {
