@@ -76,6 +76,56 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
     expect(items.at(-1)).toEqual({ type: "end", status: "success" });
   });
 
+  it("interrupt_before stops before the named node with the thread waiting; a run with no input continues it", async () => {
+    const first = await runtime.runs.create({ ownerId: owner }, {
+      threadId: null, ownerId: owner, assistantId: "slow", input: {}, interrupt_before: ["draft"],
+      config: { configurable: { step_delay_ms: 1 } },
+    });
+    expect((await runtime.runs.join({ ownerId: owner }, first.id)).status).toBe("success");
+    const waiting = await runtime.repos.threads.get({ ownerId: owner }, first.threadId);
+    expect([waiting?.status, waiting?.values]).toEqual(["interrupted", { steps: ["plan", "research"] }]);
+    const rest = await runtime.runs.create({ ownerId: owner }, {
+      threadId: first.threadId, ownerId: owner, assistantId: "slow", config: { configurable: { step_delay_ms: 1 } },
+    });
+    await runtime.runs.join({ ownerId: owner }, rest.id);
+    const done = await runtime.repos.threads.get({ ownerId: owner }, first.threadId);
+    expect([done?.status, (done?.values as { steps: string[] }).steps.length]).toEqual(["idle", 5]);
+  });
+
+  it("checkpoint_id starts a run from a past checkpoint (a fork), not from the latest", async () => {
+    const scope = { ownerId: owner };
+    const one = await runtime.runs.create(scope, { threadId: null, ownerId: owner, assistantId: "trivial", input: {} });
+    await runtime.runs.join(scope, one.id);
+    const afterFirst = (await runtime.checkpointer.getTuple({ configurable: { thread_id: one.threadId } }))!.checkpoint.id;
+    await runtime.runs.join(scope, (await runtime.runs.create(scope, { threadId: one.threadId, ownerId: owner, assistantId: "trivial", input: {} })).id);
+    expect((await runtime.repos.threads.get(scope, one.threadId))?.values).toEqual({ count: 2 });
+    const fork = await runtime.runs.create(scope, { threadId: one.threadId, ownerId: owner, assistantId: "trivial", input: {}, checkpoint_id: afterFirst });
+    const done = await runtime.runs.join(scope, fork.id);
+    expect(done.checkpointId).toBe(afterFirst);
+    expect((await runtime.repos.threads.get(scope, one.threadId))?.values).toEqual({ count: 2 }); // 1 + 1, not 3
+  });
+
+  it("an assistant's own config and context apply to its runs; the run's own config wins", async () => {
+    const scope = { ownerId: owner };
+    const assistant = await runtime.repos.assistants.create({
+      graphId: "agent", name: "patient agent", config: { configurable: { token_delay_ms: 1 } }, metadata: { team: "qa" },
+    });
+    // each checkpoint event carries the config the run executed with
+    const delayOf = async (config?: Record<string, unknown>) => {
+      const { runId, items } = await streamRun(assistant.id, {
+        input: { messages: [{ role: "user", content: "x" }] }, stream_mode: ["checkpoints"], ...(config ? { config } : {}),
+      });
+      expect((await runtime.runs.get(scope, runId))?.assistantId).toBe(assistant.id);
+      const last = items.filter((i) => i.type === "event" && i.event === "checkpoints").at(-1) as {
+        data: { config: { configurable: Record<string, unknown>; callbacks?: unknown } };
+      };
+      expect(last.data.config.callbacks).toBeUndefined(); // the server's own handlers are not sent
+      return last.data.config.configurable.token_delay_ms;
+    };
+    expect(await delayOf()).toBe(1);
+    expect(await delayOf({ configurable: { token_delay_ms: 2 } })).toBe(2);
+  });
+
   it("several modes at once each arrive under their own name, after metadata, ids strictly increasing", async () => {
     const { items } = await streamRun("slow", {
       input: {},

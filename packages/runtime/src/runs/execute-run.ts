@@ -111,7 +111,7 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
     await ctx.checkpointer.deleteRunCheckpoints(run.threadId, run.id);
     await repos.runs.markRolledBack(run.id);
   }
-  await settleThread(ctx, run, graph, outcome.status === "error");
+  await settleThread(ctx, run, graph, outcome.status);
   run = await repos.runs.transition(run.id, { status: outcome.status, error: outcome.error, endedAt: new Date() });
   await sink.flush();
   ctx.live.end(run.id, run.status);
@@ -123,16 +123,23 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
 /**
  * Writes the thread's status, latest values and pending interrupts after one of
  * its runs ended (or was cancelled before it started): busy while other runs are
- * in flight, error after a failed run, interrupted when the graph waits for input,
- * else idle.
+ * in flight, error after a failed run, interrupted when the graph waits for input
+ * (an `interrupt()`, or a finished run stopped by interrupt_before/after with nodes
+ * still to run), else idle.
  */
-export async function settleThread(ctx: RuntimeContext, run: Run, graph: RunnableGraph | undefined, failed: boolean): Promise<void> {
+export async function settleThread(
+  ctx: RuntimeContext,
+  run: Run,
+  graph: RunnableGraph | undefined,
+  outcome: "success" | "error" | "interrupted",
+): Promise<void> {
   const others = (await ctx.repos.runs.inFlight(run.threadId)).filter((r) => r.id !== run.id);
   const state = graph ? await threadStateOf(graph, run.threadId).catch(() => undefined) : undefined;
   // without the graph (a run cancelled before it started) the thread's stored interrupts still hold
   const interrupts = state ? state.interrupts : (await ctx.repos.threads.get({ all: true }, run.threadId))?.interrupts;
-  const waiting = Array.isArray(interrupts) && interrupts.length > 0;
-  const status = others.length > 0 ? "busy" : failed ? "error" : waiting ? "interrupted" : "idle";
+  const waiting =
+    (Array.isArray(interrupts) && interrupts.length > 0) || (outcome === "success" && (state?.next.length ?? 0) > 0);
+  const status = others.length > 0 ? "busy" : outcome === "error" ? "error" : waiting ? "interrupted" : "idle";
   await ctx.repos.threads.update({ all: true }, run.threadId, {
     status,
     ...(state ? { values: toWire(state.values), interrupts: toWire(state.interrupts) } : {}),

@@ -251,7 +251,7 @@ export class RunManager {
     const { repos } = this.ctx;
     if (action === "rollback") await repos.runs.markRolledBack(run.id);
     const stopped = await repos.runs.transition(run.id, { status: "interrupted", endedAt: new Date() });
-    await settleThread(this.ctx, stopped, undefined, false);
+    await settleThread(this.ctx, stopped, undefined, "interrupted");
     this.ctx.live.end(run.id, stopped.status);
     this.ctx.feed.emit(stopped);
     return stopped;

@@ -17,6 +17,8 @@ export function toWire(value: unknown): unknown {
   if (value === undefined) return null;
   return JSON.parse(
     JSON.stringify(value, function replacer(this: Record<string, unknown>, key: string, v: unknown) {
+      // a run config's callback handlers are the server's own, not output
+      if (key === "callbacks") return undefined;
       const raw = this[key] as { toDict?: () => { type: string; data: Record<string, unknown> }; concat?: unknown } | null;
       if (raw && typeof raw === "object" && typeof raw.toDict === "function") {
         const { type, data } = raw.toDict();
