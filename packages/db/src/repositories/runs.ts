@@ -55,23 +55,26 @@ class BusyThread extends Error {
   }
 }
 
+/** The row of a new run: defaults applied, JSON fields typed for Prisma. */
+function newRunRow(input: NewRun) {
+  return {
+    id: input.id ?? newId(),
+    threadId: input.threadId,
+    ownerId: input.ownerId,
+    assistantId: input.assistantId,
+    multitaskStrategy: input.multitaskStrategy ?? "reject",
+    kwargs: jsonObject(input.kwargs),
+    metadata: jsonObject(input.metadata ?? {}),
+    checkpointId: input.checkpointId ?? null,
+    notBefore: input.notBefore ?? null,
+  };
+}
+
 export function runsRepository(db: Database) {
   const { prisma } = db;
   return {
     create(input: NewRun): Promise<Run> {
-      return prisma.run.create({
-        data: {
-          id: input.id ?? newId(),
-          threadId: input.threadId,
-          ownerId: input.ownerId,
-          assistantId: input.assistantId,
-          multitaskStrategy: input.multitaskStrategy ?? "reject",
-          kwargs: jsonObject(input.kwargs),
-          metadata: jsonObject(input.metadata ?? {}),
-          checkpointId: input.checkpointId ?? null,
-          notBefore: input.notBefore ?? null,
-        },
-      });
+      return prisma.run.create({ data: newRunRow(input) });
     },
 
     /**
@@ -105,19 +108,7 @@ export function runsRepository(db: Database) {
           // the status write above must not stick: the thread stays as it was
           throw new BusyThread(inFlight);
         }
-        const run = await tx.run.create({
-          data: {
-            id: input.id ?? newId(),
-            threadId: input.threadId,
-            ownerId: input.ownerId,
-            assistantId: input.assistantId,
-            multitaskStrategy: input.multitaskStrategy ?? "reject",
-            kwargs: jsonObject(input.kwargs),
-            metadata: jsonObject(input.metadata ?? {}),
-            checkpointId: input.checkpointId ?? null,
-            notBefore: input.notBefore ?? null,
-          },
-        });
+        const run = await tx.run.create({ data: newRunRow(input) });
         return { kind: "created", run, inFlight };
       }).catch((err: unknown): Admission => {
         if (err instanceof BusyThread) return { kind: "busy", inFlight: err.inFlight };
