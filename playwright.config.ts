@@ -28,6 +28,7 @@ function chromiumExecutable(): string | undefined {
 
 export default defineConfig({
   testDir: "e2e",
+  globalTeardown: "./e2e/global-teardown.ts",
   fullyParallel: true,
   forbidOnly: !!process.env["CI"],
   retries: 0,
