@@ -38,6 +38,16 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
     for (const r of runtimes.splice(0)) await r.shutdown(500);
   });
 
+  /** A started runtime with one run of `assistantId` on a new owner's new thread. */
+  async function runningRun(assistantId: string) {
+    const rt = newRuntime();
+    await rt.start();
+    const owner = (await rt.repos.users.createUser({ email: `${assistantId}-${Date.now()}@x.dev`, name: assistantId })).id;
+    const thread = await rt.repos.threads.create({ ownerId: owner });
+    const run = await rt.runs.create({ ownerId: owner }, { threadId: thread.id, ownerId: owner, assistantId, input: {} });
+    return { rt, owner, thread, run };
+  }
+
   it("after a process is killed mid-run, the next start ends its running run in error and runs the queued one", async () => {
     const first = newRuntime();
     const owner = (await first.repos.users.createUser({ email: `k-${Date.now()}@x.dev`, name: "k" })).id;
@@ -98,12 +108,10 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
   });
 
   it("shutdown cancels running runs and waits for them; new runs are refused", async () => {
-    const rt = newRuntime();
-    await rt.start();
-    const owner = (await rt.repos.users.createUser({ email: `d-${Date.now()}@x.dev`, name: "d" })).id;
-    const thread = await rt.repos.threads.create({ ownerId: owner });
-    const run = await rt.runs.create({ ownerId: owner }, { threadId: thread.id, ownerId: owner, assistantId: "slow", input: {} });
-    await sleep(250);
+    const { rt, owner, thread, run } = await runningRun("slow");
+    for await (const item of rt.runs.stream({ ownerId: owner }, run.id)) {
+      if (item.type === "event" && item.event === "values" && (item.data as { steps: string[] }).steps.includes("one")) break;
+    }
     await rt.shutdown(5000);
     const stopped = await rt.runs.get(ALL, run.id);
     expect(stopped?.status).toBe("interrupted");
@@ -116,12 +124,7 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
   });
 
   it("shutdown is bounded when a run ignores cancellation, and records it interrupted", async () => {
-    const rt = newRuntime();
-    await rt.start();
-    const owner = (await rt.repos.users.createUser({ email: `s-${Date.now()}@x.dev`, name: "s" })).id;
-    const thread = await rt.repos.threads.create({ ownerId: owner });
-    const run = await rt.runs.create({ ownerId: owner }, { threadId: thread.id, ownerId: owner, assistantId: "stubborn", input: {} });
-    await sleep(100);
+    const { rt, run } = await runningRun("stubborn");
     const t0 = Date.now();
     await rt.shutdown(300);
     expect(Date.now() - t0).toBeLessThan(1000);
@@ -133,11 +136,7 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
   });
 
   it("a run that finishes during the drain keeps its real status", async () => {
-    const rt = newRuntime();
-    await rt.start();
-    const owner = (await rt.repos.users.createUser({ email: `f-${Date.now()}@x.dev`, name: "f" })).id;
-    const thread = await rt.repos.threads.create({ ownerId: owner });
-    const run = await rt.runs.create({ ownerId: owner }, { threadId: thread.id, ownerId: owner, assistantId: "quick", input: {} });
+    const { rt, run } = await runningRun("quick");
     await rt.runs.join(ALL, run.id);
     await rt.shutdown(1000);
     expect((await rt.runs.get(ALL, run.id))?.status).toBe("success");
