@@ -1,9 +1,9 @@
 import { RunStreamNotFoundError, type BridgeItem, type BridgeStats, type StreamBridge, type SubscribeOptions } from "./stream-bridge.ts";
 
 export interface MemoryBridgeOptions {
-  /** events kept per run; older ones are dropped and reported to late readers as a gap */
+  /** events kept per run (default 10,000); older ones are dropped and reported to late readers as a gap */
   maxEventsPerRun?: number;
-  /** how long a finished run's log stays readable */
+  /** how long a finished run's log stays readable, in ms (default 60 s) */
   finishedRetentionMs?: number;
 }
 
@@ -14,35 +14,60 @@ interface StoredEvent {
 }
 
 /**
- * One run's log. Subscribers do not get queues of their own: each reads the shared
- * array with its own cursor and, when it has caught up, awaits `changed`, a single
- * promise resolved by the next publish or end. So publishing never waits for
- * anyone, a slow reader only falls behind (into a gap, past retention), and a
- * reader cannot miss an event between the backlog and the live tail.
+ * One run's log. Subscribers have no queues of their own: each reads this shared
+ * log with its own cursor and, once caught up, waits to be woken by the next
+ * append or finish. So publishing never waits for anyone, memory per run is
+ * bounded by the ring whatever the readers do, a slow reader only falls behind
+ * (into a gap), and nothing can fall between a reader's backlog and its live tail.
  */
 class RunLog {
-  events: StoredEvent[] = [];
-  nextId = 1;
+  // ids are consecutive, so event `id` lives at slot (id - 1) % capacity: dropping
+  // the oldest event is overwriting it, with no copying and an exact bound
+  private readonly ring: StoredEvent[] = [];
+  private readonly waiters = new Set<() => void>();
+  lastId = 0;
   status: string | undefined;
-  subscribers = 0;
   freeTimer: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
-  private changedPromise: Promise<void> | undefined;
+
+  constructor(private readonly capacity: number) {}
 
   get firstKeptId(): number {
-    return this.events[0]?.id ?? this.nextId;
+    return Math.max(1, this.lastId - this.capacity + 1);
   }
 
-  changed(): Promise<void> {
-    this.changedPromise ??= new Promise<void>((resolve) => (this.wake = resolve));
-    return this.changedPromise;
+  get size(): number {
+    return this.ring.length;
   }
 
-  notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    this.changedPromise = undefined;
-    wake?.();
+  /** The kept event with this id (callers stay within firstKeptId..lastId). */
+  at(id: number): StoredEvent {
+    return this.ring[(id - 1) % this.capacity]!;
+  }
+
+  append(event: string, data: unknown): number {
+    const id = ++this.lastId;
+    this.ring[(id - 1) % this.capacity] = { id, event, data };
+    this.wakeAll();
+    return id;
+  }
+
+  finish(status: string): void {
+    this.status = status;
+    this.wakeAll();
+  }
+
+  /** Calls `wake` at the next append or finish; the returned function calls it now instead (abort). */
+  onNextChange(wake: () => void): () => void {
+    this.waiters.add(wake);
+    return () => {
+      this.waiters.delete(wake);
+      wake();
+    };
+  }
+
+  private wakeAll(): void {
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
   }
 }
 
@@ -50,74 +75,66 @@ export class MemoryStreamBridge implements StreamBridge {
   private readonly logs = new Map<string, RunLog>();
   private readonly maxEvents: number;
   private readonly retentionMs: number;
+  private subscribers = 0;
+  private closed = false;
 
   constructor(options: MemoryBridgeOptions = {}) {
     this.maxEvents = options.maxEventsPerRun ?? 10_000;
     this.retentionMs = options.finishedRetentionMs ?? 60_000;
+    if (!Number.isInteger(this.maxEvents) || this.maxEvents < 1) throw new RangeError("maxEventsPerRun must be a positive integer");
   }
 
   open(runId: string): void {
-    if (!this.logs.has(runId)) this.logs.set(runId, new RunLog());
+    this.logOf(runId);
   }
 
   publish(runId: string, event: string, data: unknown): number {
-    this.open(runId);
-    const log = this.logs.get(runId)!;
+    const log = this.logOf(runId);
     if (log.status !== undefined) throw new Error(`run ${runId} has ended: no more events can be published`);
-    const id = log.nextId++;
-    log.events.push({ id, event, data });
-    // trim in chunks so dropping old events stays cheap per publish
-    if (log.events.length > this.maxEvents + Math.ceil(this.maxEvents / 8)) {
-      log.events.splice(0, log.events.length - this.maxEvents);
-    }
-    log.notify();
-    return id;
+    return log.append(event, data);
   }
 
   end(runId: string, status: string): void {
-    this.open(runId);
-    const log = this.logs.get(runId)!;
+    // close() has already ended every subscriber: a run stopping late has no one to tell
+    if (this.closed) return;
+    const log = this.logOf(runId);
     if (log.status !== undefined) return;
-    log.status = status;
-    log.notify();
+    log.finish(status);
     log.freeTimer = setTimeout(() => this.logs.delete(runId), this.retentionMs);
     log.freeTimer.unref();
   }
 
   subscribe(runId: string, options: SubscribeOptions = {}): AsyncIterable<BridgeItem> {
-    const log = this.logs.get(runId);
-    if (!log) throw new RunStreamNotFoundError(runId);
-    return this.read(log, options);
+    return this.read(runId, options);
   }
 
-  private async *read(log: RunLog, { lastEventId, signal }: SubscribeOptions): AsyncGenerator<BridgeItem> {
-    let cursor = Math.max(lastEventId ?? 0, 0); // the last id delivered
-    let onAbort = () => {};
-    const aborted = new Promise<"aborted">((resolve) => (onAbort = () => resolve("aborted")));
+  private async *read(runId: string, { lastEventId, signal }: SubscribeOptions): AsyncGenerator<BridgeItem> {
+    const log = this.logs.get(runId);
+    if (!log) throw new RunStreamNotFoundError(runId);
+    let delivered = Math.max(lastEventId ?? 0, 0);
+    let stopWaiting = () => {};
+    const onAbort = () => stopWaiting();
     signal?.addEventListener("abort", onAbort, { once: true });
-    log.subscribers++;
+    this.subscribers++;
     try {
       while (!signal?.aborted) {
         const first = log.firstKeptId;
-        if (cursor + 1 < first) {
-          yield { type: "gap", fromId: cursor + 1, toId: first - 1 };
-          cursor = first - 1;
-          continue;
-        }
-        const next = log.events[cursor + 1 - first];
-        if (next) {
-          cursor = next.id;
-          yield { type: "event", id: next.id, event: next.event, data: next.data };
-          continue;
-        }
-        if (log.status !== undefined) {
+        if (delivered + 1 < first) {
+          yield { type: "gap", fromId: delivered + 1, toId: first - 1 };
+          delivered = first - 1;
+        } else if (delivered < log.lastId) {
+          const { id, event, data } = log.at(delivered + 1);
+          delivered = id;
+          yield { type: "event", id, event, data };
+        } else if (log.status !== undefined) {
           yield { type: "end", status: log.status };
           return;
+        } else {
+          await new Promise<void>((resolve) => (stopWaiting = log.onNextChange(resolve)));
         }
-        if ((await Promise.race([log.changed(), aborted])) === "aborted") return;
       }
     } finally {
-      log.subscribers--;
+      this.subscribers--;
       signal?.removeEventListener("abort", onAbort);
     }
   }
@@ -127,25 +144,29 @@ export class MemoryStreamBridge implements StreamBridge {
   }
 
   lastId(runId: string): number | undefined {
-    const log = this.logs.get(runId);
-    return log ? log.nextId - 1 : undefined;
+    return this.logs.get(runId)?.lastId;
   }
 
   stats(): BridgeStats {
     let events = 0;
-    let subscribers = 0;
-    for (const log of this.logs.values()) {
-      events += log.events.length;
-      subscribers += log.subscribers;
-    }
-    return { runs: this.logs.size, events, subscribers };
+    for (const log of this.logs.values()) events += log.size;
+    return { runs: this.logs.size, events, subscribers: this.subscribers };
   }
 
   close(): void {
-    for (const [runId, log] of this.logs) {
-      if (log.status === undefined) this.end(runId, "interrupted");
+    this.closed = true;
+    for (const log of this.logs.values()) {
       clearTimeout(log.freeTimer);
+      if (log.status === undefined) log.finish("interrupted");
     }
     this.logs.clear();
+  }
+
+  private logOf(runId: string): RunLog {
+    // a log opened after close() would never be ended nor freed
+    if (this.closed) throw new Error("the stream bridge is closed");
+    let log = this.logs.get(runId);
+    if (!log) this.logs.set(runId, (log = new RunLog(this.maxEvents)));
+    return log;
   }
 }
