@@ -4,7 +4,7 @@ import type { RuntimeContext } from "./context.ts";
 import { RunEventSink } from "./event-sink.ts";
 import type { RunnableGraph } from "./graph-source.ts";
 import { threadStateOf } from "./thread-state.ts";
-import { isFinal, type CancelAction, type RunKwargs, type StreamMode } from "./types.ts";
+import type { CancelAction, RunKwargs, StreamMode } from "./types.ts";
 import { UsageRecorder } from "./usage-recorder.ts";
 import { sendWebhook } from "./webhook.ts";
 import { streamGraph } from "./graph-stream.ts";
@@ -15,6 +15,8 @@ export interface RunControl {
   signal: AbortSignal;
   /** set before the signal fires */
   cancelAction(): CancelAction | undefined;
+  /** true once the shutdown drain gave up waiting and recorded how the run ended */
+  abandoned(): boolean;
 }
 
 export const DEFAULT_STREAM_MODES: StreamMode[] = ["values"];
@@ -101,11 +103,10 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
   }
 
   await usage.flush();
-  const current = await repos.runs.get({ all: true }, run.id);
-  if (current && isFinal(current.status)) {
-    // the shutdown drain gave up waiting and already recorded how the run ended
+  if (control.abandoned()) {
+    // the shutdown drain already recorded how the run ended: do not overwrite it
     await sink.flush();
-    return current;
+    return (await repos.runs.get({ all: true }, run.id)) ?? run;
   }
   if (control.cancelAction() === "rollback") {
     await ctx.checkpointer.deleteRunCheckpoints(run.threadId, run.id);

@@ -20,6 +20,8 @@ export interface RunManagerOptions {
 interface ActiveRun {
   abort: AbortController;
   action: CancelAction | undefined;
+  /** set when shutdown stopped waiting for the run and recorded it interrupted */
+  abandoned: boolean;
   done: Promise<Run>;
 }
 
@@ -171,8 +173,9 @@ export class RunManager {
     const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
     await Promise.race([Promise.allSettled(running.map(([, a]) => a.done)), timedOut]);
     clearTimeout(timer);
-    for (const [runId] of running) {
+    for (const [runId, active] of running) {
       if (!this.active.has(runId)) continue;
+      active.abandoned = true;
       const run = await this.ctx.repos.runs.get(ALL, runId);
       if (run && !isFinal(run.status)) {
         const stopped = await this.ctx.repos.runs.transition(runId, {
@@ -232,12 +235,12 @@ export class RunManager {
 
   private startRun(queued: QueuedRun): void {
     const abort = new AbortController();
-    const active: ActiveRun = { abort, action: undefined, done: undefined as unknown as Promise<Run> };
+    const active: ActiveRun = { abort, action: undefined, abandoned: false, done: undefined as unknown as Promise<Run> };
     active.done = (async () => {
       try {
         const run = await this.ctx.repos.runs.get(ALL, queued.runId);
         if (!run || isFinal(run.status)) return run!;
-        return await executeRun(this.ctx, run, { signal: abort.signal, cancelAction: () => active.action });
+        return await executeRun(this.ctx, run, { signal: abort.signal, cancelAction: () => active.action, abandoned: () => active.abandoned });
       } finally {
         this.active.delete(queued.runId);
         this.scheduler.finished(queued.runId);
