@@ -11,6 +11,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DatabaseStartupError, PRISMA_DIR, redactUrl, startDatabase, type Database } from "@lgrs/db";
 import { createRuntime, GraphRegistry, type Runtime as Engine } from "@lgrs/runtime";
+import { bootstrapAuth, createAuth, handleTrpcRequest } from "@lgrs/api";
+import { resolveAuthSecret } from "./src/server/auth-config.ts";
 import { ConfigError, loadServerConfig, oneLine, userBaseDir } from "./src/server/config.ts";
 import { clearRuntime, setRuntime, tryGetRuntime, type ServerConfig } from "./src/server/runtime.ts";
 
@@ -58,9 +60,20 @@ async function main(): Promise<void> {
   log(`graphs: ${graphs.ids().join(", ") || "none"} (${config.langgraphConfig ? config.langgraphConfig.path : "bundled"})`);
   engine = createRuntime({ db: database, graphs, concurrency: config.concurrency });
   await engine.start();
-  setRuntime({ config, db: database, prismaDir: PRISMA_DIR, startedAt: new Date(), engine, graphs });
 
-  // 4. Next.js, loaded only now.
+  // 4. Auth: the bootstrap admin and key, or a first-start admin printed once.
+  const dataDir = config.database.provider === "sqlite" ? path.dirname(config.database.file) : path.join(config.baseDir, "data");
+  const auth = createAuth(database, {
+    secret: resolveAuthSecret(config.auth, dataDir),
+    baseURL: config.auth.baseURL,
+    trustedOrigins: config.auth.trustedOrigins,
+  });
+  await bootstrapAuth(auth, engine.repos, config.auth.bootstrap, log);
+  const services = { runtime: engine, auth, graphs };
+  const handlers = { trpc: (req: Request) => handleTrpcRequest(services, req), auth: (req: Request) => auth.handler(req) };
+  setRuntime({ config, db: database, prismaDir: PRISMA_DIR, startedAt: new Date(), engine, graphs, auth, handlers });
+
+  // 5. Next.js, loaded only now.
   const { default: next } = await import("next");
   const app = next({ dev, dir: APP_DIR, port: config.port, hostname: "localhost" });
   nextApp = app;
@@ -76,7 +89,7 @@ async function main(): Promise<void> {
   if (stopping) return;
   const handle = app.getRequestHandler();
 
-  // 5. HTTP.
+  // 6. HTTP.
   httpServer = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       console.error("request failed:", err);

@@ -2,6 +2,7 @@ import path from "node:path";
 import { parseDatabaseUrl } from "@lgrs/db";
 import { LanggraphConfigError, loadLanggraphConfig, type LanggraphConfig } from "@lgrs/runtime";
 import type { ServerConfig } from "./runtime.ts";
+import { parseAuthConfig } from "./auth-config.ts";
 
 /**
  * A setting that stops start-up. The message is one line saying what is wrong
@@ -61,7 +62,8 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, options: LoadOptions): 
   const langgraphConfig = readLanggraphConfig(env["LANGGRAPH_CONFIG"], options.baseDir);
   const concurrency = parsePositiveInt("RUN_CONCURRENCY", env["RUN_CONCURRENCY"], 10, "10");
   const drainTimeoutMs = parsePositiveInt("SHUTDOWN_DRAIN_MS", env["SHUTDOWN_DRAIN_MS"], 5000, "5000");
-  return { port, dev: options.dev, baseDir: options.baseDir, database, langgraphConfig, concurrency, drainTimeoutMs };
+  const auth = parseAuthConfig(env, port);
+  return { port, dev: options.dev, baseDir: options.baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, auth };
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Database, DatabaseConfig } from "@lgrs/db";
+import type { Auth } from "@lgrs/api";
 import type { GraphRegistry, LanggraphConfig, Runtime as Engine } from "@lgrs/runtime";
+import type { AuthConfig } from "./auth-config.ts";
 
 /** Everything the process read from its environment, validated. */
 export interface ServerConfig {
@@ -14,6 +16,7 @@ export interface ServerConfig {
   concurrency: number;
   /** how long shutdown waits for running runs to stop (SHUTDOWN_DRAIN_MS) */
   drainTimeoutMs: number;
+  auth: AuthConfig;
 }
 
 /** The process-wide singletons server.ts creates at start-up and closes at shutdown. */
@@ -25,6 +28,14 @@ export interface Runtime {
   /** the run engine: graphs, runs, streams */
   engine: Engine;
   graphs: GraphRegistry;
+  /** sign-in, sessions */
+  auth: Auth;
+  /**
+   * The API's request handlers, built by server.ts from its own module instances:
+   * route bundles only delegate to them, so errors thrown by the runtime are the
+   * classes the API maps (a bundled copy would have its own classes).
+   */
+  handlers: { trpc(req: Request): Promise<Response>; auth(req: Request): Promise<Response> };
   startedAt: Date;
 }
 

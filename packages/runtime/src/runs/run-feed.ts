@@ -1,4 +1,4 @@
-import { EventEmitter } from "node:events";
+import { EventEmitter, on } from "node:events";
 import type { Run } from "@lgrs/db";
 
 /**
@@ -21,6 +21,21 @@ export class RunFeed {
   subscribe(listener: (run: Run) => void): () => void {
     this.emitter.on("run", listener);
     return () => this.emitter.off("run", listener);
+  }
+
+  /**
+   * Every change from this call until `signal` aborts, buffered so a slow
+   * reader misses none. Listening starts at the call, not at the first read.
+   */
+  watch(signal: AbortSignal | undefined): AsyncIterable<Run> {
+    const changes = on(this.emitter, "run", { signal });
+    return (async function* () {
+      try {
+        for await (const [run] of changes) yield run as Run;
+      } catch (err) {
+        if ((err as Error).name !== "AbortError") throw err;
+      }
+    })();
   }
 
   get listenerCount(): number {

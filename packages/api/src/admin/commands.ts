@@ -1,0 +1,126 @@
+/** The commands of `pnpm admin`: users and API keys. */
+import { parseArgs } from "node:util";
+import type { Repositories } from "@lgrs/db";
+import type { Auth } from "../auth/auth.ts";
+import { ensureOperator, generateApiKey, generatePassword, setPassword, type Role } from "../auth/operators.ts";
+
+export const USAGE = `usage: pnpm admin <command> [options]
+
+  user create --email <email> [--name <name>] [--role admin|user] [--password <password>]
+  user list
+  user role --email <email> --role admin|user
+  user password --email <email> [--password <password>]
+  key create --email <email> [--name <name>] [--expires-days <days>]
+  key list --email <email>
+  key revoke --email <email> --id <key id>
+
+A password or key that is not given is generated and printed once.
+DATABASE_URL selects the database (default file:./data/langgraph.db).`;
+
+export class UsageError extends Error {}
+
+export interface Tools {
+  auth: Auth;
+  repos: Repositories;
+  print(line: string): void;
+}
+
+function required(values: Record<string, string | undefined>, name: string): string {
+  const v = values[name];
+  if (!v) throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+function role(raw: string | undefined, fallback: Role): Role {
+  if (raw === undefined) return fallback;
+  if (raw !== "admin" && raw !== "user") throw new UsageError(`--role must be admin or user, not "${raw}"`);
+  return raw;
+}
+
+async function userByEmail(repos: Repositories, email: string) {
+  const user = await repos.users.getUserByEmail(email);
+  if (!user) throw new UsageError(`no user with email ${email}`);
+  return user;
+}
+
+export async function runAdminCommand(args: string[], tools: Tools): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      role: { type: "string" },
+      password: { type: "string" },
+      id: { type: "string" },
+      "expires-days": { type: "string" },
+    },
+  });
+  const { auth, repos, print } = tools;
+  const command = positionals.join(" ");
+  switch (command) {
+    case "user create": {
+      const email = required(values, "email");
+      if (await repos.users.getUserByEmail(email)) throw new UsageError(`a user with email ${email} already exists`);
+      const password = values.password ?? generatePassword();
+      const user = await ensureOperator(auth, repos, { email, name: values.name, role: role(values.role, "user"), password });
+      print(`created ${user.role} ${user.email} (${user.id})`);
+      if (!values.password) print(`password: ${password}`);
+      return;
+    }
+    case "user list": {
+      let cursor: string | null = null;
+      do {
+        const page = await repos.users.listUsers({ cursor, limit: 200 });
+        for (const u of page.items) print(`${u.id}  ${u.role ?? "user"}  ${u.email}`);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return;
+    }
+    case "user role": {
+      const user = await userByEmail(repos, required(values, "email"));
+      await repos.users.setRole(user.id, role(required(values, "role"), "user"));
+      print(`${user.email} is now ${values.role}`);
+      return;
+    }
+    case "user password": {
+      const user = await userByEmail(repos, required(values, "email"));
+      const password = values.password ?? generatePassword();
+      await setPassword(auth, user.id, password);
+      print(`password of ${user.email} changed`);
+      if (!values.password) print(`password: ${password}`);
+      return;
+    }
+    case "key create": {
+      const user = await userByEmail(repos, required(values, "email"));
+      const days = values["expires-days"];
+      if (days !== undefined && !/^\d+$/.test(days)) throw new UsageError("--expires-days must be a whole number of days");
+      const key = generateApiKey();
+      const info = await repos.users.createApiKey({
+        userId: user.id,
+        plainKey: key,
+        name: values.name,
+        expiresAt: days ? new Date(Date.now() + Number(days) * 86_400_000) : null,
+      });
+      print(`created key ${info.id} for ${user.email}${info.expiresAt ? `, expires ${info.expiresAt.toISOString()}` : ""}`);
+      print(`key: ${key}`);
+      return;
+    }
+    case "key list": {
+      const user = await userByEmail(repos, required(values, "email"));
+      const page = await repos.users.listApiKeys(user.id, { limit: 500 });
+      for (const k of page.items) print(`${k.id}  ${k.start ?? ""}…  ${k.name ?? ""}  ${k.expiresAt?.toISOString() ?? "no expiry"}`);
+      return;
+    }
+    case "key revoke": {
+      const user = await userByEmail(repos, required(values, "email"));
+      const id = required(values, "id");
+      if (!(await repos.users.revokeApiKey(user.id, id))) throw new UsageError(`${user.email} has no key ${id}`);
+      print(`revoked key ${id}`);
+      return;
+    }
+    default:
+      throw new UsageError(command ? `unknown command "${command}"\n\n${USAGE}` : USAGE);
+  }
+}
+

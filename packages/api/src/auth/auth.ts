@@ -1,0 +1,37 @@
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { admin } from "better-auth/plugins";
+import { newId, type Database } from "@lgrs/db";
+
+export interface AuthOptions {
+  /** signs session cookies; at least 32 characters */
+  secret: string;
+  /** the server's public origin, e.g. http://localhost:3000 */
+  baseURL: string;
+  /** other origins allowed to sign in with cookies (the same server under another host name) */
+  trustedOrigins?: string[];
+}
+
+/**
+ * Operator sign-in with email and password, and sessions in the database, by
+ * better-auth. Public sign-up is off: operators are made by an admin (the
+ * `pnpm admin` command, or the bootstrap settings).
+ */
+export function createAuth(db: Database, options: AuthOptions) {
+  return betterAuth({
+    appName: "LangGraph Run Server",
+    secret: options.secret,
+    baseURL: options.baseURL,
+    basePath: "/api/auth",
+    trustedOrigins: options.trustedOrigins ?? [],
+    database: prismaAdapter(db.prisma, { provider: db.provider === "postgresql" ? "postgresql" : "sqlite" }),
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
+    session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    plugins: [admin({ defaultRole: "user", adminRoles: ["admin"] })],
+    // the same time-ordered ids as every other row
+    advanced: { database: { generateId: () => newId() } },
+    telemetry: { enabled: false },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,49 @@
+import type { Repositories } from "@lgrs/db";
+import type { Auth } from "./auth.ts";
+import { ensureOperator, generatePassword } from "./operators.ts";
+
+export interface BootstrapSettings {
+  /** AUTH_BOOTSTRAP_EMAIL and AUTH_BOOTSTRAP_PASSWORD: this admin exists after start-up */
+  email?: string;
+  password?: string;
+  /** AUTH_BOOTSTRAP_API_KEY: an admin key with this value exists after start-up */
+  apiKey?: string;
+}
+
+/** The admin that owns a bootstrap API key when no bootstrap email is set. */
+export const BOOTSTRAP_KEY_OWNER = "bootstrap@localhost";
+/** The admin made on a first start with no bootstrap settings. */
+export const FIRST_START_ADMIN = "admin@localhost";
+
+/**
+ * Start-up accounts: the bootstrap admin and key when configured; otherwise, on
+ * the very first start (no users at all), an admin with a generated password,
+ * printed once to the console so the operator can sign in.
+ */
+export async function bootstrapAuth(
+  auth: Auth,
+  repos: Repositories,
+  settings: BootstrapSettings,
+  log: (line: string) => void = console.log,
+): Promise<void> {
+  const configured = settings.email !== undefined || settings.apiKey !== undefined;
+  if (!configured) {
+    if ((await repos.users.countUsers()) > 0) return;
+    const password = generatePassword();
+    await ensureOperator(auth, repos, { email: FIRST_START_ADMIN, name: "Admin", role: "admin", password });
+    log(`auth: first start, created admin ${FIRST_START_ADMIN} with password ${password} (shown once; change it with \`pnpm admin user password\`)`);
+    return;
+  }
+  const admin = settings.email
+    ? await ensureOperator(auth, repos, { email: settings.email, name: "Admin", role: "admin", password: settings.password })
+    : undefined;
+  if (settings.apiKey) {
+    const existing = await repos.users.findUserByApiKey(settings.apiKey);
+    if (existing) {
+      if (existing.role !== "admin") await repos.users.setRole(existing.id, "admin");
+      return;
+    }
+    const owner = admin ?? (await ensureOperator(auth, repos, { email: BOOTSTRAP_KEY_OWNER, name: "Bootstrap", role: "admin" }));
+    await repos.users.createApiKey({ userId: owner.id, plainKey: settings.apiKey, name: "bootstrap" });
+  }
+}

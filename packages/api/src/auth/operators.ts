@@ -1,0 +1,49 @@
+import { randomBytes } from "node:crypto";
+import type { Repositories, User } from "@lgrs/db";
+import type { Auth } from "./auth.ts";
+
+export type Role = "admin" | "user";
+
+/** A new API key: a recognisable prefix and 32 random bytes. Only its hash is stored. */
+export function generateApiKey(): string {
+  return `lgrs_${randomBytes(32).toString("base64url")}`;
+}
+
+/** A password for a generated account (first start), long enough to never be guessed. */
+export function generatePassword(): string {
+  return randomBytes(18).toString("base64url");
+}
+
+/**
+ * Makes sure the user exists with this role and, when given, this password.
+ * Users are created through better-auth so the credential account and password
+ * hash are the library's own.
+ */
+export async function ensureOperator(
+  auth: Auth,
+  repos: Repositories,
+  input: { email: string; name?: string; role: Role; password?: string },
+): Promise<User> {
+  let user = await repos.users.getUserByEmail(input.email);
+  if (!user) {
+    await auth.api.createUser({
+      body: { email: input.email, name: input.name ?? input.email.split("@")[0]!, role: input.role, password: input.password },
+    });
+    user = (await repos.users.getUserByEmail(input.email))!;
+    return user;
+  }
+  if (user.role !== input.role) user = await repos.users.setRole(user.id, input.role);
+  if (input.password !== undefined) await setPassword(auth, user.id, input.password);
+  return user;
+}
+
+/** Sets (or first gives) the user a password sign-in. */
+export async function setPassword(auth: Auth, userId: string, password: string): Promise<void> {
+  const ctx = await auth.$context;
+  const min = ctx.password.config.minPasswordLength;
+  if (password.length < min) throw new Error(`password must be at least ${min} characters long`);
+  const hash = await ctx.password.hash(password);
+  const accounts = await ctx.internalAdapter.findAccounts(userId);
+  if (accounts.some((a) => a.providerId === "credential")) await ctx.internalAdapter.updatePassword(userId, hash);
+  else await ctx.internalAdapter.linkAccount({ userId, providerId: "credential", accountId: userId, password: hash });
+}

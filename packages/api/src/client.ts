@@ -1,0 +1,41 @@
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { EventSource } from "eventsource";
+import superjson from "superjson";
+import type { AppRouter } from "./router.ts";
+
+export interface ApiClientOptions {
+  /** the server's origin, e.g. http://localhost:3000 */
+  url: string;
+  /** sent as `x-api-key` */
+  apiKey?: string;
+  /** other headers for every call, e.g. a session cookie */
+  headers?: Record<string, string>;
+}
+
+/**
+ * A typed client for Node: queries and mutations batched over HTTP,
+ * subscriptions over server-sent events (Node 20 has no global EventSource).
+ */
+export function createApiClient(options: ApiClientOptions) {
+  const headers = { ...options.headers, ...(options.apiKey ? { "x-api-key": options.apiKey } : {}) };
+  const url = `${options.url.replace(/\/$/, "")}/api/trpc`;
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({
+          url,
+          transformer: superjson,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input: string | URL | Request, init?: RequestInit) =>
+              fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
+          }),
+        }),
+        false: httpBatchLink({ url, transformer: superjson, headers }),
+      }),
+    ],
+  });
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

@@ -1,0 +1,21 @@
+import type { GraphRegistry, Runtime } from "@lgrs/runtime";
+import type { Auth } from "./auth/auth.ts";
+import { resolveCaller, type Caller } from "./auth/caller.ts";
+
+/** What the API is served over: built once per process by the web app. */
+export interface ApiServices {
+  runtime: Runtime;
+  auth: Auth;
+  /** the loaded graphs, for their node and edge shapes */
+  graphs: GraphRegistry;
+}
+
+export interface Context extends ApiServices {
+  /** null for a request without valid credentials */
+  caller: Caller | null;
+}
+
+export async function createContext(services: ApiServices, headers: Headers): Promise<Context> {
+  const caller = await resolveCaller(services.auth, services.runtime.repos, headers);
+  return { ...services, caller };
+}

@@ -1,0 +1,22 @@
+import { TRPCError } from "@trpc/server";
+import { InvalidCursorError } from "@lgrs/db";
+import { ConflictError, InvalidRunError, NotFoundError, ShuttingDownError } from "@lgrs/runtime";
+
+/**
+ * The tRPC error a runtime or repository error stands for. Anything else is a
+ * fault of ours and stays INTERNAL_SERVER_ERROR.
+ */
+export function toTRPCError(err: unknown): unknown {
+  if (err instanceof TRPCError) return err;
+  if (err instanceof NotFoundError) return new TRPCError({ code: "NOT_FOUND", message: err.message, cause: err });
+  if (err instanceof ConflictError) return new TRPCError({ code: "CONFLICT", message: err.message, cause: err });
+  if (err instanceof InvalidRunError || err instanceof InvalidCursorError) {
+    return new TRPCError({ code: "BAD_REQUEST", message: err.message, cause: err });
+  }
+  if (err instanceof ShuttingDownError) return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: err.message, cause: err });
+  return err;
+}
+
+export function notFound(what: string): TRPCError {
+  return new TRPCError({ code: "NOT_FOUND", message: `${what} not found` });
+}

@@ -1,0 +1,19 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { createContext, type ApiServices } from "./context.ts";
+import { appRouter } from "./router.ts";
+
+export const TRPC_ENDPOINT = "/api/trpc";
+
+/** Serves the API for a fetch Request (the Next.js route handler calls this). */
+export function handleTrpcRequest(services: ApiServices, req: Request): Promise<Response> {
+  return fetchRequestHandler({
+    endpoint: TRPC_ENDPOINT,
+    req,
+    router: appRouter,
+    createContext: () => createContext(services, req.headers),
+    onError({ error, path }) {
+      // only our own faults are worth a log line; the caller got a clear error for the rest
+      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`trpc: ${path ?? "?"}:`, error.cause ?? error);
+    },
+  });
+}

@@ -1,0 +1,19 @@
+import { accountRouter } from "./routers/account.ts";
+import { assistantsRouter } from "./routers/assistants.ts";
+import { feedbackRouter } from "./routers/feedback.ts";
+import { runsRouter } from "./routers/runs.ts";
+import { threadsRouter } from "./routers/threads.ts";
+import { usageRouter } from "./routers/usage.ts";
+import { router } from "./trpc.ts";
+
+export const appRouter = router({
+  account: accountRouter,
+  assistants: assistantsRouter,
+  feedback: feedbackRouter,
+  runs: runsRouter,
+  threads: threadsRouter,
+  usage: usageRouter,
+});
+
+/** The API's type: what typed clients (`createTRPCClient<AppRouter>`) are built from. */
+export type AppRouter = typeof appRouter;

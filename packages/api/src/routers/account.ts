@@ -1,0 +1,33 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { notFound } from "../errors.ts";
+import { generateApiKey } from "../auth/operators.ts";
+import { protectedProcedure, router } from "../trpc.ts";
+import { page, uuid } from "../validators.ts";
+
+export const accountRouter = router({
+  /** Who the caller is. */
+  me: protectedProcedure.query(({ ctx }) => {
+    const { userId, email, role, via } = ctx.caller;
+    return { userId, email, role, via };
+  }),
+
+  /** A new API key for the caller; the key itself is returned this once only. */
+  createApiKey: protectedProcedure
+    .input(z.object({ name: z.string().trim().min(1).max(100).optional(), expiresAt: z.date().optional() }).strict().default({}))
+    .mutation(async ({ ctx, input }) => {
+      if (input.expiresAt && input.expiresAt <= new Date()) throw new TRPCError({ code: "BAD_REQUEST", message: "expiresAt: must be in the future" });
+      const key = generateApiKey();
+      const info = await ctx.runtime.repos.users.createApiKey({ userId: ctx.caller.userId, plainKey: key, name: input.name, expiresAt: input.expiresAt });
+      return { key, ...info };
+    }),
+
+  listApiKeys: protectedProcedure
+    .input(z.object({ ...page }).strict().default({ limit: 50 }))
+    .query(({ ctx, input }) => ctx.runtime.repos.users.listApiKeys(ctx.caller.userId, input)),
+
+  revokeApiKey: protectedProcedure.input(z.object({ keyId: uuid }).strict()).mutation(async ({ ctx, input }) => {
+    if (!(await ctx.runtime.repos.users.revokeApiKey(ctx.caller.userId, input.keyId))) throw notFound(`API key ${input.keyId}`);
+    return { keyId: input.keyId, revoked: true as const };
+  }),
+});

@@ -1,0 +1,61 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { Context } from "./context.ts";
+import { toTRPCError } from "./errors.ts";
+
+/** One invalid field of an input: where it is and what is wrong with it. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** Zod's issues as one entry per bad field; an unknown key is named as the field it is. */
+function fieldIssues(error: ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ path: [...at, key].join("."), message: "unknown field" }));
+    }
+    return [{ path: at.join(".") || "(input)", message: issue.message }];
+  });
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // SSE keep-alive so proxies do not cut an idle subscription
+  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
+  errorFormatter({ shape, error }) {
+    const issues = error.cause instanceof ZodError ? fieldIssues(error.cause) : null;
+    // no stack traces to callers: our own faults are logged on the server
+    const { stack: _stack, ...data } = shape.data;
+    return {
+      ...shape,
+      // "runId: Invalid UUID" rather than zod's JSON dump
+      message: issues ? issues.map((i) => `${i.path}: ${i.message}`).join("; ") : shape.message,
+      data: { ...data, issues },
+    };
+  },
+});
+
+/** Maps runtime errors (not found, conflict, invalid) to their tRPC codes. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause ?? result.error);
+    if (mapped instanceof TRPCError) result.error = mapped;
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapErrors);
+
+/** Every procedure but health needs a caller; its `scope` limits what it sees. */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.caller) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in, or send an API key as `x-api-key` or `Authorization: Bearer`" });
+  }
+  return next({ ctx: { ...ctx, caller: ctx.caller } });
+});

@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { STREAM_MODES } from "@lgrs/runtime";
+
+/** Inputs shared by several routers; every procedure validates its input with zod at the edge. */
+export const uuid = z.uuid();
+export const jsonObject = z.record(z.string(), z.unknown());
+
+export const page = {
+  /** the `nextCursor` of the previous page */
+  cursor: z.string().min(1).nullish(),
+  limit: z.number().int().min(1).max(500).default(50),
+};
+
+export const threadStatus = z.enum(["idle", "busy", "interrupted", "error"]);
+export const runStatus = z.enum(["pending", "running", "success", "error", "timeout", "interrupted"]);
+export const streamMode = z.enum(STREAM_MODES);
+export const multitaskStrategy = z.enum(["reject", "interrupt", "rollback", "enqueue"]);
+export const cancelAction = z.enum(["interrupt", "rollback"]);
+export const usageCaller = z.enum(["lead_agent", "subagent", "middleware"]);
+
+/** A time window [from, to); `to` defaults to now. */
+export const window = {
+  from: z.date().optional(),
+  to: z.date().optional(),
+};
