@@ -1,7 +1,18 @@
 export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
 export { RunManager, type RunManagerOptions, type StreamOptions } from "./runs/run-manager.ts";
 export { RunFeed } from "./runs/run-feed.ts";
-export type { GraphSource, RunnableGraph, GraphStateSnapshot } from "./runs/graph-source.ts";
+export type { GraphSource, RunnableGraph, GraphStateSnapshot, GraphTaskSnapshot, GraphHistoryOptions } from "./runs/graph-source.ts";
+export {
+  ThreadService,
+  DEFAULT_HISTORY_LIMIT,
+  type CheckpointRef,
+  type ThreadStateView,
+  type ThreadTaskView,
+  type ThreadInterruptView,
+  type ThreadStateOptions,
+  type ThreadHistoryOptions,
+  type ThreadStateUpdate,
+} from "./threads/thread-service.ts";
 export * from "./bridge/index.ts";
 export { threadStateOf, type ThreadState } from "./runs/thread-state.ts";
 export { toWire } from "./runs/wire.ts";

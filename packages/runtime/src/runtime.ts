@@ -6,6 +6,7 @@ import { MemoryStreamBridge, type StreamBridge } from "./bridge/index.ts";
 import type { GraphSource } from "./runs/graph-source.ts";
 import { RunFeed } from "./runs/run-feed.ts";
 import { RunManager } from "./runs/run-manager.ts";
+import { ThreadService } from "./threads/thread-service.ts";
 
 export interface RuntimeOptions {
   db: Database;
@@ -20,6 +21,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   repos: Repositories;
   runs: RunManager;
+  /** thread state, history, updates, deletion and copies, through the threads' graphs */
+  threads: ThreadService;
   feed: RunFeed;
   checkpointer: PrismaCheckpointSaver;
   store: PrismaStore;
@@ -49,9 +52,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logError: options.logError ?? ((err) => console.error("runtime:", err)),
   };
   const runs = new RunManager(ctx, { concurrency: options.concurrency });
+  const threads = new ThreadService(ctx, runs);
   return {
     repos,
     runs,
+    threads,
     feed,
     checkpointer,
     store,

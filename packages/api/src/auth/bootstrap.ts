@@ -11,9 +11,9 @@ export interface BootstrapSettings {
 }
 
 /** The admin that owns a bootstrap API key when no bootstrap email is set. */
-export const BOOTSTRAP_KEY_OWNER = "bootstrap@localhost";
+export const BOOTSTRAP_KEY_OWNER = "bootstrap@lgrs.local";
 /** The admin made on a first start with no bootstrap settings. */
-export const FIRST_START_ADMIN = "admin@localhost";
+export const FIRST_START_ADMIN = "admin@lgrs.local";
 
 /**
  * Start-up accounts: the bootstrap admin and key when configured; otherwise, on

@@ -1,0 +1,353 @@
+import { ALL, type Scope, type Thread } from "@lgrs/db";
+import { ConflictError, InvalidRunError, NotFoundError } from "../errors.ts";
+import type { RuntimeContext } from "../runs/context.ts";
+import type { GraphStateSnapshot, GraphTaskSnapshot, RunnableGraph } from "../runs/graph-source.ts";
+import type { RunManager } from "../runs/run-manager.ts";
+import { threadStateOf } from "../runs/thread-state.ts";
+import { toWire } from "../runs/wire.ts";
+
+/** Names one checkpoint, as LangGraph Platform sends it. */
+export interface CheckpointRef {
+  thread_id: string;
+  checkpoint_ns: string;
+  checkpoint_id: string;
+  checkpoint_map?: Record<string, unknown> | null;
+}
+
+export interface ThreadInterruptView {
+  value?: unknown;
+  id?: string;
+}
+
+export interface ThreadTaskView {
+  id: string;
+  name: string;
+  path?: unknown[];
+  error: string | null;
+  interrupts: ThreadInterruptView[];
+  checkpoint: CheckpointRef | null;
+  state: ThreadStateView | null;
+  result?: unknown;
+}
+
+/** A thread's state at one checkpoint, in the LangGraph Platform wire shape (snake_case, messages as dicts). */
+export interface ThreadStateView {
+  values: unknown;
+  next: string[];
+  tasks: ThreadTaskView[];
+  checkpoint: CheckpointRef | null;
+  metadata: Record<string, unknown>;
+  created_at: string | null;
+  parent_checkpoint: CheckpointRef | null;
+  interrupts: ThreadInterruptView[];
+}
+
+export interface ThreadStateOptions {
+  /** that checkpoint of the thread instead of the latest */
+  checkpointId?: string;
+  /** include the state of subgraph tasks (`tasks[].state`) */
+  subgraphs?: boolean;
+}
+
+export interface ThreadHistoryOptions {
+  /** at most this many checkpoints (default 10) */
+  limit?: number;
+  /** only checkpoints older than this checkpoint id */
+  before?: string;
+  /** only this checkpoint (LangGraph's history `checkpoint` filter) */
+  checkpointId?: string;
+  /** only checkpoints whose metadata has these top-level values */
+  metadata?: Record<string, unknown>;
+}
+
+export interface ThreadStateUpdate {
+  values: unknown;
+  /** the node the values are written as (LangGraph infers it when it can) */
+  asNode?: string;
+  /** fork from this checkpoint instead of the latest */
+  checkpointId?: string;
+}
+
+export const DEFAULT_HISTORY_LIMIT = 10;
+
+/** The state of a thread no graph has run on yet. */
+function emptyView(): ThreadStateView {
+  return {
+    values: {},
+    next: [],
+    tasks: [],
+    checkpoint: null,
+    metadata: {},
+    created_at: null,
+    parent_checkpoint: null,
+    interrupts: [],
+  };
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function refOf(configurable: Record<string, unknown> | undefined): CheckpointRef | null {
+  const id = configurable?.checkpoint_id;
+  if (typeof id !== "string" || id === "") return null;
+  const ref: CheckpointRef = {
+    thread_id: String(configurable!.thread_id),
+    checkpoint_ns: typeof configurable!.checkpoint_ns === "string" ? configurable!.checkpoint_ns : "",
+    checkpoint_id: id,
+  };
+  if (configurable!.checkpoint_map != null) ref.checkpoint_map = toWire(configurable!.checkpoint_map) as Record<string, unknown>;
+  return ref;
+}
+
+function isSnapshot(state: GraphTaskSnapshot["state"]): state is GraphStateSnapshot {
+  return state != null && "values" in state && "next" in state;
+}
+
+/** A task's error as text: LangGraph Platform sends its message. */
+function errorText(error: unknown): string | null {
+  if (error === undefined || error === null) return null;
+  if (typeof error === "string") return error;
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === "string") return message;
+  return JSON.stringify(toWire(error));
+}
+
+function interruptsOf(list: GraphTaskSnapshot["interrupts"]): ThreadInterruptView[] {
+  return (toWire(list ?? []) as ThreadInterruptView[]) ?? [];
+}
+
+/**
+ * Reads and changes threads through their graphs: current state, history, state
+ * updates, deletion and copies. Both the tRPC API and the LangGraph-compatible REST
+ * shim go through it. Every method takes the caller's scope first; another owner's
+ * thread is treated exactly like a missing one (NotFoundError).
+ */
+export class ThreadService {
+  constructor(
+    private readonly ctx: RuntimeContext,
+    private readonly runs: RunManager,
+  ) {}
+
+  /**
+   * The thread's state through its graph: the latest checkpoint, or `checkpointId`'s
+   * (NotFoundError when the thread has no such checkpoint). A thread no run has
+   * started yet has the empty state.
+   */
+  async state(scope: Scope, threadId: string, opts: ThreadStateOptions = {}): Promise<ThreadStateView> {
+    const thread = await this.thread(scope, threadId);
+    if (opts.checkpointId !== undefined) await this.requireCheckpoint(thread.id, opts.checkpointId);
+    const graph = await this.graphOf(thread);
+    if (!graph) return emptyView();
+    const snapshot = await graph.getState(this.stateConfig(thread.id, opts.checkpointId), { subgraphs: opts.subgraphs ?? false });
+    return this.view(snapshot);
+  }
+
+  /** The thread's checkpoints newest first, `limit` of them (default 10); none for a thread that never ran. */
+  async history(scope: Scope, threadId: string, opts: ThreadHistoryOptions = {}): Promise<ThreadStateView[]> {
+    const limit = opts.limit ?? DEFAULT_HISTORY_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1) throw new InvalidRunError(`history limit must be a positive integer, not ${limit}`);
+    const thread = await this.thread(scope, threadId);
+    const graph = await this.graphOf(thread);
+    if (!graph) return [];
+    if (!graph.getStateHistory) throw new InvalidRunError(`the graph of thread ${thread.id} cannot list its history`);
+    const views: ThreadStateView[] = [];
+    const snapshots = graph.getStateHistory(this.stateConfig(thread.id, opts.checkpointId), {
+      limit,
+      ...(opts.before ? { before: { configurable: { checkpoint_id: opts.before } } } : {}),
+      ...(opts.metadata ? { filter: opts.metadata } : {}),
+    });
+    for await (const snapshot of snapshots) {
+      views.push(await this.view(snapshot));
+      if (views.length >= limit) break;
+    }
+    return views;
+  }
+
+  /**
+   * Writes `values` as node `asNode` (from the latest checkpoint, or `checkpointId`),
+   * making a new checkpoint, and refreshes the thread's cached values and interrupts.
+   * Refused (ConflictError) while the thread has a run pending or running, and
+   * (InvalidRunError) on a thread no run has started yet or an update LangGraph rejects.
+   */
+  async updateState(scope: Scope, threadId: string, input: ThreadStateUpdate): Promise<{ checkpoint: CheckpointRef }> {
+    const thread = await this.thread(scope, threadId);
+    const inFlight = await this.ctx.repos.runs.inFlight(thread.id);
+    if (inFlight.length > 0) {
+      throw new ConflictError(`thread ${thread.id} has a run in flight (${inFlight[0]!.id}); its state cannot be updated until it ends`);
+    }
+    if (input.checkpointId !== undefined) await this.requireCheckpoint(thread.id, input.checkpointId);
+    const graph = await this.graphOf(thread);
+    if (!graph) throw new InvalidRunError(`thread ${thread.id} has no graph yet: start a run on it before updating its state`);
+    if (!graph.updateState) throw new InvalidRunError(`the graph of thread ${thread.id} cannot update its state`);
+    let next: { configurable?: Record<string, unknown> };
+    try {
+      next = await graph.updateState(this.stateConfig(thread.id, input.checkpointId), input.values, input.asNode);
+    } catch (err) {
+      // e.g. an unknown node, or an update LangGraph cannot attribute to one node
+      if (err instanceof Error && err.name === "InvalidUpdateError") throw new InvalidRunError(err.message, { cause: err });
+      throw err;
+    }
+    const checkpoint = refOf(next.configurable);
+    if (!checkpoint) throw new Error(`updating the state of thread ${thread.id} returned no checkpoint`);
+    const state = await threadStateOf(graph, thread.id);
+    await this.ctx.repos.threads.update(ALL, thread.id, { values: toWire(state.values), interrupts: toWire(state.interrupts) });
+    return { checkpoint };
+  }
+
+  /**
+   * Cancels the thread's runs in flight (interrupt, and waits for them to stop),
+   * then deletes it with its runs, events and checkpoints. A run executing in
+   * another server process cannot be stopped from here: ConflictError, and the
+   * thread stays.
+   */
+  async delete(scope: Scope, threadId: string): Promise<void> {
+    const thread = await this.thread(scope, threadId);
+    // a second pass catches a run admitted while the first ones were stopping
+    for (let pass = 0; pass < 3; pass++) {
+      const inFlight = await this.ctx.repos.runs.inFlight(thread.id);
+      if (inFlight.length === 0) break;
+      // newest first: the queued runs go before the running one ends and would let them start
+      for (const run of inFlight.reverse()) await this.runs.cancel(ALL, run.id, { action: "interrupt", wait: true });
+    }
+    if (!(await this.ctx.repos.threads.delete(scope, thread.id))) throw new NotFoundError(`thread ${threadId} not found`);
+  }
+
+  /**
+   * A new thread of `ownerId` with the same metadata and config and a copy of every
+   * checkpoint, so it continues from the same state with its own history. Its
+   * values, interrupts and status are those of the copied state (a copy of a busy
+   * thread has no run, so it is idle, or interrupted when an interrupt is pending).
+   */
+  async copy(scope: Scope, threadId: string, ownerId: string): Promise<Thread> {
+    const source = await this.thread(scope, threadId);
+    const resolved = await this.resolveGraph(source);
+    const metadata = objectOf(source.metadata);
+    // the copy has no runs to find its graph by: record it where state() looks first
+    if (resolved && metadata.graph_id !== resolved.graphId) {
+      metadata.graph_id = resolved.graphId;
+      if (resolved.assistantId && metadata.assistant_id === undefined) metadata.assistant_id = resolved.assistantId;
+    }
+    const config = source.config === null ? undefined : objectOf(source.config);
+    const copy = await this.ctx.repos.threads.create({ ownerId, metadata, config });
+    try {
+      await this.ctx.checkpointer.copyThread(source.id, copy.id);
+      const graph = resolved && this.ctx.graphs.has(resolved.graphId) ? await this.compile(copy, resolved.graphId) : undefined;
+      const state = graph ? await threadStateOf(graph, copy.id) : undefined;
+      const interrupts = state ? toWire(state.interrupts) : source.interrupts;
+      const waiting = Array.isArray(interrupts) && interrupts.length > 0;
+      const status = source.status === "busy" ? (waiting ? "interrupted" : "idle") : source.status;
+      const updated = await this.ctx.repos.threads.update(ALL, copy.id, {
+        status,
+        values: state ? toWire(state.values) : (source.values ?? undefined),
+        interrupts: interrupts ?? undefined,
+      });
+      return updated ?? copy;
+    } catch (err) {
+      await this.ctx.repos.threads.delete(ALL, copy.id).catch(this.ctx.logError);
+      throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+
+  private async thread(scope: Scope, threadId: string): Promise<Thread> {
+    const thread = await this.ctx.repos.threads.get(scope, threadId);
+    if (!thread) throw new NotFoundError(`thread ${threadId} not found`);
+    return thread;
+  }
+
+  private async requireCheckpoint(threadId: string, checkpointId: string): Promise<void> {
+    const tuple = await this.ctx.checkpointer.getTuple({
+      configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: checkpointId },
+    });
+    if (!tuple) throw new NotFoundError(`checkpoint ${checkpointId} not found on thread ${threadId}`);
+  }
+
+  /**
+   * The thread's graph: `metadata.graph_id`, set when a run creates the thread; for a
+   * thread created beforehand, the graph of the assistant of its latest run. None
+   * when no run was ever admitted on it.
+   */
+  private async resolveGraph(thread: Thread): Promise<{ graphId: string; assistantId?: string } | null> {
+    const metadata = objectOf(thread.metadata);
+    if (typeof metadata.graph_id === "string" && metadata.graph_id) {
+      return { graphId: metadata.graph_id, ...(typeof metadata.assistant_id === "string" ? { assistantId: metadata.assistant_id } : {}) };
+    }
+    const latest = await this.ctx.repos.runs.latestOnThread(thread.id);
+    const assistant = latest ? await this.ctx.repos.assistants.get(latest.assistantId) : null;
+    return assistant ? { graphId: assistant.graphId, assistantId: assistant.id } : null;
+  }
+
+  private async graphOf(thread: Thread): Promise<RunnableGraph | null> {
+    const resolved = await this.resolveGraph(thread);
+    return resolved ? this.compile(thread, resolved.graphId) : null;
+  }
+
+  private async compile(thread: Thread, graphId: string): Promise<RunnableGraph> {
+    if (!this.ctx.graphs.has(graphId)) {
+      throw new InvalidRunError(`graph ${graphId} of thread ${thread.id} is not loaded on this server`);
+    }
+    const metadata = objectOf(thread.metadata);
+    // what a graph exported as a function is built from, as for the thread's runs
+    const configurable = {
+      ...objectOf(objectOf(thread.config).configurable),
+      thread_id: thread.id,
+      graph_id: graphId,
+      user_id: thread.ownerId,
+      ...(typeof metadata.assistant_id === "string" ? { assistant_id: metadata.assistant_id } : {}),
+    };
+    return this.ctx.graphs.compile(graphId, {
+      checkpointer: this.ctx.checkpointer,
+      store: this.ctx.store,
+      config: { configurable },
+    });
+  }
+
+  private stateConfig(threadId: string, checkpointId?: string): { configurable: Record<string, unknown> } {
+    return { configurable: { thread_id: threadId, checkpoint_ns: "", ...(checkpointId ? { checkpoint_id: checkpointId } : {}) } };
+  }
+
+  private async view(snapshot: GraphStateSnapshot): Promise<ThreadStateView> {
+    const tasks = await Promise.all((snapshot.tasks ?? []).map((task) => this.taskView(task)));
+    return {
+      values: toWire(snapshot.values ?? {}),
+      next: [...(snapshot.next ?? [])],
+      tasks,
+      checkpoint: refOf(snapshot.config?.configurable),
+      metadata: objectOf(toWire(snapshot.metadata ?? {})),
+      created_at: snapshot.createdAt ?? null,
+      parent_checkpoint: refOf(snapshot.parentConfig?.configurable),
+      interrupts: tasks.flatMap((t) => t.interrupts),
+    };
+  }
+
+  private async taskView(task: GraphTaskSnapshot): Promise<ThreadTaskView> {
+    const state = isSnapshot(task.state) ? await this.view(task.state) : null;
+    return {
+      id: task.id,
+      name: task.name,
+      ...(task.path !== undefined ? { path: toWire(task.path) as unknown[] } : {}),
+      error: errorText(task.error),
+      interrupts: interruptsOf(task.interrupts),
+      checkpoint: state ? state.checkpoint : await this.subgraphCheckpoint(task.state),
+      state,
+      ...(task.result !== undefined ? { result: toWire(task.result) } : {}),
+    };
+  }
+
+  /**
+   * A subgraph task names its namespace only (`{ thread_id, checkpoint_ns }`): its
+   * latest checkpoint there, or null before the subgraph has written one.
+   */
+  private async subgraphCheckpoint(state: GraphTaskSnapshot["state"]): Promise<CheckpointRef | null> {
+    const configurable = state && !isSnapshot(state) ? state.configurable : undefined;
+    if (!configurable || typeof configurable.thread_id !== "string") return null;
+    const direct = refOf(configurable);
+    if (direct) return direct;
+    const tuple = await this.ctx.checkpointer.getTuple({
+      configurable: { thread_id: configurable.thread_id, checkpoint_ns: configurable.checkpoint_ns ?? "" },
+    });
+    return refOf(tuple?.config.configurable);
+  }
+}
