@@ -1,7 +1,7 @@
 import type { Database } from "../client.ts";
 import { newId } from "../ids.ts";
 import type { MultitaskStrategy, Run, RunStatus } from "../generated/sqlite/client.ts";
-import { jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
+import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { ownedBy, type Scope } from "./scope.ts";
 
@@ -84,6 +84,7 @@ export function runsRepository(db: Database) {
      * PostgreSQL and the database write lock on SQLite, across processes too.
      * With `rejectIfBusy` a thread with a pending or running run gets no new run.
      * A missing thread (or another owner's) is created when `createThread`, else refused.
+   * `threadMetadata` is merged into the thread's metadata either way.
      */
     admit(
       scope: Scope,
@@ -91,7 +92,7 @@ export function runsRepository(db: Database) {
       options: { rejectIfBusy: boolean; createThread: boolean; threadMetadata?: JsonObject },
     ): Promise<Admission> {
       return prisma.$transaction(async (tx): Promise<Admission> => {
-        const thread = await tx.thread.findUnique({ where: { id: input.threadId }, select: { ownerId: true } });
+        const thread = await tx.thread.findUnique({ where: { id: input.threadId }, select: { ownerId: true, metadata: true } });
         if (thread && "ownerId" in scope && thread.ownerId !== scope.ownerId) return { kind: "no-thread" };
         if (!thread) {
           if (!options.createThread) return { kind: "no-thread" };
@@ -99,7 +100,9 @@ export function runsRepository(db: Database) {
             data: { id: input.threadId, ownerId: input.ownerId, metadata: jsonObject(options.threadMetadata ?? {}) },
           });
         }
-        await tx.thread.update({ where: { id: input.threadId }, data: { status: "busy" } });
+        // like LangGraph, the thread records the graph and assistant of its latest run
+        const metadata = thread && options.threadMetadata ? jsonObject({ ...asObject(thread.metadata), ...options.threadMetadata }) : undefined;
+        await tx.thread.update({ where: { id: input.threadId }, data: { status: "busy", metadata } });
         const inFlight = await tx.run.findMany({
           where: { threadId: input.threadId, status: { in: IN_FLIGHT } },
           orderBy: [{ createdAt: "asc" }, { id: "asc" }],
