@@ -221,13 +221,8 @@ export class ThreadService {
    */
   async copy(scope: Scope, threadId: string, ownerId: string): Promise<Thread> {
     const source = await this.thread(scope, threadId);
-    const resolved = await this.resolveGraph(source);
+    const resolved = this.resolveGraph(source);
     const metadata = objectOf(source.metadata);
-    // the copy has no runs to find its graph by: record it where state() looks first
-    if (resolved && metadata.graph_id !== resolved.graphId) {
-      metadata.graph_id = resolved.graphId;
-      if (resolved.assistantId && metadata.assistant_id === undefined) metadata.assistant_id = resolved.assistantId;
-    }
     const config = source.config === null ? undefined : objectOf(source.config);
     const copy = await this.ctx.repos.threads.create({ ownerId, metadata, config });
     try {
@@ -264,23 +259,15 @@ export class ThreadService {
     if (!tuple) throw new NotFoundError(`checkpoint ${checkpointId} not found on thread ${threadId}`);
   }
 
-  /**
-   * The thread's graph: `metadata.graph_id`, set when a run creates the thread; for a
-   * thread created beforehand, the graph of the assistant of its latest run. None
-   * when no run was ever admitted on it.
-   */
-  private async resolveGraph(thread: Thread): Promise<{ graphId: string; assistantId?: string } | null> {
+  /** The thread's graph: `metadata.graph_id`, recorded by every run's admission. None when no run was ever admitted on it. */
+  private resolveGraph(thread: Thread): { graphId: string; assistantId?: string } | null {
     const metadata = objectOf(thread.metadata);
-    if (typeof metadata.graph_id === "string" && metadata.graph_id) {
-      return { graphId: metadata.graph_id, ...(typeof metadata.assistant_id === "string" ? { assistantId: metadata.assistant_id } : {}) };
-    }
-    const latest = await this.ctx.repos.runs.latestOnThread(thread.id);
-    const assistant = latest ? await this.ctx.repos.assistants.get(latest.assistantId) : null;
-    return assistant ? { graphId: assistant.graphId, assistantId: assistant.id } : null;
+    if (typeof metadata.graph_id !== "string" || !metadata.graph_id) return null;
+    return { graphId: metadata.graph_id, ...(typeof metadata.assistant_id === "string" ? { assistantId: metadata.assistant_id } : {}) };
   }
 
   private async graphOf(thread: Thread): Promise<RunnableGraph | null> {
-    const resolved = await this.resolveGraph(thread);
+    const resolved = this.resolveGraph(thread);
     return resolved ? this.compile(thread, resolved.graphId) : null;
   }
 
