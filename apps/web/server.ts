@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { DatabaseStartupError, PRISMA_DIR, redactUrl, startDatabase, type Database } from "@lgrs/db";
 import { createRuntime, GraphRegistry, type Runtime as Engine } from "@lgrs/runtime";
 import { bootstrapAuth, createAuth, handleTrpcRequest } from "@lgrs/api";
+import { createLanggraphHandler } from "@lgrs/langgraph-api";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
 import { ConfigError, loadServerConfig, oneLine, userBaseDir } from "./src/server/config.ts";
 import { clearRuntime, setRuntime, tryGetRuntime, type ServerConfig } from "./src/server/runtime.ts";
@@ -70,7 +71,11 @@ async function main(): Promise<void> {
   });
   await bootstrapAuth(auth, engine.repos, config.auth.bootstrap, log);
   const services = { runtime: engine, auth, graphs };
-  const handlers = { trpc: (req: Request) => handleTrpcRequest(services, req), auth: (req: Request) => auth.handler(req) };
+  const handlers = {
+    trpc: (req: Request) => handleTrpcRequest(services, req),
+    auth: (req: Request) => auth.handler(req),
+    langgraph: createLanggraphHandler(services),
+  };
   setRuntime({ config, db: database, prismaDir: PRISMA_DIR, startedAt: new Date(), engine, graphs, auth, handlers });
 
   // 5. Next.js, loaded only now.

@@ -35,7 +35,11 @@ export interface Runtime {
    * route bundles only delegate to them, so errors thrown by the runtime are the
    * classes the API maps (a bundled copy would have its own classes).
    */
-  handlers: { trpc(req: Request): Promise<Response>; auth(req: Request): Promise<Response> };
+  handlers: {
+    trpc(req: Request): Promise<Response>;
+    auth(req: Request): Promise<Response>;
+    langgraph(req: Request): Promise<Response>;
+  };
   startedAt: Date;
 }
 

@@ -1,0 +1,61 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { ApiServices } from "@lgrs/api";
+import { requireCaller } from "./auth.ts";
+import type { ShimEnv } from "./env.ts";
+import { fromRuntimeError, HttpError } from "./http-errors.ts";
+import { assistantRoutes } from "./routes/assistants.ts";
+import { metaRoutes } from "./routes/meta.ts";
+import { runRoutes } from "./routes/runs.ts";
+import { storeRoutes } from "./routes/store.ts";
+import { threadRoutes } from "./routes/threads.ts";
+
+export const LANGGRAPH_BASE_PATH = "/api/langgraph";
+
+/**
+ * The LangGraph Platform REST API over our runtime, so `@langchain/langgraph-sdk`
+ * (apiUrl `http://host:port/api/langgraph`) and `useStream` work unchanged.
+ */
+export function createLanggraphApp(services: ApiServices) {
+  const app = new Hono<ShimEnv>().basePath(LANGGRAPH_BASE_PATH);
+
+  // Browsers on other origins use API keys (headers), never cookies: no credentials.
+  app.use(
+    "*",
+    cors({
+      origin: "*",
+      allowHeaders: ["Content-Type", "Authorization", "X-Api-Key", "Last-Event-ID", "X-Auth-Scheme"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      exposeHeaders: ["Content-Location", "Location"],
+      maxAge: 600,
+    }),
+  );
+  app.use("*", async (c, next) => {
+    c.set("services", services);
+    await next();
+  });
+
+  app.route("/", metaRoutes);
+  app.use("*", requireCaller);
+  app.route("/", assistantRoutes);
+  app.route("/", threadRoutes);
+  app.route("/", runRoutes);
+  app.route("/", storeRoutes);
+
+  app.notFound((c) => c.json({ detail: `no endpoint ${c.req.method} ${c.req.path.slice(LANGGRAPH_BASE_PATH.length) || "/"}` }, 404));
+  app.onError((err, c) => {
+    const http = fromRuntimeError(err);
+    if (http) return c.json(http.body(), http.status);
+    console.error(`langgraph-api: ${c.req.method} ${c.req.path}:`, err);
+    return c.json({ detail: "internal error: the server logged it" }, 500);
+  });
+  return app;
+}
+
+/** Serves a fetch Request (the Next.js route handler delegates here). */
+export function createLanggraphHandler(services: ApiServices): (req: Request) => Promise<Response> {
+  const app = createLanggraphApp(services);
+  return async (req) => app.fetch(req);
+}
+
+export { HttpError };

@@ -1,0 +1,59 @@
+import { InvalidCursorError } from "@lgrs/db";
+import { ConflictError, InvalidRunError, NotFoundError, ShuttingDownError } from "@lgrs/runtime";
+import type { ZodError } from "zod";
+
+/** One invalid field of a request: where it is (`body.input`, `query.limit`) and what is wrong. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * An answer other than success, as the LangGraph API gives it: a status and
+ * `{ detail }`; validation failures also list each bad field.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 503,
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message);
+  }
+
+  body(): { detail: string; errors?: FieldError[] } {
+    return this.errors ? { detail: this.message, errors: this.errors } : { detail: this.message };
+  }
+}
+
+export function notFound(what: string): HttpError {
+  return new HttpError(404, `${what} not found`);
+}
+
+export function invalid(errors: FieldError[]): HttpError {
+  return new HttpError(422, errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors);
+}
+
+/** Zod's issues as field errors under `where` (body, query, params); an unknown key is named as the field it is. */
+export function fieldErrors(where: string, error: ZodError): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const at = [where, ...issue.path.map(String)];
+    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => ({ field: [...at, key].join("."), message: "unknown field" }));
+    return [{ field: at.join("."), message: issue.message }];
+  });
+}
+
+/** The HTTP error a runtime or repository error stands for; null for our own faults. */
+export function fromRuntimeError(err: unknown): HttpError | null {
+  if (err instanceof HttpError) return err;
+  if (err instanceof NotFoundError) return new HttpError(404, err.message);
+  if (err instanceof ConflictError) return new HttpError(409, err.message);
+  if (err instanceof InvalidRunError) return new HttpError(422, err.message);
+  if (err instanceof InvalidCursorError) return new HttpError(422, err.message);
+  if (err instanceof ShuttingDownError) return new HttpError(503, err.message);
+  const code = (err as { code?: unknown } | null)?.code;
+  // racing writes (Prisma codes, read by shape: only packages/db knows Prisma)
+  if (code === "P2002") return new HttpError(409, "it already exists");
+  if (code === "P2025") return new HttpError(404, "it no longer exists");
+  return null;
+}

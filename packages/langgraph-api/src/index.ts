@@ -1,0 +1,1 @@
+export { createLanggraphApp, createLanggraphHandler, LANGGRAPH_BASE_PATH } from "./app.ts";

@@ -1,0 +1,59 @@
+import type { Assistant, Run, Thread } from "@lgrs/db";
+
+/** Rows as the LangGraph Platform API sends them (snake_case, ISO dates). */
+
+export function assistantToWire(a: Assistant) {
+  return {
+    assistant_id: a.id,
+    graph_id: a.graphId,
+    name: a.name,
+    description: a.description,
+    config: a.config ?? {},
+    context: a.context ?? {},
+    metadata: a.metadata ?? {},
+    version: a.version,
+    created_at: a.createdAt.toISOString(),
+    updated_at: a.updatedAt.toISOString(),
+  };
+}
+
+type WireInterrupt = { id?: string; value?: unknown };
+
+/**
+ * Pending interrupts keyed as the SDK expects them. We keep them as a list; each
+ * is keyed by its own id (the key is opaque to clients, which read the values).
+ */
+export function interruptsToWire(interrupts: unknown): Record<string, WireInterrupt[]> {
+  if (!Array.isArray(interrupts)) return (interrupts as Record<string, WireInterrupt[]> | null) ?? {};
+  const out: Record<string, WireInterrupt[]> = {};
+  interrupts.forEach((i: WireInterrupt, n) => (out[i.id ?? String(n)] ??= []).push(i));
+  return out;
+}
+
+export function threadToWire(t: Thread) {
+  return {
+    thread_id: t.id,
+    created_at: t.createdAt.toISOString(),
+    updated_at: t.updatedAt.toISOString(),
+    state_updated_at: t.updatedAt.toISOString(),
+    metadata: t.metadata ?? {},
+    status: t.status,
+    config: t.config ?? {},
+    values: t.values ?? null,
+    interrupts: interruptsToWire(t.interrupts),
+  };
+}
+
+export function runToWire(r: Run) {
+  return {
+    run_id: r.id,
+    thread_id: r.threadId,
+    assistant_id: r.assistantId,
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+    status: r.status,
+    metadata: r.metadata ?? {},
+    kwargs: r.kwargs ?? {},
+    multitask_strategy: r.multitaskStrategy,
+  };
+}
