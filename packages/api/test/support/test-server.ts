@@ -10,7 +10,8 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { openDatabase, parseDatabaseUrl, type Database, type User } from "@lgrs/db";
+import { openDatabase, parseDatabaseUrl, type Database, type DatabaseConfig, type User } from "@lgrs/db";
+import type { TestTarget } from "@lgrs/db/testing";
 import { repositories } from "@lgrs/db";
 import { createApiClient, type ApiClient } from "../../src/client.ts";
 import { generateApiKey } from "../../src/auth/operators.ts";
@@ -51,13 +52,17 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** keep the database folder instead of a fresh one (restart tests) */
   dir?: string;
+  /** a fresh database of this target (PostgreSQL) instead of SQLite in `dir` */
+  target?: TestTarget;
 }
 
 /** Spawns a server and resolves once it listens; rejects with its output if it exits first. */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), "lgrs-api-test-"));
   const port = await freePort();
-  const databaseUrl = `file:${path.join(dir, "test.db")}`;
+  const testDb = options.target ? await options.target.create() : undefined;
+  const config: DatabaseConfig = testDb?.config ?? parseDatabaseUrl(`file:${path.join(dir, "test.db")}`);
+  const databaseUrl = config.url;
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of ["INIT_CWD", "NODE_ENV", "LANGGRAPH_CONFIG", "AUTH_SECRET", "AUTH_URL"]) delete env[key];
   Object.assign(env, {
@@ -80,10 +85,13 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     const check = () => /listening on http/.test(output) && resolve();
     child.stdout!.on("data", check);
     void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
+  }).catch(async (err: unknown) => {
+    await testDb?.drop();
+    throw err;
   });
 
   const url = `http://localhost:${port}`;
-  const db = openDatabase(parseDatabaseUrl(databaseUrl));
+  const db = openDatabase(config);
   const repos = repositories(db);
   let made = 0;
   return {
@@ -101,6 +109,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     async stop() {
       await stopChild(child, exited);
       await db.close();
+      await testDb?.drop();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
