@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resolveAssistant } from "@lgrs/runtime";
 import { notFound } from "../errors.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 import { page, uuid, window } from "../validators.ts";
@@ -37,8 +38,16 @@ export const feedbackRouter = router({
     return { feedbackId: input.feedbackId, deleted: true as const };
   }),
 
-  /** Count and mean score per key, for one assistant's runs and a time window when given. */
+  /**
+   * Count and mean score per key, for one assistant's runs and a time window when given.
+   * `assistantId` is an assistant id or a graph id (its default assistant), as in runs.create.
+   */
   summary: protectedProcedure
     .input(z.object({ assistantId: z.string().min(1).optional(), ...window }).strict().default({}))
-    .query(({ ctx, input }) => ctx.runtime.repos.feedback.summary(ctx.caller.scope, input)),
+    .query(async ({ ctx, input }) => {
+      const { repos } = ctx.runtime;
+      // runs store the resolved assistant id: a graph id alone would match none of them
+      const assistantId = input.assistantId === undefined ? undefined : (await resolveAssistant(repos, input.assistantId)).id;
+      return repos.feedback.summary(ctx.caller.scope, { ...input, assistantId });
+    }),
 });

@@ -4,7 +4,7 @@ import { notFound } from "../errors.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 import { jsonObject, page, threadStatus, uuid } from "../validators.ts";
 
-const threadId = z.object({ threadId: uuid });
+const threadId = z.object({ threadId: uuid }).strict();
 
 export const threadsRouter = router({
   create: protectedProcedure
@@ -62,12 +62,14 @@ export const threadsRouter = router({
   history: protectedProcedure
     .input(z.object({ threadId: uuid, cursor: z.string().min(1).nullish(), limit: z.number().int().min(1).max(100).default(10) }).strict())
     .query(async ({ ctx, input }) => {
-      const items = await ctx.runtime.threads.history(ctx.caller.scope, input.threadId, {
-        limit: input.limit,
+      // one more than a page: it only tells whether another page exists, so the last page has no cursor
+      const rows = await ctx.runtime.threads.history(ctx.caller.scope, input.threadId, {
+        limit: input.limit + 1,
         before: input.cursor ?? undefined,
       });
+      const items = rows.slice(0, input.limit);
       const last = items.at(-1);
-      return { items, nextCursor: items.length === input.limit && last?.checkpoint ? last.checkpoint.checkpoint_id : null };
+      return { items, nextCursor: rows.length > input.limit && last?.checkpoint ? last.checkpoint.checkpoint_id : null };
     }),
 
   /** Writes values as if `asNode` had returned them, making a new checkpoint. */
