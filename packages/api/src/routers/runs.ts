@@ -1,11 +1,11 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import type { Run } from "@lgrs/runtime";
+import { resolveAssistant, type Run } from "@lgrs/runtime";
 import { notFound, toTRPCError } from "../errors.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 import { cancelAction, jsonObject, multitaskStrategy, page, runStatus, streamMode, uuid } from "../validators.ts";
 
-const runId = z.object({ runId: uuid });
+const runId = z.object({ runId: uuid }).strict();
 const nodeNames = z.union([z.array(z.string().min(1)), z.literal("*")]);
 
 const createInput = z.object({
@@ -79,7 +79,11 @@ export const runsRouter = router({
       createdBefore: z.date().optional(),
       ...page,
     }).strict().default({ limit: 50 }))
-    .query(({ ctx, input }) => ctx.runtime.repos.runs.list(ctx.caller.scope, input)),
+    .query(async ({ ctx, input }) => {
+      // a graph id stands for its default assistant, as in `create`
+      const assistantId = input.assistantId && (await resolveAssistant(ctx.runtime.repos, input.assistantId)).id;
+      return ctx.runtime.repos.runs.list(ctx.caller.scope, { ...input, assistantId });
+    }),
 
   /** Resolves once the run has a final status. */
   join: protectedProcedure.input(runId).query(({ ctx, input }) => ctx.runtime.runs.join(ctx.caller.scope, input.runId)),
