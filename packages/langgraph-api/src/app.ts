@@ -26,7 +26,7 @@ export function createLanggraphApp(services: ApiServices) {
       origin: "*",
       allowHeaders: ["Content-Type", "Authorization", "X-Api-Key", "Last-Event-ID", "X-Auth-Scheme"],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      exposeHeaders: ["Content-Location", "Location"],
+      exposeHeaders: ["Content-Location", "Location", "X-Pagination-Next"],
       maxAge: 600,
     }),
   );

@@ -1,0 +1,157 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { ShimEnv } from "../env.ts";
+import { HttpError } from "../http-errors.ts";
+import { flag, jsonObject } from "../schemas.ts";
+import { body, query } from "../validate.ts";
+import { storeItemToWire } from "../wire-extra.ts";
+
+/**
+ * The long-term store (LangGraph's BaseStore, `runtime.store`). As on LangGraph
+ * Platform it is one store for the whole server: every caller with a valid key
+ * reads and writes the same namespaces (graphs scope their data by namespace, e.g.
+ * `["memories", userId]`). Item TTLs and search indexing are accepted and ignored:
+ * items stay until deleted, and there is no vector index (`query` does not rank).
+ */
+
+/** A namespace label as BaseStore accepts it. */
+const label = z
+  .string()
+  .min(1, "a namespace label cannot be empty")
+  .refine((s) => !/[.:\0]/.test(s), "a namespace label cannot contain '.', ':' or NUL");
+
+/** A namespace an item can be written to: at least one label, not under the reserved root "langgraph". */
+const itemNamespace = z
+  .array(label)
+  .min(1, "the namespace needs at least one label")
+  .refine((ns) => ns[0] !== "langgraph", 'the root label "langgraph" is reserved');
+
+/** A namespace condition of listNamespaces: labels, "*" matching any one. */
+const pattern = z.array(z.union([z.literal("*"), label]));
+
+const FILTER_OPERATORS = new Set(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin"]);
+
+/** Top-level value fields: a value (equality), or an object of operators, each known. */
+const itemFilter = jsonObject.superRefine((filter, ctx) => {
+  for (const [field, condition] of Object.entries(filter)) {
+    if (!condition || typeof condition !== "object" || Array.isArray(condition)) continue;
+    const keys = Object.keys(condition);
+    if (keys.length === 0 || !keys.every((k) => k.startsWith("$"))) continue;
+    for (const op of keys) {
+      if (!FILTER_OPERATORS.has(op)) {
+        ctx.addIssue({ code: "custom", path: [field, op], message: `unknown operator: use one of ${[...FILTER_OPERATORS].join(", ")}` });
+      } else if ((op === "$in" || op === "$nin") && !Array.isArray((condition as Record<string, unknown>)[op])) {
+        ctx.addIssue({ code: "custom", path: [field, op], message: `${op} takes a list` });
+      }
+    }
+  }
+});
+
+const putBody = z
+  .object({
+    namespace: itemNamespace,
+    key: z.string().min(1),
+    value: jsonObject,
+    /** search indexing: accepted, ignored (no vector index) */
+    index: z.union([z.literal(false), z.array(z.string())]).nullish(),
+    /** minutes to live: accepted, ignored (items stay until deleted) */
+    ttl: z.number().positive().nullish(),
+  })
+  .strict();
+
+const getQuery = z
+  .object({
+    /** the labels joined with "." (the SDK's encoding) */
+    namespace: z
+      .string()
+      .transform((s) => (s === "" ? [] : s.split(".")))
+      .pipe(z.array(label)),
+    key: z.string().min(1),
+    refresh_ttl: flag.optional(),
+  })
+  .strict();
+
+const deleteBody = z.object({ namespace: z.array(label), key: z.string().min(1) }).strict();
+
+const searchBody = z
+  .object({
+    namespace_prefix: z.array(label).default([]),
+    filter: itemFilter.nullish(),
+    limit: z.number().int().min(1).max(1000).default(10),
+    offset: z.number().int().min(0).default(0),
+    query: z.string().nullish(),
+    refresh_ttl: z.boolean().nullish(),
+  })
+  .strict();
+
+const namespacesBody = z
+  .object({
+    prefix: pattern.nullish(),
+    suffix: pattern.nullish(),
+    max_depth: z.number().int().min(1).nullish(),
+    limit: z.number().int().min(1).max(1000).default(100),
+    offset: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+/** BaseStore's own namespace check, should one slip past ours: a client error, not ours. */
+async function storeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof Error && err.name === "InvalidNamespaceError") throw new HttpError(422, err.message, [{ field: "body.namespace", message: err.message }]);
+    throw err;
+  }
+}
+
+export const storeRoutes = new Hono<ShimEnv>()
+  .put("/store/items", async (c) => {
+    const b = await body(c, putBody);
+    const { store } = c.var.services.runtime;
+    await storeCall(() => store.put(b.namespace, b.key, b.value));
+    return c.body(null, 204);
+  })
+
+  .get("/store/items", async (c) => {
+    const q = query(c, getQuery);
+    const { store } = c.var.services.runtime;
+    const item = await storeCall(() => store.get(q.namespace, q.key));
+    if (!item) throw new HttpError(404, `no item "${q.key}" in namespace [${q.namespace.join(", ")}]`);
+    return c.json(storeItemToWire(item));
+  })
+
+  .delete("/store/items", async (c) => {
+    const b = await body(c, deleteBody);
+    const { store } = c.var.services.runtime;
+    await storeCall(() => store.delete(b.namespace, b.key));
+    return c.body(null, 204);
+  })
+
+  .post("/store/items/search", async (c) => {
+    const b = await body(c, searchBody);
+    const { store } = c.var.services.runtime;
+    const items = await storeCall(() =>
+      store.search(b.namespace_prefix, {
+        filter: b.filter ?? undefined,
+        limit: b.limit,
+        offset: b.offset,
+        query: b.query ?? undefined,
+      }),
+    );
+    return c.json({ items: items.map(storeItemToWire) });
+  })
+
+  .post("/store/namespaces", async (c) => {
+    const b = await body(c, namespacesBody);
+    const { store } = c.var.services.runtime;
+    const namespaces = await storeCall(() =>
+      store.listNamespaces({
+        prefix: b.prefix ?? undefined,
+        suffix: b.suffix ?? undefined,
+        maxDepth: b.max_depth ?? undefined,
+        limit: b.limit,
+        offset: b.offset,
+      }),
+    );
+    return c.json({ namespaces });
+  });
