@@ -3,12 +3,11 @@
  * assistants as a user finds them, and API keys from creation to revocation.
  */
 import { randomUUID } from "node:crypto";
-import { TRPCClientError } from "@trpc/client";
 import { hashApiKey, type User } from "@lgrs/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient, type ApiClient } from "../src/client.ts";
-import type { AppRouter } from "../src/router.ts";
 import { startTestServer, type TestServer } from "./support/test-server.ts";
+import { expectCode } from "./support/api-errors.ts";
 
 const BUNDLED_GRAPHS = ["agent", "failing", "human", "slow", "subgraph", "trivial"];
 
@@ -22,23 +21,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => server?.stop());
 
-type ApiError = TRPCClientError<AppRouter>;
-
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof TRPCClientError) return err as ApiError;
-    throw err;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
-
-async function expectCode(call: Promise<unknown>, code: string): Promise<ApiError> {
-  const err = await failure(call);
-  expect(err.data?.code, err.message).toBe(code);
-  return err;
-}
 
 const clientWith = (headers: Record<string, string>) => createApiClient({ url: server.url, headers });
 

@@ -3,11 +3,10 @@
  * given to runs and of the tokens their runs used, validation and isolation.
  */
 import { randomUUID } from "node:crypto";
-import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiClient } from "../src/client.ts";
-import type { AppRouter } from "../src/router.ts";
 import { startTestServer, type TestServer } from "./support/test-server.ts";
+import { expectCode, expectInvalidField } from "./support/api-errors.ts";
 
 let server: TestServer;
 let alice: ApiClient;
@@ -66,34 +65,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => server?.stop());
 
-type ApiError = TRPCClientError<AppRouter>;
-
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof TRPCClientError) return err as ApiError;
-    throw err;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
-
-async function expectCode(call: Promise<unknown>, code: string): Promise<ApiError> {
-  const err = await failure(call);
-  expect(err.data?.code, err.message).toBe(code);
-  return err;
-}
-
-/** BAD_REQUEST whose issues name `path`, with a message that names the field too. */
-async function expectInvalidField(call: Promise<unknown>, path: string, issueMessage?: RegExp): Promise<ApiError> {
-  const err = await expectCode(call, "BAD_REQUEST");
-  const issues = err.data?.issues ?? [];
-  const issue = issues.find((i) => i.path === path);
-  expect(issue, `issues ${JSON.stringify(issues)} should name ${path}`).toBeDefined();
-  if (issueMessage) expect(issue!.message).toMatch(issueMessage);
-  expect(err.message).toContain(path.split(".").at(-1)!);
-  return err;
-}
 
 /** Bypasses the input types, to send what a buggy or hand-written client would. */
 const loose = <T>(value: unknown): T => value as T;

@@ -3,11 +3,10 @@
  * every procedure, input validation, owner isolation and authentication.
  */
 import { randomUUID } from "node:crypto";
-import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient, type ApiClient } from "../src/client.ts";
-import type { AppRouter } from "../src/router.ts";
 import { startTestServer, type TestServer } from "./support/test-server.ts";
+import { failure, expectCode, expectInvalidField } from "./support/api-errors.ts";
 
 let server: TestServer;
 /** owns the threads under test */
@@ -25,36 +24,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => server?.stop());
 
-type ApiError = TRPCClientError<AppRouter>;
-
-/** The error a call fails with; fails the test if it succeeds. */
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof TRPCClientError) return err as ApiError;
-    throw err;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
-
-async function expectCode(call: Promise<unknown>, code: string): Promise<ApiError> {
-  const err = await failure(call);
-  expect(err.data?.code, err.message).toBe(code);
-  return err;
-}
-
-/** BAD_REQUEST whose issues name `path`, with a message that names the field too. */
-async function expectInvalidField(call: Promise<unknown>, path: string, issueMessage?: RegExp): Promise<ApiError> {
-  const err = await expectCode(call, "BAD_REQUEST");
-  const issues = err.data?.issues ?? [];
-  const issue = issues.find((i) => i.path === path);
-  expect(issue, `issues ${JSON.stringify(issues)} should name ${path}`).toBeDefined();
-  if (issueMessage) expect(issue!.message).toMatch(issueMessage);
-  const field = path.split(".").at(-1)!;
-  expect(err.message).toContain(field);
-  return err;
-}
 
 type Message = { type: string; content: string };
 type ChatValues = { messages: Message[] };
