@@ -15,6 +15,10 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 process.env["LGRS_E2E_DB_DIR"] ??= mkdtempSync(path.join(os.tmpdir(), "lgrs-e2e-"));
 const DATABASE_URL = `file:${path.join(process.env["LGRS_E2E_DB_DIR"], "e2e.db")}`;
 
+/** The account the server creates on start (AUTH_BOOTSTRAP_*), for tests that sign in; workers inherit these. */
+process.env["E2E_AUTH_EMAIL"] ??= "e2e@example.com";
+process.env["E2E_AUTH_PASSWORD"] ??= "e2e-password-1234";
+
 /**
  * CHROMIUM_PATH, else Debian's /usr/bin/chromium (machines that cannot download
  * Playwright's browsers), else Playwright's own Chromium (`npx playwright install`).
@@ -67,6 +71,8 @@ export default defineConfig({
       PORT: String(PORT),
       DATABASE_URL,
       NEXT_TELEMETRY_DISABLED: "1",
+      AUTH_BOOTSTRAP_EMAIL: process.env["E2E_AUTH_EMAIL"],
+      AUTH_BOOTSTRAP_PASSWORD: process.env["E2E_AUTH_PASSWORD"],
     },
     stdout: "pipe",
     stderr: "pipe",

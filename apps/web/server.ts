@@ -102,6 +102,10 @@ async function main(): Promise<void> {
       res.end();
     });
   });
+  // Longer than the usual client and proxy idle timeouts, so a client never reuses a
+  // pooled connection the server has just closed (Node's default is 5 s).
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     httpServer!.once("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "EADDRINUSE") {
