@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { z } from "zod";
+import { z } from "zod";
 import { fieldErrors, invalid } from "./http-errors.ts";
 
 /** The JSON body, checked against `schema`; 422 naming each bad field otherwise. An empty body counts as `{}`. */
@@ -27,10 +27,18 @@ export function query<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
   return parsed.data;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID in a body or query (any version, as LangGraph accepts), lower-cased. */
+export const uuidString = z
+  .string()
+  .regex(UUID, "not a UUID")
+  .transform((s) => s.toLowerCase());
+
 /** A path parameter that must be a UUID (thread, run, assistant ids); 422 naming it otherwise. */
 export function uuidParam(c: Context, name: string): string {
   const value = c.req.param(name) ?? "";
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+  if (!UUID.test(value)) {
     throw invalid([{ field: `path.${name}`, message: `"${value}" is not a UUID` }]);
   }
   return value.toLowerCase();

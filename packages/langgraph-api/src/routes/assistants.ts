@@ -1,12 +1,13 @@
 import { isDeepStrictEqual } from "node:util";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { ALL, type Assistant, type AssistantPatch, type Page } from "@lgrs/db";
+import { ALL, type Assistant, type AssistantPatch } from "@lgrs/db";
 import { resolveAssistant, type GraphConfig } from "@lgrs/runtime";
 import type { ShimEnv } from "../env.ts";
 import { HttpError, invalid } from "../http-errors.ts";
 import { flag, jsonObject } from "../schemas.ts";
-import { body, query } from "../validate.ts";
+import { body, query, uuidString } from "../validate.ts";
+import { objectOf, scanPages, sortRows } from "../scan.ts";
 import { assistantToWire } from "../wire.ts";
 import { assistantVersionToWire, selectFields } from "../wire-extra.ts";
 
@@ -15,11 +16,6 @@ type C = Context<ShimEnv>;
 /** At most this many assistants are read for one search or count (sorting and the name filter happen here). */
 const SCAN_LIMIT = 10_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const uuidString = z
-  .string()
-  .regex(UUID, "not a UUID")
-  .transform((s) => s.toLowerCase());
 
 /** A run config as the LangGraph API takes it (the same shape as a run's `config`). */
 const runnableConfig = z
@@ -97,9 +93,6 @@ const xrayQuery = z
 
 const subgraphsQuery = z.object({ recurse: flag.default(false) }).strict();
 
-function objectOf(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
 
 /** The default assistant the server makes for each graph: shared by everyone, never changed through the API. */
 function isSystem(a: Assistant): boolean {
@@ -128,20 +121,9 @@ function requireLoadedGraph(c: C, graphId: string): void {
 }
 
 /** Every assistant matching the database filters, read page by page (bounded). */
-async function scanAssistants(c: C, f: { graphId?: string; metadata?: Record<string, unknown> }): Promise<Assistant[]> {
-  const out: Assistant[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<Assistant> = await c.var.services.runtime.repos.assistants.list({
-      graphId: f.graphId,
-      metadata: f.metadata,
-      cursor,
-      limit: Math.min(500, SCAN_LIMIT - out.length),
-    });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor && out.length < SCAN_LIMIT);
-  return out;
+function scanAssistants(c: C, f: { graphId?: string; metadata?: Record<string, unknown> }): Promise<Assistant[]> {
+  const { assistants } = c.var.services.runtime.repos;
+  return scanPages((cursor, limit) => assistants.list({ graphId: f.graphId, metadata: f.metadata, cursor, limit }), SCAN_LIMIT);
 }
 
 async function matching(c: C, f: { graph_id?: string | null; metadata?: Record<string, unknown> | null; name?: string | null }) {
@@ -159,14 +141,7 @@ const SORT_KEYS: Record<string, (a: Assistant) => string | number> = {
 };
 
 function sortAssistants(rows: Assistant[], sortBy: string, order: "asc" | "desc"): Assistant[] {
-  const key = SORT_KEYS[sortBy]!;
-  const sign = order === "asc" ? 1 : -1;
-  return [...rows].sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    if (ka !== kb) return (ka < kb ? -1 : 1) * sign;
-    return (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * sign;
-  });
+  return sortRows(rows, SORT_KEYS[sortBy]!, order);
 }
 
 async function assistantParam(c: C): Promise<Assistant> {

@@ -1,12 +1,13 @@
 import { isDeepStrictEqual } from "node:util";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import type { Page, Scope, Thread } from "@lgrs/db";
+import type { Scope, Thread } from "@lgrs/db";
 import type { ThreadStateView } from "@lgrs/runtime";
 import type { ShimEnv } from "../env.ts";
 import { fromRuntimeError, HttpError, invalid } from "../http-errors.ts";
 import { flag, jsonObject } from "../schemas.ts";
-import { body, query, uuidParam } from "../validate.ts";
+import { body, query, uuidParam, uuidString } from "../validate.ts";
+import { objectOf, scanPages, sortRows } from "../scan.ts";
 import { threadToWire } from "../wire.ts";
 import { selectFields } from "../wire-extra.ts";
 
@@ -19,11 +20,6 @@ type C = Context<ShimEnv>;
  */
 export const THREAD_SCAN_LIMIT = 10_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const uuidString = z
-  .string()
-  .regex(UUID, "not a UUID")
-  .transform((s) => s.toLowerCase());
 
 const threadStatus = z.enum(["idle", "busy", "interrupted", "error"]);
 
@@ -164,9 +160,6 @@ function asList<T>(value: T | T[] | null | undefined): T[] | undefined {
   return value == null ? undefined : Array.isArray(value) ? value : [value];
 }
 
-function objectOf(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
 
 function matchesTopLevel(actual: unknown, filter: Record<string, unknown> | null | undefined): boolean {
   if (!filter) return true;
@@ -189,20 +182,12 @@ interface ThreadWindow {
 }
 
 /** The caller's threads matching the database filters (metadata, status), newest first, at most `max`. */
-async function scanThreads(c: C, scope: Scope, f: ThreadFilters, max: number): Promise<Thread[]> {
-  const out: Thread[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<Thread> = await c.var.services.runtime.repos.threads.list(scope, {
-      metadata: f.metadata ?? undefined,
-      status: f.status ?? undefined,
-      cursor,
-      limit: Math.min(500, max - out.length),
-    });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor && out.length < max);
-  return out;
+function scanThreads(c: C, scope: Scope, f: ThreadFilters, max: number): Promise<Thread[]> {
+  const { threads } = c.var.services.runtime.repos;
+  return scanPages(
+    (cursor, limit) => threads.list(scope, { metadata: f.metadata ?? undefined, status: f.status ?? undefined, cursor, limit }),
+    max,
+  );
 }
 
 const SORT_KEYS: Record<string, (t: Thread) => string | number> = {
@@ -214,14 +199,7 @@ const SORT_KEYS: Record<string, (t: Thread) => string | number> = {
 };
 
 function sortThreads(rows: Thread[], sortBy: string, order: "asc" | "desc"): Thread[] {
-  const key = SORT_KEYS[sortBy]!;
-  const sign = order === "asc" ? 1 : -1;
-  return [...rows].sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    if (ka !== kb) return (ka < kb ? -1 : 1) * sign;
-    return (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * sign;
-  });
+  return sortRows(rows, SORT_KEYS[sortBy]!, order);
 }
 
 /**
