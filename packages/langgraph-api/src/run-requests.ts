@@ -36,10 +36,19 @@ export function setRunHeaders(c: Context, run: Run): void {
   c.header("Content-Location", runLocation(run).contentLocation);
 }
 
-/** A run under `/threads/{threadId}/runs/{runId}`: 404 unless it is the caller's and on that thread. */
+/**
+ * Whether the LangGraph API still shows a run: a rolled-back run (cancel with
+ * `action=rollback`, or the `rollback` multitask strategy) is deleted on
+ * LangGraph Platform, so clients get 404 for it; we keep it, marked, for our own UI.
+ */
+export function isVisible(run: Run): boolean {
+  return !run.rolledBackAt;
+}
+
+/** A run under `/threads/{threadId}/runs/{runId}`: 404 unless it is the caller's, on that thread, and not rolled back. */
 export async function runOnThread(runtime: Runtime, scope: Scope, threadId: string, runId: string): Promise<Run> {
   const run = await runtime.runs.get(scope, runId);
-  if (!run || run.threadId !== threadId) throw new HttpError(404, `run ${runId} not found on thread ${threadId}`);
+  if (!run || run.threadId !== threadId || !isVisible(run)) throw new HttpError(404, `run ${runId} not found on thread ${threadId}`);
   return run;
 }
 

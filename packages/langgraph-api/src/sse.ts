@@ -6,6 +6,12 @@ import type { Run, Runtime } from "@lgrs/runtime";
 /** Idle streams get a comment this often: it keeps proxies from cutting them and arms the SDK's idle watchdog. */
 export const HEARTBEAT_MS = 5_000;
 
+/** The heartbeat interval: LANGGRAPH_SSE_HEARTBEAT_MS (at least 50 ms) when set, else HEARTBEAT_MS. */
+export function heartbeatMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = Number(env["LANGGRAPH_SSE_HEARTBEAT_MS"]);
+  return Number.isFinite(raw) && raw >= 50 ? raw : HEARTBEAT_MS;
+}
+
 export interface RunStreamOptions {
   /** resume after this event id (`Last-Event-ID`); -1 or absent: from the first event */
   lastEventId?: number;
@@ -44,7 +50,7 @@ export function runStreamResponse(c: Context, runtime: Runtime, scope: Scope, ru
     c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
     const heartbeat = setInterval(() => {
       stream.write(": heartbeat\n\n").catch(() => abort.abort());
-    }, HEARTBEAT_MS);
+    }, heartbeatMs());
     try {
       const lastEventId = options.lastEventId !== undefined && options.lastEventId >= 0 ? options.lastEventId : undefined;
       const items = runtime.runs.stream(scope, run.id, { lastEventId, signal: abort.signal, cancelOnDisconnect: options.cancelOnDisconnect });

@@ -4,7 +4,7 @@ import { ALL, type Scope } from "@lgrs/db";
 import type { Run, Runtime } from "@lgrs/runtime";
 import type { ShimEnv } from "../env.ts";
 import { HttpError } from "../http-errors.ts";
-import { deleteWhenDone, finalOutput, runOnThread, setRunHeaders, toCreateRequest } from "../run-requests.ts";
+import { deleteWhenDone, finalOutput, isVisible, runOnThread, setRunHeaders, toCreateRequest } from "../run-requests.ts";
 import { cancelAction, flag, runCreateBody, runStatus, type RunCreateBody } from "../schemas.ts";
 import { runStreamResponse } from "../sse.ts";
 import { body, query, uuidParam } from "../validate.ts";
@@ -13,6 +13,8 @@ import { runToWire } from "../wire.ts";
 type C = Context<ShimEnv>;
 
 const IN_FLIGHT = new Set(["pending", "running"]);
+/** rows asked of the database at once when listing a thread's runs */
+const MAX_LIST_PAGE = 500;
 
 /** `Last-Event-ID`: an event id, or -1 for "from the first event". */
 function lastEventId(c: C): number | undefined {
@@ -58,6 +60,27 @@ async function joinOrCancel(c: C, runtime: Runtime, scope: Scope, run: Run, canc
     signal.removeEventListener("abort", onAbort);
   }
 }
+
+/**
+ * The SDK's `runs.createBatch` sends each payload as the caller wrote it, in
+ * camelCase (`assistantId`, `onCompletion`, `streamMode`...), next to the
+ * `assistant_id` it adds: read each top-level camelCase key as its snake_case
+ * field (an explicit snake_case key wins), so the SDK's batches are not
+ * rejected as unknown fields and their options are honoured.
+ */
+function snakeCaseKeys(item: unknown): unknown {
+  if (!item || typeof item !== "object" || Array.isArray(item)) return item;
+  const out: Record<string, unknown> = { ...(item as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(item)) {
+    const snake = key.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+    if (snake === key) continue;
+    delete out[key];
+    if (out[snake] === undefined) out[snake] = value;
+  }
+  return out;
+}
+
+const batchBody = z.array(z.preprocess(snakeCaseKeys, runCreateBody)).min(1).max(100);
 
 const listQuery = z
   .object({
@@ -113,7 +136,7 @@ export const runRoutes = new Hono<ShimEnv>()
   .post("/runs/stream", (c) => createAndStream(c, null))
   .post("/runs/wait", (c) => createAndWait(c, null))
   .post("/runs/batch", async (c) => {
-    const payloads = await body(c, z.array(runCreateBody).min(1).max(100));
+    const payloads = await body(c, batchBody);
     const runs: Run[] = [];
     for (const payload of payloads) {
       const run = await create(c, null, payload);
@@ -134,7 +157,7 @@ export const runRoutes = new Hono<ShimEnv>()
       targets = [];
       for (const id of filter.run_ids) {
         const run = await runtime.runs.get(scope, id);
-        if (!run || (filter.thread_id && run.threadId !== filter.thread_id)) throw new HttpError(404, `run ${id} not found`);
+        if (!run || !isVisible(run) || (filter.thread_id && run.threadId !== filter.thread_id)) throw new HttpError(404, `run ${id} not found`);
         targets.push(run);
       }
     } else {
@@ -155,8 +178,16 @@ export const runRoutes = new Hono<ShimEnv>()
     const { runtime } = c.var.services;
     const scope = c.var.caller.scope;
     if (!(await runtime.repos.threads.get(scope, threadId))) throw new HttpError(404, `thread ${threadId} not found`);
-    const page = await runtime.repos.runs.list(scope, { threadId, status: q.status, limit: q.offset + q.limit });
-    return c.json(page.items.slice(q.offset).map(runToWire));
+    // page through the thread's runs (newest first), leaving out rolled-back ones, until offset + limit are known
+    const wanted = q.offset + q.limit;
+    const runs: Run[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await runtime.repos.runs.list(scope, { threadId, status: q.status, limit: Math.min(wanted, MAX_LIST_PAGE), cursor });
+      runs.push(...page.items.filter(isVisible));
+      cursor = page.nextCursor;
+    } while (cursor && runs.length < wanted);
+    return c.json(runs.slice(q.offset, wanted).map(runToWire));
   })
   .get("/threads/:thread_id/runs/:run_id", async (c) => {
     const run = await runOnThread(c.var.services.runtime, c.var.caller.scope, uuidParam(c, "thread_id"), uuidParam(c, "run_id"));
