@@ -28,29 +28,25 @@ const runnableConfig = z
 
 const SELECT_FIELDS = ["assistant_id", "graph_id", "name", "description", "config", "context", "created_at", "updated_at", "metadata", "version"] as const;
 
+/** What an assistant is made of, set on create and changed by PATCH. */
+const assistantFields = {
+  config: runnableConfig.nullish(),
+  context: jsonObject.nullish(),
+  metadata: jsonObject.nullish(),
+  name: z.string().min(1).nullish(),
+  description: z.string().nullish(),
+};
+
 const createBody = z
   .object({
     graph_id: z.string().min(1),
     assistant_id: uuidString.nullish(),
     if_exists: z.enum(["raise", "do_nothing"]).nullish(),
-    config: runnableConfig.nullish(),
-    context: jsonObject.nullish(),
-    metadata: jsonObject.nullish(),
-    name: z.string().min(1).nullish(),
-    description: z.string().nullish(),
+    ...assistantFields,
   })
   .strict();
 
-const patchBody = z
-  .object({
-    graph_id: z.string().min(1).nullish(),
-    config: runnableConfig.nullish(),
-    context: jsonObject.nullish(),
-    metadata: jsonObject.nullish(),
-    name: z.string().min(1).nullish(),
-    description: z.string().nullish(),
-  })
-  .strict();
+const patchBody = z.object({ graph_id: z.string().min(1).nullish(), ...assistantFields }).strict();
 
 const filters = {
   graph_id: z.string().min(1).nullish(),
