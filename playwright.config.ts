@@ -73,6 +73,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       AUTH_BOOTSTRAP_EMAIL: process.env["E2E_AUTH_EMAIL"],
       AUTH_BOOTSTRAP_PASSWORD: process.env["E2E_AUTH_PASSWORD"],
+      // every browser context of the suite signs in from this one address
+      AUTH_SIGNIN_LIMIT: "0",
     },
     stdout: "pipe",
     stderr: "pipe",

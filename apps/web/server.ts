@@ -6,6 +6,7 @@
  * second with one line on stderr and exit code 1, and no request is ever served
  * by a half-started server.
  */
+import { dev } from "./src/server/process-mode.ts";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,11 +19,6 @@ import { ConfigError, loadServerConfig, oneLine, userBaseDir } from "./src/serve
 import { clearRuntime, setRuntime, tryGetRuntime, type ServerConfig } from "./src/server/runtime.ts";
 
 const APP_DIR = path.dirname(fileURLToPath(import.meta.url));
-
-const dev = process.argv.includes("--dev");
-// Next reads NODE_ENV when it loads; `pnpm start` must serve the production build.
-Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
-process.env["NEXT_TELEMETRY_DISABLED"] ??= "1";
 
 /** An expected start-up failure: printed as one line, exit code 1. */
 class StartupError extends Error {}
@@ -68,6 +64,7 @@ async function main(): Promise<void> {
     secret: resolveAuthSecret(config.auth, dataDir),
     baseURL: config.auth.baseURL,
     trustedOrigins: config.auth.trustedOrigins,
+    signInsPerMinute: config.auth.signInsPerMinute,
   });
   await bootstrapAuth(auth, engine.repos, config.auth.bootstrap, log);
   const services = { runtime: engine, auth, graphs };

@@ -12,6 +12,8 @@ export interface AuthConfig {
   /** AUTH_TRUSTED_ORIGINS plus the local names of this server */
   trustedOrigins: string[];
   bootstrap: { email?: string; password?: string; apiKey?: string };
+  /** AUTH_SIGNIN_LIMIT: sign-in attempts per minute from one address (0: no limit) */
+  signInsPerMinute: number;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -53,7 +55,11 @@ export function parseAuthConfig(env: NodeJS.ProcessEnv, port: number): AuthConfi
   if (apiKey !== undefined && apiKey.length < 16) {
     throw new ConfigError("AUTH_BOOTSTRAP_API_KEY is too short: use at least 16 characters.");
   }
-  return { secret, baseURL, trustedOrigins, bootstrap: { email, password, apiKey } };
+  const limit = get("AUTH_SIGNIN_LIMIT") ?? "10";
+  if (!/^\d+$/.test(limit)) {
+    throw new ConfigError(`AUTH_SIGNIN_LIMIT "${limit}" is not valid: use a whole number of sign-in attempts per minute, e.g. 10 (0 turns the limit off).`);
+  }
+  return { secret, baseURL, trustedOrigins, bootstrap: { email, password, apiKey }, signInsPerMinute: Number(limit) };
 }
 
 /**
@@ -63,7 +69,11 @@ export function parseAuthConfig(env: NodeJS.ProcessEnv, port: number): AuthConfi
 export function resolveAuthSecret(config: AuthConfig, dataDir: string): string {
   if (config.secret) return config.secret;
   const file = path.join(dataDir, "auth-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  if (existsSync(file)) {
+    const kept = readFileSync(file, "utf8").trim();
+    if (kept.length < 32) throw new ConfigError(`${file} holds no usable secret: delete it (a new one is made; everyone signs in again) or set AUTH_SECRET.`);
+    return kept;
+  }
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString("base64url");
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });

@@ -6,12 +6,14 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { parseDatabaseUrl, startDatabase, repositories, type Database } from "@lgrs/db";
 import { createAuth } from "../auth/auth.ts";
-import { runAdminCommand, UsageError } from "./commands.ts";
+import { parseAdminArgs, runAdminCommand, UsageError } from "./commands.ts";
 
 async function main(): Promise<void> {
   const baseDir = process.env["INIT_CWD"] ? path.resolve(process.env["INIT_CWD"]) : process.cwd();
   let db: Database | undefined;
   try {
+    // a mistyped command must not create or migrate a database
+    parseAdminArgs(process.argv.slice(2));
     const config = parseDatabaseUrl(process.env["DATABASE_URL"], baseDir);
     db = await startDatabase(config, { log: () => {} });
     // the CLI signs no one in: the secret only satisfies the library

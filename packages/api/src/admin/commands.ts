@@ -43,21 +43,35 @@ async function userByEmail(repos: Repositories, email: string) {
   return user;
 }
 
+const COMMANDS = ["user create", "user list", "user role", "user password", "key create", "key list", "key revoke"];
+
+/** The command and its options; a UsageError for anything else, before any database is touched. */
+export function parseAdminArgs(args: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        email: { type: "string" },
+        name: { type: "string" },
+        role: { type: "string" },
+        password: { type: "string" },
+        id: { type: "string" },
+        "expires-days": { type: "string" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  const command = parsed.positionals.join(" ");
+  if (!COMMANDS.includes(command)) throw new UsageError(command ? `unknown command "${command}"\n\n${USAGE}` : USAGE);
+  return { command, values: parsed.values };
+}
+
 export async function runAdminCommand(args: string[], tools: Tools): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      email: { type: "string" },
-      name: { type: "string" },
-      role: { type: "string" },
-      password: { type: "string" },
-      id: { type: "string" },
-      "expires-days": { type: "string" },
-    },
-  });
+  const { command, values } = parseAdminArgs(args);
   const { auth, repos, print } = tools;
-  const command = positionals.join(" ");
   switch (command) {
     case "user create": {
       const email = required(values, "email");
@@ -120,7 +134,7 @@ export async function runAdminCommand(args: string[], tools: Tools): Promise<voi
       return;
     }
     default:
-      throw new UsageError(command ? `unknown command "${command}"\n\n${USAGE}` : USAGE);
+      throw new UsageError(USAGE);
   }
 }
 

@@ -10,6 +10,8 @@ export interface AuthOptions {
   baseURL: string;
   /** other origins allowed to sign in with cookies (the same server under another host name) */
   trustedOrigins?: string[];
+  /** sign-in attempts per minute from one client address; 0 turns the limit off (default 10) */
+  signInsPerMinute?: number;
 }
 
 /**
@@ -27,6 +29,13 @@ export function createAuth(db: Database, options: AuthOptions) {
     database: prismaAdapter(db.prisma, { provider: db.provider === "postgresql" ? "postgresql" : "sqlite" }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    // on in every mode, not only in production: guessing passwords is slow everywhere
+    rateLimit: {
+      enabled: (options.signInsPerMinute ?? 10) > 0,
+      window: 60,
+      max: 600,
+      customRules: { "/sign-in/email": { window: 60, max: options.signInsPerMinute ?? 10 } },
+    },
     plugins: [admin({ defaultRole: "user", adminRoles: ["admin"] })],
     // the same time-ordered ids as every other row
     advanced: { database: { generateId: () => newId() } },

@@ -26,6 +26,8 @@ export async function ensureOperator(
 ): Promise<User> {
   let user = await repos.users.getUserByEmail(input.email);
   if (!user) {
+    // better-auth's createUser takes any password, even an empty one: hold new users to the same rule
+    if (input.password !== undefined) await checkPassword(auth, input.password);
     await auth.api.createUser({
       body: { email: input.email, name: input.name ?? input.email.split("@")[0]!, role: input.role, password: input.password },
     });
@@ -40,10 +42,16 @@ export async function ensureOperator(
 /** Sets (or first gives) the user a password sign-in. */
 export async function setPassword(auth: Auth, userId: string, password: string): Promise<void> {
   const ctx = await auth.$context;
-  const min = ctx.password.config.minPasswordLength;
-  if (password.length < min) throw new Error(`password must be at least ${min} characters long`);
+  await checkPassword(auth, password);
   const hash = await ctx.password.hash(password);
   const accounts = await ctx.internalAdapter.findAccounts(userId);
   if (accounts.some((a) => a.providerId === "credential")) await ctx.internalAdapter.updatePassword(userId, hash);
   else await ctx.internalAdapter.linkAccount({ userId, providerId: "credential", accountId: userId, password: hash });
+}
+
+/** The library's password length rules, which its admin createUser does not apply. */
+async function checkPassword(auth: Auth, password: string): Promise<void> {
+  const { minPasswordLength: min, maxPasswordLength: max } = (await auth.$context).password.config;
+  if (password.length < min) throw new Error(`password must be at least ${min} characters long`);
+  if (password.length > max) throw new Error(`password must be at most ${max} characters long`);
 }

@@ -64,7 +64,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const config: DatabaseConfig = testDb?.config ?? parseDatabaseUrl(`file:${path.join(dir, "test.db")}`);
   const databaseUrl = config.url;
   const env: Record<string, string | undefined> = { ...process.env };
-  for (const key of ["INIT_CWD", "NODE_ENV", "LANGGRAPH_CONFIG", "AUTH_SECRET", "AUTH_URL"]) delete env[key];
+  // TEST and VITEST would make better-auth skip its origin check: the server must behave as deployed
+  for (const key of ["INIT_CWD", "NODE_ENV", "LANGGRAPH_CONFIG", "AUTH_SECRET", "AUTH_URL", "TEST", "VITEST"]) delete env[key];
   Object.assign(env, {
     PORT: String(port),
     DATABASE_URL: databaseUrl,
