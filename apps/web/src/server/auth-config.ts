@@ -28,7 +28,7 @@ function origin(name: string, value: string): string {
   }
 }
 
-export function parseAuthConfig(env: NodeJS.ProcessEnv, port: number): AuthConfig {
+export function parseAuthConfig(env: Record<string, string | undefined>, port: number): AuthConfig {
   const get = (name: string) => env[name]?.trim() || undefined;
   const secret = get("AUTH_SECRET") ?? null;
   if (secret !== null && secret.length < 32) {
