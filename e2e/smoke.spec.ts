@@ -1,13 +1,13 @@
 import { expect, test } from "@playwright/test";
 
-test("the home page shows the product and a migrated database", async ({ page }) => {
+test("the health page shows the product and a migrated database", async ({ page }) => {
   const problems: string[] = [];
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
   page.on("console", (msg) => {
     if (msg.type() === "error") problems.push(`console: ${msg.text()} (${msg.location().url})`);
   });
 
-  const response = await page.goto("/");
+  const response = await page.goto("/health");
   expect(response?.status()).toBe(200);
   await expect(page).toHaveTitle("LangGraph Run Server");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("LangGraph Run Server");

@@ -3,7 +3,7 @@ import { getHealth } from "@/server/health.ts";
 // Health is read live on every request, never at build time.
 export const dynamic = "force-dynamic";
 
-export default async function HomePage() {
+export default async function HealthPage() {
   const health = await getHealth();
   const db = health.database;
   const ok = health.status === "ok";

@@ -1,0 +1,50 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+
+const LINKS = [
+  { href: "/runs", label: "Runs" },
+  { href: "/threads", label: "Threads" },
+  { href: "/usage", label: "Usage" },
+  { href: "/runs/new", label: "New run" },
+];
+
+export function Nav({ email, role }: { email: string; role: "admin" | "user" }) {
+  const path = usePathname();
+  const router = useRouter();
+  async function signOut() {
+    await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    router.replace("/sign-in");
+    router.refresh();
+  }
+  // the most specific link is the current one ("/runs/new" over "/runs")
+  const current = LINKS.filter((l) => path === l.href || path.startsWith(`${l.href}/`)).sort((a, b) => b.href.length - a.href.length)[0];
+  return (
+    <header className="topbar">
+      <Link href="/runs" className="brand">
+        LangGraph Run Server
+      </Link>
+      <nav aria-label="Main">
+        <ul>
+          {LINKS.map((l) => (
+            <li key={l.href}>
+              <Link href={l.href} aria-current={current?.href === l.href ? "page" : undefined}>
+                {l.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="who">
+        <span className="muted" title={role === "admin" ? "admin: sees every owner's runs" : undefined}>
+          {email}
+          {role === "admin" ? " (admin)" : ""}
+        </span>
+        <button type="button" className="btn" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

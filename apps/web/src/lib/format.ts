@@ -1,0 +1,29 @@
+/** Small display helpers shared by the dashboard's pages. */
+
+export function formatTokens(n: number | null | undefined): string {
+  return (n ?? 0).toLocaleString();
+}
+
+/** "1.2 s", "3 min 4 s"; null while unknown. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null || ms < 0) return "—";
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** How long a run took, or has been running (until `now`). */
+export function runDuration(run: { startedAt: Date | null; endedAt: Date | null }, now: number = Date.now()): number | null {
+  if (!run.startedAt) return null;
+  return (run.endedAt?.getTime() ?? now) - run.startedAt.getTime();
+}
+
+export function shortId(id: string): string {
+  return id.slice(-8);
+}
+
+/** Statuses a run can still be cancelled or rolled back in. */
+export function isInFlight(status: string): boolean {
+  return status === "pending" || status === "running";
+}
