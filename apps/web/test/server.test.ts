@@ -160,7 +160,7 @@ describe(`server good start (${HAS_BUILD ? "production build" : "no build found:
         expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
         expect(body.database).toMatchObject({ provider: "sqlite", reachable: true, migrated: true, pendingMigrations: [] });
 
-        const page = await fetch(`http://127.0.0.1:${port}/`);
+        const page = await fetch(`http://127.0.0.1:${port}/health`);
         expect(page.status).toBe(200);
         expect(await page.text()).toContain("LangGraph Run Server");
       } finally {
