@@ -1,0 +1,149 @@
+/**
+ * What the run detail page keeps of a run's event stream: the event log, the id
+ * to resume from, and the agent's message text as it grows. Pure functions, so
+ * the accumulation is the same live and on replay.
+ */
+
+/** One item of `runs.stream`, as the subscription delivers it (a tracked id and its payload). */
+export type StreamItem =
+  | { id: string; data: { type: "event"; event: string; data: unknown } }
+  | { id: string; data: { type: "gap"; fromId: number; toId: number } }
+  | { id: string; data: { type: "end"; status: string } };
+
+export interface LogEntry {
+  id: string;
+  event: string;
+  summary: string;
+}
+
+export interface StreamState {
+  /** every event seen, oldest first (the log shows the latest of them) */
+  log: LogEntry[];
+  /** the last tracked id: a reconnect resumes after it */
+  lastEventId: string | null;
+  /** the final status the stream ended with; null while it is open */
+  endStatus: string | null;
+  /** ids of the messages the run started with (its input and the thread's history): not part of the reply */
+  baseline: string[] | null;
+  /** this run's AI messages, in the order they appeared, with their text so far */
+  replies: { id: string; text: string }[];
+  /** the graph's latest state (root `values` event), for graphs whose state is not a conversation */
+  values: unknown;
+}
+
+export const EMPTY_STREAM: StreamState = { log: [], lastEventId: null, endStatus: null, baseline: null, replies: [], values: undefined };
+
+const SUMMARY_CHARS = 160;
+
+/** An event's data as one short line of JSON. */
+export function summarize(data: unknown, max: number = SUMMARY_CHARS): string {
+  let json: string;
+  try {
+    json = JSON.stringify(data) ?? "null";
+  } catch {
+    json = String(data);
+  }
+  return json.length > max ? `${json.slice(0, max - 1)}…` : json;
+}
+
+/** A message's text: its string content, or the text parts of a content list. */
+export function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content.map((part: unknown) => (isRecord(part) && typeof part.text === "string" ? part.text : "")).join("");
+  }
+  return "";
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isAi(message: Record<string, unknown>): boolean {
+  const type = typeof message.type === "string" ? message.type : "";
+  return type === "ai" || type === "AIMessageChunk" || type === "AIMessage";
+}
+
+function messageId(message: Record<string, unknown>, fallback: string): string {
+  return typeof message.id === "string" && message.id ? message.id : fallback;
+}
+
+function setReply(replies: StreamState["replies"], id: string, text: (before: string) => string): StreamState["replies"] {
+  const at = replies.findIndex((r) => r.id === id);
+  if (at === -1) return [...replies, { id, text: text("") }];
+  const next = replies.slice();
+  next[at] = { id, text: text(replies[at]!.text) };
+  return next;
+}
+
+/** The reply text after one event: token chunks add to it, partial/complete messages and state values replace it. */
+function applyToReplies(state: StreamState, event: string, data: unknown, eventId: string): StreamState {
+  // messages-tuple: [chunk, metadata], the chunk holding the new tokens only
+  if ((event === "messages" || event.startsWith("messages|")) && Array.isArray(data) && isRecord(data[0])) {
+    const chunk = data[0];
+    if (!isAi(chunk)) return state;
+    const delta = textOf(chunk.content);
+    return { ...state, replies: setReply(state.replies, messageId(chunk, `stream-${eventId}`), (before) => before + delta) };
+  }
+  // messages: each item is the whole message so far
+  if ((event === "messages/partial" || event === "messages/complete") && Array.isArray(data)) {
+    let replies = state.replies;
+    for (const message of data) {
+      if (!isRecord(message) || !isAi(message)) continue;
+      const text = textOf(message.content);
+      // a complete message without text (a tool call) keeps the text streamed so far
+      replies = setReply(replies, messageId(message, `stream-${eventId}`), (before) => text || before);
+    }
+    return { ...state, replies };
+  }
+  if (event === "values") state = { ...state, values: data };
+  // the graph's state: the first one is what the run started from
+  if (event === "values" && isRecord(data) && Array.isArray(data.messages)) {
+    const messages = data.messages.filter(isRecord);
+    if (state.baseline === null) {
+      const baseline = messages.map((m, i) => messageId(m, `baseline-${i}`));
+      // an AI message in the very first state is history, unless the stream already showed it being written
+      return { ...state, baseline: baseline.filter((id) => !state.replies.some((r) => r.id === id)) };
+    }
+    let replies = state.replies;
+    for (const [i, message] of messages.entries()) {
+      const id = messageId(message, `values-${i}`);
+      if (!isAi(message) || state.baseline.includes(id)) continue;
+      const text = textOf(message.content);
+      replies = setReply(replies, id, (before) => text || before);
+    }
+    return { ...state, replies };
+  }
+  return state;
+}
+
+function numeric(id: string | null): number {
+  return id === null ? -1 : id === "end" ? Number.MAX_SAFE_INTEGER : Number(id);
+}
+
+/** The state after one stream item; an item at or before the last one seen (a resumed stream's overlap) is ignored. */
+export function applyItem(state: StreamState, item: StreamItem): StreamState {
+  if (state.lastEventId !== null && numeric(item.id) <= numeric(state.lastEventId)) return state;
+  const base = { ...state, lastEventId: item.id };
+  const payload = item.data;
+  if (payload.type === "end") return { ...base, endStatus: payload.status };
+  if (payload.type === "gap") {
+    const entry = { id: item.id, event: "gap", summary: `events ${payload.fromId}–${payload.toId} are no longer available` };
+    return { ...base, log: [...state.log, entry] };
+  }
+  const entry = { id: item.id, event: payload.event, summary: summarize(payload.data) };
+  return applyToReplies({ ...base, log: [...state.log, entry] }, payload.event, payload.data, item.id);
+}
+
+/** The latest state when it is not a conversation (no `messages` list), else undefined. */
+export function latestNonChatValues(state: StreamState): unknown {
+  const { values } = state;
+  if (values === undefined || (isRecord(values) && Array.isArray(values.messages))) return undefined;
+  return values;
+}
+
+/** The latest AI message's text, or null when the run has not produced one. */
+export function latestReply(state: StreamState): string | null {
+  const last = state.replies.at(-1);
+  return last ? last.text : null;
+}
