@@ -1,0 +1,61 @@
+"use client";
+
+import Link from "next/link";
+import { useTRPC, useTRPCClient } from "@/lib/trpc.tsx";
+import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
+import { LocalTime } from "@/components/local-time.tsx";
+import { StatusBadge } from "@/components/status-badge.tsx";
+import { formatDuration, formatTokens, runDuration, shortId } from "@/lib/format.ts";
+import { useCursorPages } from "./use-cursor-pages.ts";
+import styles from "./thread-detail.module.css";
+
+const PAGE_SIZE = 10;
+
+/** The thread's runs, newest first, each with its status and a link to its page. */
+export function ThreadRuns({ threadId }: { threadId: string }) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const input = { threadId, limit: PAGE_SIZE };
+  const runs = useCursorPages(trpc.runs.list.infiniteQueryKey(input), (cursor, signal) => client.runs.list.query({ ...input, cursor }, { signal }));
+  const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <section className="card" aria-labelledby="runs-title">
+      <div className="card-head">
+        <h2 id="runs-title">Runs</h2>
+      </div>
+      {runs.isPending ? (
+        <Loading what="runs" />
+      ) : runs.isError ? (
+        <ErrorState error={runs.error} retry={() => void runs.refetch()} />
+      ) : items.length === 0 ? (
+        <EmptyState title="No runs on this thread" />
+      ) : (
+        <>
+          <ul className={styles.runs} aria-label="Thread runs">
+            {items.map((run) => (
+              <li key={run.id} className={styles.run}>
+                <StatusBadge status={run.status} label={`Run ${shortId(run.id)}`} />
+                <Link href={`/runs/${run.id}`} aria-label={`Run ${run.id}`}>
+                  <code>{shortId(run.id)}</code>
+                </Link>
+                <span className="muted" title="duration">
+                  {formatDuration(runDuration(run))}
+                </span>
+                {run.rolledBackAt ? <span className="badge badge-warn">rolled back</span> : null}
+                <span className={styles.runMeta}>
+                  <LocalTime value={run.createdAt} />
+                  <span className="muted"> · {formatTokens(run.totalTokens)} tokens</span>
+                </span>
+              </li>
+            ))}
+          </ul>
+          {runs.hasNextPage ? (
+            <button type="button" className="btn" disabled={runs.isFetchingNextPage} onClick={() => void runs.fetchNextPage()}>
+              {runs.isFetchingNextPage ? "Loading…" : "Load more runs"}
+            </button>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
