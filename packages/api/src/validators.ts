@@ -9,6 +9,8 @@ export const page = {
   /** the `nextCursor` of the previous page */
   cursor: z.string().min(1).nullish(),
   limit: z.number().int().min(1).max(500).default(50),
+  /** sent by React Query's infinite queries; pages only go forward */
+  direction: z.enum(["forward", "backward"]).optional(),
 };
 
 export const threadStatus = z.enum(["idle", "busy", "interrupted", "error"]);

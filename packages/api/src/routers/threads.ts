@@ -60,7 +60,7 @@ export const threadsRouter = router({
 
   /** The thread's checkpoints, newest first; `cursor` is the last checkpoint id of the previous page. */
   history: protectedProcedure
-    .input(z.object({ threadId: uuid, cursor: z.string().min(1).nullish(), limit: z.number().int().min(1).max(100).default(10) }).strict())
+    .input(z.object({ threadId: uuid, cursor: z.string().min(1).nullish(), limit: z.number().int().min(1).max(100).default(10), direction: page.direction }).strict())
     .query(async ({ ctx, input }) => {
       // one more than a page: it only tells whether another page exists, so the last page has no cursor
       const rows = await ctx.runtime.threads.history(ctx.caller.scope, input.threadId, {
