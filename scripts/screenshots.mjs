@@ -1,0 +1,57 @@
+/**
+ * Screenshots of the dashboard's main pages for the README (docs/screenshots).
+ * Start a server first, then:
+ *   SERVER_URL=http://127.0.0.1:3000 EMAIL=... PASSWORD=... node scripts/screenshots.mjs
+ * It signs in, starts a few runs of the bundled graphs, and photographs the pages.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium } from "@playwright/test";
+
+const base = process.env.SERVER_URL ?? "http://127.0.0.1:3000";
+const out = path.resolve(import.meta.dirname, "../docs/screenshots");
+mkdirSync(out, { recursive: true });
+
+const browser = await chromium.launch({ executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined });
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+const page = await context.newPage();
+const api = context.request;
+
+const signIn = await api.post(`${base}/api/auth/sign-in/email`, {
+  data: { email: process.env.EMAIL, password: process.env.PASSWORD },
+  headers: { origin: base },
+});
+if (!signIn.ok()) throw new Error(`sign-in failed: ${signIn.status()} ${await signIn.text()}`);
+
+async function run(assistant, input, config = {}, wait = true) {
+  const thread = await (await api.post(`${base}/api/langgraph/threads`, { data: {} })).json();
+  const body = { assistant_id: assistant, input, config: { configurable: config }, stream_mode: ["values", "messages-tuple"] };
+  const res = await api.post(`${base}/api/langgraph/threads/${thread.thread_id}/runs${wait ? "/wait" : ""}`, { data: body });
+  return { threadId: thread.thread_id, run: wait ? null : await res.json() };
+}
+
+const chat = (text) => ({ messages: [{ role: "user", content: text }] });
+await run("agent", chat("Summarise yesterday's deploys"));
+await run("agent", chat("Which runs failed this week?"));
+await run("trivial", {});
+const human = await run("human", { request: "ship v2" });
+await run("failing", {});
+const live = await run("agent", chat("Explain rollbacks in two sentences"), { token_delay_ms: 120 }, false);
+await run("slow", {}, { step_delay_ms: 4000 }, false);
+
+async function shot(url, name, wait) {
+  await page.goto(`${base}${url}`);
+  if (wait) await wait();
+  await page.waitForLoadState("networkidle").catch(() => {});
+  await page.screenshot({ path: path.join(out, `${name}.png`) });
+  console.log(`docs/screenshots/${name}.png`);
+}
+
+await shot(`/runs/${live.run.run_id}`, "run-detail", () => page.waitForTimeout(1500));
+await shot("/runs", "runs");
+await shot(`/threads/${human.threadId}`, "thread-interrupt");
+await shot("/usage", "usage");
+await shot("/runs/new", "new-run");
+await context.clearCookies();
+await shot("/sign-in", "sign-in");
+await browser.close();
