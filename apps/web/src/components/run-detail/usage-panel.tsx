@@ -4,44 +4,10 @@ import { useQuery } from "@tanstack/react-query";
 import { ErrorState, Loading } from "@/components/states.tsx";
 import { formatTokens } from "@/lib/format.ts";
 import { useTRPC } from "@/lib/trpc.tsx";
+import { TokenTable } from "@/components/token-table.tsx";
 import styles from "./run-detail.module.css";
 
-interface Totals {
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  calls: number;
-}
-
 const CALLER_LABEL: Record<string, string> = { lead_agent: "lead agent", subagent: "subagent", middleware: "middleware" };
-
-function UsageTable({ caption, label, rows }: { caption: string; label: string; rows: (Totals & { name: string })[] }) {
-  return (
-    <table className={styles.table}>
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{label}</th>
-          <th scope="col">Calls</th>
-          <th scope="col">Input</th>
-          <th scope="col">Output</th>
-          <th scope="col">Total</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.name}>
-            <th scope="row">{r.name}</th>
-            <td>{r.calls}</td>
-            <td>{formatTokens(r.inputTokens)}</td>
-            <td>{formatTokens(r.outputTokens)}</td>
-            <td>{formatTokens(r.totalTokens)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
 
 /** The run's tokens by model and by caller; refreshed by the page when the stream ends. */
 export function UsagePanel({ runId }: { runId: string }) {
@@ -61,8 +27,8 @@ export function UsagePanel({ runId }: { runId: string }) {
         <p className="muted">No model calls recorded for this run (yet: usage is counted as each call finishes).</p>
       ) : (
         <div className={styles.tables}>
-          <UsageTable caption="By model" label="Model" rows={usage.data.byModel.map((m) => ({ ...m, name: m.model }))} />
-          <UsageTable
+          <TokenTable caption="By model" label="Model" rows={usage.data.byModel.map((m) => ({ ...m, name: m.model }))} />
+          <TokenTable
             caption="By caller"
             label="Caller"
             rows={usage.data.byCaller.map((c) => ({ ...c, name: CALLER_LABEL[c.caller] ?? c.caller }))}

@@ -5,6 +5,7 @@ import { useTRPC } from "@/lib/trpc.tsx";
 import { ErrorState, Loading } from "@/components/states.tsx";
 import { formatTokens } from "@/lib/format.ts";
 import styles from "./thread-detail.module.css";
+import { TokenTable } from "@/components/token-table.tsx";
 
 /** Tokens used by every run of the thread: the total, and by model. */
 export function ThreadTokens({ threadId }: { threadId: string }) {
@@ -30,25 +31,11 @@ export function ThreadTokens({ threadId }: { threadId: string }) {
             {usage.data.total.calls} model call{usage.data.total.calls === 1 ? "" : "s"}
           </p>
           {usage.data.byModel.length > 0 ? (
-            <table className={styles.models}>
-              <caption className="sr-only">Tokens by model</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Model</th>
-                  <th scope="col">Calls</th>
-                  <th scope="col">Tokens</th>
-                </tr>
-              </thead>
-              <tbody>
-                {usage.data.byModel.map((m) => (
-                  <tr key={m.model}>
-                    <th scope="row">{m.model}</th>
-                    <td>{m.calls}</td>
-                    <td>{formatTokens(m.totalTokens)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <TokenTable
+              caption="Tokens by model"
+              label="Model"
+              rows={usage.data.byModel.map((m) => ({ name: m.model, ...m }))}
+            />
           ) : (
             <p className="muted">No model calls recorded on this thread.</p>
           )}
