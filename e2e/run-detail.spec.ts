@@ -103,6 +103,8 @@ test("cancelling a slow run from its page: a confirmation, then the status turns
   const { runId } = await startRun(page, { assistant: "slow", configurable: { step_delay_ms: 1500 } });
   await page.goto(`/runs/${runId}`);
   await expect(runStatus(page)).toHaveText("running", { timeout: 10_000 });
+  // its first step is checkpointed: that much is kept when it is interrupted
+  await expect(page.getByRole("region", { name: "Latest state" })).toContainText("plan", { timeout: 10_000 });
 
   // changing one's mind keeps it running
   await page.getByRole("button", { name: "Cancel run" }).click();
