@@ -1,5 +1,4 @@
-import { InvalidCursorError } from "@lgrs/db";
-import { ConflictError, InvalidRunError, NotFoundError, ShuttingDownError } from "@lgrs/runtime";
+import { classifyError, type ErrorKind } from "@lgrs/runtime";
 import type { ZodError } from "zod";
 
 /** One invalid field of a request: where it is (`body.input`, `query.limit`) and what is wrong. */
@@ -43,17 +42,11 @@ export function fieldErrors(where: string, error: ZodError): FieldError[] {
   });
 }
 
+const STATUSES: Record<ErrorKind, HttpError["status"]> = { not_found: 404, conflict: 409, invalid: 422, unavailable: 503 };
+
 /** The HTTP error a runtime or repository error stands for; null for our own faults. */
 export function fromRuntimeError(err: unknown): HttpError | null {
   if (err instanceof HttpError) return err;
-  if (err instanceof NotFoundError) return new HttpError(404, err.message);
-  if (err instanceof ConflictError) return new HttpError(409, err.message);
-  if (err instanceof InvalidRunError) return new HttpError(422, err.message);
-  if (err instanceof InvalidCursorError) return new HttpError(422, err.message);
-  if (err instanceof ShuttingDownError) return new HttpError(503, err.message);
-  const code = (err as { code?: unknown } | null)?.code;
-  // racing writes (Prisma codes, read by shape: only packages/db knows Prisma)
-  if (code === "P2002") return new HttpError(409, "it already exists");
-  if (code === "P2025") return new HttpError(404, "it no longer exists");
-  return null;
+  const known = classifyError(err);
+  return known ? new HttpError(STATUSES[known.kind], known.message) : null;
 }

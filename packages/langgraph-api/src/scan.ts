@@ -6,16 +6,20 @@ import type { Page } from "@lgrs/db";
  * bound, and finish here.
  */
 
-/** Every row of a cursor-paginated list, newest first, at most `max`. */
-export async function scanPages<T>(list: (cursor: string | null, limit: number) => Promise<Page<T>>, max: number): Promise<T[]> {
+/** Every row of a cursor-paginated list (those `keep` accepts), newest first, at most `max`. */
+export async function scanPages<T>(
+  list: (cursor: string | null, limit: number) => Promise<Page<T>>,
+  max: number,
+  keep: (row: T) => boolean = () => true,
+): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | null = null;
   do {
     const page: Page<T> = await list(cursor, Math.min(500, max - out.length));
-    out.push(...page.items);
+    out.push(...page.items.filter(keep));
     cursor = page.nextCursor;
   } while (cursor && out.length < max);
-  return out;
+  return out.slice(0, max);
 }
 
 /** Rows ordered by `key`, ties broken by id, in either direction. */
@@ -29,7 +33,3 @@ export function sortRows<T extends { id: string }>(rows: T[], key: (row: T) => s
   });
 }
 
-/** A JSON column's value as an object ({} for anything else). */
-export function objectOf(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}

@@ -12,6 +12,9 @@ export function heartbeatMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(raw) && raw >= 50 ? raw : HEARTBEAT_MS;
 }
 
+/** Read once: the environment does not change while the server runs. */
+const HEARTBEAT_INTERVAL = heartbeatMs();
+
 export interface RunStreamOptions {
   /** resume after this event id (`Last-Event-ID`); -1 or absent: from the first event */
   lastEventId?: number;
@@ -50,7 +53,7 @@ export function runStreamResponse(c: Context, runtime: Runtime, scope: Scope, ru
     c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
     const heartbeat = setInterval(() => {
       stream.write(": heartbeat\n\n").catch(() => abort.abort());
-    }, heartbeatMs());
+    }, HEARTBEAT_INTERVAL);
     try {
       const lastEventId = options.lastEventId !== undefined && options.lastEventId >= 0 ? options.lastEventId : undefined;
       const items = runtime.runs.stream(scope, run.id, { lastEventId, signal: abort.signal, cancelOnDisconnect: options.cancelOnDisconnect });

@@ -1,3 +1,4 @@
+import { InvalidCursorError, lostRaceKind } from "@lgrs/db";
 /**
  * Errors the runtime reports to its callers (the tRPC API and the REST shim map
  * each kind to a status: not found 404, conflict 409, invalid 422, unavailable 503).
@@ -27,4 +28,20 @@ export class ShuttingDownError extends RuntimeError {
   constructor() {
     super("the server is shutting down and accepts no new runs");
   }
+}
+
+export type ErrorKind = "not_found" | "conflict" | "invalid" | "unavailable";
+
+/**
+ * What a runtime or repository error means to a caller, for the API layers to
+ * give it their status (tRPC code, HTTP status). Null: a fault of ours.
+ */
+export function classifyError(err: unknown): { kind: ErrorKind; message: string } | null {
+  if (err instanceof NotFoundError) return { kind: "not_found", message: err.message };
+  if (err instanceof ConflictError) return { kind: "conflict", message: err.message };
+  if (err instanceof InvalidRunError || err instanceof InvalidCursorError) return { kind: "invalid", message: err.message };
+  if (err instanceof ShuttingDownError) return { kind: "unavailable", message: err.message };
+  const race = lostRaceKind(err);
+  if (race) return { kind: race, message: race === "conflict" ? "it already exists" : "it no longer exists" };
+  return null;
 }

@@ -16,7 +16,7 @@ export * from "./usage.ts";
 export * from "./users.ts";
 export * from "./pagination.ts";
 export * from "./scope.ts";
-export type { JsonObject } from "./json.ts";
+export { asObject, type JsonObject } from "./json.ts";
 
 /** Every repository over one database. */
 export function repositories(db: Database) {

@@ -1,13 +1,13 @@
 import { isDeepStrictEqual } from "node:util";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { ALL, type Assistant, type AssistantPatch } from "@lgrs/db";
+import { ALL, IN_FLIGHT, asObject, type Assistant, type AssistantPatch } from "@lgrs/db";
 import { resolveAssistant, type GraphConfig } from "@lgrs/runtime";
 import type { ShimEnv } from "../env.ts";
 import { HttpError, invalid } from "../http-errors.ts";
 import { flag, jsonObject } from "../schemas.ts";
 import { body, query, uuidString } from "../validate.ts";
-import { objectOf, scanPages, sortRows } from "../scan.ts";
+import { scanPages, sortRows } from "../scan.ts";
 import { assistantToWire } from "../wire.ts";
 import { assistantVersionToWire, selectFields } from "../wire-extra.ts";
 
@@ -92,7 +92,7 @@ const subgraphsQuery = z.object({ recurse: flag.default(false) }).strict();
 
 /** The default assistant the server makes for each graph: shared by everyone, never changed through the API. */
 function isSystem(a: Assistant): boolean {
-  return objectOf(a.metadata).created_by === "system";
+  return asObject(a.metadata).created_by === "system";
 }
 
 function refuseSystem(a: Assistant, doing: string): void {
@@ -154,7 +154,7 @@ async function subgraphs(c: C, assistant: Assistant, namespace: string | undefin
   const graph = await graphs.compile(assistant.graphId, {
     checkpointer: runtime.checkpointer,
     store: runtime.store,
-    config: objectOf(assistant.config) as GraphConfig,
+    config: asObject(assistant.config) as GraphConfig,
   });
   const get = (graph as { getSubgraphsAsync?: (ns?: string, recurse?: boolean) => AsyncIterable<[string, unknown]> }).getSubgraphsAsync;
   const out: Record<string, unknown> = {};
@@ -226,7 +226,7 @@ export const assistantRoutes = new Hono<ShimEnv>()
       description: b.description === undefined ? undefined : b.description,
       config: b.config ?? undefined,
       context: b.context ?? undefined,
-      metadata: b.metadata ? { ...objectOf(assistant.metadata), ...b.metadata } : undefined,
+      metadata: b.metadata ? { ...asObject(assistant.metadata), ...b.metadata } : undefined,
     };
     const updated = await c.var.services.runtime.repos.assistants.update(assistant.id, patch);
     if (!updated) throw new HttpError(404, `assistant ${assistant.id} not found`);
@@ -239,7 +239,7 @@ export const assistantRoutes = new Hono<ShimEnv>()
     refuseSystem(assistant, "deleted");
     const { runtime } = c.var.services;
     // its runs go with it (foreign key): never pull a row from under a run that is executing
-    const inFlight = await runtime.repos.runs.list(ALL, { assistantId: assistant.id, status: ["pending", "running"], limit: 1 });
+    const inFlight = await runtime.repos.runs.list(ALL, { assistantId: assistant.id, status: IN_FLIGHT, limit: 1 });
     if (inFlight.items.length > 0) {
       throw new HttpError(409, `assistant ${assistant.id} has a run in flight (${inFlight.items[0]!.id}): cancel it before deleting the assistant`);
     }
@@ -260,7 +260,7 @@ export const assistantRoutes = new Hono<ShimEnv>()
     const { xray } = query(c, xrayQuery);
     const assistant = await assistantParam(c);
     const { graph } = await c.var.services.graphs.describe(assistant.graphId, {
-      config: objectOf(assistant.config) as GraphConfig,
+      config: asObject(assistant.config) as GraphConfig,
       ...(xray !== undefined ? { xray } : {}),
     });
     return c.json(graph);
@@ -268,7 +268,7 @@ export const assistantRoutes = new Hono<ShimEnv>()
 
   .get("/assistants/:assistant_id/schemas", async (c) => {
     const assistant = await assistantParam(c);
-    const { schemas } = await c.var.services.graphs.describe(assistant.graphId, { config: objectOf(assistant.config) as GraphConfig });
+    const { schemas } = await c.var.services.graphs.describe(assistant.graphId, { config: asObject(assistant.config) as GraphConfig });
     return c.json({
       graph_id: assistant.graphId,
       input_schema: schemas.input ?? null,
@@ -295,7 +295,7 @@ export const assistantRoutes = new Hono<ShimEnv>()
     const assistant = await assistantParam(c);
     const metadata = b.metadata ?? {};
     const versions = (await c.var.services.runtime.repos.assistants.versions(assistant.id)).filter((v) =>
-      Object.entries(metadata).every(([k, value]) => isDeepStrictEqual(objectOf(v.metadata)[k], value)),
+      Object.entries(metadata).every(([k, value]) => isDeepStrictEqual(asObject(v.metadata)[k], value)),
     );
     return c.json(versions.slice(b.offset, b.offset + b.limit).map(assistantVersionToWire));
   });

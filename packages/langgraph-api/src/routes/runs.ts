@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { ALL, type Scope } from "@lgrs/db";
+import { ALL, IN_FLIGHT, type Scope } from "@lgrs/db";
 import type { Run, Runtime } from "@lgrs/runtime";
 import type { ShimEnv } from "../env.ts";
 import { HttpError } from "../http-errors.ts";
@@ -8,13 +8,12 @@ import { deleteWhenDone, finalOutput, isVisible, runOnThread, setRunHeaders, toC
 import { cancelAction, flag, runCreateBody, runStatus, type RunCreateBody } from "../schemas.ts";
 import { runStreamResponse } from "../sse.ts";
 import { body, query, uuidParam } from "../validate.ts";
+import { scanPages } from "../scan.ts";
 import { runToWire } from "../wire.ts";
 
 type C = Context<ShimEnv>;
 
-const IN_FLIGHT = new Set(["pending", "running"]);
 /** rows asked of the database at once when listing a thread's runs */
-const MAX_LIST_PAGE = 500;
 
 /** `Last-Event-ID`: an event id, or -1 for "from the first event". */
 function lastEventId(c: C): number | undefined {
@@ -164,10 +163,10 @@ export const runRoutes = new Hono<ShimEnv>()
       if (filter.thread_id && !(await runtime.repos.threads.get(scope, filter.thread_id))) {
         throw new HttpError(404, `thread ${filter.thread_id} not found`);
       }
-      const statuses = !filter.status || filter.status === "all" ? (["pending", "running"] as const) : ([filter.status] as const);
+      const statuses = !filter.status || filter.status === "all" ? IN_FLIGHT : [filter.status];
       targets = (await runtime.repos.runs.list(scope, { threadId: filter.thread_id, status: [...statuses], limit: 500 })).items;
     }
-    for (const run of targets.filter((r) => IN_FLIGHT.has(r.status))) await runtime.runs.cancel(scope, run.id, { action });
+    for (const run of targets.filter((r) => IN_FLIGHT.includes(r.status))) await runtime.runs.cancel(scope, run.id, { action });
     return c.body(null, 204);
   })
 
@@ -178,15 +177,13 @@ export const runRoutes = new Hono<ShimEnv>()
     const { runtime } = c.var.services;
     const scope = c.var.caller.scope;
     if (!(await runtime.repos.threads.get(scope, threadId))) throw new HttpError(404, `thread ${threadId} not found`);
-    // page through the thread's runs (newest first), leaving out rolled-back ones, until offset + limit are known
+    // the thread's runs, newest first, leaving out rolled-back ones, until offset + limit are known
     const wanted = q.offset + q.limit;
-    const runs: Run[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await runtime.repos.runs.list(scope, { threadId, status: q.status, limit: Math.min(wanted, MAX_LIST_PAGE), cursor });
-      runs.push(...page.items.filter(isVisible));
-      cursor = page.nextCursor;
-    } while (cursor && runs.length < wanted);
+    const runs = await scanPages(
+      (cursor, limit) => runtime.repos.runs.list(scope, { threadId, status: q.status, limit, cursor }),
+      wanted,
+      isVisible,
+    );
     return c.json(runs.slice(q.offset, wanted).map(runToWire));
   })
   .get("/threads/:thread_id/runs/:run_id", async (c) => {
@@ -196,7 +193,7 @@ export const runRoutes = new Hono<ShimEnv>()
   .delete("/threads/:thread_id/runs/:run_id", async (c) => {
     const { runtime } = c.var.services;
     const run = await runOnThread(runtime, c.var.caller.scope, uuidParam(c, "thread_id"), uuidParam(c, "run_id"));
-    if (IN_FLIGHT.has(run.status)) throw new HttpError(409, `run ${run.id} is ${run.status}: cancel it before deleting it`);
+    if (IN_FLIGHT.includes(run.status)) throw new HttpError(409, `run ${run.id} is ${run.status}: cancel it before deleting it`);
     await runtime.repos.runs.delete(c.var.caller.scope, run.id);
     return c.body(null, 204);
   })

@@ -1,13 +1,13 @@
 import { isDeepStrictEqual } from "node:util";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import type { Scope, Thread } from "@lgrs/db";
+import { asObject, type Scope, type Thread } from "@lgrs/db";
 import type { ThreadStateView } from "@lgrs/runtime";
 import type { ShimEnv } from "../env.ts";
 import { fromRuntimeError, HttpError, invalid } from "../http-errors.ts";
 import { flag, jsonObject } from "../schemas.ts";
 import { body, query, uuidParam, uuidString } from "../validate.ts";
-import { objectOf, scanPages, sortRows } from "../scan.ts";
+import { scanPages, sortRows } from "../scan.ts";
 import { threadToWire } from "../wire.ts";
 import { selectFields } from "../wire-extra.ts";
 
@@ -163,7 +163,7 @@ function asList<T>(value: T | T[] | null | undefined): T[] | undefined {
 
 function matchesTopLevel(actual: unknown, filter: Record<string, unknown> | null | undefined): boolean {
   if (!filter) return true;
-  const fields = objectOf(actual);
+  const fields = asObject(actual);
   return Object.entries(filter).every(([key, value]) => key in fields && isDeepStrictEqual(fields[key], value));
 }
 

@@ -1,4 +1,4 @@
-import { ALL, type Scope, type Thread } from "@lgrs/db";
+import { ALL, asObject, type Scope, type Thread } from "@lgrs/db";
 import { ConflictError, InvalidRunError, NotFoundError } from "../errors.ts";
 import type { RuntimeContext } from "../runs/context.ts";
 import type { GraphStateSnapshot, GraphTaskSnapshot, RunnableGraph } from "../runs/graph-source.ts";
@@ -84,9 +84,6 @@ function emptyView(): ThreadStateView {
   };
 }
 
-function objectOf(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
 
 function refOf(configurable: Record<string, unknown> | undefined): CheckpointRef | null {
   const id = configurable?.checkpoint_id;
@@ -222,8 +219,8 @@ export class ThreadService {
   async copy(scope: Scope, threadId: string, ownerId: string): Promise<Thread> {
     const source = await this.thread(scope, threadId);
     const resolved = this.resolveGraph(source);
-    const metadata = objectOf(source.metadata);
-    const config = source.config === null ? undefined : objectOf(source.config);
+    const metadata = asObject(source.metadata);
+    const config = source.config === null ? undefined : asObject(source.config);
     const copy = await this.ctx.repos.threads.create({ ownerId, metadata, config });
     try {
       await this.ctx.checkpointer.copyThread(source.id, copy.id);
@@ -261,7 +258,7 @@ export class ThreadService {
 
   /** The thread's graph: `metadata.graph_id`, recorded by every run's admission. None when no run was ever admitted on it. */
   private resolveGraph(thread: Thread): { graphId: string; assistantId?: string } | null {
-    const metadata = objectOf(thread.metadata);
+    const metadata = asObject(thread.metadata);
     if (typeof metadata.graph_id !== "string" || !metadata.graph_id) return null;
     return { graphId: metadata.graph_id, ...(typeof metadata.assistant_id === "string" ? { assistantId: metadata.assistant_id } : {}) };
   }
@@ -275,10 +272,10 @@ export class ThreadService {
     if (!this.ctx.graphs.has(graphId)) {
       throw new InvalidRunError(`graph ${graphId} of thread ${thread.id} is not loaded on this server`);
     }
-    const metadata = objectOf(thread.metadata);
+    const metadata = asObject(thread.metadata);
     // what a graph exported as a function is built from, as for the thread's runs
     const configurable = {
-      ...objectOf(objectOf(thread.config).configurable),
+      ...asObject(asObject(thread.config).configurable),
       thread_id: thread.id,
       graph_id: graphId,
       user_id: thread.ownerId,
@@ -302,7 +299,7 @@ export class ThreadService {
       next: [...(snapshot.next ?? [])],
       tasks,
       checkpoint: refOf(snapshot.config?.configurable),
-      metadata: objectOf(toWire(snapshot.metadata ?? {})),
+      metadata: asObject(toWire(snapshot.metadata ?? {})),
       created_at: snapshot.createdAt ?? null,
       parent_checkpoint: refOf(snapshot.parentConfig?.configurable),
       interrupts: tasks.flatMap((t) => t.interrupts),
