@@ -173,7 +173,10 @@ describe("a server with bootstrap settings", { concurrent: true }, () => {
           method: "POST",
           headers: { ...authHeaders(server.url), "x-forwarded-for": address },
           body: JSON.stringify({ email: BOOT_EMAIL, password }),
-        }).then(async (res) => (await res.arrayBuffer(), res.status));
+        }).then(async (res) => {
+          await res.arrayBuffer();
+          return res.status;
+        });
       const guesser = "203.0.113.77";
       const statuses: number[] = [];
       for (let i = 0; i < 10; i++) statuses.push(await attempt(`guess-${i}`, guesser));

@@ -221,7 +221,11 @@ async function startProxy(target: string): Promise<Proxy> {
     url: `http://127.0.0.1:${proxyPort}`,
     streamRequests,
     drop: () => sockets.forEach((s) => s.destroy()),
-    close: () => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), proxy.close(() => resolve()))),
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        proxy.close(() => resolve());
+      }),
   };
 }
 

@@ -117,7 +117,7 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
     expect(stopped?.status).toBe("interrupted");
     // the step that finished before shutdown is in the thread's last checkpoint
     const last = await rt.checkpointer.getTuple({ configurable: { thread_id: thread.id } });
-    expect((last?.checkpoint.channel_values as { steps?: string[] }).steps).toEqual(["one"]);
+    expect((last?.checkpoint.channel_values as { steps?: string[] } | undefined)?.steps).toEqual(["one"]);
     await expect(
       rt.runs.create({ ownerId: owner }, { threadId: thread.id, ownerId: owner, assistantId: "quick" }),
     ).rejects.toBeInstanceOf(ShuttingDownError);

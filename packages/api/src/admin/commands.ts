@@ -45,22 +45,26 @@ async function userByEmail(repos: Repositories, email: string) {
 
 const COMMANDS = ["user create", "user list", "user role", "user password", "key create", "key list", "key revoke"];
 
+function parseOptions(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      role: { type: "string" },
+      password: { type: "string" },
+      id: { type: "string" },
+      "expires-days": { type: "string" },
+    },
+  });
+}
+
 /** The command and its options; a UsageError for anything else, before any database is touched. */
 export function parseAdminArgs(args: string[]) {
-  let parsed;
+  let parsed: ReturnType<typeof parseOptions>;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        email: { type: "string" },
-        name: { type: "string" },
-        role: { type: "string" },
-        password: { type: "string" },
-        id: { type: "string" },
-        "expires-days": { type: "string" },
-      },
-    });
+    parsed = parseOptions(args);
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
   }

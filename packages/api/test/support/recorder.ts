@@ -28,13 +28,20 @@ export function record<T>(subscribe: (handlers: Handlers<T>) => { unsubscribe():
   let finish!: () => void;
   let fail!: (err: unknown) => void;
   const started = new Promise<void>((resolve) => (onStarted = resolve));
-  const done = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
   done.catch(() => {});
   const sub = subscribe({
     onStarted,
     onData(item) {
       items.push(item);
-      for (const w of waiters) if (w.match(item)) (waiters.delete(w), w.resolve(item));
+      for (const w of waiters) {
+        if (!w.match(item)) continue;
+        waiters.delete(w);
+        w.resolve(item);
+      }
     },
     onError: (err) => fail(err),
     onComplete: () => finish(),
@@ -48,13 +55,21 @@ export function record<T>(subscribe: (handlers: Handlers<T>) => { unsubscribe():
       const seen = items.find(match);
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise<T>((resolve, reject) => {
-        const waiter = { match, resolve: (item: T) => (clearTimeout(timer), resolve(item)) };
+        const waiter = { match, resolve: (item: T) => {
+            clearTimeout(timer);
+            resolve(item);
+          },
+        };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
           reject(new Error(`no matching item within ${timeoutMs} ms; got ${JSON.stringify(items).slice(0, 500)}`));
         }, timeoutMs);
         waiters.add(waiter);
-        done.catch((err) => (clearTimeout(timer), waiters.delete(waiter), reject(err)));
+        done.catch((err) => {
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          reject(err);
+        });
       });
     },
     stop: () => sub.unsubscribe(),

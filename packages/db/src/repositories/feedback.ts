@@ -2,7 +2,7 @@ import type { Database } from "../client.ts";
 import { newId } from "../ids.ts";
 import type { Feedback } from "../generated/sqlite/client.ts";
 import { jsonInput } from "./json.ts";
-import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
+import { createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { ownedBy, ownedRunOrThread, type Scope } from "./scope.ts";
 
 export type { Feedback };

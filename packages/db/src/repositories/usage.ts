@@ -1,7 +1,7 @@
 import type { Database } from "../client.ts";
 import { newId } from "../ids.ts";
 import type { TokenUsage, UsageCaller } from "../generated/sqlite/client.ts";
-import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
+import { createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { ownedBy, ownedRunOrThread, type Scope } from "./scope.ts";
 
 export type { TokenUsage, UsageCaller };

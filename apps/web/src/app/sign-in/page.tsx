@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
   // only a path of this site: never an open redirect
-  const target = next && next.startsWith("/") && !next.startsWith("//") ? next : "/runs";
+  const target = next?.startsWith("/") && !next.startsWith("//") ? next : "/runs";
   if (await currentViewer()) redirect(target);
   return (
     <main className="page narrow">

@@ -20,6 +20,7 @@ export function EventLog({ stream }: { stream: RunStream }) {
   const list = useRef<HTMLOListElement>(null);
   // follows the newest event while the reader is at the bottom; scrolling up stops following
   const following = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new event is what should scroll the list
   useLayoutEffect(() => {
     const el = list.current;
     if (el && following.current) el.scrollTop = el.scrollHeight;

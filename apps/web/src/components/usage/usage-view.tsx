@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useTRPC } from "@/lib/trpc.tsx";
@@ -59,7 +59,7 @@ export function UsageView({ initialWindow, seesAll }: { initialWindow?: string; 
   const queries = [byModel, byCaller, topThreads, topAssistants];
   const failed = queries.find((q) => q.error);
 
-  let body;
+  let body: ReactNode;
   if (failed) {
     body = <ErrorState error={failed.error} retry={() => queries.forEach((q) => void q.refetch())} />;
   } else if (!byModel.data || !byCaller.data) {
