@@ -24,7 +24,11 @@ interface StartedRun {
 }
 
 /** Starts a run on a new thread through the API; `short` is the id as the table shows it. */
-async function startRun(page: Page, assistantId: string, options: { input?: unknown; configurable?: Record<string, unknown> } = {}): Promise<StartedRun> {
+async function startRun(
+  page: Page,
+  assistantId: string,
+  options: { input?: unknown; configurable?: Record<string, unknown> } = {},
+): Promise<StartedRun> {
   const thread = await trpcMutation<{ id: string }>(page, "threads.create", {});
   const run = await trpcMutation<{ id: string; threadId: string }>(page, "runs.create", {
     threadId: thread.id,

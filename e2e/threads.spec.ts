@@ -97,14 +97,20 @@ test("rolling back a run returns the thread to its state before it, live", async
   const runId = await startRun(page, threadId, { assistant_id: "slow", input: {}, config: { configurable: { step_delay_ms: 3000 } } });
   // the page follows the second run: its first step shows up as a sixth one, and its checkpoints in the timeline
   await expect(page.getByLabel("Thread status")).toHaveText("busy");
-  await expect.poll(async () => JSON.parse((await values.textContent()) ?? "{}").steps?.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
+  await expect
+    .poll(async () => JSON.parse((await values.textContent()) ?? "{}").steps?.length, { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(6);
   await expect(timeline.getByRole("listitem").locator("strong", { hasText: /^Step 7$/ })).toBeVisible();
-  const itsCheckpoints = await timeline.getByRole("listitem").evaluateAll((items) =>
-    items.filter((li) => Number(/Step (-?\d+)/.exec(li.textContent ?? "")?.[1]) >= 6).map((li) => li.getAttribute("data-checkpoint-id")),
-  );
+  const itsCheckpoints = await timeline
+    .getByRole("listitem")
+    .evaluateAll((items) =>
+      items.filter((li) => Number(/Step (-?\d+)/.exec(li.textContent ?? "")?.[1]) >= 6).map((li) => li.getAttribute("data-checkpoint-id")),
+    );
   expect(itsCheckpoints.length).toBeGreaterThanOrEqual(2);
 
-  const res = await page.request.post(`/api/langgraph/threads/${threadId}/runs/${runId}/cancel?action=rollback&wait=1`, { headers: NO_KEEP_ALIVE });
+  const res = await page.request.post(`/api/langgraph/threads/${threadId}/runs/${runId}/cancel?action=rollback&wait=1`, {
+    headers: NO_KEEP_ALIVE,
+  });
   expect(res.status(), await res.text()).toBeLessThan(300);
 
   // without a reload: exactly the first run's five steps, and none of the rolled-back run's checkpoints
@@ -119,7 +125,15 @@ test("rolling back a run returns the thread to its state before it, live", async
   await expect(rolledBack.getByText("rolled back")).toBeVisible();
 
   // the timeline holds the first run's checkpoints only, from its last step back to its input
-  await expect(timeline.getByRole("listitem").locator("strong")).toHaveText(["Step 5", "Step 4", "Step 3", "Step 2", "Step 1", "Step 0", "Step -1"]);
+  await expect(timeline.getByRole("listitem").locator("strong")).toHaveText([
+    "Step 5",
+    "Step 4",
+    "Step 3",
+    "Step 2",
+    "Step 1",
+    "Step 0",
+    "Step -1",
+  ]);
   await expect(page.getByRole("button", { name: "Load older" })).toHaveCount(0);
 });
 
@@ -127,7 +141,8 @@ test("the history timeline pages back with Load older", async ({ page }) => {
   await signIn(page);
   const threadId = await newThread(page);
   // two quick slow runs: 7 + 7 checkpoints, more than one page of 10
-  for (let i = 0; i < 2; i++) await runAndWait(page, threadId, { assistant_id: "slow", input: {}, config: { configurable: { step_delay_ms: 10 } } });
+  for (let i = 0; i < 2; i++)
+    await runAndWait(page, threadId, { assistant_id: "slow", input: {}, config: { configurable: { step_delay_ms: 10 } } });
 
   await page.goto(`/threads/${threadId}`);
   const timeline = page.getByRole("region", { name: "History" }).getByRole("list", { name: "Checkpoints" });
@@ -162,7 +177,10 @@ test("an agent run's tokens and status show on its thread", async ({ page }) => 
 
   // the list has the thread, with its graph, linked to its page
   await page.goto("/threads");
-  const row = page.getByRole("list", { name: "Threads" }).getByRole("listitem").filter({ has: page.getByRole("link", { name: `Thread ${threadId}` }) });
+  const row = page
+    .getByRole("list", { name: "Threads" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("link", { name: `Thread ${threadId}` }) });
   await expect(row).toContainText("agent");
   await expect(row.getByText("idle")).toBeVisible();
   await page.getByLabel("Status").selectOption("error");

@@ -81,20 +81,33 @@ test("a message run started from New run lands on its page, and the usage page s
   const modelRow = byModel.getByRole("row", { name: /fake-chat-1/ });
   await expect(modelRow.getByRole("cell").first()).toHaveText(tokens(run.totalTokens));
   await expect(page.getByRole("region", { name: "Usage totals" }).getByText(tokens(run.totalTokens), { exact: true })).toBeVisible();
-  await expect(page.getByRole("table", { name: "Tokens by caller" }).getByRole("row", { name: /Lead agent/ }).getByRole("cell").first()).toHaveText(
-    tokens(run.totalTokens),
-  );
+  await expect(
+    page
+      .getByRole("table", { name: "Tokens by caller" })
+      .getByRole("row", { name: /Lead agent/ })
+      .getByRole("cell")
+      .first(),
+  ).toHaveText(tokens(run.totalTokens));
   const topThread = page.getByRole("table", { name: "Top threads" }).getByRole("link", { name: run.threadId });
   await expect(topThread).toHaveAttribute("href", `/threads/${run.threadId}`);
-  await expect(page.getByRole("table", { name: "Top assistants" }).getByRole("row", { name: /agent/ })).toContainText(tokens(run.totalTokens));
+  await expect(page.getByRole("table", { name: "Top assistants" }).getByRole("row", { name: /agent/ })).toContainText(
+    tokens(run.totalTokens),
+  );
 
   // the daily windows hold the same tokens
   await page.getByRole("combobox", { name: "Window" }).selectOption({ label: "Last 7 days (daily)" });
   await expect(page).toHaveURL(/\?window=7d$/);
-  await expect(byModel.getByRole("row", { name: /fake-chat-1/ }).getByRole("cell").first()).toHaveText(tokens(run.totalTokens));
+  await expect(
+    byModel
+      .getByRole("row", { name: /fake-chat-1/ })
+      .getByRole("cell")
+      .first(),
+  ).toHaveText(tokens(run.totalTokens));
 });
 
-test("JSON input: invalid JSON is refused with a visible error before sending, valid JSON is sent as the input; an open usage page shows its tokens", async ({ page }) => {
+test("JSON input: invalid JSON is refused with a visible error before sending, valid JSON is sent as the input; an open usage page shows its tokens", async ({
+  page,
+}) => {
   await signIn(page, createOperator());
 
   // nothing run yet: the usage page says so; it stays open in a second tab
@@ -134,7 +147,11 @@ test("JSON input: invalid JSON is refused with a visible error before sending, v
 
   // the open usage page shows the finished run's tokens without a reload (pushed by runs.watch)
   await expect(
-    usagePage.getByRole("table", { name: "Tokens by model" }).getByRole("row", { name: /fake-chat-1/ }).getByRole("cell").first(),
+    usagePage
+      .getByRole("table", { name: "Tokens by model" })
+      .getByRole("row", { name: /fake-chat-1/ })
+      .getByRole("cell")
+      .first(),
   ).toHaveText(tokens(run.totalTokens));
 });
 

@@ -18,7 +18,7 @@ describe("the SQLite schema is derived from the PostgreSQL one", () => {
     expect(derived).not.toMatch(/@db\./);
     expect(derived).toContain('provider = "sqlite"');
     expect(derived).toContain("generated/sqlite");
-    expect(derived).not.toContain("postgresql\"");
+    expect(derived).not.toContain('postgresql"');
   });
 
   it("the check fails when the copy drifts, and passes again once derived", () => {

@@ -35,7 +35,10 @@ describe("the auth secret", () => {
 
 describe("auth settings", () => {
   it("trust this server's own local names and the configured origins", () => {
-    const config = parseAuthConfig({ AUTH_URL: "https://runs.example.com/ignored/path", AUTH_TRUSTED_ORIGINS: "https://ops.example.com, http://10.0.0.5:8080" }, 8080);
+    const config = parseAuthConfig(
+      { AUTH_URL: "https://runs.example.com/ignored/path", AUTH_TRUSTED_ORIGINS: "https://ops.example.com, http://10.0.0.5:8080" },
+      8080,
+    );
     expect(config.baseURL).toBe("https://runs.example.com");
     expect(config.trustedOrigins).toEqual([
       "https://runs.example.com",

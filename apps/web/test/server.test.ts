@@ -43,9 +43,7 @@ function startServer(env: Record<string, string>, args: string[] = []) {
     listeners.forEach((l) => l());
   });
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<Exit>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
+  const exited = new Promise<Exit>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
   /** Resolves once the server says it listens; rejects if it exits first. */
   const listening = new Promise<void>((resolve, reject) => {
     listeners.push(() => {
@@ -73,11 +71,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A start-up failure: exit 1, one `error:` line, no stack, Next never loaded. */
-async function expectStartupFailure(
-  expect: ExpectStatic,
-  env: Record<string, string>,
-  mentions: RegExp,
-): Promise<string> {
+async function expectStartupFailure(expect: ExpectStatic, env: Record<string, string>, mentions: RegExp): Promise<string> {
   const result = await startServer({ DATABASE_URL: `file:${path.join(tmp, "unused", "x.db")}`, ...env }).exited;
   const lines = stderrLines(result);
   expect(result.code, result.stderr).toBe(1);

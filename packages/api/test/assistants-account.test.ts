@@ -21,7 +21,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => server?.stop());
 
-
 const clientWith = (headers: Record<string, string>) => createApiClient({ url: server.url, headers });
 
 describe("assistants", () => {
@@ -45,7 +44,10 @@ describe("assistants", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let pages = 0; pages < 10; pages++) {
-      const page: Awaited<ReturnType<typeof alice.client.assistants.list.query>> = await alice.client.assistants.list.query({ limit: 4, cursor });
+      const page: Awaited<ReturnType<typeof alice.client.assistants.list.query>> = await alice.client.assistants.list.query({
+        limit: 4,
+        cursor,
+      });
       seen.push(...page.items.map((a) => a.graphId));
       cursor = page.nextCursor;
       if (!cursor) break;
@@ -60,12 +62,21 @@ describe("assistants", () => {
     const nodes = agent.graph!.nodes.map((n) => String(n.id));
     expect(nodes).toEqual(expect.arrayContaining(["__start__", "agent", "__end__"]));
     const edges = agent.graph!.edges.map((e) => [String(e.source), String(e.target)]);
-    expect(edges).toEqual(expect.arrayContaining([["__start__", "agent"], ["agent", "__end__"]]));
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        ["__start__", "agent"],
+        ["agent", "__end__"],
+      ]),
+    );
 
     const human = await alice.client.assistants.get.query({ assistantId: "human" });
     expect(human.graph!.nodes.map((n) => String(n.id))).toEqual(expect.arrayContaining(["review", "finish"]));
     expect(human.graph!.edges.map((e) => [String(e.source), String(e.target)])).toEqual(
-      expect.arrayContaining([["__start__", "review"], ["review", "finish"], ["finish", "__end__"]]),
+      expect.arrayContaining([
+        ["__start__", "review"],
+        ["review", "finish"],
+        ["finish", "__end__"],
+      ]),
     );
   });
 
@@ -210,10 +221,7 @@ describe("account", () => {
     const badId = await expectCode(alice.client.account.revokeApiKey.mutate({ keyId: "key-1" }), "BAD_REQUEST");
     expect(badId.data?.issues?.map((i) => i.path)).toEqual(["keyId"]);
     expect(badId.message).toContain("keyId");
-    const badDate = await expectCode(
-      alice.client.account.createApiKey.mutate({ expiresAt: "tomorrow" as unknown as Date }),
-      "BAD_REQUEST",
-    );
+    const badDate = await expectCode(alice.client.account.createApiKey.mutate({ expiresAt: "tomorrow" as unknown as Date }), "BAD_REQUEST");
     expect(badDate.data?.issues?.map((i) => i.path)).toEqual(["expiresAt"]);
     const blankName = await expectCode(alice.client.account.createApiKey.mutate({ name: "  " }), "BAD_REQUEST");
     expect(blankName.data?.issues?.map((i) => i.path)).toEqual(["name"]);

@@ -52,7 +52,8 @@ function run(command: string[], options: { cwd: string; env: Record<string, stri
 function cleanEnv(): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (key.startsWith("AUTH_") || ["TEST", "PORT", "DATABASE_URL", "LANGGRAPH_CONFIG", "INIT_CWD", "NODE_ENV"].includes(key)) delete env[key];
+    if (key.startsWith("AUTH_") || ["TEST", "PORT", "DATABASE_URL", "LANGGRAPH_CONFIG", "INIT_CWD", "NODE_ENV"].includes(key))
+      delete env[key];
   }
   return env;
 }
@@ -150,7 +151,11 @@ describe("a server with bootstrap settings", { concurrent: true }, () => {
       const session = withCookie(server.url, cookie);
       expect(await session.account.me.query()).toMatchObject({ email: BOOT_EMAIL, role: "admin", via: "session" });
 
-      const out = await fetch(`${server.url}/api/auth/sign-out`, { method: "POST", headers: { ...authHeaders(server.url), cookie }, body: "{}" });
+      const out = await fetch(`${server.url}/api/auth/sign-out`, {
+        method: "POST",
+        headers: { ...authHeaders(server.url), cookie },
+        body: "{}",
+      });
       expect(out.status).toBe(200);
       await expectUnauthorized(expect, session.account.me.query());
     });
@@ -384,33 +389,41 @@ describe("a server with bootstrap settings", { concurrent: true }, () => {
 
   // after everything above, on the same database
   describe("restarts", { sequential: true }, () => {
-    it("with the same settings: the same admins, the bootstrap key and password still work", async ({ expect }) => {
-      const repos = repositories(server.db);
-      const admins = async (s: TestServer) =>
-        (await s.db.prisma.user.findMany({ where: { role: "admin" }, orderBy: { id: "asc" } })).map((u) => u.email);
-      const before = { admins: await admins(server), users: await repos.users.countUsers() };
-      const cookie = await cookieFor(expect, server.url, BOOT_EMAIL, BOOT_PASSWORD);
-      await server.stop();
+    it(
+      "with the same settings: the same admins, the bootstrap key and password still work",
+      async ({ expect }) => {
+        const repos = repositories(server.db);
+        const admins = async (s: TestServer) =>
+          (await s.db.prisma.user.findMany({ where: { role: "admin" }, orderBy: { id: "asc" } })).map((u) => u.email);
+        const before = { admins: await admins(server), users: await repos.users.countUsers() };
+        const cookie = await cookieFor(expect, server.url, BOOT_EMAIL, BOOT_PASSWORD);
+        await server.stop();
 
-      server = await startTestServer({ dir, env: BOOT_ENV });
-      expect(server.output()).not.toMatch(/first start|admin@lgrs\.local/);
-      expect(await admins(server)).toEqual(before.admins);
-      expect(await repositories(server.db).users.countUsers()).toBe(before.users);
-      expect(await server.db.prisma.apikey.count({ where: { name: "bootstrap" } })).toBe(1);
-      expect(await server.admin.account.me.query()).toMatchObject({ email: BOOT_EMAIL, role: "admin", via: "api-key" });
-      await cookieFor(expect, server.url, BOOT_EMAIL, BOOT_PASSWORD);
-      expect(await withCookie(server.url, cookie).account.me.query()).toMatchObject({ email: BOOT_EMAIL, via: "session" });
-    }, SERVER_START);
+        server = await startTestServer({ dir, env: BOOT_ENV });
+        expect(server.output()).not.toMatch(/first start|admin@lgrs\.local/);
+        expect(await admins(server)).toEqual(before.admins);
+        expect(await repositories(server.db).users.countUsers()).toBe(before.users);
+        expect(await server.db.prisma.apikey.count({ where: { name: "bootstrap" } })).toBe(1);
+        expect(await server.admin.account.me.query()).toMatchObject({ email: BOOT_EMAIL, role: "admin", via: "api-key" });
+        await cookieFor(expect, server.url, BOOT_EMAIL, BOOT_PASSWORD);
+        expect(await withCookie(server.url, cookie).account.me.query()).toMatchObject({ email: BOOT_EMAIL, via: "session" });
+      },
+      SERVER_START,
+    );
 
-    it("with a new AUTH_BOOTSTRAP_PASSWORD: the new password signs in, the old one no longer", async ({ expect }) => {
-      await server.stop();
-      server = await startTestServer({ dir, env: { ...BOOT_ENV, AUTH_BOOTSTRAP_PASSWORD: "second-bootstrap-password" } });
-      await cookieFor(expect, server.url, BOOT_EMAIL, "second-bootstrap-password");
-      const old = await signIn(server.url, BOOT_EMAIL, BOOT_PASSWORD);
-      expect(old.status).toBe(401);
-      expect(old.cookie).toBeNull();
-      expect(await server.admin.account.me.query()).toMatchObject({ email: BOOT_EMAIL, role: "admin" });
-    }, SERVER_START);
+    it(
+      "with a new AUTH_BOOTSTRAP_PASSWORD: the new password signs in, the old one no longer",
+      async ({ expect }) => {
+        await server.stop();
+        server = await startTestServer({ dir, env: { ...BOOT_ENV, AUTH_BOOTSTRAP_PASSWORD: "second-bootstrap-password" } });
+        await cookieFor(expect, server.url, BOOT_EMAIL, "second-bootstrap-password");
+        const old = await signIn(server.url, BOOT_EMAIL, BOOT_PASSWORD);
+        expect(old.status).toBe(401);
+        expect(old.cookie).toBeNull();
+        expect(await server.admin.account.me.query()).toMatchObject({ email: BOOT_EMAIL, role: "admin" });
+      },
+      SERVER_START,
+    );
   });
 });
 
@@ -421,42 +434,55 @@ describe("first start with no bootstrap settings", { concurrent: true }, () => {
   let server: TestServer | undefined;
   afterAll(() => server?.stop());
 
-  it("prints a generated admin once; the secret is kept owner-only and sessions survive a restart", async ({ expect }) => {
-    const dir = mkdtempSync(path.join(tmp, "first-"));
-    server = await startTestServer({ dir, env: NO_BOOTSTRAP });
-    const told = lines(server.output()).filter((l) => /password/i.test(l));
-    expect(told).toHaveLength(1);
-    const [, email, password] = /(admin@lgrs\.local)\b.*?\bpassword (\S+)/.exec(told[0]!) ?? [];
-    expect(email, told[0]).toBe("admin@lgrs.local");
-    const cookie = await cookieFor(expect, server.url, email!, password!);
-    expect(await withCookie(server.url, cookie).account.me.query()).toMatchObject({ email, role: "admin", via: "session" });
-    expect(await repositories(server.db).users.countUsers()).toBe(1);
+  it(
+    "prints a generated admin once; the secret is kept owner-only and sessions survive a restart",
+    async ({ expect }) => {
+      const dir = mkdtempSync(path.join(tmp, "first-"));
+      server = await startTestServer({ dir, env: NO_BOOTSTRAP });
+      const told = lines(server.output()).filter((l) => /password/i.test(l));
+      expect(told).toHaveLength(1);
+      const [, email, password] = /(admin@lgrs\.local)\b.*?\bpassword (\S+)/.exec(told[0]!) ?? [];
+      expect(email, told[0]).toBe("admin@lgrs.local");
+      const cookie = await cookieFor(expect, server.url, email!, password!);
+      expect(await withCookie(server.url, cookie).account.me.query()).toMatchObject({ email, role: "admin", via: "session" });
+      expect(await repositories(server.db).users.countUsers()).toBe(1);
 
-    const secretFile = path.join(dir, "auth-secret");
-    expect(existsSync(secretFile)).toBe(true);
-    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
-    const secret = readFileSync(secretFile, "utf8");
-    expect(secret.trim().length).toBeGreaterThanOrEqual(32);
+      const secretFile = path.join(dir, "auth-secret");
+      expect(existsSync(secretFile)).toBe(true);
+      expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+      const secret = readFileSync(secretFile, "utf8");
+      expect(secret.trim().length).toBeGreaterThanOrEqual(32);
 
-    await server.stop();
-    server = await startTestServer({ dir, env: NO_BOOTSTRAP });
-    expect(server.output()).not.toMatch(/password/i);
-    expect(server.output()).not.toContain("admin@lgrs.local");
-    expect(readFileSync(secretFile, "utf8")).toBe(secret);
-    expect(await repositories(server.db).users.countUsers()).toBe(1);
-    // the cookie from before the restart, and the printed password, both still work
-    expect(await withCookie(server.url, cookie).account.me.query()).toMatchObject({ email, role: "admin", via: "session" });
-    await cookieFor(expect, server.url, email!, password!);
-  }, 2 * SERVER_START);
+      await server.stop();
+      server = await startTestServer({ dir, env: NO_BOOTSTRAP });
+      expect(server.output()).not.toMatch(/password/i);
+      expect(server.output()).not.toContain("admin@lgrs.local");
+      expect(readFileSync(secretFile, "utf8")).toBe(secret);
+      expect(await repositories(server.db).users.countUsers()).toBe(1);
+      // the cookie from before the restart, and the printed password, both still work
+      expect(await withCookie(server.url, cookie).account.me.query()).toMatchObject({ email, role: "admin", via: "session" });
+      await cookieFor(expect, server.url, email!, password!);
+    },
+    2 * SERVER_START,
+  );
 });
 
 // ---------------------------------------------------------------- invalid settings
 
 describe("invalid auth settings stop start-up", { concurrent: true }, () => {
   const cases: { name: string; env: Record<string, string>; mentions: RegExp; secret?: string }[] = [
-    { name: "AUTH_SECRET too short", env: { AUTH_SECRET: "tooShortSecret123" }, mentions: /AUTH_SECRET is too short/, secret: "tooShortSecret123" },
+    {
+      name: "AUTH_SECRET too short",
+      env: { AUTH_SECRET: "tooShortSecret123" },
+      mentions: /AUTH_SECRET is too short/,
+      secret: "tooShortSecret123",
+    },
     { name: "AUTH_URL not a URL", env: { AUTH_URL: "runs.example.com" }, mentions: /AUTH_URL "runs\.example\.com"/ },
-    { name: "AUTH_BOOTSTRAP_EMAIL without a password", env: { AUTH_BOOTSTRAP_EMAIL: "ops@example.com" }, mentions: /AUTH_BOOTSTRAP_EMAIL and AUTH_BOOTSTRAP_PASSWORD/ },
+    {
+      name: "AUTH_BOOTSTRAP_EMAIL without a password",
+      env: { AUTH_BOOTSTRAP_EMAIL: "ops@example.com" },
+      mentions: /AUTH_BOOTSTRAP_EMAIL and AUTH_BOOTSTRAP_PASSWORD/,
+    },
     {
       name: "AUTH_BOOTSTRAP_EMAIL not an email",
       env: { AUTH_BOOTSTRAP_EMAIL: "ops.example.com", AUTH_BOOTSTRAP_PASSWORD: "long-enough-password" },
@@ -470,7 +496,12 @@ describe("invalid auth settings stop start-up", { concurrent: true }, () => {
       secret: "Pw12345",
     },
     { name: "AUTH_SIGNIN_LIMIT not a number", env: { AUTH_SIGNIN_LIMIT: "ten" }, mentions: /AUTH_SIGNIN_LIMIT "ten"/ },
-    { name: "AUTH_BOOTSTRAP_API_KEY too short", env: { AUTH_BOOTSTRAP_API_KEY: "key-0123456789" }, mentions: /AUTH_BOOTSTRAP_API_KEY is too short/, secret: "key-0123456789" },
+    {
+      name: "AUTH_BOOTSTRAP_API_KEY too short",
+      env: { AUTH_BOOTSTRAP_API_KEY: "key-0123456789" },
+      mentions: /AUTH_BOOTSTRAP_API_KEY is too short/,
+      secret: "key-0123456789",
+    },
   ];
 
   it.for(cases)("$name", async (c, { expect }) => {

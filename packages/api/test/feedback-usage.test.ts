@@ -65,7 +65,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => server?.stop());
 
-
 /** Bypasses the input types, to send what a buggy or hand-written client would. */
 const loose = <T>(value: unknown): T => value as T;
 
@@ -81,8 +80,21 @@ describe("feedback", () => {
   let correctnessA1: string;
 
   it("creates feedback on a run, with its value and comment", async () => {
-    const row = await alice.feedback.create.mutate({ runId: runA1.id, key: "correctness", score: 0.2, value: { labels: ["partial"] }, comment: "close" });
-    expect(row).toMatchObject({ runId: runA1.id, threadId: threadA, key: "correctness", score: 0.2, value: { labels: ["partial"] }, comment: "close" });
+    const row = await alice.feedback.create.mutate({
+      runId: runA1.id,
+      key: "correctness",
+      score: 0.2,
+      value: { labels: ["partial"] },
+      comment: "close",
+    });
+    expect(row).toMatchObject({
+      runId: runA1.id,
+      threadId: threadA,
+      key: "correctness",
+      score: 0.2,
+      value: { labels: ["partial"] },
+      comment: "close",
+    });
     correctnessA1 = row.id;
   });
 
@@ -119,7 +131,11 @@ describe("feedback", () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     for (let pages = 0; pages < 10; pages++) {
-      const page: Awaited<ReturnType<typeof alice.feedback.list.query>> = await alice.feedback.list.query({ threadId: threadA, limit: 1, cursor });
+      const page: Awaited<ReturnType<typeof alice.feedback.list.query>> = await alice.feedback.list.query({
+        threadId: threadA,
+        limit: 1,
+        cursor,
+      });
       ids.push(...page.items.map((f) => f.id));
       cursor = page.nextCursor;
       if (!cursor) break;
@@ -138,7 +154,10 @@ describe("feedback", () => {
 
   it("summarises one assistant's runs", async () => {
     const agent = await alice.feedback.summary.query({ assistantId: runA1.assistantId });
-    expect(agent.map((s) => [s.key, s.count])).toEqual([["correctness", 2], ["helpfulness", 1]]);
+    expect(agent.map((s) => [s.key, s.count])).toEqual([
+      ["correctness", 2],
+      ["helpfulness", 1],
+    ]);
     expect(agent.find((s) => s.key === "correctness")!.meanScore).toBeCloseTo(0.6, 10);
 
     const trivial = await alice.feedback.summary.query({ assistantId: runT.assistantId });
@@ -197,7 +216,11 @@ describe("feedback", () => {
 
     it("a bad run id or an unknown field is BAD_REQUEST naming it", async () => {
       await expectInvalidField(alice.feedback.create.mutate({ runId: "run-1", key: "k", score: 1 }), "runId", /uuid/i);
-      await expectInvalidField(alice.feedback.create.mutate(loose({ runId: runA1.id, key: "k", score: 1, rating: 5 })), "rating", /unknown field/);
+      await expectInvalidField(
+        alice.feedback.create.mutate(loose({ runId: runA1.id, key: "k", score: 1, rating: 5 })),
+        "rating",
+        /unknown field/,
+      );
       await expectInvalidField(alice.feedback.delete.mutate({ feedbackId: "x" }), "feedbackId");
       await expectInvalidField(alice.feedback.summary.query(loose({ from: "yesterday" })), "from");
     });
@@ -226,7 +249,9 @@ describe("feedback", () => {
     it("summaries count only the caller's own feedback; the admin's counts everyone's", async () => {
       await bob.feedback.create.mutate({ runId: bobRun.id, key: "correctness", score: 1 });
       expect(await bob.feedback.summary.query()).toEqual([{ key: "correctness", count: 1, meanScore: 1 }]);
-      expect(await bob.feedback.summary.query({ assistantId: runA1.assistantId })).toEqual([{ key: "correctness", count: 1, meanScore: 1 }]);
+      expect(await bob.feedback.summary.query({ assistantId: runA1.assistantId })).toEqual([
+        { key: "correctness", count: 1, meanScore: 1 },
+      ]);
 
       const aliceSummary = await alice.feedback.summary.query();
       expect(aliceSummary.find((s) => s.key === "correctness")!.count).toBe(3);
@@ -313,8 +338,12 @@ describe("usage", () => {
   });
 
   it("summary of a window without runs is empty", async () => {
-    expect(await alice.usage.summary.query({ from: new Date(Date.now() + minutes(1)), to: new Date(Date.now() + minutes(120)) })).toEqual([]);
-    expect(await alice.usage.summary.query({ from: new Date(startedAt.getTime() - minutes(120)), to: new Date(startedAt.getTime() - 1000) })).toEqual([]);
+    expect(await alice.usage.summary.query({ from: new Date(Date.now() + minutes(1)), to: new Date(Date.now() + minutes(120)) })).toEqual(
+      [],
+    );
+    expect(
+      await alice.usage.summary.query({ from: new Date(startedAt.getTime() - minutes(120)), to: new Date(startedAt.getTime() - 1000) }),
+    ).toEqual([]);
   });
 
   it("top threads and assistants, most tokens first", async () => {
@@ -341,7 +370,10 @@ describe("usage", () => {
     });
 
     it("hour buckets over more than 31 days are BAD_REQUEST", async () => {
-      const err = await expectCode(alice.usage.summary.query({ from: new Date(Date.now() - 40 * 86_400_000), bucket: "hour" }), "BAD_REQUEST");
+      const err = await expectCode(
+        alice.usage.summary.query({ from: new Date(Date.now() - 40 * 86_400_000), bucket: "hour" }),
+        "BAD_REQUEST",
+      );
       expect(err.message).toMatch(/bucket/);
     });
 

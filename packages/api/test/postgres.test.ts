@@ -28,7 +28,9 @@ describe.each(postgres)("the API on $provider", (target) => {
       input: { messages: [{ role: "user", content: "hello postgres" }] },
       streamMode: ["messages-tuple"],
     });
-    const stream = record<{ id: string; data: { type: string; status?: string } }>((h) => client.runs.stream.subscribe({ runId: run.id }, h));
+    const stream = record<{ id: string; data: { type: string; status?: string } }>((h) =>
+      client.runs.stream.subscribe({ runId: run.id }, h),
+    );
     const end = await stream.waitFor((i) => i.data.type === "end");
     expect(end.data.status).toBe("success");
     expect(stream.items.filter((i) => i.data.type === "event").length).toBeGreaterThan(2);
@@ -51,11 +53,21 @@ describe.each(postgres)("the API on $provider", (target) => {
   it("rolls a running run back to the thread's state before it", async () => {
     const { client } = await server.user();
     const thread = await client.threads.create.mutate({});
-    const first = await client.runs.create.mutate({ threadId: thread.id, assistantId: "slow", input: {}, config: { configurable: { step_delay_ms: 20 } } });
+    const first = await client.runs.create.mutate({
+      threadId: thread.id,
+      assistantId: "slow",
+      input: {},
+      config: { configurable: { step_delay_ms: 20 } },
+    });
     await client.runs.join.query({ runId: first.id });
     const before = await client.threads.state.query({ threadId: thread.id });
 
-    const second = await client.runs.create.mutate({ threadId: thread.id, assistantId: "slow", input: {}, config: { configurable: { step_delay_ms: 300 } } });
+    const second = await client.runs.create.mutate({
+      threadId: thread.id,
+      assistantId: "slow",
+      input: {},
+      config: { configurable: { step_delay_ms: 300 } },
+    });
     const events = record<{ data: { type: string; event?: string } }>((h) => client.runs.stream.subscribe({ runId: second.id }, h));
     await events.waitFor((i) => i.data.type === "event" && i.data.event === "values");
     const cancelled = await client.runs.cancel.mutate({ runId: second.id, action: "rollback", wait: true });

@@ -84,7 +84,12 @@ describe("stream", () => {
   });
 
   it("resumes from lastEventId while the run is running: no event lost or repeated", async () => {
-    const run = await client.runs.create.mutate({ threadId: null, assistantId: "slow", input: {}, streamMode: ["messages", "updates", "values"] });
+    const run = await client.runs.create.mutate({
+      threadId: null,
+      assistantId: "slow",
+      input: {},
+      streamMode: ["messages", "updates", "values"],
+    });
     const full = streamOf(client, run.id);
     const head = await firstItems(client, run.id, 4);
     expect((await client.runs.get.query({ runId: run.id })).status).toBe("running");
@@ -98,7 +103,12 @@ describe("stream", () => {
   });
 
   it("two concurrent subscribers get identical events", async () => {
-    const run = await client.runs.create.mutate({ threadId: null, assistantId: "agent", input: AGENT_INPUT, streamMode: ["messages-tuple", "values"] });
+    const run = await client.runs.create.mutate({
+      threadId: null,
+      assistantId: "agent",
+      input: AGENT_INPUT,
+      streamMode: ["messages-tuple", "values"],
+    });
     const a = streamOf(client, run.id);
     const b = streamOf(client, run.id);
     await Promise.all([a.done, b.done]);
@@ -120,7 +130,11 @@ describe("stream", () => {
     const rec = streamOf(client, run.id);
     await rec.done;
     expectWellFormed(rec.items, "error");
-    expect(rec.items.at(-2)!.data).toMatchObject({ type: "event", event: "error", data: { message: "the failing graph failed on purpose" } });
+    expect(rec.items.at(-2)!.data).toMatchObject({
+      type: "event",
+      event: "error",
+      data: { message: "the failing graph failed on purpose" },
+    });
   });
 
   it("a cancelled run's stream ends with status interrupted", async () => {
@@ -269,7 +283,12 @@ describe("watch", () => {
     await rec.started;
     const statuses = (runId: string) => rec.items.filter((i) => i.run.id === runId).map((i) => `${i.type}:${i.run.status}`);
 
-    const run = await watcher.runs.create.mutate({ threadId: null, assistantId: "slow", input: {}, config: { configurable: { step_delay_ms: 10 } } });
+    const run = await watcher.runs.create.mutate({
+      threadId: null,
+      assistantId: "slow",
+      input: {},
+      config: { configurable: { step_delay_ms: 10 } },
+    });
     const done = await rec.waitFor((i) => i.run.id === run.id && i.run.status === "success");
     expect(statuses(run.id)).toEqual(["created:pending", "status:running", "status:success"]);
     expect(done.run).toEqual(await watcher.runs.get.query({ runId: run.id }));

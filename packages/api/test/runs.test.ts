@@ -68,7 +68,13 @@ describe("create", () => {
     const { client, user } = await server.user();
     const threadId = await newThread(client);
     const run = await client.runs.create.mutate({ threadId, assistantId: "trivial", input: { count: 1 }, metadata: { purpose: "test" } });
-    expect(run).toMatchObject({ threadId, ownerId: user.id, status: "pending", multitaskStrategy: "reject", metadata: { purpose: "test" } });
+    expect(run).toMatchObject({
+      threadId,
+      ownerId: user.id,
+      status: "pending",
+      multitaskStrategy: "reject",
+      metadata: { purpose: "test" },
+    });
     expect(run.kwargs).toMatchObject({ input: { count: 1 } });
     expect(run.createdAt).toBeInstanceOf(Date);
 
@@ -141,7 +147,12 @@ describe("create", () => {
   it("enqueue: runs wait for the thread and run one after another in the order they were created", async () => {
     const { client } = await server.user();
     const threadId = await newThread(client);
-    const a = await client.runs.create.mutate({ threadId, assistantId: "slow", input: {}, config: { configurable: { step_delay_ms: 50 } } });
+    const a = await client.runs.create.mutate({
+      threadId,
+      assistantId: "slow",
+      input: {},
+      config: { configurable: { step_delay_ms: 50 } },
+    });
     const b = await client.runs.create.mutate({ threadId, assistantId: "slow", input: {}, multitaskStrategy: "enqueue", ...QUICK });
     const c = await client.runs.create.mutate({ threadId, assistantId: "slow", input: {}, multitaskStrategy: "enqueue", ...QUICK });
     expect([b.status, c.status]).toEqual(["pending", "pending"]);
@@ -177,7 +188,10 @@ describe("validation", () => {
     const badMode = await failure(
       client.runs.create.mutate({ threadId: null, assistantId: "trivial", streamMode: ["values", "everything" as "values"] }),
     );
-    expect(badMode).toMatchObject({ code: "BAD_REQUEST", issues: [{ path: "streamMode.1", message: expect.stringContaining("messages-tuple") }] });
+    expect(badMode).toMatchObject({
+      code: "BAD_REQUEST",
+      issues: [{ path: "streamMode.1", message: expect.stringContaining("messages-tuple") }],
+    });
 
     const unknownField = await failure(
       client.runs.create.mutate({ threadId: null, assistantId: "trivial", stream_mode: ["values"] } as never),
@@ -206,7 +220,12 @@ describe("validation", () => {
 describe("get, join", () => {
   it("get returns the run as it is now; join waits for its final status", async () => {
     const { client } = await server.user();
-    const run = await client.runs.create.mutate({ threadId: null, assistantId: "slow", input: {}, config: { configurable: { step_delay_ms: 300 } } });
+    const run = await client.runs.create.mutate({
+      threadId: null,
+      assistantId: "slow",
+      input: {},
+      config: { configurable: { step_delay_ms: 300 } },
+    });
     await reached(client, run.id);
     const now = await client.runs.get.query({ runId: run.id });
     expect(now).toMatchObject({ id: run.id, status: "running", endedAt: null });
@@ -247,7 +266,13 @@ describe("list", () => {
     const r5 = await client.runs.create.mutate({ threadId: null, assistantId: "slow", input: {} });
     await reached(client, r5.id);
     runs.r5 = await client.runs.cancel.mutate({ runId: r5.id, wait: true });
-    expect([runs.r1, runs.r2, runs.r3, runs.r4, runs.r5].map((r) => r.status)).toEqual(["success", "success", "success", "error", "interrupted"]);
+    expect([runs.r1, runs.r2, runs.r3, runs.r4, runs.r5].map((r) => r.status)).toEqual([
+      "success",
+      "success",
+      "success",
+      "error",
+      "interrupted",
+    ]);
   }, 60_000);
 
   const ids = (page: { items: Run[] }) => page.items.map((r) => r.id);
@@ -347,7 +372,12 @@ describe("cancel", () => {
   it("a queued run is cancelled before it ever starts", async () => {
     const { client } = await server.user();
     const threadId = await newThread(client);
-    const first = await client.runs.create.mutate({ threadId, assistantId: "slow", input: {}, config: { configurable: { step_delay_ms: 200 } } });
+    const first = await client.runs.create.mutate({
+      threadId,
+      assistantId: "slow",
+      input: {},
+      config: { configurable: { step_delay_ms: 200 } },
+    });
     const queued = await client.runs.create.mutate({ threadId, assistantId: "slow", input: {}, multitaskStrategy: "enqueue" });
     const stopped = await client.runs.cancel.mutate({ runId: queued.id, wait: true });
     expect(stopped).toMatchObject({ status: "interrupted", startedAt: null });
@@ -428,7 +458,8 @@ describe("isolation between users", () => {
     expect(seen(watches.other)).toEqual([own.id]);
     expect(seen(watches.owner)).toEqual([runId]);
     expect(seen(watches.admin)).toEqual(expect.arrayContaining([runId, own.id]));
-    const statuses = (w: Recording<WatchItem>, id: string) => w.items.filter((i) => i.run.id === id).map((i) => `${i.type}:${i.run.status}`);
+    const statuses = (w: Recording<WatchItem>, id: string) =>
+      w.items.filter((i) => i.run.id === id).map((i) => `${i.type}:${i.run.status}`);
     expect(statuses(watches.owner, runId)).toEqual(["created:pending", "status:running", "status:success"]);
     expect(statuses(watches.admin, runId)).toEqual(["created:pending", "status:running", "status:success"]);
     expect(statuses(watches.admin, own.id)).toEqual(["created:pending", "status:running", "status:success"]);

@@ -24,7 +24,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => server?.stop());
 
-
 type Message = { type: string; content: string };
 type ChatValues = { messages: Message[] };
 
@@ -119,7 +118,11 @@ describe("threads.list", () => {
     const pages: { id: string; createdAt: Date }[][] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof alice.threads.list.query>> = await alice.threads.list.query({ metadata: { tag }, limit: 3, cursor });
+      const page: Awaited<ReturnType<typeof alice.threads.list.query>> = await alice.threads.list.query({
+        metadata: { tag },
+        limit: 3,
+        cursor,
+      });
       pages.push(page.items);
       cursor = page.nextCursor;
     } while (cursor && pages.length < 10);
@@ -259,7 +262,11 @@ describe("threads.history", () => {
     const sizes: number[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof alice.threads.history.query>> = await alice.threads.history.query({ threadId: thread.id, limit: 3, cursor });
+      const page: Awaited<ReturnType<typeof alice.threads.history.query>> = await alice.threads.history.query({
+        threadId: thread.id,
+        limit: 3,
+        cursor,
+      });
       sizes.push(page.items.length);
       ids.push(...page.items.map((s) => s.checkpoint!.checkpoint_id));
       cursor = page.nextCursor;
@@ -316,7 +323,12 @@ describe("threads.updateState", () => {
     await runOn(alice, thread.id, "trivial", { input: {} });
     expect((await alice.threads.state.query({ threadId: thread.id })).values).toEqual({ count: 2 });
 
-    await alice.threads.updateState.mutate({ threadId: thread.id, values: { count: 100 }, asNode: "increment", checkpointId: first.checkpoint!.checkpoint_id });
+    await alice.threads.updateState.mutate({
+      threadId: thread.id,
+      values: { count: 100 },
+      asNode: "increment",
+      checkpointId: first.checkpoint!.checkpoint_id,
+    });
     expect((await alice.threads.state.query({ threadId: thread.id })).values).toEqual({ count: 101 });
   });
 
@@ -325,17 +337,27 @@ describe("threads.updateState", () => {
     await expectCode(alice.threads.updateState.mutate({ threadId: fresh.id, values: { count: 1 } }), "BAD_REQUEST");
 
     const thread = await alice.threads.create.mutate({});
-    const run = await alice.runs.create.mutate({ threadId: thread.id, assistantId: "slow", input: {}, config: { configurable: { step_delay_ms: 200 } } });
+    const run = await alice.runs.create.mutate({
+      threadId: thread.id,
+      assistantId: "slow",
+      input: {},
+      config: { configurable: { step_delay_ms: 200 } },
+    });
     await expectCode(alice.threads.updateState.mutate({ threadId: thread.id, values: { steps: ["x"] } }), "CONFLICT");
     expect((await alice.runs.join.query({ runId: run.id })).status).toBe("success");
     // nothing was written by the refused update
-    expect((await alice.threads.state.query({ threadId: thread.id })).values).toEqual({ steps: ["plan", "research", "draft", "review", "publish"] });
+    expect((await alice.threads.state.query({ threadId: thread.id })).values).toEqual({
+      steps: ["plan", "research", "draft", "review", "publish"],
+    });
   });
 
   it("an unknown node is BAD_REQUEST", async () => {
     const thread = await alice.threads.create.mutate({});
     await runOn(alice, thread.id, "trivial", { input: {} });
-    await expectCode(alice.threads.updateState.mutate({ threadId: thread.id, values: { count: 1 }, asNode: "no-such-node" }), "BAD_REQUEST");
+    await expectCode(
+      alice.threads.updateState.mutate({ threadId: thread.id, values: { count: 1 }, asNode: "no-such-node" }),
+      "BAD_REQUEST",
+    );
   });
 });
 

@@ -14,20 +14,16 @@ const stub = path.join(here, "schema-engine-stub.sh");
 chmodSync(stub, 0o755);
 
 for (const provider of ["sqlite", "postgresql"]) {
-  const result = spawnSync(
-    "prisma",
-    ["generate", "--config", path.join(root, "prisma", provider, "prisma.config.ts")],
-    {
-      stdio: "inherit",
-      env: {
-        ...process.env,
-        PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? stub,
-        PRISMA_HIDE_UPDATE_MESSAGE: "1",
-        CHECKPOINT_DISABLE: "1",
-      },
-      shell: process.platform === "win32",
+  const result = spawnSync("prisma", ["generate", "--config", path.join(root, "prisma", provider, "prisma.config.ts")], {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? stub,
+      PRISMA_HIDE_UPDATE_MESSAGE: "1",
+      CHECKPOINT_DISABLE: "1",
     },
-  );
+    shell: process.platform === "win32",
+  });
   if (result.status !== 0) {
     console.error(`prisma generate failed for ${provider}`);
     process.exit(result.status ?? 1);

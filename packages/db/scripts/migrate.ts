@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const where = config.provider === "sqlite" ? config.file : redactUrl(config.url);
   if (args[0] === "--status") {
     const s = await migrationStatus(config);
-    console.log(`${where}: ${s.applied.length} applied, ${s.pending.length} pending${s.failed.length ? `, failed: ${s.failed.map((f) => f.name).join(", ")}` : ""}`);
+    console.log(
+      `${where}: ${s.applied.length} applied, ${s.pending.length} pending${s.failed.length ? `, failed: ${s.failed.map((f) => f.name).join(", ")}` : ""}`,
+    );
     for (const name of s.pending) console.log(`  pending ${name}`);
     process.exitCode = s.failed.length ? 1 : 0;
     return;

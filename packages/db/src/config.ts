@@ -1,9 +1,7 @@
 import path from "node:path";
 import { DatabaseStartupError } from "./errors.ts";
 
-export type DatabaseConfig =
-  | { provider: "sqlite"; url: string; file: string }
-  | { provider: "postgresql"; url: string };
+export type DatabaseConfig = { provider: "sqlite"; url: string; file: string } | { provider: "postgresql"; url: string };
 
 export type Provider = DatabaseConfig["provider"];
 
@@ -15,17 +13,16 @@ export const DEFAULT_DATABASE_URL = "file:./data/langgraph.db";
  * `cwd`), `postgresql://` and `postgres://` are PostgreSQL; anything else is a
  * start-up error rather than a silent fallback to the default.
  */
-export function parseDatabaseUrl(
-  raw: string | undefined,
-  cwd: string = process.cwd(),
-): DatabaseConfig {
+export function parseDatabaseUrl(raw: string | undefined, cwd: string = process.cwd()): DatabaseConfig {
   const url = raw?.trim() || DEFAULT_DATABASE_URL;
   if (url.startsWith("file:")) {
-    const rest = url.slice("file:".length).replace(/^\/\/(?=\/)/, "").split("?")[0] ?? "";
+    const rest =
+      url
+        .slice("file:".length)
+        .replace(/^\/\/(?=\/)/, "")
+        .split("?")[0] ?? "";
     if (rest === "" || rest === ":memory:") {
-      throw new DatabaseStartupError(
-        `DATABASE_URL "${url}" names no SQLite file: use file:./data/langgraph.db or an absolute path.`,
-      );
+      throw new DatabaseStartupError(`DATABASE_URL "${url}" names no SQLite file: use file:./data/langgraph.db or an absolute path.`);
     }
     return { provider: "sqlite", url, file: path.resolve(cwd, rest) };
   }
@@ -33,9 +30,7 @@ export function parseDatabaseUrl(
     try {
       new URL(url);
     } catch {
-      throw new DatabaseStartupError(
-        `DATABASE_URL is not a valid PostgreSQL URL: expected postgresql://user:password@host:5432/database.`,
-      );
+      throw new DatabaseStartupError(`DATABASE_URL is not a valid PostgreSQL URL: expected postgresql://user:password@host:5432/database.`);
     }
     return { provider: "postgresql", url };
   }

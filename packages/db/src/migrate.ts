@@ -191,10 +191,7 @@ async function applyOne(conn: RawConnection, file: MigrationFile): Promise<void>
     await conn.query(`UPDATE "_prisma_migrations" SET "logs" = ? WHERE "id" = ?`, [message, id]);
     throw new DatabaseStartupError(`Migration ${file.name} failed (${file.file}): ${firstLine(message)}`);
   }
-  await conn.query(
-    `UPDATE "_prisma_migrations" SET "finished_at" = ?, "applied_steps_count" = 1 WHERE "id" = ?`,
-    [new Date(), id],
-  );
+  await conn.query(`UPDATE "_prisma_migrations" SET "finished_at" = ?, "applied_steps_count" = 1 WHERE "id" = ?`, [new Date(), id]);
 }
 
 /** Marks a failed migration as rolled back (what `prisma migrate resolve --rolled-back` does). */

@@ -30,10 +30,7 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
   const initializer = {
     checkpointerName: `PrismaCheckpointSaver (${target.provider})`,
     async createCheckpointer() {
-      await database().prisma.$transaction([
-        database().prisma.checkpointWrite.deleteMany(),
-        database().prisma.checkpoint.deleteMany(),
-      ]);
+      await database().prisma.$transaction([database().prisma.checkpointWrite.deleteMany(), database().prisma.checkpoint.deleteMany()]);
       return new PrismaCheckpointSaver(database().prisma);
     },
   };
@@ -55,12 +52,9 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
         meta(-1, { run_id: "run-from-metadata" }),
         { a: 1 },
       );
-      await saver.put(
-        { configurable: { ...first.configurable, run_id: "run-from-config" } },
-        checkpointWith({ a: 2 }, { a: 2 }),
-        meta(0),
-        { a: 2 },
-      );
+      await saver.put({ configurable: { ...first.configurable, run_id: "run-from-config" } }, checkpointWith({ a: 2 }, { a: 2 }), meta(0), {
+        a: 2,
+      });
       const rows = await database().prisma.checkpoint.findMany({
         where: { threadId },
         orderBy: { checkpointId: "asc" },
@@ -100,8 +94,24 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
     it("putWrites: special channels replace, regular writes never overwrite, order follows task path", async () => {
       const threadId = randomUUID();
       const config = await saver.put({ configurable: { thread_id: threadId } }, checkpointWith({}, {}), meta(-1), {});
-      await saver.putWrites(config, [["a", "first"], [ERROR, "boom"]], "task-b", "path-2");
-      await saver.putWrites(config, [["a", "retried"], [ERROR, "boom again"]], "task-b", "path-2");
+      await saver.putWrites(
+        config,
+        [
+          ["a", "first"],
+          [ERROR, "boom"],
+        ],
+        "task-b",
+        "path-2",
+      );
+      await saver.putWrites(
+        config,
+        [
+          ["a", "retried"],
+          [ERROR, "boom again"],
+        ],
+        "task-b",
+        "path-2",
+      );
       await saver.putWrites(config, [[INTERRUPT, { value: "ask" }]], "task-a", "path-1");
       await saver.putWrites(config, [["input", 1]], "task-z");
       const tuple = await saver.getTuple(config);
@@ -359,7 +369,6 @@ async function countRows(database: Database, threadId: string) {
 }
 
 function retarget(tuple: CheckpointTuple, threadId: string): CheckpointTuple {
-  const withThread = (config: RunnableConfig | undefined) =>
-    config && { configurable: { ...config.configurable, thread_id: threadId } };
+  const withThread = (config: RunnableConfig | undefined) => config && { configurable: { ...config.configurable, thread_id: threadId } };
   return { ...tuple, config: withThread(tuple.config)!, parentConfig: withThread(tuple.parentConfig) };
 }

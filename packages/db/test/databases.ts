@@ -8,8 +8,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { parseDatabaseUrl, type DatabaseConfig, type Provider } from "../src/config.ts";
 
-export const POSTGRES_ADMIN_URL =
-  process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const POSTGRES_ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export interface TestDatabase {
   config: DatabaseConfig;

@@ -73,7 +73,15 @@ describe.each(testTargets)("repositories on $provider", (target) => {
       const run = await repo.runs.create({ threadId: t.id, ownerId: alice, assistantId, kwargs: {} });
       await repo.events.append(run.id, [{ seq: 1, event: "metadata", data: { run_id: run.id } }]);
       await repo.feedback.upsert({ ownerId: alice }, { runId: run.id, ownerId: alice, key: "thumbs", score: 1 });
-      await repo.usage.record({ runId: run.id, threadId: t.id, ownerId: alice, model: "m", caller: "lead_agent", inputTokens: 1, outputTokens: 1 });
+      await repo.usage.record({
+        runId: run.id,
+        threadId: t.id,
+        ownerId: alice,
+        model: "m",
+        caller: "lead_agent",
+        inputTokens: 1,
+        outputTokens: 1,
+      });
       await db.prisma.checkpoint.create({
         data: { threadId: t.id, checkpointId: "c1", checkpoint: new Uint8Array([1]), metadata: new Uint8Array([2]) },
       });
@@ -97,8 +105,20 @@ describe.each(testTargets)("repositories on $provider", (target) => {
   describe("runs", () => {
     it("moves through statuses, lists by thread/status/time and finds the in-flight queue in order", async () => {
       const t = await repo.threads.create({ ownerId: alice });
-      const r1 = await repo.runs.create({ threadId: t.id, ownerId: alice, assistantId, kwargs: { input: { n: 1 } }, multitaskStrategy: "enqueue" });
-      const r2 = await repo.runs.create({ threadId: t.id, ownerId: alice, assistantId, kwargs: { input: { n: 2 } }, multitaskStrategy: "enqueue" });
+      const r1 = await repo.runs.create({
+        threadId: t.id,
+        ownerId: alice,
+        assistantId,
+        kwargs: { input: { n: 1 } },
+        multitaskStrategy: "enqueue",
+      });
+      const r2 = await repo.runs.create({
+        threadId: t.id,
+        ownerId: alice,
+        assistantId,
+        kwargs: { input: { n: 2 } },
+        multitaskStrategy: "enqueue",
+      });
       expect((await repo.runs.inFlight(t.id)).map((r) => r.id)).toEqual([r1.id, r2.id]);
       const started = await repo.runs.transition(r1.id, { status: "running", startedAt: new Date() });
       expect(started.status).toBe("running");
@@ -122,7 +142,11 @@ describe.each(testTargets)("repositories on $provider", (target) => {
       const threadId = crypto.randomUUID();
       const base = { threadId, ownerId: alice, assistantId, kwargs: {} };
       expect((await repo.runs.admit({ ownerId: alice }, base, { rejectIfBusy: true, createThread: false })).kind).toBe("no-thread");
-      const made = await repo.runs.admit({ ownerId: alice }, base, { rejectIfBusy: true, createThread: true, threadMetadata: { from: "run" } });
+      const made = await repo.runs.admit({ ownerId: alice }, base, {
+        rejectIfBusy: true,
+        createThread: true,
+        threadMetadata: { from: "run" },
+      });
       expect(made.kind).toBe("created");
       const thread = await repo.threads.get({ ownerId: alice }, threadId);
       expect([thread?.status, thread?.metadata]).toEqual(["busy", { from: "run" }]);
@@ -134,7 +158,11 @@ describe.each(testTargets)("repositories on $provider", (target) => {
       const t = await repo.threads.create({ ownerId: alice });
       const attempts = await Promise.all(
         Array.from({ length: 12 }, () =>
-          repo.runs.admit({ ownerId: alice }, { threadId: t.id, ownerId: alice, assistantId, kwargs: {} }, { rejectIfBusy: true, createThread: false }),
+          repo.runs.admit(
+            { ownerId: alice },
+            { threadId: t.id, ownerId: alice, assistantId, kwargs: {} },
+            { rejectIfBusy: true, createThread: false },
+          ),
         ),
       );
       expect(attempts.filter((a) => a.kind === "created")).toHaveLength(1);
@@ -180,7 +208,10 @@ describe.each(testTargets)("repositories on $provider", (target) => {
       const t = await repo.threads.create({ ownerId: alice });
       const run = await repo.runs.create({ threadId: t.id, ownerId: alice, assistantId, kwargs: {} });
       const f1 = await repo.feedback.upsert({ ownerId: alice }, { runId: run.id, ownerId: alice, key: "thumbs", score: 0 });
-      const f2 = await repo.feedback.upsert({ ownerId: alice }, { runId: run.id, ownerId: alice, key: "thumbs", score: 1, comment: "better" });
+      const f2 = await repo.feedback.upsert(
+        { ownerId: alice },
+        { runId: run.id, ownerId: alice, key: "thumbs", score: 1, comment: "better" },
+      );
       expect(f2?.id).toBe(f1?.id);
       expect(f2?.comment).toBe("better");
       await repo.feedback.upsert({ ownerId: alice }, { runId: run.id, ownerId: alice, key: "accuracy", score: 0.5, value: { note: "ok" } });
@@ -206,17 +237,50 @@ describe.each(testTargets)("repositories on $provider", (target) => {
       const r2 = await repo.runs.create({ threadId: t2.id, ownerId: owner, assistantId, kwargs: {} });
       const h = (hours: number) => new Date(Date.UTC(2026, 0, 1, hours, 30));
       const base = { ownerId: owner, assistantId };
-      await repo.usage.record({ ...base, runId: r1.id, threadId: t1.id, model: "gpt", caller: "lead_agent", inputTokens: 10, outputTokens: 5, createdAt: h(1) });
-      await repo.usage.record({ ...base, runId: r1.id, threadId: t1.id, model: "mini", caller: "subagent", inputTokens: 3, outputTokens: 2, createdAt: h(1) });
-      await repo.usage.record({ ...base, runId: r2.id, threadId: t2.id, model: "gpt", caller: "middleware", inputTokens: 1, outputTokens: 1, createdAt: h(2) });
+      await repo.usage.record({
+        ...base,
+        runId: r1.id,
+        threadId: t1.id,
+        model: "gpt",
+        caller: "lead_agent",
+        inputTokens: 10,
+        outputTokens: 5,
+        createdAt: h(1),
+      });
+      await repo.usage.record({
+        ...base,
+        runId: r1.id,
+        threadId: t1.id,
+        model: "mini",
+        caller: "subagent",
+        inputTokens: 3,
+        outputTokens: 2,
+        createdAt: h(1),
+      });
+      await repo.usage.record({
+        ...base,
+        runId: r2.id,
+        threadId: t2.id,
+        model: "gpt",
+        caller: "middleware",
+        inputTokens: 1,
+        outputTokens: 1,
+        createdAt: h(2),
+      });
 
       const run = await repo.runs.get(ALL, r1.id);
       expect([run?.inputTokens, run?.outputTokens, run?.totalTokens]).toEqual([13, 7, 20]);
 
       const thread = await repo.usage.byThread({ ownerId: owner }, t1.id);
       expect(thread.total).toEqual({ inputTokens: 13, outputTokens: 7, totalTokens: 20, calls: 2 });
-      expect(thread.byModel.map((m) => [m.model, m.totalTokens])).toEqual([["gpt", 15], ["mini", 5]]);
-      expect(thread.byCaller.map((c) => [c.caller, c.totalTokens])).toEqual([["lead_agent", 15], ["subagent", 5]]);
+      expect(thread.byModel.map((m) => [m.model, m.totalTokens])).toEqual([
+        ["gpt", 15],
+        ["mini", 5],
+      ]);
+      expect(thread.byCaller.map((c) => [c.caller, c.totalTokens])).toEqual([
+        ["lead_agent", 15],
+        ["subagent", 5],
+      ]);
       expect((await repo.usage.byThread({ ownerId: bob }, t1.id)).total.calls).toBe(0);
 
       const hourly = await repo.usage.summary({ ownerId: owner }, { from: h(0), to: h(5), bucket: "hour", groupBy: "model" });
@@ -226,10 +290,17 @@ describe.each(testTargets)("repositories on $provider", (target) => {
         ["2026-01-01T02:00:00.000Z", "gpt", 2],
       ]);
       const daily = await repo.usage.summary({ ownerId: owner }, { from: h(0), to: h(5), bucket: "day", groupBy: "caller" });
-      expect(daily.map((b) => [b.group, b.totals.totalTokens])).toEqual([["lead_agent", 15], ["middleware", 2], ["subagent", 5]]);
+      expect(daily.map((b) => [b.group, b.totals.totalTokens])).toEqual([
+        ["lead_agent", 15],
+        ["middleware", 2],
+        ["subagent", 5],
+      ]);
 
       const top = await repo.usage.top({ ownerId: owner }, { by: "thread" });
-      expect(top.map((x) => [x.id, x.totals.totalTokens])).toEqual([[t1.id, 20], [t2.id, 2]]);
+      expect(top.map((x) => [x.id, x.totals.totalTokens])).toEqual([
+        [t1.id, 20],
+        [t2.id, 2],
+      ]);
       const topAssistants = await repo.usage.top({ ownerId: owner }, { by: "assistant" });
       expect(topAssistants).toEqual([{ id: assistantId, totals: { inputTokens: 14, outputTokens: 8, totalTokens: 22, calls: 3 } }]);
     });
@@ -263,10 +334,18 @@ describe.each(testTargets)("repositories on $provider", (target) => {
 
   describe("assistants", () => {
     it("versions every change and filters by graph and metadata", async () => {
-      const a = await repo.assistants.create({ graphId: "slow", name: "slow one", metadata: { tier: "gold" }, config: { configurable: { k: 1 } } });
+      const a = await repo.assistants.create({
+        graphId: "slow",
+        name: "slow one",
+        metadata: { tier: "gold" },
+        config: { configurable: { k: 1 } },
+      });
       const b = await repo.assistants.update(a.id, { name: "renamed", config: { configurable: { k: 2 } } });
       expect(b?.version).toBe(2);
-      expect((await repo.assistants.versions(a.id)).map((v) => [v.version, v.name])).toEqual([[2, "renamed"], [1, "slow one"]]);
+      expect((await repo.assistants.versions(a.id)).map((v) => [v.version, v.name])).toEqual([
+        [2, "renamed"],
+        [1, "slow one"],
+      ]);
       const gold = await repo.assistants.list({ metadata: { tier: "gold" } });
       expect(gold.items.map((x) => x.id)).toEqual([a.id]);
       const slow = await repo.assistants.list({ graphId: "slow" });

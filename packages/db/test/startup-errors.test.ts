@@ -104,8 +104,6 @@ describe("start-up on a bad database", () => {
 
   it("reports an unreachable PostgreSQL with host and port", async () => {
     const err = await startupError("postgresql://postgres@127.0.0.1:1/app");
-    expect(err.message).toBe(
-      "Cannot reach PostgreSQL at 127.0.0.1:1 (ECONNREFUSED): check DATABASE_URL and that the server is running.",
-    );
+    expect(err.message).toBe("Cannot reach PostgreSQL at 127.0.0.1:1 (ECONNREFUSED): check DATABASE_URL and that the server is running.");
   });
 });

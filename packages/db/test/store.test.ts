@@ -73,9 +73,7 @@ describe.each(testTargets)("PrismaStore on $provider", (target) => {
       await expect(store.put([root, "a.b"], "k", { x: 1 })).rejects.toThrow(InvalidNamespaceError);
       await expect(store.put([], "k", { x: 1 })).rejects.toThrow(InvalidNamespaceError);
       // batch() bypasses BaseStore.put's checks: the store checks again
-      await expect(store.batch([{ namespace: [root, "a.b"], key: "k", value: { x: 1 } }])).rejects.toThrow(
-        InvalidNamespaceError,
-      );
+      await expect(store.batch([{ namespace: [root, "a.b"], key: "k", value: { x: 1 } }])).rejects.toThrow(InvalidNamespaceError);
       await expect(store.batch([{ namespace: [root, "a.b"], key: "k" }])).rejects.toThrow(InvalidNamespaceError);
     });
   });
@@ -241,10 +239,7 @@ describe.each(testTargets)("PrismaStore on $provider", (target) => {
         "users/u2/memories",
         "users/u2/memories/v1",
       ]);
-      expect(under(await store.listNamespaces({ prefix: [root, "users", "u2"] }))).toEqual([
-        "users/u2/memories",
-        "users/u2/memories/v1",
-      ]);
+      expect(under(await store.listNamespaces({ prefix: [root, "users", "u2"] }))).toEqual(["users/u2/memories", "users/u2/memories/v1"]);
       expect(await store.listNamespaces({ prefix: [root, "doc"] })).toEqual([]);
     });
 
@@ -258,26 +253,15 @@ describe.each(testTargets)("PrismaStore on $provider", (target) => {
         "users/u1/memories",
         "users/u2/memories",
       ]);
-      expect(under(await store.listNamespaces({ prefix: [root], suffix: ["v1"] }))).toEqual([
-        "docs/v1",
-        "users/u2/memories/v1",
-      ]);
-      expect(under(await store.listNamespaces({ prefix: [root], suffix: ["*", "memories", "*"] }))).toEqual([
-        "users/u2/memories/v1",
-      ]);
-      expect(under(await store.listNamespaces({ prefix: [root, "*", "u1"] }))).toEqual([
-        "users/u1/memories",
-        "users/u1/prefs",
-      ]);
+      expect(under(await store.listNamespaces({ prefix: [root], suffix: ["v1"] }))).toEqual(["docs/v1", "users/u2/memories/v1"]);
+      expect(under(await store.listNamespaces({ prefix: [root], suffix: ["*", "memories", "*"] }))).toEqual(["users/u2/memories/v1"]);
+      expect(under(await store.listNamespaces({ prefix: [root, "*", "u1"] }))).toEqual(["users/u1/memories", "users/u1/prefs"]);
     });
 
     it("truncates to maxDepth and removes duplicates", async () => {
       expect(under(await store.listNamespaces({ prefix: [root], maxDepth: 2 }))).toEqual(["docs", "docs_v1", "users"]);
       expect(under(await store.listNamespaces({ prefix: [root, "users"], maxDepth: 3 }))).toEqual(["users/u1", "users/u2"]);
-      expect(under(await store.listNamespaces({ prefix: [root], suffix: ["memories"], maxDepth: 3 }))).toEqual([
-        "users/u1",
-        "users/u2",
-      ]);
+      expect(under(await store.listNamespaces({ prefix: [root], suffix: ["memories"], maxDepth: 3 }))).toEqual(["users/u1", "users/u2"]);
     });
 
     it("pages with limit and offset", async () => {

@@ -32,4 +32,3 @@ export function sortRows<T extends { id: string }>(rows: T[], key: (row: T) => s
     return (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * sign;
   });
 }
-

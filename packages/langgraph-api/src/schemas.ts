@@ -15,10 +15,7 @@ export const runCreateBody = z
   .object({
     assistant_id: z.string().min(1),
     input: z.unknown().optional(),
-    command: z
-      .object({ resume: z.unknown().optional(), update: z.unknown().optional(), goto: z.unknown().optional() })
-      .strict()
-      .nullish(),
+    command: z.object({ resume: z.unknown().optional(), update: z.unknown().optional(), goto: z.unknown().optional() }).strict().nullish(),
     config: z
       .object({
         configurable: jsonObject.optional(),
@@ -53,6 +50,4 @@ export const runCreateBody = z
 export type RunCreateBody = z.output<typeof runCreateBody>;
 
 /** `?wait=1&action=rollback` style flags: 1/0, true/false. */
-export const flag = z
-  .enum(["1", "0", "true", "false"])
-  .transform((v) => v === "1" || v === "true");
+export const flag = z.enum(["1", "0", "true", "false"]).transform((v) => v === "1" || v === "true");

@@ -56,7 +56,11 @@ export function runStreamResponse(c: Context, runtime: Runtime, scope: Scope, ru
     }, HEARTBEAT_INTERVAL);
     try {
       const lastEventId = options.lastEventId !== undefined && options.lastEventId >= 0 ? options.lastEventId : undefined;
-      const items = runtime.runs.stream(scope, run.id, { lastEventId, signal: abort.signal, cancelOnDisconnect: options.cancelOnDisconnect });
+      const items = runtime.runs.stream(scope, run.id, {
+        lastEventId,
+        signal: abort.signal,
+        cancelOnDisconnect: options.cancelOnDisconnect,
+      });
       for await (const item of items) {
         if (item.type === "end") break;
         if (item.type === "event" && passes(item.event, options.modes)) {

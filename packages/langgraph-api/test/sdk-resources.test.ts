@@ -70,7 +70,11 @@ async function http(method: string, path: string, init: { body?: string | object
   } catch {
     json = text;
   }
-  return { status: res.status, json: json as Record<string, unknown> & { detail?: string; errors?: { field: string; message: string }[] }, res };
+  return {
+    status: res.status,
+    json: json as Record<string, unknown> & { detail?: string; errors?: { field: string; message: string }[] },
+    res,
+  };
 }
 
 /** A 422 whose `detail` and `errors` name `field`. */
@@ -107,7 +111,11 @@ describe("authentication", () => {
     expect(noKey.status).toBe(401);
     expect(((await noKey.json()) as { detail: string }).detail).toMatch(/credentials/);
     expect((await http("POST", "/threads/search", { body: {}, headers: { "x-api-key": "wrong-key" } })).status).toBe(401);
-    const bearerWrong = await fetch(`${api}/assistants/search`, { method: "POST", body: "{}", headers: { Authorization: "Bearer wrong-key" } });
+    const bearerWrong = await fetch(`${api}/assistants/search`, {
+      method: "POST",
+      body: "{}",
+      headers: { Authorization: "Bearer wrong-key" },
+    });
     expect(bearerWrong.status).toBe(401);
     const storeNoKey = await fetch(`${api}/store/items?namespace=a&key=b`);
     expect(storeNoKey.status).toBe(401);
@@ -164,7 +172,9 @@ describe("assistants", () => {
 
     // it runs
     const thread = await alice.threads.create();
-    const values = (await alice.runs.wait(thread.thread_id, made.assistant_id, { input: { messages: [{ role: "user", content: "hi" }] } })) as ChatValues;
+    const values = (await alice.runs.wait(thread.thread_id, made.assistant_id, {
+      input: { messages: [{ role: "user", content: "hi" }] },
+    })) as ChatValues;
     expect(values.messages.at(-1)!.type).toBe("ai");
   });
 
@@ -208,10 +218,24 @@ describe("assistants", () => {
 
     const sorted = await alice.assistants.search({ metadata: { tag }, sortBy: "name", sortOrder: "asc" });
     expect(sorted.map((a) => a.name)).toEqual([`Bravo-${tag}`, `Charlie-${tag}`, `alpha-${tag}`, `other-${tag}`]);
-    const page = await alice.assistants.search({ metadata: { tag }, sortBy: "name", sortOrder: "asc", limit: 2, offset: 1, includePagination: true });
+    const page = await alice.assistants.search({
+      metadata: { tag },
+      sortBy: "name",
+      sortOrder: "asc",
+      limit: 2,
+      offset: 1,
+      includePagination: true,
+    });
     expect(page.assistants.map((a) => a.name)).toEqual([`Charlie-${tag}`, `alpha-${tag}`]);
     expect(page.next).toBe("3");
-    const last = await alice.assistants.search({ metadata: { tag }, sortBy: "name", sortOrder: "asc", limit: 2, offset: 2, includePagination: true });
+    const last = await alice.assistants.search({
+      metadata: { tag },
+      sortBy: "name",
+      sortOrder: "asc",
+      limit: 2,
+      offset: 2,
+      includePagination: true,
+    });
     expect(last.next).toBeNull();
 
     const selected = await alice.assistants.search({ metadata: { tag }, select: ["assistant_id", "name"], limit: 1 });
@@ -226,7 +250,13 @@ describe("assistants", () => {
   it("updates as a new version, merging metadata; lists the versions", async () => {
     const made = await alice.assistants.create({ graphId: "agent", name: "v1", metadata: { a: 1, b: "old" }, config: { tags: ["x"] } });
     const updated = await bob.assistants.update(made.assistant_id, { name: "v2", metadata: { b: "new" }, config: { tags: ["y"] } });
-    expect(updated).toMatchObject({ assistant_id: made.assistant_id, name: "v2", version: 2, metadata: { a: 1, b: "new" }, config: { tags: ["y"] } });
+    expect(updated).toMatchObject({
+      assistant_id: made.assistant_id,
+      name: "v2",
+      version: 2,
+      metadata: { a: 1, b: "new" },
+      config: { tags: ["y"] },
+    });
     expect(await alice.assistants.get(made.assistant_id)).toEqual(updated);
     const moved = await alice.assistants.update(made.assistant_id, { graphId: "trivial" });
     expect(moved).toMatchObject({ graph_id: "trivial", version: 3, name: "v2" });
@@ -289,7 +319,8 @@ describe("assistants", () => {
   it("gives the graph's schemas under LangGraph's names", async () => {
     const schemas = await alice.assistants.getSchemas("agent");
     expect(schemas.graph_id).toBe("agent");
-    for (const key of ["input_schema", "output_schema", "state_schema", "config_schema", "context_schema"]) expect(schemas).toHaveProperty(key);
+    for (const key of ["input_schema", "output_schema", "state_schema", "config_schema", "context_schema"])
+      expect(schemas).toHaveProperty(key);
   });
 
   it("lists subgraphs by namespace: the subgraph graph's `research`, none for the agent", async () => {
@@ -355,7 +386,9 @@ describe("threads", () => {
     );
     expect((await alice.threads.search({ metadata: { tag }, values: { count: 1 } })).map((t) => t.thread_id)).toEqual([counted.thread_id]);
     expect(await alice.threads.search({ metadata: { tag }, values: { count: 2 } })).toEqual([]);
-    expect((await alice.threads.search({ values: { request: "search" }, metadata: { tag } })).map((t) => t.thread_id)).toEqual([waiting.thread_id]);
+    expect((await alice.threads.search({ values: { request: "search" }, metadata: { tag } })).map((t) => t.thread_id)).toEqual([
+      waiting.thread_id,
+    ]);
     expect((await alice.threads.search({ ids: [plain.thread_id, waiting.thread_id, randomUUID()] })).map((t) => t.thread_id)).toEqual([
       waiting.thread_id,
       plain.thread_id,
@@ -417,8 +450,8 @@ describe("threads", () => {
     expect(copyState.checkpoint.thread_id).toBe(copy.thread_id);
     // continuing the copy leaves the source alone
     await alice.runs.wait(copy.thread_id, "agent", chat("again"));
-    expect(((await alice.threads.getState<ChatValues>(copy.thread_id)).values.messages).length).toBe(4);
-    expect(((await alice.threads.getState<ChatValues>(source.thread_id)).values.messages).length).toBe(2);
+    expect((await alice.threads.getState<ChatValues>(copy.thread_id)).values.messages.length).toBe(4);
+    expect((await alice.threads.getState<ChatValues>(source.thread_id)).values.messages.length).toBe(2);
     await expectStatus(bob.threads.copy(source.thread_id), 404);
   });
 
@@ -505,7 +538,11 @@ describe("thread state and history after real runs", () => {
     expect((await alice.threads.get(thread.thread_id)).values).toEqual({ count: 6 });
 
     // a fork from the first checkpoint: 1 + 10
-    await alice.threads.updateState(thread.thread_id, { values: { count: 10 }, asNode: "increment", checkpointId: before.checkpoint.checkpoint_id! });
+    await alice.threads.updateState(thread.thread_id, {
+      values: { count: 10 },
+      asNode: "increment",
+      checkpointId: before.checkpoint.checkpoint_id!,
+    });
     expect((await alice.threads.getState<{ count: number }>(thread.thread_id)).values.count).toBe(11);
     await alice.threads.updateState(thread.thread_id, { values: { count: 100 }, asNode: "increment", checkpoint: before.checkpoint });
     expect((await alice.threads.getState<{ count: number }>(thread.thread_id)).values.count).toBe(101);
@@ -533,7 +570,8 @@ describe("thread state and history after real runs", () => {
     for (let i = 1; i < times.length; i++) expect(times[i - 1]!).toBeGreaterThanOrEqual(times[i]!);
     expect(history[0]!.values.messages).toHaveLength(4);
     expect(history[0]).toEqual(await alice.threads.getState(thread.thread_id));
-    for (let i = 1; i < history.length; i++) expect(history[i - 1]!.parent_checkpoint?.checkpoint_id).toBe(history[i]!.checkpoint.checkpoint_id);
+    for (let i = 1; i < history.length; i++)
+      expect(history[i - 1]!.parent_checkpoint?.checkpoint_id).toBe(history[i]!.checkpoint.checkpoint_id);
 
     const two = await alice.threads.getHistory(thread.thread_id, { limit: 2 });
     expect(two.map((s) => s.checkpoint.checkpoint_id)).toEqual(history.slice(0, 2).map((s) => s.checkpoint.checkpoint_id));
@@ -548,7 +586,9 @@ describe("thread state and history after real runs", () => {
     // `before` as a checkpoint object or a bare id, as raw clients send it
     const byObject = await http("POST", `/threads/${thread.thread_id}/history`, { body: { limit: 2, before: history[0]!.checkpoint } });
     expect(ids(byObject.json as unknown as ThreadState[])).toEqual(ids(history.slice(1, 3)));
-    const byString = await http("POST", `/threads/${thread.thread_id}/history`, { body: { limit: 2, before: history[0]!.checkpoint.checkpoint_id } });
+    const byString = await http("POST", `/threads/${thread.thread_id}/history`, {
+      body: { limit: 2, before: history[0]!.checkpoint.checkpoint_id },
+    });
     expect(ids(byString.json as unknown as ThreadState[])).toEqual(ids(history.slice(1, 3)));
 
     const inputs = await alice.threads.getHistory(thread.thread_id, { limit: 100, metadata: { source: "input" } });
@@ -584,7 +624,10 @@ describe("another user's thread is a 404, exactly like a missing one", () => {
         ["copy", () => bob.threads.copy(id)],
         ["state", () => bob.threads.getState(id)],
         ["state at checkpoint", () => bob.threads.getState(id, "some-checkpoint")],
-        ["state at checkpoint object", () => bob.threads.getState(id, { thread_id: id, checkpoint_ns: "", checkpoint_id: "x", checkpoint_map: null })],
+        [
+          "state at checkpoint object",
+          () => bob.threads.getState(id, { thread_id: id, checkpoint_ns: "", checkpoint_id: "x", checkpoint_map: null }),
+        ],
         ["update state", () => bob.threads.updateState(id, { values: { messages: [] } })],
         ["history", () => bob.threads.getHistory(id)],
       ];
@@ -633,7 +676,10 @@ describe("store", () => {
     expect(everything.items.map((i) => i.key).sort()).toEqual(["font", "n1", "theme"]);
     expect(everything.items[0]!.key).toBe("theme"); // most recently updated first
     expect((await alice.store.searchItems([root, "prefs"])).items.map((i) => i.key).sort()).toEqual(["font", "theme"]);
-    expect((await alice.store.searchItems([root], { filter: { size: { $gt: 5 } } })).items.map((i) => i.key).sort()).toEqual(["font", "n1"]);
+    expect((await alice.store.searchItems([root], { filter: { size: { $gt: 5 } } })).items.map((i) => i.key).sort()).toEqual([
+      "font",
+      "n1",
+    ]);
     expect((await alice.store.searchItems([root], { filter: { color: "green" } })).items.map((i) => i.key)).toEqual(["theme"]);
     expect((await alice.store.searchItems([root], { limit: 1, offset: 1 })).items).toHaveLength(1);
     const withQuery = await alice.store.searchItems([root], { query: "anything" });
@@ -673,7 +719,13 @@ describe("store", () => {
     await alice.store.putItem([root, "a"], "k", { v: 1 });
     const found = await http("GET", `/store/items?namespace=${root}.a&key=k`);
     expect(found.status).toBe(200);
-    expect(found.json).toMatchObject({ namespace: [root, "a"], key: "k", value: { v: 1 }, created_at: expect.any(String), updated_at: expect.any(String) });
+    expect(found.json).toMatchObject({
+      namespace: [root, "a"],
+      key: "k",
+      value: { v: 1 },
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
     expect((await http("GET", `/store/items?namespace=${root}&key=k`)).status).toBe(404);
     expect((await http("GET", `/store/items?namespace=${root}.a&key=other`)).status).toBe(404);
     expect((await http("GET", `/store/items?namespace=${root}.a`)).status).toBe(422);
@@ -686,7 +738,12 @@ describe("store", () => {
     await expectInvalid("PUT", "/store/items", { namespace: ["a"], key: "k", value: "text" }, "body.value");
     await expectInvalid("PUT", "/store/items", { namespace: ["a"], key: "", value: {} }, "body.key");
     await expectInvalid("PUT", "/store/items", { namespace: ["a"], key: "k", value: {}, extra: 1 }, "body.extra");
-    await expectInvalid("POST", "/store/items/search", { namespace_prefix: ["a"], filter: { size: { $bogus: 1 } } }, "body.filter.size.$bogus");
+    await expectInvalid(
+      "POST",
+      "/store/items/search",
+      { namespace_prefix: ["a"], filter: { size: { $bogus: 1 } } },
+      "body.filter.size.$bogus",
+    );
     await expectInvalid("POST", "/store/items/search", { namespace_prefix: ["a"], limit: 0 }, "body.limit");
     await expectInvalid("POST", "/store/namespaces", { max_depth: "two" }, "body.max_depth");
     await expectInvalid("DELETE", "/store/items", { namespace: ["a"] }, "body.key");

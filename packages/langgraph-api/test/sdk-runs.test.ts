@@ -166,7 +166,11 @@ async function startRunning(threadId: string, assistantId: string, payload: Para
 async function slowRunPastFirstStep(threadId: string, stepMs: number, input: Record<string, unknown> = {}) {
   const run = await client.runs.create(threadId, "slow", { input, config: slow(stepMs), streamMode: ["updates"] });
   const abort = new AbortController();
-  await readUntil(client.runs.joinStream(threadId, run.run_id, { lastEventId: "-1", signal: abort.signal }), (p) => p.event === "updates", abort);
+  await readUntil(
+    client.runs.joinStream(threadId, run.run_id, { lastEventId: "-1", signal: abort.signal }),
+    (p) => p.event === "updates",
+    abort,
+  );
   return run;
 }
 
@@ -274,7 +278,12 @@ describe("runs.stream: every stream mode", () => {
     const threadId = await newThread();
     const created: { run_id: string; thread_id?: string }[] = [];
     const parts = await collect(
-      client.runs.stream(threadId, "slow", { input: { steps: ["go"] }, config: slow(0), streamMode: "values", onRunCreated: (m) => created.push(m) }),
+      client.runs.stream(threadId, "slow", {
+        input: { steps: ["go"] },
+        config: slow(0),
+        streamMode: "values",
+        onRunCreated: (m) => created.push(m),
+      }),
     );
     expect(created).toHaveLength(1);
     expect(created[0]!.thread_id).toBe(threadId);
@@ -353,7 +362,9 @@ describe("runs.stream: every stream mode", () => {
     for (const kind of ["on_chain_start", "on_chain_end", "on_chat_model_start", "on_chat_model_stream", "on_chat_model_end"]) {
       expect(kinds).toContain(kind);
     }
-    const tokens = events.filter((e) => e.event === "on_chat_model_stream").map((e) => e.data.chunk.kwargs?.content ?? e.data.chunk.content);
+    const tokens = events
+      .filter((e) => e.event === "on_chat_model_stream")
+      .map((e) => e.data.chunk.kwargs?.content ?? e.data.chunk.content);
     expect(tokens.join("")).toBe(AGENT_REPLY);
   });
 
@@ -389,7 +400,11 @@ describe("runs.stream: every stream mode", () => {
     );
     expect(parts[0]!.event).toBe("metadata");
     expect(new Set(parts.map((p) => p.event))).toEqual(new Set(["metadata", "values", "updates", "messages"]));
-    expect(eventsOf(parts, "messages").map((m) => m.data[0].content).join("")).toBe(AGENT_REPLY);
+    expect(
+      eventsOf(parts, "messages")
+        .map((m) => m.data[0].content)
+        .join(""),
+    ).toBe(AGENT_REPLY);
     expect(eventsOf(parts, "values").at(-1)!.data.messages.at(-1).content).toBe(AGENT_REPLY);
     expect(Object.keys(eventsOf(parts, "updates")[0]!.data)).toEqual(["agent"]);
     // the messages come before the update and the values that carry the whole reply
@@ -650,7 +665,11 @@ describe("multitask strategies on a busy thread", () => {
   it("interrupt: the first run ends interrupted, its steps kept, then the second runs", async () => {
     const threadId = await newThread();
     const first = await slowRunPastFirstStep(threadId, 300, { steps: ["first"] });
-    const second = await client.runs.create(threadId, "slow", { input: { steps: ["second"] }, config: slow(0), multitaskStrategy: "interrupt" });
+    const second = await client.runs.create(threadId, "slow", {
+      input: { steps: ["second"] },
+      config: slow(0),
+      multitaskStrategy: "interrupt",
+    });
     const values = await client.runs.join(threadId, second.run_id);
     expect((await client.runs.get(threadId, first.run_id)).status).toBe("interrupted");
     expect((await client.runs.get(threadId, second.run_id)).status).toBe("success");
@@ -669,7 +688,11 @@ describe("multitask strategies on a busy thread", () => {
     const threadId = await newThread();
     await client.runs.wait(threadId, "slow", { input: { steps: ["zero"] }, config: slow(0) });
     const first = await slowRunPastFirstStep(threadId, 300, { steps: ["first"] });
-    const second = await client.runs.create(threadId, "slow", { input: { steps: ["second"] }, config: slow(0), multitaskStrategy: "rollback" });
+    const second = await client.runs.create(threadId, "slow", {
+      input: { steps: ["second"] },
+      config: slow(0),
+      multitaskStrategy: "rollback",
+    });
     await client.runs.join(threadId, second.run_id);
     expect((await client.threads.getState(threadId)).values).toEqual({ steps: ["zero", ...STEPS, "second", ...STEPS] });
     expect((await client.runs.get(threadId, second.run_id)).status).toBe("success");
@@ -680,7 +703,11 @@ describe("multitask strategies on a busy thread", () => {
   it("enqueue: the second run waits, then both succeed, one after the other", async () => {
     const threadId = await newThread();
     const first = await slowRunPastFirstStep(threadId, 100, { steps: ["first"] });
-    const second = await client.runs.create(threadId, "slow", { input: { steps: ["second"] }, config: slow(0), multitaskStrategy: "enqueue" });
+    const second = await client.runs.create(threadId, "slow", {
+      input: { steps: ["second"] },
+      config: slow(0),
+      multitaskStrategy: "enqueue",
+    });
     expect(second.status).toBe("pending");
     expect(second.multitask_strategy).toBe("enqueue");
     expect(await client.runs.join(threadId, second.run_id)).toEqual({ steps: ["first", ...STEPS, "second", ...STEPS] });
@@ -743,7 +770,11 @@ describe("stateless runs", () => {
       client.runs.stream(null, "agent", { input: AGENT_INPUT, streamMode: "messages-tuple", onRunCreated: (m) => (created = m) }),
     );
     expect(parts[0]).toMatchObject({ event: "metadata", data: { run_id: created!.run_id } });
-    expect(eventsOf(parts, "messages").map((m) => m.data[0].content).join("")).toBe(AGENT_REPLY);
+    expect(
+      eventsOf(parts, "messages")
+        .map((m) => m.data[0].content)
+        .join(""),
+    ).toBe(AGENT_REPLY);
   });
 
   it('runs.create(null, ...) with on_completion "keep": the run and its thread stay', async () => {

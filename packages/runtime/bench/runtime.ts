@@ -81,7 +81,9 @@ async function main(): Promise<void> {
   const scope = { ownerId: owner };
 
   // warm up both paths (module loading, prepared statements, JIT)
-  await serverLatency(runtime, owner).then(() => directLatency(runtime)).catch(() => {});
+  await serverLatency(runtime, owner)
+    .then(() => directLatency(runtime))
+    .catch(() => {});
   const server = await serverLatency(runtime, owner);
   const direct = await directLatency(runtime);
 

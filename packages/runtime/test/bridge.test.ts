@@ -109,7 +109,11 @@ describe("in-process stream bridge", () => {
     publishMany(bridge, "r", 1, 30);
     bridge.end("r", "success");
     expect(await collect(bridge.subscribe("r"))).toEqual([{ type: "gap", fromId: 1, toId: 22 }, ...evs(23, 30), end()]);
-    expect(await collect(bridge.subscribe("r", { lastEventId: 10 }))).toEqual([{ type: "gap", fromId: 11, toId: 22 }, ...evs(23, 30), end()]);
+    expect(await collect(bridge.subscribe("r", { lastEventId: 10 }))).toEqual([
+      { type: "gap", fromId: 11, toId: 22 },
+      ...evs(23, 30),
+      end(),
+    ]);
     expect(await collect(bridge.subscribe("r", { lastEventId: 25 }))).toEqual([...evs(26, 30), end()]);
   });
 

@@ -29,7 +29,7 @@ function startWorker(databaseUrl: string, ownerId: string) {
 describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
   const database = useMigratedDatabase(target);
   const runtimes: Runtime[] = [];
-    function newRuntime(): Runtime {
+  function newRuntime(): Runtime {
     const runtime = createRuntime({ db: database(), graphs: testGraphs });
     runtimes.push(runtime);
     return runtime;
@@ -77,10 +77,17 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
     await before.start();
     const owner = (await before.repos.users.createUser({ email: `r-${Date.now()}@x.dev`, name: "r" })).id;
     const thread = await before.repos.threads.create({ ownerId: owner });
-    const run = await before.runs.create({ ownerId: owner }, {
-      threadId: thread.id, ownerId: owner, assistantId: "slow", input: {}, stream_mode: ["values", "updates"],
-      config: { configurable: { step_delay_ms: 5 } },
-    });
+    const run = await before.runs.create(
+      { ownerId: owner },
+      {
+        threadId: thread.id,
+        ownerId: owner,
+        assistantId: "slow",
+        input: {},
+        stream_mode: ["values", "updates"],
+        config: { configurable: { step_delay_ms: 5 } },
+      },
+    );
     const live: unknown[] = [];
     for await (const item of before.runs.stream({ ownerId: owner }, run.id)) live.push(item);
     await before.shutdown(1000);
@@ -118,9 +125,9 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
     // the step that finished before shutdown is in the thread's last checkpoint
     const last = await rt.checkpointer.getTuple({ configurable: { thread_id: thread.id } });
     expect((last?.checkpoint.channel_values as { steps?: string[] } | undefined)?.steps).toEqual(["one"]);
-    await expect(
-      rt.runs.create({ ownerId: owner }, { threadId: thread.id, ownerId: owner, assistantId: "quick" }),
-    ).rejects.toBeInstanceOf(ShuttingDownError);
+    await expect(rt.runs.create({ ownerId: owner }, { threadId: thread.id, ownerId: owner, assistantId: "quick" })).rejects.toBeInstanceOf(
+      ShuttingDownError,
+    );
   });
 
   it("shutdown is bounded when a run ignores cancellation, and records it interrupted", async () => {

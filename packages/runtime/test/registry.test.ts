@@ -27,7 +27,11 @@ describe("langgraph.json", () => {
     expect(config.path).toBe(path.join(FIXTURES, "langgraph.json"));
     const spec = (id: string) => config.specs.find((s) => s.graphId === id);
     expect(spec("compiled")).toEqual({ graphId: "compiled", file: path.join(FIXTURES, "compiled.ts"), exportName: "graph" });
-    expect(spec("default_export")).toEqual({ graphId: "default_export", file: path.join(FIXTURES, "default-export.ts"), exportName: "default" });
+    expect(spec("default_export")).toEqual({
+      graphId: "default_export",
+      file: path.join(FIXTURES, "default-export.ts"),
+      exportName: "default",
+    });
     expect(spec("not_a_graph")).toMatchObject({ file: path.join(FIXTURES, "not-a-graph.ts"), exportName: "settings" });
   });
 
@@ -69,7 +73,11 @@ describe("graph registry", () => {
   it("loads TS and JS files, compiled graphs, StateGraphs, functions, promises and default exports; reports the broken ones", async () => {
     const registry = await GraphRegistry.load(path.join(FIXTURES, "langgraph.json"));
     expect(registry.ids()).toEqual(["compiled", "plain_js", "builder", "factory", "awaited", "default_export"]);
-    const failure = (file: string, error: RegExp) => ({ graphId: expect.any(String), file: path.join(FIXTURES, file), error: expect.stringMatching(error) });
+    const failure = (file: string, error: RegExp) => ({
+      graphId: expect.any(String),
+      file: path.join(FIXTURES, file),
+      error: expect.stringMatching(error),
+    });
     expect(registry.failures()).toEqual([
       { ...failure("broken.ts", /^this graph file is broken on purpose$/), graphId: "broken" },
       { ...failure("broken-syntax.js", /^SyntaxError: Unexpected token/), graphId: "broken_syntax" },
@@ -77,7 +85,13 @@ describe("graph registry", () => {
       { ...failure("not-a-graph.ts", /export "settings" is neither a compiled graph/), graphId: "not_a_graph" },
       { ...failure("missing.ts", /^the file does not exist$/), graphId: "missing_file" },
     ]);
-    for (const [id, word] of [["compiled", "compiled"], ["plain_js", "plain js"], ["builder", "builder"], ["awaited", "awaited"], ["default_export", "default"]]) {
+    for (const [id, word] of [
+      ["compiled", "compiled"],
+      ["plain_js", "plain js"],
+      ["builder", "builder"],
+      ["awaited", "awaited"],
+      ["default_export", "default"],
+    ]) {
       expect(await said(await registry.compile(id!, persistence()), id!)).toBe(word);
     }
     expect(await said(await registry.compile("factory", persistence()), "f1")).toBe("factory");
@@ -99,7 +113,9 @@ describe("graph registry", () => {
     expect(b.checkpointer).not.toBe(first.checkpointer);
     await said(a, "kept");
     expect((await a.getState({ configurable: { thread_id: "kept" } })).values).toEqual({ said: "compiled" });
-    expect((await first.checkpointer.getTuple({ configurable: { thread_id: "kept" } }))?.checkpoint.channel_values).toMatchObject({ said: "compiled" });
+    expect((await first.checkpointer.getTuple({ configurable: { thread_id: "kept" } }))?.checkpoint.channel_values).toMatchObject({
+      said: "compiled",
+    });
   });
 
   it("describes JSON schemas where the state declares them (StateSchema, zod) and none for Annotation states", async () => {
@@ -114,7 +130,9 @@ describe("graph registry", () => {
     const registry = await GraphRegistry.load(path.join(FIXTURES, "langgraph.json"));
     expect(registry.has("broken")).toBe(false);
     await expect(registry.compile("nope", persistence())).rejects.toThrow(NotFoundError);
-    await expect(registry.describe("broken")).rejects.toThrow(/graph "broken" failed to load from .*broken\.ts: this graph file is broken on purpose/);
+    await expect(registry.describe("broken")).rejects.toThrow(
+      /graph "broken" failed to load from .*broken\.ts: this graph file is broken on purpose/,
+    );
   });
 });
 

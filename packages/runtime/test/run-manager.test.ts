@@ -148,7 +148,10 @@ describe.each(testTargets)("run manager on $provider", (target) => {
   it("cancels a run when its subscriber leaves early with cancelOnDisconnect, and keeps it running without", async () => {
     const kept = await start(await newThread(), "slow", { config: { configurable: { step_delay_ms: 40 } } });
     const dropped = await start(await newThread(), "slow", { config: { configurable: { step_delay_ms: 40 } } });
-    for (const [run, cancelOnDisconnect] of [[kept, false], [dropped, true]] as const) {
+    for (const [run, cancelOnDisconnect] of [
+      [kept, false],
+      [dropped, true],
+    ] as const) {
       const leave = new AbortController();
       for await (const item of runtime.runs.stream(scope(), run.id, { signal: leave.signal, cancelOnDisconnect })) {
         if (item.type === "event" && item.event === "values" && (item.data as { steps: string[] }).steps.includes("one")) leave.abort();
@@ -192,7 +195,9 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     const run = await start(missing, "quick", { ifNotExists: "create" });
     expect((await runtime.runs.join(scope(), run.id)).status).toBe("success");
     const stranger = { ownerId: (await runtime.repos.users.createUser({ email: `s-${Date.now()}@x.dev`, name: "s" })).id };
-    await expect(runtime.runs.create(stranger, { threadId: missing, ownerId: stranger.ownerId, assistantId: "quick" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      runtime.runs.create(stranger, { threadId: missing, ownerId: stranger.ownerId, assistantId: "quick" }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     await expect(runtime.runs.cancel(stranger, run.id)).rejects.toBeInstanceOf(NotFoundError);
     expect(await runtime.runs.get(stranger, run.id)).toBeNull();
   });
@@ -215,8 +220,14 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     const run = await runtime.runs.join(scope(), (await start(threadId, "chat")).id);
     expect([run.inputTokens, run.outputTokens, run.totalTokens]).toEqual([20, 16, 36]);
     const byThread = await runtime.repos.usage.byThread(scope(), threadId);
-    expect(byThread.byCaller.map((c) => [c.caller, c.totalTokens])).toEqual([["lead_agent", 18], ["subagent", 18]]);
-    expect(byThread.byModel.map((m) => [m.model, m.calls])).toEqual([["helper-model", 1], ["lead-model", 1]]);
+    expect(byThread.byCaller.map((c) => [c.caller, c.totalTokens])).toEqual([
+      ["lead_agent", 18],
+      ["subagent", 18],
+    ]);
+    expect(byThread.byModel.map((m) => [m.model, m.calls])).toEqual([
+      ["helper-model", 1],
+      ["lead-model", 1],
+    ]);
   });
 
   it("POSTs the finished run to its webhook", async () => {

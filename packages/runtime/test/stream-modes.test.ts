@@ -37,7 +37,9 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
     expect(metadata.langgraph_node).toBe("agent");
     const text = tokens.map((t) => (t.data as [{ content: string }])[0].content).join("");
     expect(text).toMatch(/^You said: "hi there"/);
-    const finalValues = items.filter((i) => i.type === "event" && i.event === "values").at(-1) as { data: { messages: { type: string; content: string }[] } };
+    const finalValues = items.filter((i) => i.type === "event" && i.event === "values").at(-1) as {
+      data: { messages: { type: string; content: string }[] };
+    };
     expect(finalValues.data.messages.map((m) => m.type)).toEqual(["human", "ai"]);
     expect(finalValues.data.messages[1]!.content).toBe(text);
     const usage = await runtime.repos.usage.byRun({ ownerId: owner }, runId);
@@ -77,16 +79,29 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
   });
 
   it("interrupt_before stops before the named node with the thread waiting; a run with no input continues it", async () => {
-    const first = await runtime.runs.create({ ownerId: owner }, {
-      threadId: null, ownerId: owner, assistantId: "slow", input: {}, interrupt_before: ["draft"],
-      config: { configurable: { step_delay_ms: 1 } },
-    });
+    const first = await runtime.runs.create(
+      { ownerId: owner },
+      {
+        threadId: null,
+        ownerId: owner,
+        assistantId: "slow",
+        input: {},
+        interrupt_before: ["draft"],
+        config: { configurable: { step_delay_ms: 1 } },
+      },
+    );
     expect((await runtime.runs.join({ ownerId: owner }, first.id)).status).toBe("success");
     const waiting = await runtime.repos.threads.get({ ownerId: owner }, first.threadId);
     expect([waiting?.status, waiting?.values]).toEqual(["interrupted", { steps: ["plan", "research"] }]);
-    const rest = await runtime.runs.create({ ownerId: owner }, {
-      threadId: first.threadId, ownerId: owner, assistantId: "slow", config: { configurable: { step_delay_ms: 1 } },
-    });
+    const rest = await runtime.runs.create(
+      { ownerId: owner },
+      {
+        threadId: first.threadId,
+        ownerId: owner,
+        assistantId: "slow",
+        config: { configurable: { step_delay_ms: 1 } },
+      },
+    );
     await runtime.runs.join({ ownerId: owner }, rest.id);
     const done = await runtime.repos.threads.get({ ownerId: owner }, first.threadId);
     expect([done?.status, (done?.values as { steps: string[] } | undefined)?.steps.length]).toEqual(["idle", 5]);
@@ -97,9 +112,18 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
     const one = await runtime.runs.create(scope, { threadId: null, ownerId: owner, assistantId: "trivial", input: {} });
     await runtime.runs.join(scope, one.id);
     const afterFirst = (await runtime.checkpointer.getTuple({ configurable: { thread_id: one.threadId } }))!.checkpoint.id;
-    await runtime.runs.join(scope, (await runtime.runs.create(scope, { threadId: one.threadId, ownerId: owner, assistantId: "trivial", input: {} })).id);
+    await runtime.runs.join(
+      scope,
+      (await runtime.runs.create(scope, { threadId: one.threadId, ownerId: owner, assistantId: "trivial", input: {} })).id,
+    );
     expect((await runtime.repos.threads.get(scope, one.threadId))?.values).toEqual({ count: 2 });
-    const fork = await runtime.runs.create(scope, { threadId: one.threadId, ownerId: owner, assistantId: "trivial", input: {}, checkpoint_id: afterFirst });
+    const fork = await runtime.runs.create(scope, {
+      threadId: one.threadId,
+      ownerId: owner,
+      assistantId: "trivial",
+      input: {},
+      checkpoint_id: afterFirst,
+    });
     const done = await runtime.runs.join(scope, fork.id);
     expect(done.checkpointId).toBe(afterFirst);
     expect((await runtime.repos.threads.get(scope, one.threadId))?.values).toEqual({ count: 2 }); // 1 + 1, not 3
@@ -108,12 +132,17 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
   it("an assistant's own config and context apply to its runs; the run's own config wins", async () => {
     const scope = { ownerId: owner };
     const assistant = await runtime.repos.assistants.create({
-      graphId: "agent", name: "patient agent", config: { configurable: { token_delay_ms: 1 } }, metadata: { team: "qa" },
+      graphId: "agent",
+      name: "patient agent",
+      config: { configurable: { token_delay_ms: 1 } },
+      metadata: { team: "qa" },
     });
     // each checkpoint event carries the config the run executed with
     const delayOf = async (config?: Record<string, unknown>) => {
       const { runId, items } = await streamRun(assistant.id, {
-        input: { messages: [{ role: "user", content: "x" }] }, stream_mode: ["checkpoints"], ...(config ? { config } : {}),
+        input: { messages: [{ role: "user", content: "x" }] },
+        stream_mode: ["checkpoints"],
+        ...(config ? { config } : {}),
       });
       expect((await runtime.runs.get(scope, runId))?.assistantId).toBe(assistant.id);
       const last = items.filter((i) => i.type === "event" && i.event === "checkpoints").at(-1) as {
@@ -137,7 +166,9 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
     const ids = items.flatMap((i) => (i.type === "event" ? [i.id] : []));
     expect(ids).toEqual(ids.map((_, k) => k + 1));
     expect(items.at(-1)).toEqual({ type: "end", status: "success" });
-    const updates = items.filter((i) => i.type === "event" && i.event === "updates").map((i) => Object.keys((i as { data: object }).data)[0]);
+    const updates = items
+      .filter((i) => i.type === "event" && i.event === "updates")
+      .map((i) => Object.keys((i as { data: object }).data)[0]);
     expect(updates).toEqual(["plan", "research", "draft", "review", "publish"]);
   });
 
@@ -150,12 +181,18 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
   });
 
   it("a graph interrupt ends the run successfully with the thread waiting, and a command resumes it", async () => {
-    const first = await runtime.runs.create({ ownerId: owner }, { threadId: null, ownerId: owner, assistantId: "human", input: { request: "ship it" } });
+    const first = await runtime.runs.create(
+      { ownerId: owner },
+      { threadId: null, ownerId: owner, assistantId: "human", input: { request: "ship it" } },
+    );
     await runtime.runs.join({ ownerId: owner }, first.id);
     const thread = await runtime.repos.threads.get({ ownerId: owner }, first.threadId);
     expect(thread?.status).toBe("interrupted");
     expect(thread?.interrupts).toMatchObject([{ value: { question: 'Approve "ship it"?' } }]);
-    const resume = await runtime.runs.create({ ownerId: owner }, { threadId: first.threadId, ownerId: owner, assistantId: "human", command: { resume: "yes" }, stream_mode: ["values"] });
+    const resume = await runtime.runs.create(
+      { ownerId: owner },
+      { threadId: first.threadId, ownerId: owner, assistantId: "human", command: { resume: "yes" }, stream_mode: ["values"] },
+    );
     const items: BridgeItem[] = [];
     for await (const item of runtime.runs.stream({ ownerId: owner }, resume.id)) items.push(item);
     expect((items.at(-2) as { data: unknown }).data).toMatchObject({ approved: true, outcome: "approved" });
@@ -172,9 +209,16 @@ describe.each(testTargets.slice(0, 1))("graphs exported as functions ($provider)
     await runtime.start();
     try {
       const owner = (await runtime.repos.users.createUser({ email: `fn-${Date.now()}@x.dev`, name: "fn" })).id;
-      const run = await runtime.runs.create({ ownerId: owner }, {
-        threadId: null, ownerId: owner, assistantId: "factory", input: {}, config: { configurable: { word: "from the run" } },
-      });
+      const run = await runtime.runs.create(
+        { ownerId: owner },
+        {
+          threadId: null,
+          ownerId: owner,
+          assistantId: "factory",
+          input: {},
+          config: { configurable: { word: "from the run" } },
+        },
+      );
       expect((await runtime.runs.join({ ownerId: owner }, run.id)).status).toBe("success");
       expect((await runtime.repos.threads.get({ ownerId: owner }, run.threadId))?.values).toEqual({ said: "from the run" });
     } finally {

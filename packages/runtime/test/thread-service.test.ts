@@ -34,7 +34,10 @@ describe.each(testTargets)("thread service on $provider", (target) => {
     const run = await runtime.runs.join(scope(), (await start(threadId, assistantId, extra)).id);
     return { threadId, run };
   }
-  const chat = (text: string) => ({ input: { messages: [{ role: "user", content: text }] }, config: { configurable: { token_delay_ms: 1 } } });
+  const chat = (text: string) => ({
+    input: { messages: [{ role: "user", content: text }] },
+    config: { configurable: { token_delay_ms: 1 } },
+  });
   const quickSlow = { input: {}, config: { configurable: { step_delay_ms: 1 } } };
   /** Resolves once the run is executing: its first event (metadata) is published when it starts. */
   async function untilRunning(runId: string): Promise<void> {
@@ -165,9 +168,9 @@ describe.each(testTargets)("thread service on $provider", (target) => {
     expect((forked.values as Steps).steps).toEqual([SLOW_STEPS[0], "forked"]);
 
     await expect(runtime.threads.updateState(scope(), threadId, { values: {}, asNode: "nope" })).rejects.toBeInstanceOf(InvalidRunError);
-    await expect(
-      runtime.threads.updateState(scope(), threadId, { values: {}, checkpointId: randomUUID() }),
-    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(runtime.threads.updateState(scope(), threadId, { values: {}, checkpointId: randomUUID() })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it("updateState answering the human graph's question clears the interrupt, and the next run finishes from it", async () => {
@@ -228,10 +231,7 @@ describe.each(testTargets)("thread service on $provider", (target) => {
     expect(copy.ownerId).toBe(owner);
     // the copy has no run to find its graph by, so it records it
     expect(copy.metadata).toEqual({ topic: "greetings", graph_id: "agent", assistant_id: expect.any(String) });
-    const [original, copied] = await Promise.all([
-      runtime.threads.state(scope(), source.id),
-      runtime.threads.state(scope(), copy.id),
-    ]);
+    const [original, copied] = await Promise.all([runtime.threads.state(scope(), source.id), runtime.threads.state(scope(), copy.id)]);
     expect(copied.values).toEqual(original.values);
     expect(copied.checkpoint).toEqual({ ...original.checkpoint, thread_id: copy.id });
     expect(copy.values).toEqual(original.values);

@@ -35,7 +35,10 @@ export function parseAuthConfig(env: Record<string, string | undefined>, port: n
     throw new ConfigError("AUTH_SECRET is too short: use at least 32 random characters, e.g. AUTH_SECRET=$(openssl rand -base64 32).");
   }
   const baseURL = origin("AUTH_URL", get("AUTH_URL") ?? `http://localhost:${port}`);
-  const extra = (get("AUTH_TRUSTED_ORIGINS") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const extra = (get("AUTH_TRUSTED_ORIGINS") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const trustedOrigins = [
     ...new Set([baseURL, `http://localhost:${port}`, `http://127.0.0.1:${port}`, ...extra.map((o) => origin("AUTH_TRUSTED_ORIGINS", o))]),
   ];
@@ -57,7 +60,9 @@ export function parseAuthConfig(env: Record<string, string | undefined>, port: n
   }
   const limit = get("AUTH_SIGNIN_LIMIT") ?? "10";
   if (!/^\d+$/.test(limit)) {
-    throw new ConfigError(`AUTH_SIGNIN_LIMIT "${limit}" is not valid: use a whole number of sign-in attempts per minute, e.g. 10 (0 turns the limit off).`);
+    throw new ConfigError(
+      `AUTH_SIGNIN_LIMIT "${limit}" is not valid: use a whole number of sign-in attempts per minute, e.g. 10 (0 turns the limit off).`,
+    );
   }
   return { secret, baseURL, trustedOrigins, bootstrap: { email, password, apiKey }, signInsPerMinute: Number(limit) };
 }
@@ -71,7 +76,8 @@ export function resolveAuthSecret(config: AuthConfig, dataDir: string): string {
   const file = path.join(dataDir, "auth-secret");
   if (existsSync(file)) {
     const kept = readFileSync(file, "utf8").trim();
-    if (kept.length < 32) throw new ConfigError(`${file} holds no usable secret: delete it (a new one is made; everyone signs in again) or set AUTH_SECRET.`);
+    if (kept.length < 32)
+      throw new ConfigError(`${file} holds no usable secret: delete it (a new one is made; everyone signs in again) or set AUTH_SECRET.`);
     return kept;
   }
   mkdirSync(dataDir, { recursive: true });

@@ -141,4 +141,3 @@ export async function runAdminCommand(args: string[], tools: Tools): Promise<voi
       throw new UsageError(USAGE);
   }
 }
-

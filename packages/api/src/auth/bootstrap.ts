@@ -31,7 +31,9 @@ export async function bootstrapAuth(
     if ((await repos.users.countUsers()) > 0) return;
     const password = generatePassword();
     await ensureOperator(auth, repos, { email: FIRST_START_ADMIN, name: "Admin", role: "admin", password });
-    log(`auth: first start, created admin ${FIRST_START_ADMIN} with password ${password} (shown once; change it with \`pnpm admin user password\`)`);
+    log(
+      `auth: first start, created admin ${FIRST_START_ADMIN} with password ${password} (shown once; change it with \`pnpm admin user password\`)`,
+    );
     return;
   }
   const admin = settings.email

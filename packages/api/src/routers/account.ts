@@ -14,16 +14,32 @@ export const accountRouter = router({
 
   /** A new API key for the caller; the key itself is returned this once only. */
   createApiKey: protectedProcedure
-    .input(z.object({ name: z.string().trim().min(1).max(100).optional(), expiresAt: z.date().optional() }).strict().default({}))
+    .input(
+      z
+        .object({ name: z.string().trim().min(1).max(100).optional(), expiresAt: z.date().optional() })
+        .strict()
+        .default({}),
+    )
     .mutation(async ({ ctx, input }) => {
-      if (input.expiresAt && input.expiresAt <= new Date()) throw new TRPCError({ code: "BAD_REQUEST", message: "expiresAt: must be in the future" });
+      if (input.expiresAt && input.expiresAt <= new Date())
+        throw new TRPCError({ code: "BAD_REQUEST", message: "expiresAt: must be in the future" });
       const key = generateApiKey();
-      const info = await ctx.runtime.repos.users.createApiKey({ userId: ctx.caller.userId, plainKey: key, name: input.name, expiresAt: input.expiresAt });
+      const info = await ctx.runtime.repos.users.createApiKey({
+        userId: ctx.caller.userId,
+        plainKey: key,
+        name: input.name,
+        expiresAt: input.expiresAt,
+      });
       return { key, ...info };
     }),
 
   listApiKeys: protectedProcedure
-    .input(z.object({ ...page }).strict().default({ limit: 50 }))
+    .input(
+      z
+        .object({ ...page })
+        .strict()
+        .default({ limit: 50 }),
+    )
     .query(({ ctx, input }) => ctx.runtime.repos.users.listApiKeys(ctx.caller.userId, input)),
 
   revokeApiKey: protectedProcedure.input(z.object({ keyId: uuid }).strict()).mutation(async ({ ctx, input }) => {

@@ -7,13 +7,17 @@ import { page, uuid, window } from "../validators.ts";
 export const feedbackRouter = router({
   /** One feedback per caller, run and key: giving it again replaces the first. */
   create: protectedProcedure
-    .input(z.object({
-      runId: uuid,
-      key: z.string().trim().min(1).max(200),
-      score: z.number().finite(),
-      value: z.unknown().optional(),
-      comment: z.string().max(10_000).nullish(),
-    }).strict())
+    .input(
+      z
+        .object({
+          runId: uuid,
+          key: z.string().trim().min(1).max(200),
+          score: z.number().finite(),
+          value: z.unknown().optional(),
+          comment: z.string().max(10_000).nullish(),
+        })
+        .strict(),
+    )
     .mutation(async ({ ctx, input }) => {
       const row = await ctx.runtime.repos.feedback.upsert(ctx.caller.scope, { ...input, ownerId: ctx.caller.userId });
       if (!row) throw notFound(`run ${input.runId}`);
@@ -22,8 +26,15 @@ export const feedbackRouter = router({
 
   /** A run's or a thread's feedback, newest first. */
   list: protectedProcedure
-    .input(z.object({ runId: uuid.optional(), threadId: uuid.optional(), ...page }).strict()
-      .refine((i) => (i.runId === undefined) !== (i.threadId === undefined), { message: "give exactly one of runId and threadId", path: ["runId"] }))
+    .input(
+      z
+        .object({ runId: uuid.optional(), threadId: uuid.optional(), ...page })
+        .strict()
+        .refine((i) => (i.runId === undefined) !== (i.threadId === undefined), {
+          message: "give exactly one of runId and threadId",
+          path: ["runId"],
+        }),
+    )
     .query(async ({ ctx, input }) => {
       const { repos } = ctx.runtime;
       const parent = input.runId
@@ -43,7 +54,12 @@ export const feedbackRouter = router({
    * `assistantId` is an assistant id or a graph id (its default assistant), as in runs.create.
    */
   summary: protectedProcedure
-    .input(z.object({ assistantId: z.string().min(1).optional(), ...window }).strict().default({}))
+    .input(
+      z
+        .object({ assistantId: z.string().min(1).optional(), ...window })
+        .strict()
+        .default({}),
+    )
     .query(async ({ ctx, input }) => {
       const { repos } = ctx.runtime;
       // runs store the resolved assistant id: a graph id alone would match none of them

@@ -8,32 +8,41 @@ import { cancelAction, jsonObject, multitaskStrategy, page, runStatus, streamMod
 const runId = z.object({ runId: uuid }).strict();
 const nodeNames = z.union([z.array(z.string().min(1)), z.literal("*")]);
 
-const createInput = z.object({
-  /** null starts a stateless run on a temporary thread */
-  threadId: uuid.nullable(),
-  /** an assistant id, or a graph id for that graph's default assistant */
-  assistantId: z.string().min(1),
-  input: z.unknown().optional(),
-  /** resume an interrupted thread: `{ resume }`, or `update` / `goto` */
-  command: z.object({ resume: z.unknown().optional(), update: z.unknown().optional(), goto: z.unknown().optional() }).strict().optional(),
-  config: z.object({
-    configurable: jsonObject.optional(),
-    tags: z.array(z.string()).optional(),
-    recursion_limit: z.number().int().positive().optional(),
-  }).passthrough().optional(),
-  context: jsonObject.optional(),
-  metadata: jsonObject.optional(),
-  multitaskStrategy: multitaskStrategy.optional(),
-  ifNotExists: z.enum(["create", "reject"]).optional(),
-  afterSeconds: z.number().min(0).max(86_400 * 30).optional(),
-  streamMode: z.array(streamMode).min(1).optional(),
-  streamSubgraphs: z.boolean().optional(),
-  interruptBefore: nodeNames.optional(),
-  interruptAfter: nodeNames.optional(),
-  /** start from this checkpoint of the thread instead of its latest */
-  checkpointId: z.string().min(1).optional(),
-  webhook: z.url({ protocol: /^https?$/ }).optional(),
-}).strict();
+const createInput = z
+  .object({
+    /** null starts a stateless run on a temporary thread */
+    threadId: uuid.nullable(),
+    /** an assistant id, or a graph id for that graph's default assistant */
+    assistantId: z.string().min(1),
+    input: z.unknown().optional(),
+    /** resume an interrupted thread: `{ resume }`, or `update` / `goto` */
+    command: z.object({ resume: z.unknown().optional(), update: z.unknown().optional(), goto: z.unknown().optional() }).strict().optional(),
+    config: z
+      .object({
+        configurable: jsonObject.optional(),
+        tags: z.array(z.string()).optional(),
+        recursion_limit: z.number().int().positive().optional(),
+      })
+      .passthrough()
+      .optional(),
+    context: jsonObject.optional(),
+    metadata: jsonObject.optional(),
+    multitaskStrategy: multitaskStrategy.optional(),
+    ifNotExists: z.enum(["create", "reject"]).optional(),
+    afterSeconds: z
+      .number()
+      .min(0)
+      .max(86_400 * 30)
+      .optional(),
+    streamMode: z.array(streamMode).min(1).optional(),
+    streamSubgraphs: z.boolean().optional(),
+    interruptBefore: nodeNames.optional(),
+    interruptAfter: nodeNames.optional(),
+    /** start from this checkpoint of the thread instead of its latest */
+    checkpointId: z.string().min(1).optional(),
+    webhook: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .strict();
 
 /** What `watch` yields: a run that was just created, or whose status just changed. */
 export interface RunChange {
@@ -71,14 +80,19 @@ export const runsRouter = router({
   }),
 
   list: protectedProcedure
-    .input(z.object({
-      threadId: uuid.optional(),
-      assistantId: z.string().min(1).optional(),
-      status: z.union([runStatus, z.array(runStatus).min(1)]).optional(),
-      createdAfter: z.date().optional(),
-      createdBefore: z.date().optional(),
-      ...page,
-    }).strict().default({ limit: 50 }))
+    .input(
+      z
+        .object({
+          threadId: uuid.optional(),
+          assistantId: z.string().min(1).optional(),
+          status: z.union([runStatus, z.array(runStatus).min(1)]).optional(),
+          createdAfter: z.date().optional(),
+          createdBefore: z.date().optional(),
+          ...page,
+        })
+        .strict()
+        .default({ limit: 50 }),
+    )
     .query(async ({ ctx, input }) => {
       // a graph id stands for its default assistant, as in `create`
       const assistantId = input.assistantId && (await resolveAssistant(ctx.runtime.repos, input.assistantId)).id;
@@ -102,7 +116,17 @@ export const runsRouter = router({
    * that reconnects resumes where it stopped; ends with the run's final status.
    */
   stream: protectedProcedure
-    .input(z.object({ runId: uuid, lastEventId: z.string().regex(/^(\d+|end)$/, "must be an event id").nullish() }).strict())
+    .input(
+      z
+        .object({
+          runId: uuid,
+          lastEventId: z
+            .string()
+            .regex(/^(\d+|end)$/, "must be an event id")
+            .nullish(),
+        })
+        .strict(),
+    )
     .subscription(async function* ({ ctx, input, signal }) {
       try {
         const items = ctx.runtime.runs.stream(ctx.caller.scope, input.runId, {

@@ -8,13 +8,17 @@ const threadId = z.object({ threadId: uuid }).strict();
 
 export const threadsRouter = router({
   create: protectedProcedure
-    .input(z.object({
-      /** choose the id (a UUID); one is made when omitted */
-      threadId: uuid.optional(),
-      metadata: jsonObject.optional(),
-      /** when a thread with this id exists: fail (default) or return it */
-      ifExists: z.enum(["raise", "do_nothing"]).default("raise"),
-    }).strict())
+    .input(
+      z
+        .object({
+          /** choose the id (a UUID); one is made when omitted */
+          threadId: uuid.optional(),
+          metadata: jsonObject.optional(),
+          /** when a thread with this id exists: fail (default) or return it */
+          ifExists: z.enum(["raise", "do_nothing"]).default("raise"),
+        })
+        .strict(),
+    )
     .mutation(async ({ ctx, input }) => {
       const { repos } = ctx.runtime;
       if (input.threadId) {
@@ -34,16 +38,19 @@ export const threadsRouter = router({
   }),
 
   list: protectedProcedure
-    .input(z.object({ status: threadStatus.optional(), metadata: jsonObject.optional(), ...page }).strict().default({ limit: 50 }))
+    .input(
+      z
+        .object({ status: threadStatus.optional(), metadata: jsonObject.optional(), ...page })
+        .strict()
+        .default({ limit: 50 }),
+    )
     .query(({ ctx, input }) => ctx.runtime.repos.threads.list(ctx.caller.scope, input)),
 
-  update: protectedProcedure
-    .input(z.object({ threadId: uuid, metadata: jsonObject }).strict())
-    .mutation(async ({ ctx, input }) => {
-      const thread = await ctx.runtime.repos.threads.update(ctx.caller.scope, input.threadId, { metadata: input.metadata });
-      if (!thread) throw notFound(`thread ${input.threadId}`);
-      return thread;
-    }),
+  update: protectedProcedure.input(z.object({ threadId: uuid, metadata: jsonObject }).strict()).mutation(async ({ ctx, input }) => {
+    const thread = await ctx.runtime.repos.threads.update(ctx.caller.scope, input.threadId, { metadata: input.metadata });
+    if (!thread) throw notFound(`thread ${input.threadId}`);
+    return thread;
+  }),
 
   /** Deletes the thread with its runs, events, checkpoints, feedback and usage; its in-flight runs are cancelled first. */
   delete: protectedProcedure.input(threadId).mutation(async ({ ctx, input }) => {
@@ -60,7 +67,16 @@ export const threadsRouter = router({
 
   /** The thread's checkpoints, newest first; `cursor` is the last checkpoint id of the previous page. */
   history: protectedProcedure
-    .input(z.object({ threadId: uuid, cursor: z.string().min(1).nullish(), limit: z.number().int().min(1).max(100).default(10), direction: page.direction }).strict())
+    .input(
+      z
+        .object({
+          threadId: uuid,
+          cursor: z.string().min(1).nullish(),
+          limit: z.number().int().min(1).max(100).default(10),
+          direction: page.direction,
+        })
+        .strict(),
+    )
     .query(async ({ ctx, input }) => {
       // one more than a page: it only tells whether another page exists, so the last page has no cursor
       const rows = await ctx.runtime.threads.history(ctx.caller.scope, input.threadId, {
@@ -74,12 +90,16 @@ export const threadsRouter = router({
 
   /** Writes values as if `asNode` had returned them, making a new checkpoint. */
   updateState: protectedProcedure
-    .input(z.object({
-      threadId: uuid,
-      values: z.unknown().refine((v) => v !== undefined, "values is required"),
-      asNode: z.string().min(1).optional(),
-      checkpointId: z.string().min(1).optional(),
-    }).strict())
+    .input(
+      z
+        .object({
+          threadId: uuid,
+          values: z.unknown().refine((v) => v !== undefined, "values is required"),
+          asNode: z.string().min(1).optional(),
+          checkpointId: z.string().min(1).optional(),
+        })
+        .strict(),
+    )
     .mutation(({ ctx, input }) =>
       ctx.runtime.threads.updateState(ctx.caller.scope, input.threadId, {
         values: input.values,

@@ -25,12 +25,16 @@ export const usageRouter = router({
 
   /** Tokens over [from, to) in hour or day buckets (UTC), one series per model or per caller. */
   summary: protectedProcedure
-    .input(z.object({
-      from: z.date(),
-      to: z.date().optional(),
-      bucket: z.enum(["hour", "day"]).default("hour"),
-      groupBy: z.enum(["model", "caller"]).default("model"),
-    }).strict())
+    .input(
+      z
+        .object({
+          from: z.date(),
+          to: z.date().optional(),
+          bucket: z.enum(["hour", "day"]).default("hour"),
+          groupBy: z.enum(["model", "caller"]).default("model"),
+        })
+        .strict(),
+    )
     .query(({ ctx, input }) => {
       const to = input.to ?? new Date();
       if (to <= input.from) throw new TRPCError({ code: "BAD_REQUEST", message: "to: must be after from" });

@@ -55,7 +55,9 @@ export function record<T>(subscribe: (handlers: Handlers<T>) => { unsubscribe():
       const seen = items.find(match);
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise<T>((resolve, reject) => {
-        const waiter = { match, resolve: (item: T) => {
+        const waiter = {
+          match,
+          resolve: (item: T) => {
             clearTimeout(timer);
             resolve(item);
           },

@@ -302,9 +302,7 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     }
     const carried: Record<string, string> = {};
     const parent =
-      unchanged.length > 0 && parentCheckpointId
-        ? await this.loadStored({ ...key, checkpointId: parentCheckpointId })
-        : undefined;
+      unchanged.length > 0 && parentCheckpointId ? await this.loadStored({ ...key, checkpointId: parentCheckpointId }) : undefined;
     if (parent && parentCheckpointId) {
       for (const channel of unchanged) {
         const source = sourceInParent(parent, parentCheckpointId, channel, checkpoint.channel_versions[channel]);
@@ -345,10 +343,7 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
   private async toTuples(loaded: LoadedRow[]): Promise<CheckpointTuple[]> {
     if (loaded.length === 0) return [];
     const rows = loaded.map(({ row }) => row);
-    const [stored, pendingWrites] = await Promise.all([
-      Promise.all(rows.map((row) => this.decodeStored(row))),
-      this.loadWrites(rows),
-    ]);
+    const [stored, pendingWrites] = await Promise.all([Promise.all(rows.map((row) => this.decodeStored(row))), this.loadWrites(rows)]);
     const carriedValues = await this.loadCarriedValues(rows, stored);
     const parentSends = await this.loadParentSends(rows, stored);
     return loaded.map(({ row, metadata }, i) => {
@@ -439,7 +434,10 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     }
     const byParent = await this.groupWrites(writes);
     for (const [child, parent] of children.map((row, i) => [row, parents[i]!] as const)) {
-      sends.set(keyOf(child), (byParent.get(keyOf(parent)) ?? []).map(([, , value]) => value));
+      sends.set(
+        keyOf(child),
+        (byParent.get(keyOf(parent)) ?? []).map(([, , value]) => value),
+      );
     }
     return sends;
   }
@@ -448,8 +446,7 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     const values = checkpoint.channel_values as Record<string, unknown>;
     const versions = checkpoint.channel_versions as ChannelVersions;
     values[TASKS] = sends;
-    versions[TASKS] =
-      Object.keys(versions).length > 0 ? maxChannelVersion(...Object.values(versions)) : this.getNextVersion(undefined);
+    versions[TASKS] = Object.keys(versions).length > 0 ? maxChannelVersion(...Object.values(versions)) : this.getNextVersion(undefined);
   }
 }
 

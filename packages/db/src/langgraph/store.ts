@@ -278,11 +278,7 @@ function toItem(row: StoreItem): Item {
 function itemsAfter(last: StoreItem): Prisma.StoreItemWhereInput {
   const { updatedAt, namespace, key } = last;
   return {
-    OR: [
-      { updatedAt: { lt: updatedAt } },
-      { updatedAt, namespace: { gt: namespace } },
-      { updatedAt, namespace, key: { gt: key } },
-    ],
+    OR: [{ updatedAt: { lt: updatedAt } }, { updatedAt, namespace: { gt: namespace } }, { updatedAt, namespace, key: { gt: key } }],
   };
 }
 
@@ -334,8 +330,7 @@ function applyOperator(operator: string, actual: unknown, operand: unknown): boo
  */
 function compareOrdered(operator: (typeof ORDER_OPERATORS)[number], actual: unknown, operand: unknown): boolean {
   const comparable =
-    (typeof actual === "number" && typeof operand === "number") ||
-    (typeof actual === "string" && typeof operand === "string");
+    (typeof actual === "number" && typeof operand === "number") || (typeof actual === "string" && typeof operand === "string");
   if (!comparable) return false;
   const a = actual as number | string;
   const b = operand as number | string;

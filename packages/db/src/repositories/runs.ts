@@ -23,10 +23,7 @@ export interface NewRun {
 }
 
 /** The outcome of admitting a run to its thread (see `admit`). */
-export type Admission =
-  | { kind: "created"; run: Run; inFlight: Run[] }
-  | { kind: "busy"; inFlight: Run[] }
-  | { kind: "no-thread" };
+export type Admission = { kind: "created"; run: Run; inFlight: Run[] } | { kind: "busy"; inFlight: Run[] } | { kind: "no-thread" };
 
 export interface RunFilter extends PageRequest {
   threadId?: string;
@@ -84,39 +81,42 @@ export function runsRepository(db: Database) {
      * PostgreSQL and the database write lock on SQLite, across processes too.
      * With `rejectIfBusy` a thread with a pending or running run gets no new run.
      * A missing thread (or another owner's) is created when `createThread`, else refused.
-   * `threadMetadata` is merged into the thread's metadata either way.
+     * `threadMetadata` is merged into the thread's metadata either way.
      */
     admit(
       scope: Scope,
       input: NewRun,
       options: { rejectIfBusy: boolean; createThread: boolean; threadMetadata?: JsonObject },
     ): Promise<Admission> {
-      return prisma.$transaction(async (tx): Promise<Admission> => {
-        const thread = await tx.thread.findUnique({ where: { id: input.threadId }, select: { ownerId: true, metadata: true } });
-        if (thread && "ownerId" in scope && thread.ownerId !== scope.ownerId) return { kind: "no-thread" };
-        if (!thread) {
-          if (!options.createThread) return { kind: "no-thread" };
-          await tx.thread.create({
-            data: { id: input.threadId, ownerId: input.ownerId, metadata: jsonObject(options.threadMetadata ?? {}) },
+      return prisma
+        .$transaction(async (tx): Promise<Admission> => {
+          const thread = await tx.thread.findUnique({ where: { id: input.threadId }, select: { ownerId: true, metadata: true } });
+          if (thread && "ownerId" in scope && thread.ownerId !== scope.ownerId) return { kind: "no-thread" };
+          if (!thread) {
+            if (!options.createThread) return { kind: "no-thread" };
+            await tx.thread.create({
+              data: { id: input.threadId, ownerId: input.ownerId, metadata: jsonObject(options.threadMetadata ?? {}) },
+            });
+          }
+          // like LangGraph, the thread records the graph and assistant of its latest run
+          const metadata =
+            thread && options.threadMetadata ? jsonObject({ ...asObject(thread.metadata), ...options.threadMetadata }) : undefined;
+          await tx.thread.update({ where: { id: input.threadId }, data: { status: "busy", metadata } });
+          const inFlight = await tx.run.findMany({
+            where: { threadId: input.threadId, status: { in: IN_FLIGHT } },
+            orderBy: [{ createdAt: "asc" }, { id: "asc" }],
           });
-        }
-        // like LangGraph, the thread records the graph and assistant of its latest run
-        const metadata = thread && options.threadMetadata ? jsonObject({ ...asObject(thread.metadata), ...options.threadMetadata }) : undefined;
-        await tx.thread.update({ where: { id: input.threadId }, data: { status: "busy", metadata } });
-        const inFlight = await tx.run.findMany({
-          where: { threadId: input.threadId, status: { in: IN_FLIGHT } },
-          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          if (options.rejectIfBusy && inFlight.length > 0) {
+            // the status write above must not stick: the thread stays as it was
+            throw new BusyThread(inFlight);
+          }
+          const run = await tx.run.create({ data: newRunRow(input) });
+          return { kind: "created", run, inFlight };
+        })
+        .catch((err: unknown): Admission => {
+          if (err instanceof BusyThread) return { kind: "busy", inFlight: err.inFlight };
+          throw err;
         });
-        if (options.rejectIfBusy && inFlight.length > 0) {
-          // the status write above must not stick: the thread stays as it was
-          throw new BusyThread(inFlight);
-        }
-        const run = await tx.run.create({ data: newRunRow(input) });
-        return { kind: "created", run, inFlight };
-      }).catch((err: unknown): Admission => {
-        if (err instanceof BusyThread) return { kind: "busy", inFlight: err.inFlight };
-        throw err;
-      });
     },
 
     get(scope: Scope, id: string): Promise<Run | null> {

@@ -152,13 +152,20 @@ export function usageRepository(db: Database) {
       const limit = query.limit ?? 10;
       if (query.by === "thread") {
         const groups = await prisma.tokenUsage.groupBy({
-          by: ["threadId"], where, ...SUMS, orderBy: { _sum: { totalTokens: "desc" } }, take: limit,
+          by: ["threadId"],
+          where,
+          ...SUMS,
+          orderBy: { _sum: { totalTokens: "desc" } },
+          take: limit,
         });
         return groups.map((g) => ({ id: g.threadId, totals: totalsOf(g) }));
       }
       const groups = await prisma.tokenUsage.groupBy({
-        by: ["assistantId"], where: { ...where, assistantId: { not: null } }, ...SUMS,
-        orderBy: { _sum: { totalTokens: "desc" } }, take: limit,
+        by: ["assistantId"],
+        where: { ...where, assistantId: { not: null } },
+        ...SUMS,
+        orderBy: { _sum: { totalTokens: "desc" } },
+        take: limit,
       });
       return groups.map((g) => ({ id: g.assistantId!, totals: totalsOf(g) }));
     },

@@ -16,7 +16,6 @@ type C = Context<ShimEnv>;
 /** At most this many assistants are read for one search or count (sorting and the name filter happen here). */
 const SCAN_LIMIT = 10_000;
 
-
 /** A run config as the LangGraph API takes it (the same shape as a run's `config`). */
 const runnableConfig = z
   .object({
@@ -26,7 +25,18 @@ const runnableConfig = z
   })
   .passthrough();
 
-const SELECT_FIELDS = ["assistant_id", "graph_id", "name", "description", "config", "context", "created_at", "updated_at", "metadata", "version"] as const;
+const SELECT_FIELDS = [
+  "assistant_id",
+  "graph_id",
+  "name",
+  "description",
+  "config",
+  "context",
+  "created_at",
+  "updated_at",
+  "metadata",
+  "version",
+] as const;
 
 /** What an assistant is made of, set on create and changed by PATCH. */
 const assistantFields = {
@@ -88,7 +98,6 @@ const xrayQuery = z
   .strict();
 
 const subgraphsQuery = z.object({ recurse: flag.default(false) }).strict();
-
 
 /** The default assistant the server makes for each graph: shared by everyone, never changed through the API. */
 function isSystem(a: Assistant): boolean {
@@ -241,7 +250,10 @@ export const assistantRoutes = new Hono<ShimEnv>()
     // its runs go with it (foreign key): never pull a row from under a run that is executing
     const inFlight = await runtime.repos.runs.list(ALL, { assistantId: assistant.id, status: IN_FLIGHT, limit: 1 });
     if (inFlight.items.length > 0) {
-      throw new HttpError(409, `assistant ${assistant.id} has a run in flight (${inFlight.items[0]!.id}): cancel it before deleting the assistant`);
+      throw new HttpError(
+        409,
+        `assistant ${assistant.id} has a run in flight (${inFlight.items[0]!.id}): cancel it before deleting the assistant`,
+      );
     }
     if (q.delete_threads) {
       // the caller's own threads whose runs used this assistant

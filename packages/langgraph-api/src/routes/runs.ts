@@ -19,7 +19,8 @@ type C = Context<ShimEnv>;
 function lastEventId(c: C): number | undefined {
   const raw = c.req.header("Last-Event-ID")?.trim();
   if (!raw) return undefined;
-  if (!/^-?\d+$/.test(raw)) throw new HttpError(422, `Last-Event-ID: "${raw}" is not an event id`, [{ field: "header.Last-Event-ID", message: "not an event id" }]);
+  if (!/^-?\d+$/.test(raw))
+    throw new HttpError(422, `Last-Event-ID: "${raw}" is not an event id`, [{ field: "header.Last-Event-ID", message: "not an event id" }]);
   return Number(raw);
 }
 
@@ -100,7 +101,9 @@ const joinStreamQuery = z
   })
   .strict();
 
-const cancelQuery = z.object({ wait: flag.default(false), action: cancelAction.default("interrupt"), reason: z.string().optional() }).strict();
+const cancelQuery = z
+  .object({ wait: flag.default(false), action: cancelAction.default("interrupt"), reason: z.string().optional() })
+  .strict();
 
 const bulkCancelBody = z
   .object({
@@ -156,7 +159,8 @@ export const runRoutes = new Hono<ShimEnv>()
       targets = [];
       for (const id of filter.run_ids) {
         const run = await runtime.runs.get(scope, id);
-        if (!run || !isVisible(run) || (filter.thread_id && run.threadId !== filter.thread_id)) throw new HttpError(404, `run ${id} not found`);
+        if (!run || !isVisible(run) || (filter.thread_id && run.threadId !== filter.thread_id))
+          throw new HttpError(404, `run ${id} not found`);
         targets.push(run);
       }
     } else {

@@ -99,7 +99,8 @@ async function storeCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    if (err instanceof Error && err.name === "InvalidNamespaceError") throw new HttpError(422, err.message, [{ field: "body.namespace", message: err.message }]);
+    if (err instanceof Error && err.name === "InvalidNamespaceError")
+      throw new HttpError(422, err.message, [{ field: "body.namespace", message: err.message }]);
     throw err;
   }
 }

@@ -20,7 +20,6 @@ type C = Context<ShimEnv>;
  */
 export const THREAD_SCAN_LIMIT = 10_000;
 
-
 const threadStatus = z.enum(["idle", "busy", "interrupted", "error"]);
 
 /**
@@ -32,7 +31,18 @@ const ttl = z.union([
   z.object({ ttl: z.number().positive(), strategy: z.enum(["delete", "keep_latest"]).optional() }).strict(),
 ]);
 
-const THREAD_FIELDS = ["thread_id", "created_at", "updated_at", "state_updated_at", "metadata", "config", "context", "status", "values", "interrupts"] as const;
+const THREAD_FIELDS = [
+  "thread_id",
+  "created_at",
+  "updated_at",
+  "state_updated_at",
+  "metadata",
+  "config",
+  "context",
+  "status",
+  "values",
+  "interrupts",
+] as const;
 
 const STATE_FIELDS = ["values", "next", "tasks", "checkpoint", "metadata", "created_at", "parent_checkpoint", "interrupts"] as const;
 const stateField = z.union([z.enum(STATE_FIELDS), z.string().regex(/^values\..+$/, "expected a state field or values.<key>")]);
@@ -52,7 +62,9 @@ type CheckpointRefBody = z.output<typeof checkpointRef>;
 const beforeRef = z.union([
   z.string().min(1),
   checkpointRef,
-  z.object({ configurable: z.object({ checkpoint_id: z.string().min(1).nullish(), checkpoint_ns: z.string().nullish() }).passthrough() }).passthrough(),
+  z
+    .object({ configurable: z.object({ checkpoint_id: z.string().min(1).nullish(), checkpoint_ns: z.string().nullish() }).passthrough() })
+    .passthrough(),
 ]);
 
 const createBody = z
@@ -138,7 +150,7 @@ const historyBody = z
 function rootCheckpointId(ref: CheckpointRefBody | null | undefined, field: string): string | undefined {
   if (!ref) return undefined;
   if (ref.checkpoint_ns) {
-    throw invalid([{ field: `${field}.checkpoint_ns`, message: "only checkpoints of the root graph (checkpoint_ns \"\") can be addressed" }]);
+    throw invalid([{ field: `${field}.checkpoint_ns`, message: 'only checkpoints of the root graph (checkpoint_ns "") can be addressed' }]);
   }
   return ref.checkpoint_id ?? undefined;
 }
@@ -159,7 +171,6 @@ function beforeId(before: z.output<typeof beforeRef> | null | undefined): string
 function asList<T>(value: T | T[] | null | undefined): T[] | undefined {
   return value == null ? undefined : Array.isArray(value) ? value : [value];
 }
-
 
 function matchesTopLevel(actual: unknown, filter: Record<string, unknown> | null | undefined): boolean {
   if (!filter) return true;
@@ -308,7 +319,9 @@ export const threadRoutes = new Hono<ShimEnv>()
     const threadId = uuidParam(c, "thread_id");
     const b = await body(c, patchBody);
     const { repos } = c.var.services.runtime;
-    const thread = b.metadata ? await repos.threads.update(c.var.caller.scope, threadId, { metadata: b.metadata }) : await repos.threads.get(c.var.caller.scope, threadId);
+    const thread = b.metadata
+      ? await repos.threads.update(c.var.caller.scope, threadId, { metadata: b.metadata })
+      : await repos.threads.get(c.var.caller.scope, threadId);
     if (!thread) throw new HttpError(404, `thread ${threadId} not found`);
     if (/return=minimal/i.test(c.req.header("Prefer") ?? "")) return c.body(null, 204);
     return c.json(threadToWire(thread));

@@ -62,7 +62,8 @@ export async function instantiate(
   value: unknown,
   options: { checkpointer?: BaseCheckpointSaver; store?: BaseStore; config?: GraphConfig },
 ): Promise<CompiledGraph> {
-  const made = typeof value === "function" ? await (value as (config: GraphConfig) => unknown)(options.config ?? { configurable: {} }) : value;
+  const made =
+    typeof value === "function" ? await (value as (config: GraphConfig) => unknown)(options.config ?? { configurable: {} }) : value;
   const graph = unwrapAgent(made);
   if (isCompiledGraph(graph)) {
     if (!options.checkpointer && !options.store) return graph;

@@ -131,7 +131,9 @@ export class GraphRegistry implements GraphSource {
     if (entry) return entry;
     const failure = this.failed.find((f) => f.graphId === graphId);
     throw new NotFoundError(
-      failure ? `graph "${graphId}" failed to load from ${failure.file}: ${failure.error}` : `graph "${graphId}" is not in ${this.config.path}`,
+      failure
+        ? `graph "${graphId}" failed to load from ${failure.file}: ${failure.error}`
+        : `graph "${graphId}" is not in ${this.config.path}`,
     );
   }
 }

@@ -33,11 +33,15 @@ export function loadLanggraphConfig(configPath: string): LanggraphConfig {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
     const reason = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ");
-    throw new LanggraphConfigError(`LANGGRAPH_CONFIG ${file} is not valid JSON (${reason}): expected {"graphs": {"agent": "./src/agent.ts:graph"}}.`);
+    throw new LanggraphConfigError(
+      `LANGGRAPH_CONFIG ${file} is not valid JSON (${reason}): expected {"graphs": {"agent": "./src/agent.ts:graph"}}.`,
+    );
   }
   const graphs = (parsed as { graphs?: unknown } | null)?.graphs;
   if (!graphs || typeof graphs !== "object" || Array.isArray(graphs)) {
-    throw new LanggraphConfigError(`LANGGRAPH_CONFIG ${file} has no "graphs" object: expected {"graphs": {"agent": "./src/agent.ts:graph"}}.`);
+    throw new LanggraphConfigError(
+      `LANGGRAPH_CONFIG ${file} has no "graphs" object: expected {"graphs": {"agent": "./src/agent.ts:graph"}}.`,
+    );
   }
   const dir = path.dirname(file);
   const specs = Object.entries(graphs).map(([graphId, entry]) => {

@@ -43,8 +43,7 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
   sink.publish("metadata", { run_id: run.id, attempt: run.attempt });
 
   const usage = new UsageRecorder(
-    (call) =>
-      repos.usage.record({ ...call, runId: run.id, threadId: run.threadId, ownerId: run.ownerId, assistantId: run.assistantId }),
+    (call) => repos.usage.record({ ...call, runId: run.id, threadId: run.threadId, ownerId: run.ownerId, assistantId: run.assistantId }),
     ctx.logError,
   );
 
@@ -82,7 +81,13 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
       ...kwargs.config,
       configurable,
       context: { ...((assistant.context as object | null) ?? {}), ...(kwargs.context ?? {}) },
-      metadata: { ...((run.metadata as object) ?? {}), run_id: run.id, thread_id: run.threadId, assistant_id: assistant.id, graph_id: assistant.graphId },
+      metadata: {
+        ...((run.metadata as object) ?? {}),
+        run_id: run.id,
+        thread_id: run.threadId,
+        assistant_id: assistant.id,
+        graph_id: assistant.graphId,
+      },
       ...(recursionLimit ? { recursionLimit } : {}),
       runId: run.id,
       subgraphs: kwargs.stream_subgraphs ?? false,
@@ -138,8 +143,7 @@ export async function settleThread(
   const state = graph ? await threadStateOf(graph, run.threadId).catch(() => undefined) : undefined;
   // without the graph (a run cancelled before it started) the thread's stored interrupts still hold
   const interrupts = state ? state.interrupts : (await ctx.repos.threads.get({ all: true }, run.threadId))?.interrupts;
-  const waiting =
-    (Array.isArray(interrupts) && interrupts.length > 0) || (outcome === "success" && (state?.next.length ?? 0) > 0);
+  const waiting = (Array.isArray(interrupts) && interrupts.length > 0) || (outcome === "success" && (state?.next.length ?? 0) > 0);
   const status = others.length > 0 ? "busy" : outcome === "error" ? "error" : waiting ? "interrupted" : "idle";
   await ctx.repos.threads.update({ all: true }, run.threadId, {
     status,

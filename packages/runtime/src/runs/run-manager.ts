@@ -26,8 +26,17 @@ interface ActiveRun {
 }
 
 const KWARG_KEYS = [
-  "input", "command", "config", "context", "stream_mode", "stream_subgraphs",
-  "interrupt_before", "interrupt_after", "checkpoint_id", "on_disconnect", "webhook",
+  "input",
+  "command",
+  "config",
+  "context",
+  "stream_mode",
+  "stream_subgraphs",
+  "interrupt_before",
+  "interrupt_after",
+  "checkpoint_id",
+  "on_disconnect",
+  "webhook",
 ] as const satisfies readonly (keyof RunKwargs)[];
 
 /**
@@ -78,7 +87,9 @@ export class RunManager {
     );
     if (admission.kind === "no-thread") throw new NotFoundError(`thread ${threadId} not found`);
     if (admission.kind === "busy") {
-      throw new ConflictError(`thread ${threadId} already has a run in flight (${admission.inFlight[0]!.id}); the multitask strategy is reject`);
+      throw new ConflictError(
+        `thread ${threadId} already has a run in flight (${admission.inFlight[0]!.id}); the multitask strategy is reject`,
+      );
     }
     const { run, inFlight } = admission;
     this.ctx.feed.emit(run);
@@ -240,7 +251,11 @@ export class RunManager {
       try {
         const run = await this.ctx.repos.runs.get(ALL, queued.runId);
         if (!run || isFinal(run.status)) return run!;
-        return await executeRun(this.ctx, run, { signal: abort.signal, cancelAction: () => active.action, abandoned: () => active.abandoned });
+        return await executeRun(this.ctx, run, {
+          signal: abort.signal,
+          cancelAction: () => active.action,
+          abandoned: () => active.abandoned,
+        });
       } finally {
         this.active.delete(queued.runId);
         this.scheduler.finished(queued.runId);

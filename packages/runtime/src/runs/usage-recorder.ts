@@ -42,7 +42,12 @@ function usageOf(output: LLMResult, fallbackModel: string): CallUsage | null {
   if (legacy) {
     const inputTokens = legacy.promptTokens ?? 0;
     const outputTokens = legacy.completionTokens ?? 0;
-    return { model: String(output.llmOutput?.model_name ?? fallbackModel), inputTokens, outputTokens, totalTokens: legacy.totalTokens ?? inputTokens + outputTokens };
+    return {
+      model: String(output.llmOutput?.model_name ?? fallbackModel),
+      inputTokens,
+      outputTokens,
+      totalTokens: legacy.totalTokens ?? inputTokens + outputTokens,
+    };
   }
   return null;
 }
@@ -58,7 +63,9 @@ export class UsageRecorder extends BaseCallbackHandler {
   private readonly pending = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly record: (usage: Pick<UsageInput, "model" | "caller" | "inputTokens" | "outputTokens" | "totalTokens">) => Promise<unknown>,
+    private readonly record: (
+      usage: Pick<UsageInput, "model" | "caller" | "inputTokens" | "outputTokens" | "totalTokens">,
+    ) => Promise<unknown>,
     private readonly onError: (err: unknown) => void,
   ) {
     super();

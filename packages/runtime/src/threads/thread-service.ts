@@ -84,7 +84,6 @@ function emptyView(): ThreadStateView {
   };
 }
 
-
 function refOf(configurable: Record<string, unknown> | undefined): CheckpointRef | null {
   const id = configurable?.checkpoint_id;
   if (typeof id !== "string" || id === "") return null;

@@ -41,7 +41,10 @@ export default async function HealthPage() {
           <dd data-testid="graphs">
             {health.graphs.loaded.join(", ") || "none"}
             {health.graphs.failed.length > 0 && (
-              <span className="muted"> ({health.graphs.failed.length} failed to load: {health.graphs.failed.map((f) => f.graphId).join(", ")})</span>
+              <span className="muted">
+                {" "}
+                ({health.graphs.failed.length} failed to load: {health.graphs.failed.map((f) => f.graphId).join(", ")})
+              </span>
             )}
           </dd>
           <dt>Version</dt>

@@ -49,8 +49,7 @@ export function NewRunForm({ assistant, threadId: presetThread }: Props) {
   }
   // the asked-for assistant, else the chat agent, else the first
   const selectedId =
-    chosen ??
-    (list.find((a) => a.id === assistant || a.graphId === assistant) ?? list.find((a) => a.graphId === "agent") ?? list[0]!).id;
+    chosen ?? (list.find((a) => a.id === assistant || a.graphId === assistant) ?? list.find((a) => a.graphId === "agent") ?? list[0]!).id;
   const selected = list.find((a) => a.id === selectedId);
 
   function switchMode(next: InputMode) {
@@ -96,7 +95,12 @@ export function NewRunForm({ assistant, threadId: presetThread }: Props) {
   return (
     <form className={`card form ${styles.form}`} aria-label="New run" onSubmit={(e) => void submit(e)} noValidate>
       <label htmlFor="new-run-assistant">Assistant</label>
-      <select id="new-run-assistant" value={selectedId} onChange={(e) => setChosen(e.target.value)} aria-describedby="new-run-assistant-hint">
+      <select
+        id="new-run-assistant"
+        value={selectedId}
+        onChange={(e) => setChosen(e.target.value)}
+        aria-describedby="new-run-assistant-hint"
+      >
         {list.map((a) => (
           <option key={a.id} value={a.id}>
             {a.name === a.graphId ? a.name : `${a.name} (${a.graphId})`}

@@ -14,7 +14,7 @@ export function parseInput(mode: InputMode, message: string, json: string): Pars
     if (!message.trim()) return { ok: false, error: "Write a message for the run." };
     return { ok: true, input: messageInput(message) };
   }
-  if (!json.trim()) return { ok: false, error: "Input JSON is empty: write a JSON object, like {\"messages\": []}." };
+  if (!json.trim()) return { ok: false, error: 'Input JSON is empty: write a JSON object, like {"messages": []}.' };
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -22,7 +22,7 @@ export function parseInput(mode: InputMode, message: string, json: string): Pars
     return { ok: false, error: `Input JSON is not valid JSON: ${(err as Error).message}` };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { ok: false, error: "Input JSON must be a JSON object (the graph's input state), like {\"messages\": []}." };
+    return { ok: false, error: 'Input JSON must be a JSON object (the graph\'s input state), like {"messages": []}.' };
   }
   return { ok: true, input: value };
 }

@@ -24,10 +24,7 @@ export function FeedbackForm({ runId }: { runId: string }) {
       ) : me.isError || list.isError ? (
         <ErrorState error={me.error ?? list.error} retry={() => void Promise.all([me.refetch(), list.refetch()])} />
       ) : (
-        <FeedbackFields
-          runId={runId}
-          saved={list.data.items.find((f) => f.key === FEEDBACK_KEY && f.ownerId === me.data.userId) ?? null}
-        />
+        <FeedbackFields runId={runId} saved={list.data.items.find((f) => f.key === FEEDBACK_KEY && f.ownerId === me.data.userId) ?? null} />
       )}
     </section>
   );
@@ -36,7 +33,14 @@ export function FeedbackForm({ runId }: { runId: string }) {
 /** A thumb drawn inline: emoji fonts are not on every operator's machine. */
 function ThumbIcon({ up }: { up: boolean }) {
   return (
-    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" className={styles.thumbIcon} style={up ? undefined : { transform: "rotate(180deg)" }}>
+    <svg
+      viewBox="0 0 24 24"
+      width="16"
+      height="16"
+      aria-hidden="true"
+      className={styles.thumbIcon}
+      style={up ? undefined : { transform: "rotate(180deg)" }}
+    >
       <path
         d="M7 10v11H3V10h4Zm2 11V10l4.5-7.5c.9 0 2.5.6 2.5 2.5 0 1-.5 3-1 4h5.2c1.1 0 2 .9 1.8 2l-1.6 8.3c-.2.9-1 1.7-2 1.7H9Z"
         fill="currentColor"
@@ -70,10 +74,22 @@ function FeedbackFields({ runId, saved }: { runId: string; saved: { score: numbe
   return (
     <form className="form" onSubmit={submit} aria-label="Feedback on this run">
       <div className={styles.thumbs} role="group" aria-label="Score">
-        <button type="button" className={`btn ${styles.thumb}`} aria-pressed={score === 1} onClick={() => give(1)} disabled={save.isPending}>
+        <button
+          type="button"
+          className={`btn ${styles.thumb}`}
+          aria-pressed={score === 1}
+          onClick={() => give(1)}
+          disabled={save.isPending}
+        >
           <ThumbIcon up /> Thumbs up
         </button>
-        <button type="button" className={`btn ${styles.thumb}`} aria-pressed={score === 0} onClick={() => give(0)} disabled={save.isPending}>
+        <button
+          type="button"
+          className={`btn ${styles.thumb}`}
+          aria-pressed={score === 0}
+          onClick={() => give(0)}
+          disabled={save.isPending}
+        >
           <ThumbIcon up={false} /> Thumbs down
         </button>
       </div>

@@ -16,7 +16,10 @@ export type RunRow = inferRouterOutputs<AppRouter>["runs"]["get"];
 export function runError(run: RunRow): { type: string; message: string } | null {
   const error = run.error as { type?: unknown; message?: unknown } | null;
   if (!error || typeof error !== "object") return null;
-  return { type: typeof error.type === "string" ? error.type : "Error", message: typeof error.message === "string" ? error.message : JSON.stringify(error) };
+  return {
+    type: typeof error.type === "string" ? error.type : "Error",
+    message: typeof error.message === "string" ? error.message : JSON.stringify(error),
+  };
 }
 
 export function RunHeader({ run }: { run: RunRow }) {

@@ -53,6 +53,18 @@ export function useRunStream(runId: string, enabled: boolean, onEnd: (status: st
     else setResumeFrom({ lastEventId: lastEventId.current });
   }, [reset, resumeFrom.lastEventId]);
 
-  const phase = state.endStatus !== null ? "ended" : error !== null || subscription.status === "error" ? "error" : state.log.length > 0 || subscription.status === "pending" ? "streaming" : "connecting";
-  return { ...state, phase, error: error ?? (subscription.status === "error" ? subscription.error?.message ?? "the stream failed" : null), reconnect };
+  const phase =
+    state.endStatus !== null
+      ? "ended"
+      : error !== null || subscription.status === "error"
+        ? "error"
+        : state.log.length > 0 || subscription.status === "pending"
+          ? "streaming"
+          : "connecting";
+  return {
+    ...state,
+    phase,
+    error: error ?? (subscription.status === "error" ? (subscription.error?.message ?? "the stream failed") : null),
+    reconnect,
+  };
 }

@@ -75,9 +75,7 @@ export function RunTableRow({
           {shortId(run.threadId)}
         </Link>
       </td>
-      <td data-label="Started">
-        {run.startedAt ? <LocalTime value={run.startedAt} /> : <span className="muted">not yet</span>}
-      </td>
+      <td data-label="Started">{run.startedAt ? <LocalTime value={run.startedAt} /> : <span className="muted">not yet</span>}</td>
       <td data-label="Duration" className={styles.num}>
         <Duration run={run} />
       </td>

@@ -33,9 +33,12 @@ function FollowRun({ runId, threadId }: { runId: string; threadId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (pending.current) clearTimeout(pending.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (pending.current) clearTimeout(pending.current);
+    },
+    [],
+  );
   useSubscription(
     trpc.runs.stream.subscriptionOptions(
       { runId },

@@ -36,7 +36,12 @@ export function MessagesList({ messages }: { messages: unknown[] }) {
           <li key={typeof message.id === "string" ? message.id : i} className={styles.message} data-role={role}>
             <span className={styles.role}>{role}:</span>{" "}
             <span className={styles.messageText}>{text || <span className="muted">(no text)</span>}</span>
-            {calls > 0 ? <span className="muted"> ({calls} tool call{calls === 1 ? "" : "s"})</span> : null}
+            {calls > 0 ? (
+              <span className="muted">
+                {" "}
+                ({calls} tool call{calls === 1 ? "" : "s"})
+              </span>
+            ) : null}
           </li>
         );
       })}

@@ -35,7 +35,11 @@ export function ResumePanel({ thread }: { thread: ThreadRow }) {
           {interrupts.map((it, i) => (
             <InterruptValue key={it.id ?? i} value={it.value} />
           ))}
-          <ResumeForm thread={thread} busy={thread.status === "busy" || (resumed !== null && isInFlight(resumed.status))} onResumed={setCreated} />
+          <ResumeForm
+            thread={thread}
+            busy={thread.status === "busy" || (resumed !== null && isInFlight(resumed.status))}
+            onResumed={setCreated}
+          />
         </>
       ) : null}
       {resumed ? <ResumedRun run={resumed} /> : null}
@@ -66,7 +70,14 @@ function ResumeForm({ thread, busy, onResumed }: { thread: ThreadRow; busy: bool
     <form className={`form ${styles.resumeForm}`} onSubmit={submit} aria-label="Resume">
       <label htmlFor={inputId}>Answer</label>
       <div className={styles.resumeRow}>
-        <input id={inputId} value={text} onChange={(e) => setText(e.target.value)} placeholder="Your answer" autoComplete="off" disabled={create.isPending} />
+        <input
+          id={inputId}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Your answer"
+          autoComplete="off"
+          disabled={create.isPending}
+        />
         <button type="submit" className="btn btn-primary" disabled={create.isPending || busy || !text.trim()}>
           {create.isPending ? "Resuming…" : "Resume"}
         </button>

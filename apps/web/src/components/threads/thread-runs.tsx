@@ -16,7 +16,9 @@ export function ThreadRuns({ threadId }: { threadId: string }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const input = { threadId, limit: PAGE_SIZE };
-  const runs = useCursorPages(trpc.runs.list.infiniteQueryKey(input), (cursor, signal) => client.runs.list.query({ ...input, cursor }, { signal }));
+  const runs = useCursorPages(trpc.runs.list.infiniteQueryKey(input), (cursor, signal) =>
+    client.runs.list.query({ ...input, cursor }, { signal }),
+  );
   const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="card" aria-labelledby="runs-title">

@@ -31,7 +31,11 @@ export function ThreadStateCard({ threadId }: { threadId: string }) {
   );
 }
 
-function StateBody({ state }: { state: { values: unknown; next: string[]; created_at: string | null; checkpoint: { checkpoint_id: string } | null } }) {
+function StateBody({
+  state,
+}: {
+  state: { values: unknown; next: string[]; created_at: string | null; checkpoint: { checkpoint_id: string } | null };
+}) {
   const values = objectOf(state.values);
   const messages = Array.isArray(values.messages) ? (values.messages as unknown[]) : null;
   const empty = Object.keys(values).length === 0 && !state.checkpoint;

@@ -27,15 +27,11 @@ export function ThreadTokens({ threadId }: { threadId: string }) {
             <span className="muted"> tokens in total</span>
           </p>
           <p className="muted">
-            {formatTokens(usage.data.total.inputTokens)} in · {formatTokens(usage.data.total.outputTokens)} out ·{" "}
-            {usage.data.total.calls} model call{usage.data.total.calls === 1 ? "" : "s"}
+            {formatTokens(usage.data.total.inputTokens)} in · {formatTokens(usage.data.total.outputTokens)} out · {usage.data.total.calls}{" "}
+            model call{usage.data.total.calls === 1 ? "" : "s"}
           </p>
           {usage.data.byModel.length > 0 ? (
-            <TokenTable
-              caption="Tokens by model"
-              label="Model"
-              rows={usage.data.byModel.map((m) => ({ name: m.model, ...m }))}
-            />
+            <TokenTable caption="Tokens by model" label="Model" rows={usage.data.byModel.map((m) => ({ name: m.model, ...m }))} />
           ) : (
             <p className="muted">No model calls recorded on this thread.</p>
           )}

@@ -66,7 +66,12 @@ export function ThreadsList() {
             ))}
           </ul>
           {query.hasNextPage ? (
-            <button type="button" className={`btn ${styles.more}`} disabled={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+            <button
+              type="button"
+              className={`btn ${styles.more}`}
+              disabled={query.isFetchingNextPage}
+              onClick={() => void query.fetchNextPage()}
+            >
               {query.isFetchingNextPage ? "Loading…" : "Load more"}
             </button>
           ) : null}

@@ -41,10 +41,7 @@ export function TokensChart({ title, groupName, bucket, rows, series, labelOf = 
             <CartesianGrid vertical={false} strokeDasharray="3 3" stroke="#e3e6eb" />
             <XAxis dataKey="start" tickFormatter={(v: number) => tickLabel(v, bucket)} minTickGap={18} tick={{ fontSize: 12 }} />
             <YAxis tickFormatter={(v: number) => compact.format(v)} width={44} tick={{ fontSize: 12 }} allowDecimals={false} />
-            <Tooltip
-              labelFormatter={(v) => fullLabel(Number(v), bucket)}
-              formatter={(value) => `${formatTokens(Number(value))} tokens`}
-            />
+            <Tooltip labelFormatter={(v) => fullLabel(Number(v), bucket)} formatter={(value) => `${formatTokens(Number(value))} tokens`} />
             <Legend wrapperStyle={{ fontSize: 13 }} itemSorter={null} />
             {series.map((s, i) => (
               <Bar

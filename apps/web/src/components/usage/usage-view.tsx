@@ -85,14 +85,22 @@ export function UsageView({ initialWindow, seesAll }: { initialWindow?: string; 
             groupName="Model"
             bucket={win.bucket}
             series={models}
-            rows={chartRows(byModel.data, axis, models.map((s) => s.group))}
+            rows={chartRows(
+              byModel.data,
+              axis,
+              models.map((s) => s.group),
+            )}
           />
           <TokensChart
             title="Tokens by caller"
             groupName="Caller"
             bucket={win.bucket}
             series={callers}
-            rows={chartRows(byCaller.data, axis, callers.map((s) => s.group))}
+            rows={chartRows(
+              byCaller.data,
+              axis,
+              callers.map((s) => s.group),
+            )}
             labelOf={callerLabel}
           />
         </div>

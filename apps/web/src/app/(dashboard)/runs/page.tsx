@@ -11,8 +11,7 @@ export default async function RunsPage() {
     <>
       <h1>Runs</h1>
       <p className="muted">
-        {viewer?.role === "admin" ? "Every operator's runs" : "Your runs"}, newest first. New runs and status changes appear as they
-        happen.
+        {viewer?.role === "admin" ? "Every operator's runs" : "Your runs"}, newest first. New runs and status changes appear as they happen.
       </p>
       <RunsTable />
     </>
