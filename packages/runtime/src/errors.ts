@@ -17,9 +17,9 @@ export class ConflictError extends RuntimeError {
   override name = "ConflictError";
 }
 
-/** The request names something that cannot work (an unknown graph, a bad option). */
-export class InvalidRunError extends RuntimeError {
-  override name = "InvalidRunError";
+/** The request names something that cannot work (an unknown graph, a bad option, a value the graph refuses). */
+export class InvalidRequestError extends RuntimeError {
+  override name = "InvalidRequestError";
 }
 
 /** The server is shutting down and takes no new runs. */
@@ -39,7 +39,7 @@ export type ErrorKind = "not_found" | "conflict" | "invalid" | "unavailable";
 export function classifyError(err: unknown): { kind: ErrorKind; message: string } | null {
   if (err instanceof NotFoundError) return { kind: "not_found", message: err.message };
   if (err instanceof ConflictError) return { kind: "conflict", message: err.message };
-  if (err instanceof InvalidRunError || err instanceof InvalidCursorError) return { kind: "invalid", message: err.message };
+  if (err instanceof InvalidRequestError || err instanceof InvalidCursorError) return { kind: "invalid", message: err.message };
   if (err instanceof ShuttingDownError) return { kind: "unavailable", message: err.message };
   const race = lostRaceKind(err);
   if (race) return { kind: race, message: race === "conflict" ? "it already exists" : "it no longer exists" };

@@ -21,3 +21,6 @@ export { defaultAssistantId, ensureDefaultAssistants, resolveAssistant } from ".
 export * from "./errors.ts";
 export * from "./runs/types.ts";
 export * from "./registry/index.ts";
+export * from "./enums.ts";
+export * as schemas from "./schemas.ts";
+export type { Actor } from "./actor.ts";

@@ -4,7 +4,7 @@ import { ALL, type Run } from "@lgrs/db";
 import { testTargets, useMigratedDatabase } from "@lgrs/db/testing";
 import { FAILURE_MESSAGE, SLOW_STEPS } from "@lgrs/graphs";
 import { createRuntime, GraphRegistry, type Runtime, type ThreadStateView } from "../src/index.ts";
-import { ConflictError, InvalidRunError, NotFoundError } from "../src/errors.ts";
+import { ConflictError, InvalidRequestError, NotFoundError } from "../src/errors.ts";
 
 type Messages = { messages: { type: string; content: string }[] };
 type Steps = { steps: string[] };
@@ -102,7 +102,7 @@ describe.each(testTargets)("thread service on $provider", (target) => {
       interrupts: [],
     });
     expect(await runtime.threads.history(scope(), thread.id)).toEqual([]);
-    await expect(runtime.threads.updateState(scope(), thread.id, { values: { steps: ["x"] } })).rejects.toBeInstanceOf(InvalidRunError);
+    await expect(runtime.threads.updateState(scope(), thread.id, { values: { steps: ["x"] } })).rejects.toBeInstanceOf(InvalidRequestError);
   });
 
   it("state at a checkpoint id is the thread as it was then; an unknown checkpoint is not found", async () => {
@@ -167,7 +167,9 @@ describe.each(testTargets)("thread service on $provider", (target) => {
     expect(forked.parent_checkpoint).toEqual(first.checkpoint);
     expect((forked.values as Steps).steps).toEqual([SLOW_STEPS[0], "forked"]);
 
-    await expect(runtime.threads.updateState(scope(), threadId, { values: {}, asNode: "nope" })).rejects.toBeInstanceOf(InvalidRunError);
+    await expect(runtime.threads.updateState(scope(), threadId, { values: {}, asNode: "nope" })).rejects.toBeInstanceOf(
+      InvalidRequestError,
+    );
     await expect(runtime.threads.updateState(scope(), threadId, { values: {}, checkpointId: randomUUID() })).rejects.toBeInstanceOf(
       NotFoundError,
     );

@@ -1,6 +1,6 @@
 import { ALL, newId, type Run, type Scope } from "@lgrs/db";
 import { resolveAssistant } from "../assistants.ts";
-import { ConflictError, InvalidRunError, NotFoundError, ShuttingDownError } from "../errors.ts";
+import { ConflictError, InvalidRequestError, NotFoundError, ShuttingDownError } from "../errors.ts";
 import type { RuntimeContext } from "./context.ts";
 import { executeRun, settleThread } from "./execute-run.ts";
 import { Scheduler, type QueuedRun } from "./scheduler.ts";
@@ -62,7 +62,7 @@ export class RunManager {
     const { repos, graphs } = this.ctx;
     const assistant = await resolveAssistant(repos, request.assistantId);
     if (!graphs.has(assistant.graphId)) {
-      throw new InvalidRunError(`graph ${assistant.graphId} of assistant ${assistant.id} is not loaded on this server`);
+      throw new InvalidRequestError(`graph ${assistant.graphId} of assistant ${assistant.id} is not loaded on this server`);
     }
     const strategy = request.multitaskStrategy ?? "reject";
     const stateless = request.threadId === null;

@@ -1,20 +1,9 @@
 import type { Run } from "@lgrs/db";
+import { FINAL_STATUSES } from "../enums.ts";
 
-export type MultitaskStrategy = "reject" | "interrupt" | "rollback" | "enqueue";
-export type CancelAction = "interrupt" | "rollback";
+import type { CancelAction, MultitaskStrategy, StreamMode } from "../enums.ts";
 
-export const STREAM_MODES = [
-  "values",
-  "updates",
-  "messages-tuple",
-  "messages",
-  "custom",
-  "debug",
-  "events",
-  "tasks",
-  "checkpoints",
-] as const;
-export type StreamMode = (typeof STREAM_MODES)[number];
+export type { CancelAction, MultitaskStrategy, StreamMode };
 
 /** What a run was asked to do; stored as the run's `kwargs`. Field names follow the LangGraph API. */
 export interface RunKwargs {
@@ -46,8 +35,6 @@ export interface CreateRunRequest extends RunKwargs {
 
 export type { Run };
 
-/** Final statuses: once a run has one, it never changes again. */
-export const FINAL_STATUSES = ["success", "error", "timeout", "interrupted"] as const;
 export function isFinal(status: Run["status"]): boolean {
   return (FINAL_STATUSES as readonly string[]).includes(status);
 }

@@ -1,5 +1,5 @@
 import { ALL, asObject, type Scope, type Thread } from "@lgrs/db";
-import { ConflictError, InvalidRunError, NotFoundError } from "../errors.ts";
+import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
 import type { RuntimeContext } from "../runs/context.ts";
 import type { GraphStateSnapshot, GraphTaskSnapshot, RunnableGraph } from "../runs/graph-source.ts";
 import type { RunManager } from "../runs/run-manager.ts";
@@ -142,11 +142,11 @@ export class ThreadService {
   /** The thread's checkpoints newest first, `limit` of them (default 10); none for a thread that never ran. */
   async history(scope: Scope, threadId: string, opts: ThreadHistoryOptions = {}): Promise<ThreadStateView[]> {
     const limit = opts.limit ?? DEFAULT_HISTORY_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1) throw new InvalidRunError(`history limit must be a positive integer, not ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1) throw new InvalidRequestError(`history limit must be a positive integer, not ${limit}`);
     const thread = await this.thread(scope, threadId);
     const graph = await this.graphOf(thread);
     if (!graph) return [];
-    if (!graph.getStateHistory) throw new InvalidRunError(`the graph of thread ${thread.id} cannot list its history`);
+    if (!graph.getStateHistory) throw new InvalidRequestError(`the graph of thread ${thread.id} cannot list its history`);
     const views: ThreadStateView[] = [];
     const snapshots = graph.getStateHistory(this.stateConfig(thread.id, opts.checkpointId), {
       limit,
@@ -164,7 +164,7 @@ export class ThreadService {
    * Writes `values` as node `asNode` (from the latest checkpoint, or `checkpointId`),
    * making a new checkpoint, and refreshes the thread's cached values and interrupts.
    * Refused (ConflictError) while the thread has a run pending or running, and
-   * (InvalidRunError) on a thread no run has started yet or an update LangGraph rejects.
+   * (InvalidRequestError) on a thread no run has started yet or an update LangGraph rejects.
    */
   async updateState(scope: Scope, threadId: string, input: ThreadStateUpdate): Promise<{ checkpoint: CheckpointRef }> {
     const thread = await this.thread(scope, threadId);
@@ -174,14 +174,14 @@ export class ThreadService {
     }
     if (input.checkpointId !== undefined) await this.requireCheckpoint(thread.id, input.checkpointId);
     const graph = await this.graphOf(thread);
-    if (!graph) throw new InvalidRunError(`thread ${thread.id} has no graph yet: start a run on it before updating its state`);
-    if (!graph.updateState) throw new InvalidRunError(`the graph of thread ${thread.id} cannot update its state`);
+    if (!graph) throw new InvalidRequestError(`thread ${thread.id} has no graph yet: start a run on it before updating its state`);
+    if (!graph.updateState) throw new InvalidRequestError(`the graph of thread ${thread.id} cannot update its state`);
     let next: { configurable?: Record<string, unknown> };
     try {
       next = await graph.updateState(this.stateConfig(thread.id, input.checkpointId), input.values, input.asNode);
     } catch (err) {
       // e.g. an unknown node, or an update LangGraph cannot attribute to one node
-      if (err instanceof Error && err.name === "InvalidUpdateError") throw new InvalidRunError(err.message, { cause: err });
+      if (err instanceof Error && err.name === "InvalidUpdateError") throw new InvalidRequestError(err.message, { cause: err });
       throw err;
     }
     const checkpoint = refOf(next.configurable);
@@ -269,7 +269,7 @@ export class ThreadService {
 
   private async compile(thread: Thread, graphId: string): Promise<RunnableGraph> {
     if (!this.ctx.graphs.has(graphId)) {
-      throw new InvalidRunError(`graph ${graphId} of thread ${thread.id} is not loaded on this server`);
+      throw new InvalidRequestError(`graph ${graphId} of thread ${thread.id} is not loaded on this server`);
     }
     const metadata = asObject(thread.metadata);
     // what a graph exported as a function is built from, as for the thread's runs

@@ -1,0 +1,59 @@
+/**
+ * Every closed list of values the API doors accept or return, once. The status
+ * and strategy lists come from the data model; the rest are the run options'
+ * vocabularies (LangGraph's own words, so both doors can take them as they are).
+ * Imports nothing but the schema's enums: safe for browser bundles
+ * (`@lgrs/runtime/enums`).
+ */
+import { MultitaskStrategy, RunStatus, ThreadStatus, UsageCaller } from "@lgrs/db/enums";
+
+function valuesOf<T extends Record<string, string>>(e: T): [T[keyof T], ...T[keyof T][]] {
+  return Object.values(e) as [T[keyof T], ...T[keyof T][]];
+}
+
+export type { MultitaskStrategy, RunStatus, ThreadStatus, UsageCaller };
+
+export const RUN_STATUSES = valuesOf(RunStatus);
+export const THREAD_STATUSES = valuesOf(ThreadStatus);
+export const MULTITASK_STRATEGIES = valuesOf(MultitaskStrategy);
+export const USAGE_CALLERS = valuesOf(UsageCaller);
+
+/** A run that has not finished: at most one per thread may be running. */
+export const IN_FLIGHT_STATUSES = ["pending", "running"] as const satisfies readonly RunStatus[];
+/** Final statuses: once a run has one, it never changes again. */
+export const FINAL_STATUSES = ["success", "error", "timeout", "interrupted"] as const satisfies readonly RunStatus[];
+
+export const CANCEL_ACTIONS = ["interrupt", "rollback"] as const;
+export type CancelAction = (typeof CANCEL_ACTIONS)[number];
+
+export const STREAM_MODES = [
+  "values",
+  "updates",
+  "messages-tuple",
+  "messages",
+  "custom",
+  "debug",
+  "events",
+  "tasks",
+  "checkpoints",
+] as const;
+export type StreamMode = (typeof STREAM_MODES)[number];
+
+/** A stateless run's temporary thread once the run has finished: deleted (the default) or kept. */
+export const ON_COMPLETION = ["delete", "keep"] as const;
+export type OnCompletion = (typeof ON_COMPLETION)[number];
+
+/** A run whose stream or waiting client leaves before its end: cancelled, or left running (the default). */
+export const ON_DISCONNECT = ["cancel", "continue"] as const;
+export type OnDisconnect = (typeof ON_DISCONNECT)[number];
+
+/** Creating a thread or assistant whose id exists: refuse (the default), or return the existing one. */
+export const IF_EXISTS = ["raise", "do_nothing"] as const;
+export type IfExists = (typeof IF_EXISTS)[number];
+
+/** Starting a run on a thread that does not exist: refuse (the default), or create it. */
+export const IF_NOT_EXISTS = ["create", "reject"] as const;
+export type IfNotExists = (typeof IF_NOT_EXISTS)[number];
+
+export const SORT_ORDERS = ["asc", "desc"] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
