@@ -3,14 +3,9 @@ import { parseDatabaseUrl } from "@lgrs/db";
 import { LanggraphConfigError, loadLanggraphConfig, type LanggraphConfig } from "@lgrs/runtime";
 import type { ServerConfig } from "./runtime.ts";
 import { parseAuthConfig } from "./auth-config.ts";
+import { ConfigError } from "./config-error.ts";
 
-/**
- * A setting that stops start-up. The message is one line saying what is wrong
- * and how to fix it; server.ts prints it as `error: <message>`, without a stack.
- */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
 export const DEFAULT_PORT = 3000;
 
