@@ -1,13 +1,10 @@
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@lgrs/api";
 import { formatTokens } from "@/lib/format.ts";
 import styles from "./token-table.module.css";
 
-export interface TokenRow {
-  name: string;
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-}
+/** A model's or caller's token totals, as `usage.byRun` and `usage.byThread` count them, under a display name. */
+export type TokenRow = { name: string } & inferRouterOutputs<AppRouter>["usage"]["byRun"]["total"];
 
 /** Token totals per model or per caller: the run page's and the thread page's usage tables. */
 export function TokenTable({ caption, label, rows }: { caption: string; label: string; rows: TokenRow[] }) {

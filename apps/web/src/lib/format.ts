@@ -1,5 +1,9 @@
 /** Small display helpers shared by the dashboard's pages. */
 
+import { IN_FLIGHT_STATUSES } from "@lgrs/runtime/enums";
+
+const IN_FLIGHT: ReadonlySet<string> = new Set(IN_FLIGHT_STATUSES);
+
 export function formatTokens(n: number | null | undefined): string {
   return (n ?? 0).toLocaleString();
 }
@@ -25,5 +29,5 @@ export function shortId(id: string): string {
 
 /** Statuses a run can still be cancelled or rolled back in. */
 export function isInFlight(status: string): boolean {
-  return status === "pending" || status === "running";
+  return IN_FLIGHT.has(status);
 }

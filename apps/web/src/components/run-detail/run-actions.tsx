@@ -2,14 +2,13 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import type { CancelAction } from "@lgrs/runtime/enums";
 import { isInFlight } from "@/lib/format.ts";
 import { useTRPC } from "@/lib/trpc.tsx";
 import type { RunRow } from "./run-header.tsx";
 import styles from "./run-detail.module.css";
 
-type Action = "interrupt" | "rollback";
-
-const CONFIRM: Record<Action, { title: string; body: string }> = {
+const CONFIRM: Record<CancelAction, { title: string; body: string }> = {
   interrupt: {
     title: "Cancel this run?",
     body: "The run stops now. What it has checkpointed so far stays on the thread.",
@@ -23,7 +22,7 @@ const CONFIRM: Record<Action, { title: string; body: string }> = {
 /** Cancel and roll back, each behind a confirmation; only while the run is pending or running. */
 export function RunActions({ run, onCancelled }: { run: RunRow; onCancelled: (run: RunRow) => void }) {
   const trpc = useTRPC();
-  const [asking, setAsking] = useState<Action | null>(null);
+  const [asking, setAsking] = useState<CancelAction | null>(null);
   const cancel = useMutation(trpc.runs.cancel.mutationOptions({ onSuccess: onCancelled }));
   const live = isInFlight(run.status);
   const dialog = useRef<HTMLDialogElement>(null);

@@ -4,11 +4,13 @@
  * the accumulation is the same live and on replay.
  */
 
+import type { inferSubscriptionOutput } from "@trpc/server";
+import type { AppRouter } from "@lgrs/api";
+
 /** One item of `runs.stream`, as the subscription delivers it (a tracked id and its payload). */
-export type StreamItem =
-  | { id: string; data: { type: "event"; event: string; data: unknown } }
-  | { id: string; data: { type: "gap"; fromId: number; toId: number } }
-  | { id: string; data: { type: "end"; status: string } };
+export type StreamItem = inferSubscriptionOutput<AppRouter["runs"]["stream"]>;
+/** The status a run's stream ends with. */
+export type EndStatus = Extract<StreamItem["data"], { type: "end" }>["status"];
 
 export interface LogEntry {
   id: string;
@@ -22,7 +24,7 @@ export interface StreamState {
   /** the last tracked id: a reconnect resumes after it */
   lastEventId: string | null;
   /** the final status the stream ended with; null while it is open */
-  endStatus: string | null;
+  endStatus: EndStatus | null;
   /** ids of the messages the run started with (its input and the thread's history): not part of the reply */
   baseline: string[] | null;
   /** this run's AI messages, in the order they appeared, with their text so far */

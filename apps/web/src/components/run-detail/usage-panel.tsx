@@ -1,13 +1,14 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import type { UsageCaller } from "@lgrs/runtime/enums";
 import { ErrorState, Loading } from "@/components/states.tsx";
 import { formatTokens } from "@/lib/format.ts";
 import { useTRPC } from "@/lib/trpc.tsx";
 import { TokenTable } from "@/components/token-table.tsx";
 import styles from "./run-detail.module.css";
 
-const CALLER_LABEL: Record<string, string> = { lead_agent: "lead agent", subagent: "subagent", middleware: "middleware" };
+const CALLER_LABEL: Record<UsageCaller, string> = { lead_agent: "lead agent", subagent: "subagent", middleware: "middleware" };
 
 /** The run's tokens by model and by caller; refreshed by the page when the stream ends. */
 export function UsagePanel({ runId }: { runId: string }) {
@@ -28,11 +29,7 @@ export function UsagePanel({ runId }: { runId: string }) {
       ) : (
         <div className={styles.tables}>
           <TokenTable caption="By model" label="Model" rows={usage.data.byModel.map((m) => ({ ...m, name: m.model }))} />
-          <TokenTable
-            caption="By caller"
-            label="Caller"
-            rows={usage.data.byCaller.map((c) => ({ ...c, name: CALLER_LABEL[c.caller] ?? c.caller }))}
-          />
+          <TokenTable caption="By caller" label="Caller" rows={usage.data.byCaller.map((c) => ({ ...c, name: CALLER_LABEL[c.caller] }))} />
         </div>
       )}
     </section>

@@ -3,7 +3,7 @@
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useCallback, useRef, useState } from "react";
 import { useTRPC } from "@/lib/trpc.tsx";
-import { applyItem, EMPTY_STREAM, type StreamItem, type StreamState } from "./stream-state.ts";
+import { applyItem, EMPTY_STREAM, type EndStatus, type StreamState } from "./stream-state.ts";
 
 export interface RunStream extends StreamState {
   /** connecting, streaming, ended, or failed (with the reason) */
@@ -18,7 +18,7 @@ export interface RunStream extends StreamState {
  * into the log and the reply text. The transport resumes after the last tracked id
  * on its own; after an error, `reconnect` opens a new subscription from that id.
  */
-export function useRunStream(runId: string, enabled: boolean, onEnd: (status: string) => void): RunStream {
+export function useRunStream(runId: string, enabled: boolean, onEnd: (status: EndStatus) => void): RunStream {
   const trpc = useTRPC();
   const [state, setState] = useState<StreamState>(EMPTY_STREAM);
   const lastEventId = useRef<string | null>(null);
@@ -35,10 +35,9 @@ export function useRunStream(runId: string, enabled: boolean, onEnd: (status: st
         enabled,
         onStarted: () => setError(null),
         onData: (item) => {
-          const typed = item as StreamItem;
-          lastEventId.current = typed.id;
-          setState((prev) => applyItem(prev, typed));
-          if (typed.data.type === "end") onEndRef.current(typed.data.status);
+          lastEventId.current = item.id;
+          setState((prev) => applyItem(prev, item));
+          if (item.data.type === "end") onEndRef.current(item.data.status);
         },
         onError: (err) => setError(err.message),
       },

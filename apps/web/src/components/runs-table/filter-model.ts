@@ -1,12 +1,16 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@lgrs/api";
+import { RUN_STATUSES } from "@lgrs/runtime/enums";
 
 /** One run as the API returns it (Dates are Dates: superjson). */
 export type RunRow = inferRouterOutputs<AppRouter>["runs"]["list"]["items"][number];
 export type RunStatus = RunRow["status"];
+/** One assistant as `assistants.list` returns it: the filter offers them, the rows name them. */
+export type AssistantRow = inferRouterOutputs<AppRouter>["assistants"]["list"]["items"][number];
 type ListInput = NonNullable<inferRouterInputs<AppRouter>["runs"]["list"]>;
 
-export const STATUSES: RunStatus[] = ["pending", "running", "success", "error", "timeout", "interrupted"];
+/** The status filter's choices, in the data model's order. */
+export const STATUSES: readonly RunStatus[] = RUN_STATUSES;
 
 export const TIME_WINDOWS = [
   { value: "all", label: "Any time", ms: null },

@@ -2,15 +2,14 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { CANCEL_ACTIONS, type CancelAction } from "@lgrs/runtime/enums";
 import { isInFlight, shortId } from "@/lib/format.ts";
 import { useTRPC } from "@/lib/trpc.tsx";
 import { ConfirmDialog } from "./confirm-dialog.tsx";
 import type { RunRow } from "./filter-model.ts";
 import styles from "./runs-table.module.css";
 
-type Action = "interrupt" | "rollback";
-
-const COPY: Record<Action, { button: string; title: (id: string) => string; body: string }> = {
+const COPY: Record<CancelAction, { button: string; title: (id: string) => string; body: string }> = {
   interrupt: {
     button: "Cancel",
     title: (id) => `Cancel run ${id}?`,
@@ -29,13 +28,13 @@ const COPY: Record<Action, { button: string; title: (id: string) => string; body
  */
 export function RunActions({ run, onChanged }: { run: RunRow; onChanged: (run: RunRow) => void }) {
   const trpc = useTRPC();
-  const [asking, setAsking] = useState<Action | null>(null);
+  const [asking, setAsking] = useState<CancelAction | null>(null);
   const cancel = useMutation(trpc.runs.cancel.mutationOptions());
   const short = shortId(run.id);
   const live = isInFlight(run.status);
   const stopping = cancel.isSuccess && live;
 
-  function confirm(action: Action) {
+  function confirm(action: CancelAction) {
     cancel.mutate(
       { runId: run.id, action, wait: false },
       {
@@ -49,7 +48,7 @@ export function RunActions({ run, onChanged }: { run: RunRow; onChanged: (run: R
 
   return (
     <div className={styles.actions}>
-      {(["interrupt", "rollback"] as const).map((action) => (
+      {CANCEL_ACTIONS.map((action) => (
         <button
           key={action}
           type="button"

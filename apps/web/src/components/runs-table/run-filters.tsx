@@ -1,7 +1,16 @@
 "use client";
 
 import { useId } from "react";
-import { isFiltered, NO_FILTERS, sinceFor, STATUSES, TIME_WINDOWS, type RunFilters, type TimeWindow } from "./filter-model.ts";
+import {
+  type AssistantRow,
+  isFiltered,
+  NO_FILTERS,
+  type RunFilters,
+  sinceFor,
+  STATUSES,
+  TIME_WINDOWS,
+  type TimeWindow,
+} from "./filter-model.ts";
 import styles from "./runs-table.module.css";
 
 /** Status, assistant and time filters for the runs table. */
@@ -12,7 +21,7 @@ export function RunFiltersBar({
 }: {
   value: RunFilters;
   onChange: (next: RunFilters) => void;
-  assistants: { id: string; name: string; graphId: string }[];
+  assistants: Pick<AssistantRow, "id" | "name" | "graphId">[];
 }) {
   const id = useId();
   return (

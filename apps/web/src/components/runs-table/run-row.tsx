@@ -4,14 +4,11 @@ import Link from "next/link";
 import { LocalTime } from "@/components/local-time.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { formatDuration, formatTokens, runDuration, shortId } from "@/lib/format.ts";
-import type { RunRow as Run } from "./filter-model.ts";
+import type { AssistantRow, RunRow as Run } from "./filter-model.ts";
 import { RunActions } from "./run-actions.tsx";
 import styles from "./runs-table.module.css";
 
-export interface AssistantName {
-  name: string;
-  graphId: string;
-}
+export type AssistantName = Pick<AssistantRow, "name" | "graphId">;
 
 function errorMessage(error: unknown): string | null {
   if (!error || typeof error !== "object") return null;

@@ -3,7 +3,8 @@
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useCallback, useMemo, useState } from "react";
-import { useTRPC, useTRPCClient } from "@/lib/trpc.tsx";
+import { CURSOR_PAGES } from "@/lib/cursor-pages.ts";
+import { useTRPC } from "@/lib/trpc.tsx";
 import { listInput, matches, type RunFilters, type RunRow } from "./filter-model.ts";
 
 const PAGE_SIZE = 25;
@@ -25,17 +26,13 @@ function newestFirst(a: RunRow, b: RunRow): number {
  */
 export function useLiveRuns(filters: RunFilters) {
   const trpc = useTRPC();
-  const client = useTRPCClient();
-  const input = listInput(filters, PAGE_SIZE);
-  // not `infiniteQueryOptions`: it adds a `direction` field that the strict `runs.list` input refuses
-  const list = useInfiniteQuery({
-    queryKey: [...trpc.runs.list.pathKey(), "pages", input],
-    queryFn: ({ pageParam, signal }) => client.runs.list.query({ ...input, cursor: pageParam }, { signal }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    // while other filters load, the rows on screen (filtered here too) stay
-    placeholderData: keepPreviousData,
-  });
+  const list = useInfiniteQuery(
+    trpc.runs.list.infiniteQueryOptions(listInput(filters, PAGE_SIZE), {
+      ...CURSOR_PAGES,
+      // while other filters load, the rows on screen (filtered here too) stay
+      placeholderData: keepPreviousData,
+    }),
+  );
 
   // every version of a run the watch (or a cancel) told us about, by id
   const [seen, setSeen] = useState<ReadonlyMap<string, RunRow>>(() => new Map());

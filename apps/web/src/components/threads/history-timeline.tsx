@@ -1,11 +1,12 @@
 "use client";
 
+import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useTRPC, useTRPCClient } from "@/lib/trpc.tsx";
+import { CURSOR_PAGES } from "@/lib/cursor-pages.ts";
+import { useTRPC } from "@/lib/trpc.tsx";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
 import { LocalTime } from "@/components/local-time.tsx";
 import { shortId } from "@/lib/format.ts";
-import { useCursorPages } from "./use-cursor-pages.ts";
 import { NextNodes } from "./next-nodes.tsx";
 import { objectOf, stringField, type Checkpoint } from "./types.ts";
 import styles from "./thread-detail.module.css";
@@ -15,11 +16,7 @@ const PAGE_SIZE = 10;
 /** The thread's checkpoints as a timeline, newest first, a page at a time ("Load older"). */
 export function HistoryTimeline({ threadId }: { threadId: string }) {
   const trpc = useTRPC();
-  const client = useTRPCClient();
-  const input = { threadId, limit: PAGE_SIZE };
-  const history = useCursorPages(trpc.threads.history.infiniteQueryKey(input), (cursor, signal) =>
-    client.threads.history.query({ ...input, cursor }, { signal }),
-  );
+  const history = useInfiniteQuery(trpc.threads.history.infiniteQueryOptions({ threadId, limit: PAGE_SIZE }, CURSOR_PAGES));
   const items = history.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="card" aria-labelledby="history-title">

@@ -1,12 +1,13 @@
 "use client";
 
+import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useTRPC, useTRPCClient } from "@/lib/trpc.tsx";
+import { CURSOR_PAGES } from "@/lib/cursor-pages.ts";
+import { useTRPC } from "@/lib/trpc.tsx";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
 import { LocalTime } from "@/components/local-time.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { formatDuration, formatTokens, runDuration, shortId } from "@/lib/format.ts";
-import { useCursorPages } from "./use-cursor-pages.ts";
 import styles from "./thread-detail.module.css";
 
 const PAGE_SIZE = 10;
@@ -14,11 +15,7 @@ const PAGE_SIZE = 10;
 /** The thread's runs, newest first, each with its status and a link to its page. */
 export function ThreadRuns({ threadId }: { threadId: string }) {
   const trpc = useTRPC();
-  const client = useTRPCClient();
-  const input = { threadId, limit: PAGE_SIZE };
-  const runs = useCursorPages(trpc.runs.list.infiniteQueryKey(input), (cursor, signal) =>
-    client.runs.list.query({ ...input, cursor }, { signal }),
-  );
+  const runs = useInfiniteQuery(trpc.runs.list.infiniteQueryOptions({ threadId, limit: PAGE_SIZE }, CURSOR_PAGES));
   const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="card" aria-labelledby="runs-title">

@@ -1,12 +1,12 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { useTRPC, useTRPCClient } from "@/lib/trpc.tsx";
+import { CURSOR_PAGES } from "@/lib/cursor-pages.ts";
+import { useTRPC } from "@/lib/trpc.tsx";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
-import { useCursorPages } from "./use-cursor-pages.ts";
 import { ThreadListItem } from "./thread-list-item.tsx";
 import { THREAD_STATUSES, type ThreadStatus } from "./types.ts";
 import styles from "./threads.module.css";
@@ -18,11 +18,7 @@ export function ThreadsList() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<ThreadStatus | "">("");
-  const client = useTRPCClient();
-  const input = { limit: PAGE_SIZE, ...(status ? { status } : {}) };
-  const query = useCursorPages(trpc.threads.list.infiniteQueryKey(input), (cursor, signal) =>
-    client.threads.list.query({ ...input, cursor }, { signal }),
-  );
+  const query = useInfiniteQuery(trpc.threads.list.infiniteQueryOptions({ limit: PAGE_SIZE, ...(status ? { status } : {}) }, CURSOR_PAGES));
   // a run starting or ending changes its thread's status and updated time
   useSubscription(
     trpc.runs.watch.subscriptionOptions(undefined, {

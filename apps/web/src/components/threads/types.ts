@@ -9,8 +9,7 @@ export type Checkpoint = Out["threads"]["history"]["items"][number];
 export type RunRow = Out["runs"]["get"];
 export type ThreadUsage = Out["usage"]["byThread"];
 
-export const THREAD_STATUSES = ["idle", "busy", "interrupted", "error"] as const;
-export type ThreadStatus = (typeof THREAD_STATUSES)[number];
+export { THREAD_STATUSES, type ThreadStatus } from "@lgrs/runtime/enums";
 
 /** A JSON column as a plain object ({} for anything else). */
 export function objectOf(value: unknown): Record<string, unknown> {

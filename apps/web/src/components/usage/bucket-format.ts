@@ -1,3 +1,4 @@
+import type { UsageCaller } from "@lgrs/runtime/enums";
 import type { Bucket } from "./usage-window.ts";
 
 /**
@@ -19,12 +20,14 @@ export function fullLabel(start: number, bucket: Bucket): string {
     : `${d.toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" })} (UTC)`;
 }
 
-export const CALLER_LABELS: Record<string, string> = {
+/** A name for each caller the API records tokens for (a new caller must get one here). */
+export const CALLER_LABELS: Record<UsageCaller, string> = {
   lead_agent: "Lead agent",
   subagent: "Subagent",
   middleware: "Middleware",
 };
 
 export function callerLabel(caller: string): string {
-  return CALLER_LABELS[caller] ?? caller;
+  const labels: Partial<Record<string, string>> = CALLER_LABELS;
+  return labels[caller] ?? caller;
 }

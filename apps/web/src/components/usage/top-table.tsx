@@ -1,12 +1,7 @@
 import type { ReactNode } from "react";
 import { formatTokens } from "@/lib/format.ts";
-import type { TokenTotals } from "./usage-series.ts";
+import type { TopRow } from "./usage-series.ts";
 import styles from "./usage.module.css";
-
-export interface TopRow {
-  id: string;
-  totals: TokenTotals;
-}
 
 interface Props {
   /** "Top threads": heading and caption */

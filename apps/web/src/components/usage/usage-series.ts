@@ -1,17 +1,15 @@
 /** Turns the API's bucket rows into chart rows (one per bucket, one value per series) and per-series totals. */
 
-export interface TokenTotals {
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  calls: number;
-}
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@lgrs/api";
 
-export interface BucketRow {
-  start: Date;
-  group: string;
-  totals: TokenTotals;
-}
+type Usage = inferRouterOutputs<AppRouter>["usage"];
+
+/** One bucket of `usage.summary`: its start (UTC hour or day), its series (a model or a caller) and its tokens. */
+export type BucketRow = Usage["summary"][number];
+export type TokenTotals = BucketRow["totals"];
+/** One row of `usage.top`: a thread or assistant id and its tokens. */
+export type TopRow = Usage["top"][number];
 
 export interface ChartRow {
   /** bucket start, ms since the epoch */

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { type ReactNode, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import { FINAL_STATUSES } from "@lgrs/runtime/enums";
 import { useTRPC } from "@/lib/trpc.tsx";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
 import { LocalTime } from "@/components/local-time.tsx";
@@ -15,7 +16,7 @@ import { chartRows, seriesTotals, windowTotals } from "./usage-series.ts";
 import { bucketStarts, windowById, windowStart, WINDOWS, type UsageWindow } from "./usage-window.ts";
 import styles from "./usage.module.css";
 
-const FINAL = new Set(["success", "error", "timeout", "interrupted"]);
+const FINAL = new Set<string>(FINAL_STATUSES);
 
 interface Range {
   window: UsageWindow;

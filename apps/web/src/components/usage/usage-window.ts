@@ -1,6 +1,10 @@
 /** The time windows the usage page offers, and how their buckets line up (buckets are UTC hours or days, as the API makes them). */
 
-export type Bucket = "hour" | "day";
+import type { inferRouterInputs } from "@trpc/server";
+import type { AppRouter } from "@lgrs/api";
+
+/** The bucket sizes `usage.summary` offers. */
+export type Bucket = NonNullable<inferRouterInputs<AppRouter>["usage"]["summary"]["bucket"]>;
 
 export interface UsageWindow {
   id: "24h" | "7d" | "30d";

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { applyItem, EMPTY_STREAM, latestReply, type StreamItem, type StreamState } from "../src/components/run-detail/stream-state.ts";
+
+// Items typed as runs.stream yields them (StreamItem is inferred from the router): a change of that shape fails the typecheck here.
+const human = { type: "human", id: "h1", content: "hello there" };
+const items: StreamItem[] = [
+  { id: "1", data: { type: "event", event: "metadata", data: { run_id: "r1" } } },
+  { id: "2", data: { type: "event", event: "values", data: { messages: [human] } } },
+  { id: "3", data: { type: "event", event: "messages", data: [{ type: "AIMessageChunk", id: "a1", content: "You said" }, {}] } },
+  { id: "4", data: { type: "event", event: "messages", data: [{ type: "AIMessageChunk", id: "a1", content: ": hello" }, {}] } },
+  { id: "5", data: { type: "gap", fromId: 5, toId: 5 } },
+  { id: "end", data: { type: "end", status: "success" } },
+];
+
+const replay = (list: StreamItem[], from: StreamState = EMPTY_STREAM) => list.reduce(applyItem, from);
+
+describe("the run page's stream state", () => {
+  it("logs every event, grows the reply from token chunks and ends with the run's status", () => {
+    const state = replay(items);
+    expect(state.log.map((e) => e.event)).toEqual(["metadata", "values", "messages", "messages", "gap"]);
+    expect(state.log[4]!.summary).toBe("events 5–5 are no longer available");
+    expect(latestReply(state)).toBe("You said: hello");
+    expect(state.endStatus).toBe("success");
+    expect(state.lastEventId).toBe("end");
+  });
+
+  it("ignores what a resumed stream sends again", () => {
+    const resumed = replay(items.slice(2), replay(items.slice(0, 4)));
+    expect(resumed).toEqual(replay(items));
+  });
+});
