@@ -89,6 +89,13 @@ module.exports = {
       "^packages/(runtime|db|auth|langgraph-api|graphs)/(?!src/enums\\.ts$)",
     ),
     {
+      name: "browser-code-api-types-only",
+      comment: "The dashboard takes the API's types (AppRouter) from the tRPC door, never its server code.",
+      severity: "error",
+      from: { path: "^apps/web/src/(app|components|lib)/" },
+      to: { path: PKG.api, dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "no-circular",
       comment: "Import cycles hide the direction of a dependency.",
       severity: "error",
