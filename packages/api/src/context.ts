@@ -1,6 +1,5 @@
 import type { GraphRegistry, Runtime } from "@lgrs/runtime";
-import type { Auth } from "./auth/auth.ts";
-import { resolveCaller, type Caller } from "./auth/caller.ts";
+import { resolveCaller, type Auth, type Caller } from "@lgrs/auth";
 
 /** What the API is served over: built once per process by the web app. */
 export interface ApiServices {

@@ -1,4 +1,4 @@
-import { resolveCaller, type Caller } from "@lgrs/api";
+import { resolveCaller, type Caller } from "@lgrs/auth";
 import { createMiddleware } from "hono/factory";
 import { HttpError } from "./http-errors.ts";
 import type { ShimEnv } from "./env.ts";

@@ -1,5 +1,5 @@
 import type { Database, DatabaseConfig } from "@lgrs/db";
-import type { Auth } from "@lgrs/api";
+import type { Auth } from "@lgrs/auth";
 import type { GraphRegistry, LanggraphConfig, Runtime as Engine } from "@lgrs/runtime";
 import type { AuthConfig } from "./auth-config.ts";
 

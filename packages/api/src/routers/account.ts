@@ -1,7 +1,7 @@
+import { generateApiKey } from "@lgrs/auth";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { notFound } from "../errors.ts";
-import { generateApiKey } from "../auth/operators.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 import { page, uuid } from "../validators.ts";
 

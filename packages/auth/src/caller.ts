@@ -1,5 +1,5 @@
 import { ALL, type Repositories, type Scope } from "@lgrs/db";
-import type { Auth } from "./auth.ts";
+import type { Auth } from "./better-auth.ts";
 
 /** Who is calling: every API procedure runs as one. */
 export interface Caller {

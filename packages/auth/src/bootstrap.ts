@@ -1,5 +1,5 @@
 import type { Repositories } from "@lgrs/db";
-import type { Auth } from "./auth.ts";
+import type { Auth } from "./better-auth.ts";
 import { ensureOperator, generatePassword } from "./operators.ts";
 
 export interface BootstrapSettings {

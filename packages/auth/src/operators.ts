@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Repositories, User } from "@lgrs/db";
-import type { Auth } from "./auth.ts";
+import type { Auth } from "./better-auth.ts";
 
 export type Role = "admin" | "user";
 

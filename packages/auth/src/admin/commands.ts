@@ -1,8 +1,8 @@
 /** The commands of `pnpm admin`: users and API keys. */
 import { parseArgs } from "node:util";
 import type { Repositories } from "@lgrs/db";
-import type { Auth } from "../auth/auth.ts";
-import { ensureOperator, generateApiKey, generatePassword, setPassword, type Role } from "../auth/operators.ts";
+import type { Auth } from "../better-auth.ts";
+import { ensureOperator, generateApiKey, generatePassword, setPassword, type Role } from "../operators.ts";
 
 export const USAGE = `usage: pnpm admin <command> [options]
 

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { parseDatabaseUrl, startDatabase, repositories, type Database } from "@lgrs/db";
-import { createAuth } from "../auth/auth.ts";
+import { createAuth } from "../better-auth.ts";
 import { parseAdminArgs, runAdminCommand, UsageError } from "./commands.ts";
 
 async function main(): Promise<void> {
