@@ -15,7 +15,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from "vitest";
 import { repositories } from "@lgrs/db";
 import { createApiClient, type ApiClient } from "../src/client.ts";
-import { createAuth } from "@lgrs/auth";
 import { runAdminCommand } from "@lgrs/auth/admin";
 import { expectCode } from "./support/api-errors.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "./support/test-server.ts";
@@ -66,9 +65,8 @@ function adminCli(dbFile: string, ...args: string[]): Promise<Exit> {
 
 /** The same commands in-process, on the server's database (quicker than a process each). */
 async function admin(server: TestServer, ...args: string[]): Promise<string[]> {
-  const auth = createAuth(server.db, { secret: randomBytes(32).toString("base64url"), baseURL: server.url });
   const lines: string[] = [];
-  await runAdminCommand(args, { auth, repos: repositories(server.db), print: (l) => lines.push(l) });
+  await runAdminCommand(args, { db: server.db, print: (l) => lines.push(l) });
   return lines;
 }
 

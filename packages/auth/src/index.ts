@@ -1,4 +1,5 @@
-export { createAuth, type Auth, type AuthOptions } from "./better-auth.ts";
-export { resolveCaller, presentedApiKey, type Caller } from "./caller.ts";
-export { bootstrapAuth, FIRST_START_ADMIN, BOOTSTRAP_KEY_OWNER, type BootstrapSettings } from "./bootstrap.ts";
-export { ensureOperator, setPassword, generateApiKey } from "./operators.ts";
+export { AuthService, createAuth } from "./auth-service.ts";
+export type { AuthOptions } from "./better-auth.ts";
+export type { Caller } from "./caller.ts";
+export { FIRST_START_ADMIN, BOOTSTRAP_KEY_OWNER, type BootstrapSettings } from "./bootstrap.ts";
+export { generateApiKey } from "./operators.ts";
