@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // @lgrs/db (and the workspace packages to come) ship TypeScript source, not a build.
-  transpilePackages: ["@lgrs/db", "@lgrs/runtime", "@lgrs/graphs", "@lgrs/api", "@lgrs/langgraph-api"],
+  transpilePackages: ["@lgrs/db", "@lgrs/runtime", "@lgrs/graphs", "@lgrs/auth", "@lgrs/api", "@lgrs/langgraph-api"],
   // Native addons and driver packages are loaded by Node at run time, never bundled.
   serverExternalPackages: ["better-sqlite3", "pg", "@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg"],
   // a separate build folder per checkout task (NEXT_DIST_DIR); .next by default

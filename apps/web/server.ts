@@ -12,7 +12,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DatabaseStartupError, PRISMA_DIR, redactUrl, startDatabase, type Database } from "@lgrs/db";
 import { createRuntime, GraphRegistry, type Runtime as Engine } from "@lgrs/runtime";
-import { bootstrapAuth, createAuth, handleTrpcRequest } from "@lgrs/api";
+import { handleTrpcRequest } from "@lgrs/api";
+import { createAuth } from "@lgrs/auth";
 import { createLanggraphHandler } from "@lgrs/langgraph-api";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
 import { ConfigError, loadServerConfig, oneLine, userBaseDir } from "./src/server/config.ts";
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     trustedOrigins: config.auth.trustedOrigins,
     signInsPerMinute: config.auth.signInsPerMinute,
   });
-  await bootstrapAuth(auth, engine.repos, config.auth.bootstrap, log);
+  await auth.bootstrap(config.auth.bootstrap, log);
   const services = { runtime: engine, auth, graphs };
   const handlers = {
     trpc: (req: Request) => handleTrpcRequest(services, req),

@@ -22,7 +22,7 @@ export function createOperator(): { email: string; password: string } {
   const email = `operator${++made}-${Date.now()}-${process.pid}@example.com`;
   const password = `pw-${Date.now()}-${made}-secret`;
   execFileSync(process.execPath, ["--import", "tsx", "src/admin/cli.ts", "user", "create", "--email", email, "--password", password], {
-    cwd: path.resolve(import.meta.dirname, "../../packages/api"),
+    cwd: path.resolve(import.meta.dirname, "../../packages/auth"),
     env: { ...process.env, DATABASE_URL: `file:${path.join(process.env["LGRS_E2E_DB_DIR"]!, "e2e.db")}`, INIT_CWD: "" },
     stdio: "pipe",
   });

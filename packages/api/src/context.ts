@@ -1,11 +1,10 @@
 import type { GraphRegistry, Runtime } from "@lgrs/runtime";
-import type { Auth } from "./auth/auth.ts";
-import { resolveCaller, type Caller } from "./auth/caller.ts";
+import type { AuthService, Caller } from "@lgrs/auth";
 
 /** What the API is served over: built once per process by the web app. */
 export interface ApiServices {
   runtime: Runtime;
-  auth: Auth;
+  auth: AuthService;
   /** the loaded graphs, for their node and edge shapes */
   graphs: GraphRegistry;
 }
@@ -16,6 +15,6 @@ export interface Context extends ApiServices {
 }
 
 export async function createContext(services: ApiServices, headers: Headers): Promise<Context> {
-  const caller = await resolveCaller(services.auth, services.runtime.repos, headers);
+  const caller = await services.auth.callerOf(headers);
   return { ...services, caller };
 }

@@ -15,12 +15,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from "vitest";
 import { repositories } from "@lgrs/db";
 import { createApiClient, type ApiClient } from "../src/client.ts";
-import { createAuth } from "../src/auth/auth.ts";
-import { runAdminCommand } from "../src/admin/commands.ts";
+import { runAdminCommand } from "@lgrs/auth/admin";
 import { expectCode } from "./support/api-errors.ts";
 import { ADMIN_KEY, startTestServer, type TestServer } from "./support/test-server.ts";
 
 const API_DIR = path.resolve(import.meta.dirname, "..");
+const AUTH_DIR = path.resolve(API_DIR, "../auth");
 const WEB_DIR = path.resolve(API_DIR, "../../apps/web");
 const SERVER_START = 120_000;
 
@@ -60,14 +60,13 @@ function cleanEnv(): Record<string, string | undefined> {
 
 /** `pnpm admin <args>` (node --import tsx src/admin/cli.ts, as the package script runs it) on a database file. */
 function adminCli(dbFile: string, ...args: string[]): Promise<Exit> {
-  return run(["--import", "tsx", "src/admin/cli.ts", ...args], { cwd: API_DIR, env: { ...cleanEnv(), DATABASE_URL: `file:${dbFile}` } });
+  return run(["--import", "tsx", "src/admin/cli.ts", ...args], { cwd: AUTH_DIR, env: { ...cleanEnv(), DATABASE_URL: `file:${dbFile}` } });
 }
 
 /** The same commands in-process, on the server's database (quicker than a process each). */
 async function admin(server: TestServer, ...args: string[]): Promise<string[]> {
-  const auth = createAuth(server.db, { secret: randomBytes(32).toString("base64url"), baseURL: server.url });
   const lines: string[] = [];
-  await runAdminCommand(args, { auth, repos: repositories(server.db), print: (l) => lines.push(l) });
+  await runAdminCommand(args, { db: server.db, print: (l) => lines.push(l) });
   return lines;
 }
 

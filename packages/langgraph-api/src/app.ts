@@ -1,8 +1,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import type { ApiServices } from "@lgrs/api";
 import { requireCaller } from "./auth.ts";
-import type { ShimEnv } from "./env.ts";
+import type { LanggraphServices, ShimEnv } from "./env.ts";
 import { fromRuntimeError, HttpError } from "./http-errors.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
 import { metaRoutes } from "./routes/meta.ts";
@@ -16,7 +15,7 @@ export const LANGGRAPH_BASE_PATH = "/api/langgraph";
  * The LangGraph Platform REST API over our runtime, so `@langchain/langgraph-sdk`
  * (apiUrl `http://host:port/api/langgraph`) and `useStream` work unchanged.
  */
-export function createLanggraphApp(services: ApiServices) {
+export function createLanggraphApp(services: LanggraphServices) {
   const app = new Hono<ShimEnv>().basePath(LANGGRAPH_BASE_PATH);
 
   // Browsers on other origins use API keys (headers), never cookies: no credentials.
@@ -53,7 +52,7 @@ export function createLanggraphApp(services: ApiServices) {
 }
 
 /** Serves a fetch Request (the Next.js route handler delegates here). */
-export function createLanggraphHandler(services: ApiServices): (req: Request) => Promise<Response> {
+export function createLanggraphHandler(services: LanggraphServices): (req: Request) => Promise<Response> {
   const app = createLanggraphApp(services);
   return async (req) => app.fetch(req);
 }

@@ -1,12 +1,10 @@
-import { resolveCaller, type Caller } from "@lgrs/api";
 import { createMiddleware } from "hono/factory";
 import { HttpError } from "./http-errors.ts";
 import type { ShimEnv } from "./env.ts";
 
 /** Every endpoint but /ok and /info needs a caller: an API key or a signed-in session, as for the tRPC API. */
 export const requireCaller = createMiddleware<ShimEnv>(async (c, next) => {
-  const { auth, runtime } = c.var.services;
-  const caller: Caller | null = await resolveCaller(auth, runtime.repos, c.req.raw.headers);
+  const caller = await c.var.services.auth.callerOf(c.req.raw.headers);
   if (!caller) throw new HttpError(401, "missing or invalid credentials: send an API key as `x-api-key` or `Authorization: Bearer`");
   c.set("caller", caller);
   await next();

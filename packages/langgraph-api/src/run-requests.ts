@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { ALL, type Scope } from "@lgrs/db";
 import type { CreateRunRequest, Run, Runtime } from "@lgrs/runtime";
-import type { Caller } from "@lgrs/api";
+import type { Caller } from "@lgrs/auth";
 import { HttpError } from "./http-errors.ts";
 import type { RunCreateBody } from "./schemas.ts";
 import { runLocation } from "./sse.ts";

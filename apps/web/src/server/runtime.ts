@@ -1,5 +1,5 @@
 import type { Database, DatabaseConfig } from "@lgrs/db";
-import type { Auth } from "@lgrs/api";
+import type { AuthService } from "@lgrs/auth";
 import type { GraphRegistry, LanggraphConfig, Runtime as Engine } from "@lgrs/runtime";
 import type { AuthConfig } from "./auth-config.ts";
 
@@ -29,7 +29,7 @@ export interface Runtime {
   engine: Engine;
   graphs: GraphRegistry;
   /** sign-in, sessions */
-  auth: Auth;
+  auth: AuthService;
   /**
    * The API's request handlers, built by server.ts from its own module instances:
    * route bundles only delegate to them, so errors thrown by the runtime are the

@@ -1,7 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { notFound } from "../errors.ts";
-import { generateApiKey } from "../auth/operators.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 import { page, uuid } from "../validators.ts";
 
@@ -23,14 +22,7 @@ export const accountRouter = router({
     .mutation(async ({ ctx, input }) => {
       if (input.expiresAt && input.expiresAt <= new Date())
         throw new TRPCError({ code: "BAD_REQUEST", message: "expiresAt: must be in the future" });
-      const key = generateApiKey();
-      const info = await ctx.runtime.repos.users.createApiKey({
-        userId: ctx.caller.userId,
-        plainKey: key,
-        name: input.name,
-        expiresAt: input.expiresAt,
-      });
-      return { key, ...info };
+      return ctx.auth.createApiKey(ctx.caller.userId, input);
     }),
 
   listApiKeys: protectedProcedure
@@ -40,10 +32,10 @@ export const accountRouter = router({
         .strict()
         .default({ limit: 50 }),
     )
-    .query(({ ctx, input }) => ctx.runtime.repos.users.listApiKeys(ctx.caller.userId, input)),
+    .query(({ ctx, input }) => ctx.auth.listApiKeys(ctx.caller.userId, input)),
 
   revokeApiKey: protectedProcedure.input(z.object({ keyId: uuid }).strict()).mutation(async ({ ctx, input }) => {
-    if (!(await ctx.runtime.repos.users.revokeApiKey(ctx.caller.userId, input.keyId))) throw notFound(`API key ${input.keyId}`);
+    if (!(await ctx.auth.revokeApiKey(ctx.caller.userId, input.keyId))) throw notFound(`API key ${input.keyId}`);
     return { keyId: input.keyId, revoked: true as const };
   }),
 });

@@ -14,7 +14,7 @@ import { openDatabase, parseDatabaseUrl, type Database, type DatabaseConfig, typ
 import type { TestTarget } from "@lgrs/db/testing";
 import { repositories } from "@lgrs/db";
 import { createApiClient, type ApiClient } from "../../src/client.ts";
-import { generateApiKey } from "../../src/auth/operators.ts";
+import { generateApiKey } from "@lgrs/auth";
 
 const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../apps/web");
 export const HAS_BUILD = existsSync(path.join(WEB_DIR, ".next", "BUILD_ID"));

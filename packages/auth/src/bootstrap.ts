@@ -1,5 +1,5 @@
-import type { Repositories } from "@lgrs/db";
-import type { Auth } from "./auth.ts";
+import type { UsersRepository } from "@lgrs/db";
+import type { BetterAuth } from "./better-auth.ts";
 import { ensureOperator, generatePassword } from "./operators.ts";
 
 export interface BootstrapSettings {
@@ -21,31 +21,31 @@ export const FIRST_START_ADMIN = "admin@lgrs.local";
  * printed once to the console so the operator can sign in.
  */
 export async function bootstrapAuth(
-  auth: Auth,
-  repos: Repositories,
+  auth: BetterAuth,
+  users: UsersRepository,
   settings: BootstrapSettings,
   log: (line: string) => void = console.log,
 ): Promise<void> {
   const configured = settings.email !== undefined || settings.apiKey !== undefined;
   if (!configured) {
-    if ((await repos.users.countUsers()) > 0) return;
+    if ((await users.countUsers()) > 0) return;
     const password = generatePassword();
-    await ensureOperator(auth, repos, { email: FIRST_START_ADMIN, name: "Admin", role: "admin", password });
+    await ensureOperator(auth, users, { email: FIRST_START_ADMIN, name: "Admin", role: "admin", password });
     log(
       `auth: first start, created admin ${FIRST_START_ADMIN} with password ${password} (shown once; change it with \`pnpm admin user password\`)`,
     );
     return;
   }
   const admin = settings.email
-    ? await ensureOperator(auth, repos, { email: settings.email, name: "Admin", role: "admin", password: settings.password })
+    ? await ensureOperator(auth, users, { email: settings.email, name: "Admin", role: "admin", password: settings.password })
     : undefined;
   if (settings.apiKey) {
-    const existing = await repos.users.findUserByApiKey(settings.apiKey);
+    const existing = await users.findUserByApiKey(settings.apiKey);
     if (existing) {
-      if (existing.role !== "admin") await repos.users.setRole(existing.id, "admin");
+      if (existing.role !== "admin") await users.setRole(existing.id, "admin");
       return;
     }
-    const owner = admin ?? (await ensureOperator(auth, repos, { email: BOOTSTRAP_KEY_OWNER, name: "Bootstrap", role: "admin" }));
-    await repos.users.createApiKey({ userId: owner.id, plainKey: settings.apiKey, name: "bootstrap" });
+    const owner = admin ?? (await ensureOperator(auth, users, { email: BOOTSTRAP_KEY_OWNER, name: "Bootstrap", role: "admin" }));
+    await users.createApiKey({ userId: owner.id, plainKey: settings.apiKey, name: "bootstrap" });
   }
 }

@@ -1,8 +1,9 @@
 /** The commands of `pnpm admin`: users and API keys. */
+import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import type { Repositories } from "@lgrs/db";
-import type { Auth } from "../auth/auth.ts";
-import { ensureOperator, generateApiKey, generatePassword, setPassword, type Role } from "../auth/operators.ts";
+import { usersRepository, type Database, type UsersRepository } from "@lgrs/db";
+import { createBetterAuth } from "../better-auth.ts";
+import { ensureOperator, generatePassword, issueApiKey, setPassword, type Role } from "../operators.ts";
 
 export const USAGE = `usage: pnpm admin <command> [options]
 
@@ -20,8 +21,7 @@ DATABASE_URL selects the database (default file:./data/langgraph.db).`;
 export class UsageError extends Error {}
 
 export interface Tools {
-  auth: Auth;
-  repos: Repositories;
+  db: Database;
   print(line: string): void;
 }
 
@@ -37,8 +37,8 @@ function role(raw: string | undefined, fallback: Role): Role {
   return raw;
 }
 
-async function userByEmail(repos: Repositories, email: string) {
-  const user = await repos.users.getUserByEmail(email);
+async function userByEmail(users: UsersRepository, email: string) {
+  const user = await users.getUserByEmail(email);
   if (!user) throw new UsageError(`no user with email ${email}`);
   return user;
 }
@@ -75,13 +75,16 @@ export function parseAdminArgs(args: string[]) {
 
 export async function runAdminCommand(args: string[], tools: Tools): Promise<void> {
   const { command, values } = parseAdminArgs(args);
-  const { auth, repos, print } = tools;
+  const { db, print } = tools;
+  // the commands sign no one in: the secret only satisfies the library
+  const auth = createBetterAuth(db, { secret: randomBytes(32).toString("base64url"), baseURL: "http://localhost" });
+  const users = usersRepository(db);
   switch (command) {
     case "user create": {
       const email = required(values, "email");
-      if (await repos.users.getUserByEmail(email)) throw new UsageError(`a user with email ${email} already exists`);
+      if (await users.getUserByEmail(email)) throw new UsageError(`a user with email ${email} already exists`);
       const password = values.password ?? generatePassword();
-      const user = await ensureOperator(auth, repos, { email, name: values.name, role: role(values.role, "user"), password });
+      const user = await ensureOperator(auth, users, { email, name: values.name, role: role(values.role, "user"), password });
       print(`created ${user.role} ${user.email} (${user.id})`);
       if (!values.password) print(`password: ${password}`);
       return;
@@ -89,20 +92,20 @@ export async function runAdminCommand(args: string[], tools: Tools): Promise<voi
     case "user list": {
       let cursor: string | null = null;
       do {
-        const page = await repos.users.listUsers({ cursor, limit: 200 });
+        const page = await users.listUsers({ cursor, limit: 200 });
         for (const u of page.items) print(`${u.id}  ${u.role ?? "user"}  ${u.email}`);
         cursor = page.nextCursor;
       } while (cursor);
       return;
     }
     case "user role": {
-      const user = await userByEmail(repos, required(values, "email"));
-      await repos.users.setRole(user.id, role(required(values, "role"), "user"));
+      const user = await userByEmail(users, required(values, "email"));
+      await users.setRole(user.id, role(required(values, "role"), "user"));
       print(`${user.email} is now ${values.role}`);
       return;
     }
     case "user password": {
-      const user = await userByEmail(repos, required(values, "email"));
+      const user = await userByEmail(users, required(values, "email"));
       const password = values.password ?? generatePassword();
       await setPassword(auth, user.id, password);
       print(`password of ${user.email} changed`);
@@ -110,13 +113,10 @@ export async function runAdminCommand(args: string[], tools: Tools): Promise<voi
       return;
     }
     case "key create": {
-      const user = await userByEmail(repos, required(values, "email"));
+      const user = await userByEmail(users, required(values, "email"));
       const days = values["expires-days"];
       if (days !== undefined && !/^\d+$/.test(days)) throw new UsageError("--expires-days must be a whole number of days");
-      const key = generateApiKey();
-      const info = await repos.users.createApiKey({
-        userId: user.id,
-        plainKey: key,
+      const { key, ...info } = await issueApiKey(users, user.id, {
         name: values.name,
         expiresAt: days ? new Date(Date.now() + Number(days) * 86_400_000) : null,
       });
@@ -125,15 +125,15 @@ export async function runAdminCommand(args: string[], tools: Tools): Promise<voi
       return;
     }
     case "key list": {
-      const user = await userByEmail(repos, required(values, "email"));
-      const page = await repos.users.listApiKeys(user.id, { limit: 500 });
+      const user = await userByEmail(users, required(values, "email"));
+      const page = await users.listApiKeys(user.id, { limit: 500 });
       for (const k of page.items) print(`${k.id}  ${k.start ?? ""}…  ${k.name ?? ""}  ${k.expiresAt?.toISOString() ?? "no expiry"}`);
       return;
     }
     case "key revoke": {
-      const user = await userByEmail(repos, required(values, "email"));
+      const user = await userByEmail(users, required(values, "email"));
       const id = required(values, "id");
-      if (!(await repos.users.revokeApiKey(user.id, id))) throw new UsageError(`${user.email} has no key ${id}`);
+      if (!(await users.revokeApiKey(user.id, id))) throw new UsageError(`${user.email} has no key ${id}`);
       print(`revoked key ${id}`);
       return;
     }

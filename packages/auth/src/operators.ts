@@ -1,12 +1,19 @@
 import { randomBytes } from "node:crypto";
-import type { Repositories, User } from "@lgrs/db";
-import type { Auth } from "./auth.ts";
+import type { User, UsersRepository } from "@lgrs/db";
+import type { BetterAuth } from "./better-auth.ts";
 
 export type Role = "admin" | "user";
 
 /** A new API key: a recognisable prefix and 32 random bytes. Only its hash is stored. */
 export function generateApiKey(): string {
   return `lgrs_${randomBytes(32).toString("base64url")}`;
+}
+
+/** A new API key for the user. The key is in this result only: the database keeps its hash. */
+export async function issueApiKey(users: UsersRepository, userId: string, input: { name?: string; expiresAt?: Date | null } = {}) {
+  const key = generateApiKey();
+  const info = await users.createApiKey({ userId, plainKey: key, name: input.name, expiresAt: input.expiresAt });
+  return { key, ...info };
 }
 
 /** A password for a generated account (first start), long enough to never be guessed. */
@@ -20,27 +27,27 @@ export function generatePassword(): string {
  * hash are the library's own.
  */
 export async function ensureOperator(
-  auth: Auth,
-  repos: Repositories,
+  auth: BetterAuth,
+  users: UsersRepository,
   input: { email: string; name?: string; role: Role; password?: string },
 ): Promise<User> {
-  let user = await repos.users.getUserByEmail(input.email);
+  let user = await users.getUserByEmail(input.email);
   if (!user) {
     // better-auth's createUser takes any password, even an empty one: hold new users to the same rule
     if (input.password !== undefined) await checkPassword(auth, input.password);
     await auth.api.createUser({
       body: { email: input.email, name: input.name ?? input.email.split("@")[0]!, role: input.role, password: input.password },
     });
-    user = (await repos.users.getUserByEmail(input.email))!;
+    user = (await users.getUserByEmail(input.email))!;
     return user;
   }
-  if (user.role !== input.role) user = await repos.users.setRole(user.id, input.role);
+  if (user.role !== input.role) user = await users.setRole(user.id, input.role);
   if (input.password !== undefined) await setPassword(auth, user.id, input.password);
   return user;
 }
 
 /** Sets (or first gives) the user a password sign-in. */
-export async function setPassword(auth: Auth, userId: string, password: string): Promise<void> {
+export async function setPassword(auth: BetterAuth, userId: string, password: string): Promise<void> {
   const ctx = await auth.$context;
   await checkPassword(auth, password);
   const hash = await ctx.password.hash(password);
@@ -50,7 +57,7 @@ export async function setPassword(auth: Auth, userId: string, password: string):
 }
 
 /** The library's password length rules, which its admin createUser does not apply. */
-async function checkPassword(auth: Auth, password: string): Promise<void> {
+async function checkPassword(auth: BetterAuth, password: string): Promise<void> {
   const { minPasswordLength: min, maxPasswordLength: max } = (await auth.$context).password.config;
   if (password.length < min) throw new Error(`password must be at least ${min} characters long`);
   if (password.length > max) throw new Error(`password must be at most ${max} characters long`);

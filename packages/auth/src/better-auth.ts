@@ -19,7 +19,7 @@ export interface AuthOptions {
  * better-auth. Public sign-up is off: operators are made by an admin (the
  * `pnpm admin` command, or the bootstrap settings).
  */
-export function createAuth(db: Database, options: AuthOptions) {
+export function createBetterAuth(db: Database, options: AuthOptions) {
   return betterAuth({
     appName: "LangGraph Run Server",
     secret: options.secret,
@@ -43,4 +43,4 @@ export function createAuth(db: Database, options: AuthOptions) {
   });
 }
 
-export type Auth = ReturnType<typeof createAuth>;
+export type BetterAuth = ReturnType<typeof createBetterAuth>;

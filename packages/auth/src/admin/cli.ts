@@ -2,10 +2,8 @@
  * `pnpm admin <command>`: users and API keys, on the database of DATABASE_URL
  * (the same default as the server). Run from the repository root.
  */
-import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { parseDatabaseUrl, startDatabase, repositories, type Database } from "@lgrs/db";
-import { createAuth } from "../auth/auth.ts";
+import { parseDatabaseUrl, startDatabase, type Database } from "@lgrs/db";
 import { parseAdminArgs, runAdminCommand, UsageError } from "./commands.ts";
 
 async function main(): Promise<void> {
@@ -16,9 +14,7 @@ async function main(): Promise<void> {
     parseAdminArgs(process.argv.slice(2));
     const config = parseDatabaseUrl(process.env["DATABASE_URL"], baseDir);
     db = await startDatabase(config, { log: () => {} });
-    // the CLI signs no one in: the secret only satisfies the library
-    const auth = createAuth(db, { secret: randomBytes(32).toString("base64url"), baseURL: "http://localhost" });
-    await runAdminCommand(process.argv.slice(2), { auth, repos: repositories(db), print: (l) => process.stdout.write(`${l}\n`) });
+    await runAdminCommand(process.argv.slice(2), { db, print: (l) => process.stdout.write(`${l}\n`) });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(err instanceof UsageError && message.startsWith("usage:") ? `${message}\n` : `error: ${message}\n`);

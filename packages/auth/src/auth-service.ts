@@ -1,0 +1,61 @@
+import { usersRepository, type Database, type PageRequest, type UsersRepository } from "@lgrs/db";
+import { createBetterAuth, type AuthOptions, type BetterAuth } from "./better-auth.ts";
+import { bootstrapAuth, type BootstrapSettings } from "./bootstrap.ts";
+import { resolveCaller, type Caller } from "./caller.ts";
+import { issueApiKey } from "./operators.ts";
+
+/**
+ * Auth as the API doors and the web server see it: who is calling, the caller's
+ * own API keys, better-auth's sign-in endpoints, the start-up accounts. It keeps
+ * the better-auth instance and the users table to itself, so no door reads users
+ * or keys, and every door answers "who is this" by the same rules.
+ */
+export class AuthService {
+  private readonly library: BetterAuth;
+  private readonly users: UsersRepository;
+
+  constructor(db: Database, options: AuthOptions) {
+    this.library = createBetterAuth(db, options);
+    this.users = usersRepository(db);
+  }
+
+  /** better-auth's endpoints, mounted at /api/auth: sign-in, sign-out, the session. */
+  handler(request: Request): Promise<Response> {
+    return this.library.handler(request);
+  }
+
+  /** The caller of a request (API key or session cookie), or null when it presents no valid credentials. */
+  callerOf(headers: Headers): Promise<Caller | null> {
+    return resolveCaller(this.library, this.users, headers);
+  }
+
+  /** The signed-in browser session a request carries (the dashboard pages), or null. */
+  session(headers: Headers) {
+    return this.library.api.getSession({ headers });
+  }
+
+  /** The bootstrap admin and key, or on a first start an admin whose password goes to `log` once. */
+  bootstrap(settings: BootstrapSettings, log?: (line: string) => void): Promise<void> {
+    return bootstrapAuth(this.library, this.users, settings, log);
+  }
+
+  /** A new API key for the user. The key is in this result only: the database keeps its hash. */
+  createApiKey(userId: string, input: { name?: string; expiresAt?: Date | null } = {}) {
+    return issueApiKey(this.users, userId, input);
+  }
+
+  /** The user's keys, newest first, without the keys themselves. */
+  listApiKeys(userId: string, page: PageRequest = {}) {
+    return this.users.listApiKeys(userId, page);
+  }
+
+  /** Revokes one of the user's keys; false when the user has no such key. */
+  revokeApiKey(userId: string, keyId: string): Promise<boolean> {
+    return this.users.revokeApiKey(userId, keyId);
+  }
+}
+
+/** The process's auth, over its database (the web server makes one at start-up). */
+export function createAuth(db: Database, options: AuthOptions): AuthService {
+  return new AuthService(db, options);
+}

@@ -1,0 +1,5 @@
+export { AuthService, createAuth } from "./auth-service.ts";
+export type { AuthOptions } from "./better-auth.ts";
+export type { Caller } from "./caller.ts";
+export { FIRST_START_ADMIN, BOOTSTRAP_KEY_OWNER, type BootstrapSettings } from "./bootstrap.ts";
+export { generateApiKey } from "./operators.ts";
