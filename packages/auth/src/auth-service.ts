@@ -1,7 +1,7 @@
 import { usersRepository, type Database, type PageRequest, type UsersRepository } from "@lgrs/db";
 import { createBetterAuth, type AuthOptions, type BetterAuth } from "./better-auth.ts";
 import { bootstrapAuth, type BootstrapSettings } from "./bootstrap.ts";
-import { resolveCaller, type Caller } from "./caller.ts";
+import { isBanned, resolveCaller, type Caller } from "./caller.ts";
 import { issueApiKey } from "./operators.ts";
 
 /**
@@ -29,9 +29,10 @@ export class AuthService {
     return resolveCaller(this.library, this.users, headers);
   }
 
-  /** The signed-in browser session a request carries (the dashboard pages), or null. */
-  session(headers: Headers) {
-    return this.library.api.getSession({ headers });
+  /** The signed-in browser session a request carries (the dashboard pages), or null; a banned user has none, as for callerOf. */
+  async session(headers: Headers) {
+    const session = await this.library.api.getSession({ headers });
+    return session && !isBanned(session.user) ? session : null;
   }
 
   /** The bootstrap admin and key, or on a first start an admin whose password goes to `log` once. */

@@ -41,7 +41,7 @@ export async function resolveCaller(auth: BetterAuth, users: UsersRepository, he
   return session && !isBanned(session.user) ? callerOf(session.user, "session") : null;
 }
 
-function isBanned(user: { banned?: boolean | null; banExpires?: Date | null }): boolean {
+export function isBanned(user: { banned?: boolean | null; banExpires?: Date | null }): boolean {
   if (!user.banned) return false;
   return !user.banExpires || user.banExpires.getTime() > Date.now();
 }

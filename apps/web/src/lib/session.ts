@@ -12,7 +12,7 @@ export interface Viewer {
 /** The signed-in operator, or null. */
 export async function currentViewer(): Promise<Viewer | null> {
   const session = await getRuntime().auth.session(await headers());
-  if (!session || session.user.banned) return null;
+  if (!session) return null;
   const { id, email, name, role } = session.user;
   return { userId: id, email, name, role: role === "admin" ? "admin" : "user" };
 }
