@@ -202,7 +202,7 @@ describe("threads.state", () => {
     expect(messages[1]!.content).toMatch(/^You said: "hi there"/);
     expect(state.next).toEqual([]);
     expect(state.interrupts).toEqual([]);
-    expect(state.checkpoint).toMatchObject({ thread_id: thread.id, checkpoint_id: expect.any(String) });
+    expect(state.checkpoint).toMatchObject({ threadId: thread.id, checkpointId: expect.any(String) });
     expect((await alice.threads.get.query({ threadId: thread.id })).status).toBe("idle");
   });
 
@@ -231,7 +231,7 @@ describe("threads.state", () => {
     const before = await alice.threads.state.query({ threadId: thread.id });
     await runOn(alice, thread.id, "agent", chat("second"));
 
-    const then = await alice.threads.state.query({ threadId: thread.id, checkpointId: before.checkpoint!.checkpoint_id });
+    const then = await alice.threads.state.query({ threadId: thread.id, checkpointId: before.checkpoint!.checkpointId });
     expect((then.values as ChatValues).messages).toHaveLength(2);
     expect(((await alice.threads.state.query({ threadId: thread.id })).values as ChatValues).messages).toHaveLength(4);
     await expectCode(alice.threads.state.query({ threadId: thread.id, checkpointId: randomUUID() }), "NOT_FOUND");
@@ -254,7 +254,7 @@ describe("threads.history", () => {
     expect(full.items.at(-1)!.values).toEqual({ steps: [] });
     for (let i = 1; i < full.items.length; i++) {
       // each checkpoint's parent is the next one in the list
-      expect(full.items[i - 1]!.parent_checkpoint?.checkpoint_id).toBe(full.items[i]!.checkpoint?.checkpoint_id);
+      expect(full.items[i - 1]!.parentCheckpoint?.checkpointId).toBe(full.items[i]!.checkpoint?.checkpointId);
       expect(full.items[i - 1]!.metadata.step as number).toBeGreaterThan(full.items[i]!.metadata.step as number);
     }
 
@@ -268,11 +268,11 @@ describe("threads.history", () => {
         cursor,
       });
       sizes.push(page.items.length);
-      ids.push(...page.items.map((s) => s.checkpoint!.checkpoint_id));
+      ids.push(...page.items.map((s) => s.checkpoint!.checkpointId));
       cursor = page.nextCursor;
     } while (cursor && sizes.length < 10);
     expect(sizes).toEqual([3, 3, 1]);
-    expect(ids).toEqual(full.items.map((s) => s.checkpoint!.checkpoint_id));
+    expect(ids).toEqual(full.items.map((s) => s.checkpoint!.checkpointId));
 
     // a last page that is exactly full has no cursor to an empty page after it
     expect(await alice.threads.history.query({ threadId: thread.id, limit: 7 })).toEqual(full);
@@ -299,15 +299,15 @@ describe("threads.updateState", () => {
     expect(before.values).toEqual({ count: 1 });
 
     const { checkpoint } = await alice.threads.updateState.mutate({ threadId: thread.id, values: { count: 10 }, asNode: "increment" });
-    expect(checkpoint).toMatchObject({ thread_id: thread.id, checkpoint_id: expect.any(String) });
-    expect(checkpoint.checkpoint_id).not.toBe(before.checkpoint!.checkpoint_id);
+    expect(checkpoint).toMatchObject({ threadId: thread.id, checkpointId: expect.any(String) });
+    expect(checkpoint.checkpointId).not.toBe(before.checkpoint!.checkpointId);
 
     const after = await alice.threads.state.query({ threadId: thread.id });
-    expect(after.checkpoint!.checkpoint_id).toBe(checkpoint.checkpoint_id);
+    expect(after.checkpoint!.checkpointId).toBe(checkpoint.checkpointId);
     expect(after.values).toEqual({ count: 11 });
-    expect(after.parent_checkpoint?.checkpoint_id).toBe(before.checkpoint!.checkpoint_id);
+    expect(after.parentCheckpoint?.checkpointId).toBe(before.checkpoint!.checkpointId);
     const history = await alice.threads.history.query({ threadId: thread.id, limit: 1 });
-    expect(history.items[0]!.checkpoint!.checkpoint_id).toBe(checkpoint.checkpoint_id);
+    expect(history.items[0]!.checkpoint!.checkpointId).toBe(checkpoint.checkpointId);
     // the thread's own copy of its values follows
     expect((await alice.threads.get.query({ threadId: thread.id })).values).toEqual({ count: 11 });
 
@@ -327,7 +327,7 @@ describe("threads.updateState", () => {
       threadId: thread.id,
       values: { count: 100 },
       asNode: "increment",
-      checkpointId: first.checkpoint!.checkpoint_id,
+      checkpointId: first.checkpoint!.checkpointId,
     });
     expect((await alice.threads.state.query({ threadId: thread.id })).values).toEqual({ count: 101 });
   });

@@ -48,5 +48,10 @@ const STATUSES: Record<ErrorKind, HttpError["status"]> = { not_found: 404, confl
 export function fromRuntimeError(err: unknown): HttpError | null {
   if (err instanceof HttpError) return err;
   const known = classifyError(err);
+  if (known?.field) {
+    // the runtime names fields as its services take them; the wire names them as the body has them
+    const field = `body.${known.field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}`;
+    return new HttpError(STATUSES[known.kind], `${field}: ${known.message}`, [{ field, message: known.message }]);
+  }
   return known ? new HttpError(STATUSES[known.kind], known.message) : null;
 }
