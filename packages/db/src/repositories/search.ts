@@ -41,22 +41,27 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Conditions matching rows whose JSON `column` has each top-level key of `filter`
- * equal to its value (JSON equality; a missing key never matches). On PostgreSQL
- * containment comes first, so the GIN index finds the candidates; the per-key
- * equality then makes it exact (containment would also accept a sub-list or a
- * sub-object). SQLite compares the JSON text of each key, as Prisma's path filter does.
+ * equal to its value (JSON equality; a missing key never matches). SQLite compares
+ * the JSON text of each key, as Prisma's path filter does. On PostgreSQL, a column
+ * with a GIN index (`gin`) is first narrowed by containment, which the index
+ * answers; the per-key equality then makes it exact (containment would also accept
+ * a sub-list or a sub-object). Without such an index containment only misleads the
+ * planner (it guesses one row matches), so it is left out.
  */
-export function jsonMatch(provider: Provider, column: string, filter: JsonObject | undefined): Prisma.Sql[] {
+export function jsonMatch(
+  provider: Provider,
+  column: string,
+  filter: JsonObject | undefined,
+  options: { gin?: boolean } = {},
+): Prisma.Sql[] {
   const entries = Object.entries(filter ?? {});
   if (entries.length === 0) return [];
   const col = Prisma.raw(quoted(column));
   if (provider === "sqlite") {
     return entries.map(([key, value]) => Prisma.sql`${col} -> ${`$.${JSON.stringify(key)}`} = ${JSON.stringify(value)}`);
   }
-  return [
-    Prisma.sql`${col} @> ${JSON.stringify(filter)}::jsonb`,
-    ...entries.map(([key, value]) => Prisma.sql`${col} -> ${key}::text = ${JSON.stringify(value)}::jsonb`),
-  ];
+  const equal = entries.map(([key, value]) => Prisma.sql`${col} -> ${key}::text = ${JSON.stringify(value)}::jsonb`);
+  return options.gin ? [Prisma.sql`${col} @> ${JSON.stringify(filter)}::jsonb`, ...equal] : equal;
 }
 
 /**

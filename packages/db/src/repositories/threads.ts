@@ -177,7 +177,7 @@ export function threadsRepository(db: Database) {
       ...("ownerId" in scope ? [equals("ownerId", scope.ownerId)] : []),
       ...(filter.ids ? [idIn(filter.ids)] : []),
       ...(filter.status ? [equals("status", filter.status)] : []),
-      ...jsonMatch(db.provider, "metadata", filter.metadata),
+      ...jsonMatch(db.provider, "metadata", filter.metadata, { gin: true }),
       ...jsonMatch(db.provider, "values", filter.values),
     ];
   }
