@@ -141,6 +141,37 @@ describe("threads.list", () => {
   });
 });
 
+describe("threads.search, count and copy", () => {
+  it("pages in any order from an offset, says whether more follow, and counts the same threads", async () => {
+    const tag = randomUUID();
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await alice.threads.create.mutate({ metadata: { tag, i } })).id);
+    await runOn(alice, made[3]!, "trivial", { input: {} });
+    const page = await alice.threads.search.query({ metadata: { tag }, sortBy: "createdAt", sortOrder: "asc", offset: 2, limit: 2 });
+    expect(page.items.map((t) => t.id)).toEqual(made.slice(2, 4));
+    expect(page.hasMore).toBe(true);
+    const last = await alice.threads.search.query({ metadata: { tag }, sortBy: "createdAt", sortOrder: "asc", offset: 4, limit: 2 });
+    expect(last).toMatchObject({ items: [{ id: made[4] }], hasMore: false });
+    expect((await alice.threads.search.query({ metadata: { tag }, values: { count: 1 } })).items.map((t) => t.id)).toEqual([made[3]]);
+    expect((await alice.threads.list.query({ metadata: { tag }, values: { count: 1 } })).items.map((t) => t.id)).toEqual([made[3]]);
+    expect(await alice.threads.count.query({ metadata: { tag } })).toBe(5);
+    expect(await alice.threads.count.query({ metadata: { tag }, values: { count: 1 } })).toBe(1);
+    expect(await bob.threads.count.query({ metadata: { tag } })).toBe(0);
+    await expectInvalidField(alice.threads.search.query({ sortBy: "name" as "status" }), "sortBy");
+  });
+
+  it("copies a thread: a new one of the caller with the same metadata and state", async () => {
+    const source = await alice.threads.create.mutate({ metadata: { purpose: "copy" } });
+    await runOn(alice, source.id, "trivial", { input: {} });
+    const copy = await alice.threads.copy.mutate({ threadId: source.id });
+    expect(copy).toMatchObject({ ownerId: aliceId, status: "idle", values: { count: 1 } });
+    expect(copy.id).not.toBe(source.id);
+    expect(copy.metadata).toMatchObject({ purpose: "copy" });
+    expect((await alice.threads.state.query({ threadId: copy.id })).values).toEqual({ count: 1 });
+    await expectCode(bob.threads.copy.mutate({ threadId: source.id }), "NOT_FOUND");
+  });
+});
+
 describe("threads.update", () => {
   it("merges the metadata into the thread's", async () => {
     const thread = await alice.threads.create.mutate({ metadata: { a: 1, b: "old" } });
