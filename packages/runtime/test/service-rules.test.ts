@@ -51,9 +51,11 @@ describe.each(testTargets)("thread, assistant and store rules on $provider", (ta
     it("two creates of one id at once: one thread, and the other caller gets it (do_nothing) or a conflict (raise)", async () => {
       const threadId = randomUUID();
       const results = await Promise.allSettled([1, 2, 3].map(() => runtime.threads.create(alice, { threadId, ifExists: "do_nothing" })));
-      expect(results.every((r) => r.status === "fulfilled" && r.value.id === threadId)).toBe(true);
-      const raced = await Promise.allSettled([1, 2].map(() => runtime.threads.create(bob, { threadId: randomUUID() })));
-      expect(raced.every((r) => r.status === "fulfilled")).toBe(true);
+      expect(results.map((r) => (r.status === "fulfilled" ? r.value.id : String(r.reason)))).toEqual([threadId, threadId, threadId]);
+      const raisedId = randomUUID();
+      const raced = await Promise.allSettled([1, 2, 3].map(() => runtime.threads.create(bob, { threadId: raisedId })));
+      expect(raced.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      for (const r of raced) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(ConflictError);
     });
 
     it("merges metadata on update; an update without metadata gives the thread as it is; another owner's is not found", async () => {

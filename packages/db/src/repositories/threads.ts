@@ -129,11 +129,6 @@ export function threadsRepository(db: Database) {
       return countRows(prisma, "thread", conditionsOf(scope, filter));
     },
 
-    /** Whether a thread with this id exists, whoever owns it (ids are global). */
-    async exists(id: string): Promise<boolean> {
-      return (await prisma.thread.count({ where: { id } })) > 0;
-    },
-
     /** null when the thread does not exist for this caller */
     async update(scope: Scope, id: string, patch: ThreadPatch): Promise<Thread | null> {
       return prisma.$transaction(async (tx) => {

@@ -5,6 +5,7 @@ import {
   type JsonObject,
   type OffsetPage,
   type Page,
+  type Scope,
   type Thread,
   type ThreadMatch,
   type ThreadSearch,
@@ -75,6 +76,11 @@ export interface ThreadStateUpdate {
 
 export const DEFAULT_HISTORY_LIMIT = 10;
 
+/** Whether the caller's scope reaches the row (its own, or every row). */
+function visibleTo(scope: Scope, row: { ownerId: string }): boolean {
+  return !("ownerId" in scope) || scope.ownerId === row.ownerId;
+}
+
 /**
  * A database fault, as opposed to a graph refusing values: those stay our own
  * errors (500), whatever the graph call they surfaced in.
@@ -107,18 +113,19 @@ export class ThreadService {
     const { threadId, ifExists = "raise" } = input;
     const repo = this.ctx.repos.threads;
     if (threadId) {
-      const own = await repo.get(actor.scope, threadId);
-      if (own && ifExists === "do_nothing") return own;
-      if (own || (await repo.exists(threadId))) throw new ConflictError(`thread ${threadId} already exists`);
+      // one read, whoever owns it: two reads (the caller's, then anyone's) could straddle another create
+      const existing = await repo.get(ALL, threadId);
+      if (existing && ifExists === "do_nothing" && visibleTo(actor.scope, existing)) return existing;
+      if (existing) throw new ConflictError(`thread ${threadId} already exists`);
     }
     try {
       return await repo.create({ id: threadId, ownerId: actor.userId, metadata: input.metadata ?? {} });
     } catch (err) {
+      if (!threadId || lostRaceKind(err) !== "conflict") throw err;
       // another request made the same id between the check and the write
-      const won = threadId && lostRaceKind(err) === "conflict" && ifExists === "do_nothing" ? await repo.get(actor.scope, threadId) : null;
-      if (won) return won;
-      if (threadId && lostRaceKind(err) === "conflict") throw new ConflictError(`thread ${threadId} already exists`, { cause: err });
-      throw err;
+      const made = ifExists === "do_nothing" ? await repo.get(actor.scope, threadId) : null;
+      if (made) return made;
+      throw new ConflictError(`thread ${threadId} already exists`, { cause: err });
     }
   }
 
@@ -172,7 +179,7 @@ export class ThreadService {
   async history(actor: Actor, threadId: string, opts: ThreadHistoryOptions = {}): Promise<ThreadStateView[]> {
     const limit = opts.limit ?? DEFAULT_HISTORY_LIMIT;
     if (!Number.isInteger(limit) || limit < 1) {
-      throw new InvalidRequestError(`history limit must be a positive integer, not ${limit}`, { field: "limit" });
+      throw new InvalidRequestError(`history limit must be a positive integer, not ${limit}`);
     }
     const thread = await this.thread(actor, threadId);
     const graph = await this.graphOf(thread);
