@@ -16,7 +16,9 @@ export function deriveSqliteSchema(pgSchema) {
     .replace(/provider\s*=\s*"postgresql"/, 'provider = "sqlite"')
     .replace("generated/postgresql", "generated/sqlite")
     // native column types exist only on PostgreSQL
-    .replace(/[ \t]+@db\.\w+(\([^)]*\))?/g, "");
+    .replace(/[ \t]+@db\.\w+(\([^)]*\))?/g, "")
+    // so do GIN indexes: dropped with the comment line right above them
+    .replace(/^([ \t]*\/\/.*\n)?[ \t]*@@index\(.*type: Gin.*\)\n/gm, "");
   return (
     "// GENERATED from prisma/postgresql/schema.prisma by `pnpm db:derive`. Do not edit:\n" +
     "// change the PostgreSQL schema and derive again (`pnpm db:check` fails on drift).\n\n" +

@@ -21,6 +21,14 @@ describe("the SQLite schema is derived from the PostgreSQL one", () => {
     expect(derived).not.toContain('postgresql"');
   });
 
+  it("drops PostgreSQL-only GIN indexes with the comment above them, keeping the other indexes", () => {
+    expect(pgSchema).toMatch(/type: Gin/);
+    const derived: string = deriveSqliteSchema(pgSchema);
+    expect(derived).not.toMatch(/Gin|JsonbPathOps|GIN index/);
+    expect(derived).toContain("@@index([ownerId, createdAt, id])");
+    expect(derived).toContain("@@index([status, updatedAt])");
+  });
+
   it("the check fails when the copy drifts, and passes again once derived", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "lgrs-derive-"));
     const sourceFile = path.join(dir, "pg.prisma");

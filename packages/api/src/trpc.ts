@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { classifyError } from "@lgrs/runtime";
 import type { Context } from "./context.ts";
 import { toTRPCError } from "./errors.ts";
 
@@ -21,12 +22,18 @@ function fieldIssues(error: ZodError): FieldIssue[] {
   });
 }
 
+/** A runtime refusal that names the input field at fault (`graphId`, `metadata.created_by`), as one issue. */
+function runtimeFieldIssue(cause: unknown): FieldIssue[] | null {
+  const known = classifyError(cause);
+  return known?.field ? [{ path: known.field, message: known.message }] : null;
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // SSE keep-alive so proxies do not cut an idle subscription
   sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
   errorFormatter({ shape, error }) {
-    const issues = error.cause instanceof ZodError ? fieldIssues(error.cause) : null;
+    const issues = error.cause instanceof ZodError ? fieldIssues(error.cause) : runtimeFieldIssue(error.cause);
     // no stack traces to callers: our own faults are logged on the server
     const { stack: _stack, ...data } = shape.data;
     return {

@@ -13,7 +13,6 @@ export const page = {
   direction: z.enum(["forward", "backward"]).optional(),
 };
 
-export const threadStatus = z.enum(["idle", "busy", "interrupted", "error"]);
 export const runStatus = z.enum(["pending", "running", "success", "error", "timeout", "interrupted"]);
 export const streamMode = z.enum(STREAM_MODES);
 export const multitaskStrategy = z.enum(["reject", "interrupt", "rollback", "enqueue"]);

@@ -110,6 +110,56 @@ describe("assistants", () => {
     await expectCode(createApiClient({ url: server.url }).assistants.list.query(), "UNAUTHORIZED");
     await expectCode(createApiClient({ url: server.url }).assistants.get.query({ assistantId: "agent" }), "UNAUTHORIZED");
   });
+
+  it("creates, updates as a new version (metadata merged), finds, counts and deletes an assistant", async () => {
+    const tag = randomUUID();
+    const made = await alice.client.assistants.create.mutate({
+      graphId: "agent",
+      name: `Helper ${tag}`,
+      config: { configurable: { token_delay_ms: 1 } },
+      metadata: { tag, team: "docs" },
+    });
+    expect(made).toMatchObject({
+      graphId: "agent",
+      name: `Helper ${tag}`,
+      version: 1,
+      ownerId: alice.user.id,
+      metadata: { tag, team: "docs" },
+    });
+    // shared by everyone: bob changes it
+    const updated = await bob.client.assistants.update.mutate({ assistantId: made.id, graphId: "trivial", metadata: { team: "ops" } });
+    expect(updated).toMatchObject({ id: made.id, graphId: "trivial", version: 2, metadata: { tag, team: "ops" }, name: `Helper ${tag}` });
+    expect((await alice.client.assistants.versions.query({ assistantId: made.id })).map((v) => v.version)).toEqual([2, 1]);
+    const found = await alice.client.assistants.search.query({ name: `helper ${tag}`.toUpperCase() });
+    expect(found).toEqual({ items: [updated], hasMore: false });
+    expect(await alice.client.assistants.count.query({ metadata: { tag } })).toBe(1);
+
+    expect(await bob.client.assistants.delete.mutate({ assistantId: made.id })).toEqual({ assistantId: made.id, deleted: true });
+    await expectCode(alice.client.assistants.get.query({ assistantId: made.id }), "NOT_FOUND");
+    await expectCode(alice.client.assistants.delete.mutate({ assistantId: made.id }), "NOT_FOUND");
+  });
+
+  it("deletes the caller's threads the assistant ran on, with deleteThreads", async () => {
+    const made = await alice.client.assistants.create.mutate({ graphId: "trivial" });
+    const thread = await alice.client.threads.create.mutate({});
+    const run = await alice.client.runs.create.mutate({ threadId: thread.id, assistantId: made.id, input: {} });
+    await alice.client.runs.join.query({ runId: run.id });
+    await alice.client.assistants.delete.mutate({ assistantId: made.id, deleteThreads: true });
+    await expectCode(alice.client.threads.get.query({ threadId: thread.id }), "NOT_FOUND");
+  });
+
+  it("refuses what the runtime refuses, naming the field", async () => {
+    const unknown = await expectCode(alice.client.assistants.create.mutate({ graphId: "no-such-graph" }), "BAD_REQUEST");
+    expect(unknown.data?.issues?.map((i) => i.path)).toEqual(["graphId"]);
+    expect(unknown.message).toContain("no-such-graph");
+    const reserved = await expectCode(
+      alice.client.assistants.create.mutate({ graphId: "agent", metadata: { created_by: "system" } }),
+      "BAD_REQUEST",
+    );
+    expect(reserved.data?.issues?.map((i) => i.path)).toEqual(["metadata.created_by"]);
+    await expectCode(alice.client.assistants.update.mutate({ assistantId: "agent", name: "mine" }), "CONFLICT");
+    await expectCode(server.admin.assistants.delete.mutate({ assistantId: "agent" }), "CONFLICT");
+  });
 });
 
 describe("account", () => {

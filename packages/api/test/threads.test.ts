@@ -141,6 +141,37 @@ describe("threads.list", () => {
   });
 });
 
+describe("threads.search, count and copy", () => {
+  it("pages in any order from an offset, says whether more follow, and counts the same threads", async () => {
+    const tag = randomUUID();
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await alice.threads.create.mutate({ metadata: { tag, i } })).id);
+    await runOn(alice, made[3]!, "trivial", { input: {} });
+    const page = await alice.threads.search.query({ metadata: { tag }, sortBy: "createdAt", sortOrder: "asc", offset: 2, limit: 2 });
+    expect(page.items.map((t) => t.id)).toEqual(made.slice(2, 4));
+    expect(page.hasMore).toBe(true);
+    const last = await alice.threads.search.query({ metadata: { tag }, sortBy: "createdAt", sortOrder: "asc", offset: 4, limit: 2 });
+    expect(last).toMatchObject({ items: [{ id: made[4] }], hasMore: false });
+    expect((await alice.threads.search.query({ metadata: { tag }, values: { count: 1 } })).items.map((t) => t.id)).toEqual([made[3]]);
+    expect((await alice.threads.list.query({ metadata: { tag }, values: { count: 1 } })).items.map((t) => t.id)).toEqual([made[3]]);
+    expect(await alice.threads.count.query({ metadata: { tag } })).toBe(5);
+    expect(await alice.threads.count.query({ metadata: { tag }, values: { count: 1 } })).toBe(1);
+    expect(await bob.threads.count.query({ metadata: { tag } })).toBe(0);
+    await expectInvalidField(alice.threads.search.query({ sortBy: "name" as "status" }), "sortBy");
+  });
+
+  it("copies a thread: a new one of the caller with the same metadata and state", async () => {
+    const source = await alice.threads.create.mutate({ metadata: { purpose: "copy" } });
+    await runOn(alice, source.id, "trivial", { input: {} });
+    const copy = await alice.threads.copy.mutate({ threadId: source.id });
+    expect(copy).toMatchObject({ ownerId: aliceId, status: "idle", values: { count: 1 } });
+    expect(copy.id).not.toBe(source.id);
+    expect(copy.metadata).toMatchObject({ purpose: "copy" });
+    expect((await alice.threads.state.query({ threadId: copy.id })).values).toEqual({ count: 1 });
+    await expectCode(bob.threads.copy.mutate({ threadId: source.id }), "NOT_FOUND");
+  });
+});
+
 describe("threads.update", () => {
   it("merges the metadata into the thread's", async () => {
     const thread = await alice.threads.create.mutate({ metadata: { a: 1, b: "old" } });
@@ -202,7 +233,7 @@ describe("threads.state", () => {
     expect(messages[1]!.content).toMatch(/^You said: "hi there"/);
     expect(state.next).toEqual([]);
     expect(state.interrupts).toEqual([]);
-    expect(state.checkpoint).toMatchObject({ thread_id: thread.id, checkpoint_id: expect.any(String) });
+    expect(state.checkpoint).toMatchObject({ threadId: thread.id, checkpointId: expect.any(String) });
     expect((await alice.threads.get.query({ threadId: thread.id })).status).toBe("idle");
   });
 
@@ -231,7 +262,7 @@ describe("threads.state", () => {
     const before = await alice.threads.state.query({ threadId: thread.id });
     await runOn(alice, thread.id, "agent", chat("second"));
 
-    const then = await alice.threads.state.query({ threadId: thread.id, checkpointId: before.checkpoint!.checkpoint_id });
+    const then = await alice.threads.state.query({ threadId: thread.id, checkpointId: before.checkpoint!.checkpointId });
     expect((then.values as ChatValues).messages).toHaveLength(2);
     expect(((await alice.threads.state.query({ threadId: thread.id })).values as ChatValues).messages).toHaveLength(4);
     await expectCode(alice.threads.state.query({ threadId: thread.id, checkpointId: randomUUID() }), "NOT_FOUND");
@@ -254,7 +285,7 @@ describe("threads.history", () => {
     expect(full.items.at(-1)!.values).toEqual({ steps: [] });
     for (let i = 1; i < full.items.length; i++) {
       // each checkpoint's parent is the next one in the list
-      expect(full.items[i - 1]!.parent_checkpoint?.checkpoint_id).toBe(full.items[i]!.checkpoint?.checkpoint_id);
+      expect(full.items[i - 1]!.parentCheckpoint?.checkpointId).toBe(full.items[i]!.checkpoint?.checkpointId);
       expect(full.items[i - 1]!.metadata.step as number).toBeGreaterThan(full.items[i]!.metadata.step as number);
     }
 
@@ -268,11 +299,11 @@ describe("threads.history", () => {
         cursor,
       });
       sizes.push(page.items.length);
-      ids.push(...page.items.map((s) => s.checkpoint!.checkpoint_id));
+      ids.push(...page.items.map((s) => s.checkpoint!.checkpointId));
       cursor = page.nextCursor;
     } while (cursor && sizes.length < 10);
     expect(sizes).toEqual([3, 3, 1]);
-    expect(ids).toEqual(full.items.map((s) => s.checkpoint!.checkpoint_id));
+    expect(ids).toEqual(full.items.map((s) => s.checkpoint!.checkpointId));
 
     // a last page that is exactly full has no cursor to an empty page after it
     expect(await alice.threads.history.query({ threadId: thread.id, limit: 7 })).toEqual(full);
@@ -299,15 +330,15 @@ describe("threads.updateState", () => {
     expect(before.values).toEqual({ count: 1 });
 
     const { checkpoint } = await alice.threads.updateState.mutate({ threadId: thread.id, values: { count: 10 }, asNode: "increment" });
-    expect(checkpoint).toMatchObject({ thread_id: thread.id, checkpoint_id: expect.any(String) });
-    expect(checkpoint.checkpoint_id).not.toBe(before.checkpoint!.checkpoint_id);
+    expect(checkpoint).toMatchObject({ threadId: thread.id, checkpointId: expect.any(String) });
+    expect(checkpoint.checkpointId).not.toBe(before.checkpoint!.checkpointId);
 
     const after = await alice.threads.state.query({ threadId: thread.id });
-    expect(after.checkpoint!.checkpoint_id).toBe(checkpoint.checkpoint_id);
+    expect(after.checkpoint!.checkpointId).toBe(checkpoint.checkpointId);
     expect(after.values).toEqual({ count: 11 });
-    expect(after.parent_checkpoint?.checkpoint_id).toBe(before.checkpoint!.checkpoint_id);
+    expect(after.parentCheckpoint?.checkpointId).toBe(before.checkpoint!.checkpointId);
     const history = await alice.threads.history.query({ threadId: thread.id, limit: 1 });
-    expect(history.items[0]!.checkpoint!.checkpoint_id).toBe(checkpoint.checkpoint_id);
+    expect(history.items[0]!.checkpoint!.checkpointId).toBe(checkpoint.checkpointId);
     // the thread's own copy of its values follows
     expect((await alice.threads.get.query({ threadId: thread.id })).values).toEqual({ count: 11 });
 
@@ -327,7 +358,7 @@ describe("threads.updateState", () => {
       threadId: thread.id,
       values: { count: 100 },
       asNode: "increment",
-      checkpointId: first.checkpoint!.checkpoint_id,
+      checkpointId: first.checkpoint!.checkpointId,
     });
     expect((await alice.threads.state.query({ threadId: thread.id })).values).toEqual({ count: 101 });
   });

@@ -107,7 +107,7 @@ describe.each(testTargets)("migrations on $provider", (target) => {
     await migrate(db.config);
     const conn = await openRawConnection(db.config);
     try {
-      for (const model of readSchemaModel()) {
+      for (const model of readSchemaModel(target.provider)) {
         const cols = await conn.query<{ column: string; nullable: number | string }>(COLUMNS[target.provider], [model.table]);
         const actual = Object.fromEntries(cols.map((c) => [c.column, Number(c.nullable) === 1]));
         const wanted = Object.fromEntries([...model.columns].map(([name, c]) => [name, c.nullable]));

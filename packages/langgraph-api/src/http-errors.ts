@@ -48,5 +48,12 @@ const STATUSES: Record<ErrorKind, HttpError["status"]> = { not_found: 404, confl
 export function fromRuntimeError(err: unknown): HttpError | null {
   if (err instanceof HttpError) return err;
   const known = classifyError(err);
+  if (known?.field) {
+    // the runtime names the field as its services take it (`graphId`); the body has it in snake_case
+    // (`graph_id`); keys within it (`metadata.created_by`) are the caller's own, left as they are
+    const [name = "", ...within] = known.field.split(".");
+    const field = ["body", name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), ...within].join(".");
+    return new HttpError(STATUSES[known.kind], `${field}: ${known.message}`, [{ field, message: known.message }]);
+  }
   return known ? new HttpError(STATUSES[known.kind], known.message) : null;
 }

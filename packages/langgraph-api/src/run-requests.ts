@@ -61,7 +61,7 @@ export async function finalOutput(runtime: Runtime, scope: Scope, run: Run): Pro
     const error = (run.error ?? {}) as { type?: string; message?: string };
     return { __error__: { error: error.type ?? "Error", message: error.message ?? "the run failed" } };
   }
-  const state = await runtime.threads.state(scope, run.threadId).catch(() => null);
+  const state = await runtime.threads.state({ userId: run.ownerId, scope }, run.threadId).catch(() => null);
   return state?.values ?? null;
 }
 
@@ -73,6 +73,6 @@ export function deleteWhenDone(runtime: Runtime, run: Run, onCompletion: "delete
   if ((onCompletion ?? "delete") !== "delete") return;
   void runtime.runs
     .join(ALL, run.id)
-    .then(() => runtime.threads.delete(ALL, run.threadId))
+    .then(() => runtime.threads.delete({ userId: run.ownerId, scope: ALL }, run.threadId))
     .catch(() => {});
 }

@@ -1,10 +1,6 @@
-import type { Page } from "@lgrs/db";
+import type { Page } from "@lgrs/runtime";
 
-/**
- * Searches the repositories cannot answer alone (a name substring, a values
- * filter, another order, a count) read the matching rows page by page, up to a
- * bound, and finish here.
- */
+/** Lists the repositories cannot answer alone read the matching rows page by page, up to a bound, and finish here. */
 
 /** Every row of a cursor-paginated list (those `keep` accepts), newest first, at most `max`. */
 export async function scanPages<T>(
@@ -20,15 +16,4 @@ export async function scanPages<T>(
     cursor = page.nextCursor;
   } while (cursor && out.length < max);
   return out.slice(0, max);
-}
-
-/** Rows ordered by `key`, ties broken by id, in either direction. */
-export function sortRows<T extends { id: string }>(rows: T[], key: (row: T) => string | number, order: "asc" | "desc"): T[] {
-  const sign = order === "asc" ? 1 : -1;
-  return [...rows].sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    if (ka !== kb) return (ka < kb ? -1 : 1) * sign;
-    return (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * sign;
-  });
 }

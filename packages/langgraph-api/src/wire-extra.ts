@@ -1,4 +1,4 @@
-import type { AssistantVersion } from "@lgrs/db";
+import type { AssistantVersion } from "@lgrs/runtime";
 
 /** More rows as the LangGraph Platform API sends them (see wire.ts for assistants, threads and runs). */
 

@@ -1,4 +1,4 @@
-import type { Assistant, Run, Thread } from "@lgrs/db";
+import type { Assistant, Run, Thread } from "@lgrs/runtime";
 
 /** Rows as the LangGraph Platform API sends them (snake_case, ISO dates). */
 

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { migrate, openDatabase, parseDatabaseUrl, type Database } from "@lgrs/db";
 import { createRuntime, GraphRegistry, type Runtime } from "../src/index.ts";
+import { InMemoryStore } from "@langchain/langgraph";
 
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 200);
 const THROUGHPUT_RUNS = Number(process.env.BENCH_THROUGHPUT_RUNS ?? 400);
@@ -40,7 +41,7 @@ async function serverLatency(runtime: Runtime, owner: string): Promise<{ first: 
 }
 
 async function directLatency(runtime: Runtime): Promise<{ first: number[]; end: number[] }> {
-  const graph = await runtime.graphs.compile("trivial", { checkpointer: runtime.checkpointer, store: runtime.store });
+  const graph = await runtime.graphs.compile("trivial", { checkpointer: runtime.checkpointer, store: new InMemoryStore() });
   const first: number[] = [];
   const end: number[] = [];
   for (let i = 0; i < LATENCY_RUNS; i++) {
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
   const server = await serverLatency(runtime, owner);
   const direct = await directLatency(runtime);
 
-  const graph = await graphs.compile("trivial", { checkpointer: runtime.checkpointer, store: runtime.store });
+  const graph = await graphs.compile("trivial", { checkpointer: runtime.checkpointer, store: new InMemoryStore() });
   const serverJob = async () => {
     const run = await runtime.runs.create(scope, { threadId: null, ownerId: owner, assistantId: "trivial", input: {} });
     await runtime.runs.join(scope, run.id);

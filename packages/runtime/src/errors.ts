@@ -20,6 +20,12 @@ export class ConflictError extends RuntimeError {
 /** The request names something that cannot work (an unknown graph, a bad option, a value the graph refuses). */
 export class InvalidRequestError extends RuntimeError {
   override name = "InvalidRequestError";
+  /** the input field at fault as the service names it (`graphId`, `metadata.created_by`), for the doors to name it in theirs */
+  readonly field?: string;
+  constructor(message: string, options?: ErrorOptions & { field?: string }) {
+    super(message, options);
+    if (options?.field) this.field = options.field;
+  }
 }
 
 /** The server is shutting down and takes no new runs. */
@@ -36,9 +42,10 @@ export type ErrorKind = "not_found" | "conflict" | "invalid" | "unavailable";
  * What a runtime or repository error means to a caller, for the API layers to
  * give it their status (tRPC code, HTTP status). Null: a fault of ours.
  */
-export function classifyError(err: unknown): { kind: ErrorKind; message: string } | null {
+export function classifyError(err: unknown): { kind: ErrorKind; message: string; field?: string } | null {
   if (err instanceof NotFoundError) return { kind: "not_found", message: err.message };
   if (err instanceof ConflictError) return { kind: "conflict", message: err.message };
+  if (err instanceof InvalidRequestError && err.field) return { kind: "invalid", message: err.message, field: err.field };
   if (err instanceof InvalidRequestError || err instanceof InvalidCursorError) return { kind: "invalid", message: err.message };
   if (err instanceof ShuttingDownError) return { kind: "unavailable", message: err.message };
   const race = lostRaceKind(err);

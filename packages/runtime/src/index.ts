@@ -5,14 +5,49 @@ export type { GraphSource, RunnableGraph, GraphStateSnapshot, GraphTaskSnapshot,
 export {
   ThreadService,
   DEFAULT_HISTORY_LIMIT,
-  type CheckpointRef,
-  type ThreadStateView,
-  type ThreadTaskView,
-  type ThreadInterruptView,
+  type NewThreadInput,
+  type ThreadListOptions,
   type ThreadStateOptions,
   type ThreadHistoryOptions,
   type ThreadStateUpdate,
 } from "./threads/thread-service.ts";
+export type { CheckpointRef, ThreadStateView, ThreadTaskView, ThreadInterruptView } from "./threads/state-views.ts";
+export {
+  AssistantService,
+  type AssistantFields,
+  type NewAssistantInput,
+  type AssistantPatchInput,
+  type AssistantListOptions,
+  type AssistantSchemas,
+  type SubgraphEntry,
+  type VersionOptions,
+} from "./assistants/assistant-service.ts";
+export {
+  StoreService,
+  type StoreItem,
+  type StoreItemRef,
+  type StoreSearchOptions,
+  type NamespaceListOptions,
+} from "./store/store-service.ts";
+// the rows and search shapes the services take and give, so the doors need not import @lgrs/db
+export {
+  THREAD_SORT_KEYS,
+  ASSISTANT_SORT_KEYS,
+  DEFAULT_SEARCH_LIMIT,
+  MAX_SEARCH_LIMIT,
+  type Thread,
+  type Assistant,
+  type AssistantVersion,
+  type Page,
+  type OffsetPage,
+  type JsonObject,
+  type ThreadMatch,
+  type ThreadSearch,
+  type ThreadSortKey,
+  type AssistantMatch,
+  type AssistantSearch,
+  type AssistantSortKey,
+} from "@lgrs/db";
 export * from "./bridge/index.ts";
 export { threadStateOf, type ThreadState } from "./runs/thread-state.ts";
 export { toWire } from "./runs/wire.ts";

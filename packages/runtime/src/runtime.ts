@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { PrismaCheckpointSaver, PrismaStore, repositories, type Database, type Repositories } from "@lgrs/db";
 import { ensureDefaultAssistants } from "./assistants.ts";
+import { AssistantService } from "./assistants/assistant-service.ts";
 import type { RuntimeContext } from "./runs/context.ts";
 import { MemoryStreamBridge, type StreamBridge } from "./bridge/index.ts";
 import type { GraphSource } from "./runs/graph-source.ts";
 import { RunFeed } from "./runs/run-feed.ts";
 import { RunManager } from "./runs/run-manager.ts";
+import { StoreService } from "./store/store-service.ts";
 import { ThreadService } from "./threads/thread-service.ts";
 
 export interface RuntimeOptions {
@@ -21,11 +23,14 @@ export interface RuntimeOptions {
 export interface Runtime {
   repos: Repositories;
   runs: RunManager;
-  /** thread state, history, updates, deletion and copies, through the threads' graphs */
+  /** threads: create, search and count, metadata, state, history, updates, deletion and copies */
   threads: ThreadService;
+  /** assistants: create, search and count, versions, graph drawings and schemas */
+  assistants: AssistantService;
+  /** the long-term store graphs share */
+  store: StoreService;
   feed: RunFeed;
   checkpointer: PrismaCheckpointSaver;
-  store: PrismaStore;
   graphs: GraphSource;
   bridge: StreamBridge;
   /** default assistants, reconciliation of what a previous process left behind */
@@ -57,9 +62,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     repos,
     runs,
     threads,
+    assistants: new AssistantService(ctx, threads),
+    store: new StoreService(ctx),
     feed,
     checkpointer,
-    store,
     graphs: options.graphs,
     bridge,
     async start() {

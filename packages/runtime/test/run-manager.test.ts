@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALL, type Run } from "@lgrs/db";
+import { ALL, PrismaStore, type Run } from "@lgrs/db";
 import { testTargets, useMigratedDatabase } from "@lgrs/db/testing";
 import { createRuntime, type Runtime } from "../src/runtime.ts";
 import { testGraphs as source } from "./fixtures/test-graphs.ts";
@@ -31,7 +31,7 @@ describe.each(testTargets)("run manager on $provider", (target) => {
     return runtime.runs.create(scope(), { threadId, ownerId: owner, assistantId, input: { steps: [] }, ...extra });
   }
   async function stateOf(threadId: string) {
-    const graph = await source.compile("slow", { checkpointer: runtime.checkpointer, store: runtime.store });
+    const graph = await source.compile("slow", { checkpointer: runtime.checkpointer, store: new PrismaStore(database().prisma) });
     const s = await graph.getState({ configurable: { thread_id: threadId } });
     const history: string[] = [];
     for await (const t of runtime.checkpointer.list({ configurable: { thread_id: threadId } })) history.push(t.checkpoint.id);

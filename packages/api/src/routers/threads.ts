@@ -1,10 +1,22 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { notFound } from "../errors.ts";
+import { MAX_SEARCH_LIMIT, schemas, THREAD_SORT_KEYS } from "@lgrs/runtime";
 import { protectedProcedure, router } from "../trpc.ts";
-import { jsonObject, page, threadStatus, uuid } from "../validators.ts";
+import { page, uuid } from "../validators.ts";
+
+const { jsonObject, threadStatus, ifExists, sortOrder } = schemas;
 
 const threadId = z.object({ threadId: uuid }).strict();
+
+/** What a search or count matches: every condition given. */
+const filters = {
+  /** only these threads */
+  ids: z.array(uuid).max(MAX_SEARCH_LIMIT).optional(),
+  status: threadStatus.optional(),
+  /** top-level keys of the metadata, each equal */
+  metadata: jsonObject.optional(),
+  /** top-level keys of the thread's current values, each equal */
+  values: jsonObject.optional(),
+};
 
 export const threadsRouter = router({
   create: protectedProcedure
@@ -15,54 +27,63 @@ export const threadsRouter = router({
           threadId: uuid.optional(),
           metadata: jsonObject.optional(),
           /** when a thread with this id exists: fail (default) or return it */
-          ifExists: z.enum(["raise", "do_nothing"]).default("raise"),
+          ifExists: ifExists.default("raise"),
         })
         .strict(),
     )
-    .mutation(async ({ ctx, input }) => {
-      const { repos } = ctx.runtime;
-      if (input.threadId) {
-        const existing = await repos.threads.get(ctx.caller.scope, input.threadId);
-        if (existing && input.ifExists === "do_nothing") return existing;
-        if (existing || (await repos.threads.get({ all: true }, input.threadId))) {
-          throw new TRPCError({ code: "CONFLICT", message: `thread ${input.threadId} already exists` });
-        }
-      }
-      return repos.threads.create({ id: input.threadId, ownerId: ctx.caller.userId, metadata: input.metadata });
-    }),
+    .mutation(({ ctx, input }) => ctx.runtime.threads.create(ctx.caller, input)),
 
-  get: protectedProcedure.input(threadId).query(async ({ ctx, input }) => {
-    const thread = await ctx.runtime.repos.threads.get(ctx.caller.scope, input.threadId);
-    if (!thread) throw notFound(`thread ${input.threadId}`);
-    return thread;
-  }),
+  get: protectedProcedure.input(threadId).query(({ ctx, input }) => ctx.runtime.threads.get(ctx.caller, input.threadId)),
 
+  /** Newest first, a page at a time (`nextCursor`), for lists that scroll. */
   list: protectedProcedure
     .input(
       z
-        .object({ status: threadStatus.optional(), metadata: jsonObject.optional(), ...page })
+        .object({ status: threadStatus.optional(), metadata: jsonObject.optional(), values: jsonObject.optional(), ...page })
         .strict()
         .default({ limit: 50 }),
     )
-    .query(({ ctx, input }) => ctx.runtime.repos.threads.list(ctx.caller.scope, input)),
+    .query(({ ctx, input }) => ctx.runtime.threads.list(ctx.caller, input)),
 
-  update: protectedProcedure.input(z.object({ threadId: uuid, metadata: jsonObject }).strict()).mutation(async ({ ctx, input }) => {
-    const thread = await ctx.runtime.repos.threads.update(ctx.caller.scope, input.threadId, { metadata: input.metadata });
-    if (!thread) throw notFound(`thread ${input.threadId}`);
-    return thread;
-  }),
+  /** One page in any order from any offset (`hasMore` when rows follow). */
+  search: protectedProcedure
+    .input(
+      z
+        .object({
+          ...filters,
+          sortBy: z.enum(THREAD_SORT_KEYS).default("createdAt"),
+          sortOrder: sortOrder.default("desc"),
+          offset: z.number().int().min(0).default(0),
+          limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).default(10),
+        })
+        .strict()
+        .default({ sortBy: "createdAt", sortOrder: "desc", offset: 0, limit: 10 }),
+    )
+    .query(({ ctx, input }) => ctx.runtime.threads.search(ctx.caller, input)),
+
+  count: protectedProcedure
+    .input(z.object(filters).strict().default({}))
+    .query(({ ctx, input }) => ctx.runtime.threads.count(ctx.caller, input)),
+
+  /** Merges `metadata` into the thread's. */
+  update: protectedProcedure
+    .input(z.object({ threadId: uuid, metadata: jsonObject }).strict())
+    .mutation(({ ctx, input }) => ctx.runtime.threads.update(ctx.caller, input.threadId, { metadata: input.metadata })),
 
   /** Deletes the thread with its runs, events, checkpoints, feedback and usage; its in-flight runs are cancelled first. */
   delete: protectedProcedure.input(threadId).mutation(async ({ ctx, input }) => {
-    await ctx.runtime.threads.delete(ctx.caller.scope, input.threadId);
+    await ctx.runtime.threads.delete(ctx.caller, input.threadId);
     return { threadId: input.threadId, deleted: true as const };
   }),
+
+  /** A new thread of the caller with the same metadata and a copy of every checkpoint. */
+  copy: protectedProcedure.input(threadId).mutation(({ ctx, input }) => ctx.runtime.threads.copy(ctx.caller, input.threadId)),
 
   /** Current values, next nodes and pending interrupts (or those of one checkpoint). */
   state: protectedProcedure
     .input(z.object({ threadId: uuid, checkpointId: z.string().min(1).optional(), subgraphs: z.boolean().optional() }).strict())
     .query(({ ctx, input }) =>
-      ctx.runtime.threads.state(ctx.caller.scope, input.threadId, { checkpointId: input.checkpointId, subgraphs: input.subgraphs }),
+      ctx.runtime.threads.state(ctx.caller, input.threadId, { checkpointId: input.checkpointId, subgraphs: input.subgraphs }),
     ),
 
   /** The thread's checkpoints, newest first; `cursor` is the last checkpoint id of the previous page. */
@@ -79,13 +100,13 @@ export const threadsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       // one more than a page: it only tells whether another page exists, so the last page has no cursor
-      const rows = await ctx.runtime.threads.history(ctx.caller.scope, input.threadId, {
+      const rows = await ctx.runtime.threads.history(ctx.caller, input.threadId, {
         limit: input.limit + 1,
         before: input.cursor ?? undefined,
       });
       const items = rows.slice(0, input.limit);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > input.limit && last?.checkpoint ? last.checkpoint.checkpoint_id : null };
+      return { items, nextCursor: rows.length > input.limit && last?.checkpoint ? last.checkpoint.checkpointId : null };
     }),
 
   /** Writes values as if `asNode` had returned them, making a new checkpoint. */
@@ -101,7 +122,7 @@ export const threadsRouter = router({
         .strict(),
     )
     .mutation(({ ctx, input }) =>
-      ctx.runtime.threads.updateState(ctx.caller.scope, input.threadId, {
+      ctx.runtime.threads.updateState(ctx.caller, input.threadId, {
         values: input.values,
         asNode: input.asNode,
         checkpointId: input.checkpointId,

@@ -75,7 +75,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   });
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts", ...(HAS_BUILD ? [] : ["--dev"])], {
     cwd: WEB_DIR,
-    env,
+    // a plain record: the web app's type-check (where Next requires NODE_ENV) includes this file too
+    env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

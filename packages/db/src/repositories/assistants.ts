@@ -3,8 +3,50 @@ import { newId } from "../ids.ts";
 import type { Assistant, AssistantVersion } from "../generated/sqlite/client.ts";
 import { jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
+import {
+  containsText,
+  countRows,
+  equals,
+  inOrderOf,
+  jsonMatch,
+  pageOfIds,
+  windowOf,
+  type OffsetPage,
+  type OffsetWindow,
+  type SortColumn,
+} from "./search.ts";
 
 export type { Assistant, AssistantVersion };
+
+export const ASSISTANT_SORT_KEYS = ["assistantId", "graphId", "name", "createdAt", "updatedAt"] as const;
+export type AssistantSortKey = (typeof ASSISTANT_SORT_KEYS)[number];
+
+const SORT_COLUMNS: Record<AssistantSortKey, SortColumn> = {
+  assistantId: { column: "id", text: true },
+  graphId: { column: "graphId", text: true },
+  name: { column: "name", text: true },
+  createdAt: { column: "createdAt" },
+  updatedAt: { column: "updatedAt" },
+};
+
+/** What an assistant search or count matches: every given condition. */
+export interface AssistantMatch {
+  graphId?: string;
+  /** every key must equal (top-level keys of the assistant's metadata) */
+  metadata?: JsonObject;
+  /** a part of the name, any case */
+  name?: string;
+}
+
+export interface AssistantSearch extends AssistantMatch, OffsetWindow<AssistantSortKey> {}
+
+export interface VersionFilter {
+  /** every key must equal (top-level keys of the version's metadata) */
+  metadata?: JsonObject;
+  offset?: number;
+  /** every version when omitted */
+  limit?: number;
+}
 
 export interface NewAssistant {
   id?: string;
@@ -71,6 +113,25 @@ export function assistantsRepository(db: Database) {
       return toPage(rows, limit, createdCursor);
     },
 
+    /** One page of the assistants matching `filter`, newest first unless sorted otherwise: in the database. */
+    async search(filter: AssistantSearch = {}): Promise<OffsetPage<Assistant>> {
+      const { limit, offset } = windowOf(filter);
+      const { ids, hasMore } = await pageOfIds(prisma, db.provider, {
+        table: "assistant",
+        conditions: conditionsOf(filter),
+        sort: SORT_COLUMNS[filter.sortBy ?? "createdAt"],
+        order: filter.sortOrder ?? "desc",
+        limit,
+        offset,
+      });
+      const rows = ids.length === 0 ? [] : await prisma.assistant.findMany({ where: { id: { in: ids } } });
+      return { items: inOrderOf(ids, rows), hasMore };
+    },
+
+    count(filter: AssistantMatch = {}): Promise<number> {
+      return countRows(prisma, "assistant", conditionsOf(filter));
+    },
+
     /** Applies the change as a new version; null when the assistant does not exist. */
     update(id: string, patch: AssistantPatch): Promise<Assistant | null> {
       return prisma.$transaction(async (tx) => {
@@ -94,8 +155,14 @@ export function assistantsRepository(db: Database) {
       });
     },
 
-    versions(id: string): Promise<AssistantVersion[]> {
-      return prisma.assistantVersion.findMany({ where: { assistantId: id }, orderBy: { version: "desc" } });
+    /** The assistant's versions, newest first, those whose metadata matches, from `offset`. */
+    versions(id: string, filter: VersionFilter = {}): Promise<AssistantVersion[]> {
+      return prisma.assistantVersion.findMany({
+        where: { assistantId: id, AND: jsonEquals(db.provider, "metadata", filter.metadata) },
+        orderBy: { version: "desc" },
+        skip: filter.offset ?? 0,
+        ...(filter.limit !== undefined ? { take: filter.limit } : {}),
+      });
     },
 
     async delete(id: string): Promise<boolean> {
@@ -103,6 +170,14 @@ export function assistantsRepository(db: Database) {
       return count > 0;
     },
   };
+
+  function conditionsOf(filter: AssistantMatch) {
+    return [
+      ...(filter.graphId ? [equals("graphId", filter.graphId)] : []),
+      ...(filter.name ? [containsText(db.provider, "name", filter.name)] : []),
+      ...jsonMatch(db.provider, "metadata", filter.metadata),
+    ];
+  }
 }
 
 export type AssistantsRepository = ReturnType<typeof assistantsRepository>;

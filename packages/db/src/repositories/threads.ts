@@ -4,8 +4,32 @@ import type { Thread, ThreadStatus } from "../generated/sqlite/client.ts";
 import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { ownedBy, type Scope } from "./scope.ts";
+import {
+  countRows,
+  equals,
+  idIn,
+  inOrderOf,
+  jsonMatch,
+  pageOfIds,
+  windowOf,
+  type OffsetPage,
+  type OffsetWindow,
+  type SortColumn,
+} from "./search.ts";
 
 export type { Thread, ThreadStatus };
+
+export const THREAD_SORT_KEYS = ["threadId", "status", "createdAt", "updatedAt", "stateUpdatedAt"] as const;
+export type ThreadSortKey = (typeof THREAD_SORT_KEYS)[number];
+
+const SORT_COLUMNS: Record<ThreadSortKey, SortColumn> = {
+  threadId: { column: "id", text: true },
+  status: { column: "status", text: true },
+  createdAt: { column: "createdAt" },
+  updatedAt: { column: "updatedAt" },
+  // the row is written whenever the state is (values, interrupts, status): one time serves both
+  stateUpdatedAt: { column: "updatedAt" },
+};
 
 export interface NewThread {
   id?: string;
@@ -19,7 +43,22 @@ export interface ThreadFilter extends PageRequest {
   status?: ThreadStatus;
   /** every key must equal (top-level keys of the thread's metadata) */
   metadata?: JsonObject;
+  /** every key must equal (top-level keys of the thread's current values) */
+  values?: JsonObject;
 }
+
+/** What a search or count matches: every given condition. */
+export interface ThreadMatch {
+  /** only these threads (an empty list matches none) */
+  ids?: string[];
+  status?: ThreadStatus;
+  /** every key must equal (top-level keys of the thread's metadata) */
+  metadata?: JsonObject;
+  /** every key must equal (top-level keys of the thread's current values) */
+  values?: JsonObject;
+}
+
+export interface ThreadSearch extends ThreadMatch, OffsetWindow<ThreadSortKey> {}
 
 export interface ThreadPatch {
   /** merged into the existing metadata, like the LangGraph API does */
@@ -55,12 +94,39 @@ export function threadsRepository(db: Database) {
         where: {
           ...ownedBy(scope),
           ...(filter.status ? { status: filter.status } : {}),
-          AND: [afterCreatedCursor(filter.cursor), ...jsonEquals(db.provider, "metadata", filter.metadata)],
+          AND: [
+            afterCreatedCursor(filter.cursor),
+            ...jsonEquals(db.provider, "metadata", filter.metadata),
+            ...jsonEquals(db.provider, "values", filter.values),
+          ],
         },
         orderBy: newestFirst,
         take: limit + 1,
       });
       return toPage(rows, limit, createdCursor);
+    },
+
+    /**
+     * One page of the caller's threads matching `filter`, in any sort order (newest
+     * first by default), from any offset: filtered, sorted, cut and counted in the database.
+     */
+    async search(scope: Scope, filter: ThreadSearch = {}): Promise<OffsetPage<Thread>> {
+      const { limit, offset } = windowOf(filter);
+      const { ids, hasMore } = await pageOfIds(prisma, db.provider, {
+        table: "thread",
+        conditions: conditionsOf(scope, filter),
+        sort: SORT_COLUMNS[filter.sortBy ?? "createdAt"],
+        order: filter.sortOrder ?? "desc",
+        limit,
+        offset,
+      });
+      const rows = ids.length === 0 ? [] : await prisma.thread.findMany({ where: { id: { in: ids } } });
+      return { items: inOrderOf(ids, rows), hasMore };
+    },
+
+    /** How many of the caller's threads match `filter`. */
+    count(scope: Scope, filter: ThreadMatch = {}): Promise<number> {
+      return countRows(prisma, "thread", conditionsOf(scope, filter));
     },
 
     /** null when the thread does not exist for this caller */
@@ -99,6 +165,17 @@ export function threadsRepository(db: Database) {
       });
     },
   };
+
+  /** The SQL conditions of a search or count: the caller's scope, then each filter given. */
+  function conditionsOf(scope: Scope, filter: ThreadMatch) {
+    return [
+      ...("ownerId" in scope ? [equals("ownerId", scope.ownerId)] : []),
+      ...(filter.ids ? [idIn(filter.ids)] : []),
+      ...(filter.status ? [equals("status", filter.status)] : []),
+      ...jsonMatch(db.provider, "metadata", filter.metadata, { gin: true }),
+      ...jsonMatch(db.provider, "values", filter.values),
+    ];
+  }
 }
 
 export type ThreadsRepository = ReturnType<typeof threadsRepository>;

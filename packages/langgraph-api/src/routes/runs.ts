@@ -45,7 +45,8 @@ async function createAndWait(c: C, threadId: string | null) {
   setRunHeaders(c, run);
   const finished = await joinOrCancel(c, runtime, scope, run, payload.on_disconnect === "cancel");
   const output = await finalOutput(runtime, scope, finished);
-  if (threadId === null && (payload.on_completion ?? "delete") === "delete") await runtime.threads.delete(ALL, run.threadId);
+  if (threadId === null && (payload.on_completion ?? "delete") === "delete")
+    await runtime.threads.delete({ userId: run.ownerId, scope: ALL }, run.threadId);
   return c.json(output as object);
 }
 

@@ -1,30 +1,26 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { schemas } from "@lgrs/runtime";
 import type { ShimEnv } from "../env.ts";
-import { HttpError } from "../http-errors.ts";
-import { flag, jsonObject } from "../schemas.ts";
+import { flag } from "../schemas.ts";
 import { body, query } from "../validate.ts";
 import { storeItemToWire } from "../wire-extra.ts";
 
 /**
- * The long-term store (LangGraph's BaseStore, `runtime.store`). As on LangGraph
- * Platform it is one store for the whole server: every caller with a valid key
- * reads and writes the same namespaces (graphs scope their data by namespace, e.g.
- * `["memories", userId]`). Item TTLs and search indexing are accepted and ignored:
- * items stay until deleted, and there is no vector index (`query` does not rank).
+ * The long-term store (`runtime.store`): one store for the whole server, as on
+ * LangGraph Platform. Item TTLs and search indexing are accepted and ignored: items
+ * stay until deleted, and there is no vector index (`query` does not rank). The
+ * store's own rules (no empty namespace, the reserved root "langgraph") are the
+ * runtime's; the labels are checked here so that a bad one is named by its place.
  */
+
+const { jsonObject } = schemas;
 
 /** A namespace label as BaseStore accepts it. */
 const label = z
   .string()
   .min(1, "a namespace label cannot be empty")
   .refine((s) => !/[.:\0]/.test(s), "a namespace label cannot contain '.', ':' or NUL");
-
-/** A namespace an item can be written to: at least one label, not under the reserved root "langgraph". */
-const itemNamespace = z
-  .array(label)
-  .min(1, "the namespace needs at least one label")
-  .refine((ns) => ns[0] !== "langgraph", 'the root label "langgraph" is reserved');
 
 /** A namespace condition of listNamespaces: labels, "*" matching any one. */
 const pattern = z.array(z.union([z.literal("*"), label]));
@@ -49,7 +45,7 @@ const itemFilter = jsonObject.superRefine((filter, ctx) => {
 
 const putBody = z
   .object({
-    namespace: itemNamespace,
+    namespace: z.array(label),
     key: z.string().min(1),
     value: jsonObject,
     /** search indexing: accepted, ignored (no vector index) */
@@ -94,65 +90,43 @@ const namespacesBody = z
   })
   .strict();
 
-/** BaseStore's own namespace check, should one slip past ours: a client error, not ours. */
-async function storeCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof Error && err.name === "InvalidNamespaceError")
-      throw new HttpError(422, err.message, [{ field: "body.namespace", message: err.message }]);
-    throw err;
-  }
-}
-
 export const storeRoutes = new Hono<ShimEnv>()
   .put("/store/items", async (c) => {
     const b = await body(c, putBody);
-    const { store } = c.var.services.runtime;
-    await storeCall(() => store.put(b.namespace, b.key, b.value));
+    await c.var.services.runtime.store.put(c.var.caller, { namespace: b.namespace, key: b.key, value: b.value });
     return c.body(null, 204);
   })
 
   .get("/store/items", async (c) => {
     const q = query(c, getQuery);
-    const { store } = c.var.services.runtime;
-    const item = await storeCall(() => store.get(q.namespace, q.key));
-    if (!item) throw new HttpError(404, `no item "${q.key}" in namespace [${q.namespace.join(", ")}]`);
-    return c.json(storeItemToWire(item));
+    return c.json(storeItemToWire(await c.var.services.runtime.store.get(c.var.caller, { namespace: q.namespace, key: q.key })));
   })
 
   .delete("/store/items", async (c) => {
     const b = await body(c, deleteBody);
-    const { store } = c.var.services.runtime;
-    await storeCall(() => store.delete(b.namespace, b.key));
+    await c.var.services.runtime.store.delete(c.var.caller, b);
     return c.body(null, 204);
   })
 
   .post("/store/items/search", async (c) => {
     const b = await body(c, searchBody);
-    const { store } = c.var.services.runtime;
-    const items = await storeCall(() =>
-      store.search(b.namespace_prefix, {
-        filter: b.filter ?? undefined,
-        limit: b.limit,
-        offset: b.offset,
-        query: b.query ?? undefined,
-      }),
-    );
+    const items = await c.var.services.runtime.store.search(c.var.caller, b.namespace_prefix, {
+      filter: b.filter ?? undefined,
+      limit: b.limit,
+      offset: b.offset,
+      query: b.query ?? undefined,
+    });
     return c.json({ items: items.map(storeItemToWire) });
   })
 
   .post("/store/namespaces", async (c) => {
     const b = await body(c, namespacesBody);
-    const { store } = c.var.services.runtime;
-    const namespaces = await storeCall(() =>
-      store.listNamespaces({
-        prefix: b.prefix ?? undefined,
-        suffix: b.suffix ?? undefined,
-        maxDepth: b.max_depth ?? undefined,
-        limit: b.limit,
-        offset: b.offset,
-      }),
-    );
+    const namespaces = await c.var.services.runtime.store.listNamespaces(c.var.caller, {
+      prefix: b.prefix ?? undefined,
+      suffix: b.suffix ?? undefined,
+      maxDepth: b.max_depth ?? undefined,
+      limit: b.limit,
+      offset: b.offset,
+    });
     return c.json({ namespaces });
   });

@@ -1,45 +1,51 @@
-import { ALL, asObject, type Scope, type Thread } from "@lgrs/db";
+import {
+  ALL,
+  asObject,
+  lostRaceKind,
+  type JsonObject,
+  type OffsetPage,
+  type Page,
+  type Scope,
+  type Thread,
+  type ThreadMatch,
+  type ThreadSearch,
+  type ThreadStatus,
+} from "@lgrs/db";
+import type { Actor } from "../actor.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
+import type { IfExists } from "../enums.ts";
 import type { RuntimeContext } from "../runs/context.ts";
 import type { GraphStateSnapshot, GraphTaskSnapshot, RunnableGraph } from "../runs/graph-source.ts";
 import type { RunManager } from "../runs/run-manager.ts";
 import { threadStateOf } from "../runs/thread-state.ts";
 import { toWire } from "../runs/wire.ts";
+import { checkWindow } from "../search-window.ts";
+import {
+  emptyView,
+  errorText,
+  interruptsOf,
+  isSnapshot,
+  refOf,
+  type CheckpointRef,
+  type ThreadStateView,
+  type ThreadTaskView,
+} from "./state-views.ts";
 
-/** Names one checkpoint, as LangGraph Platform sends it. */
-export interface CheckpointRef {
-  thread_id: string;
-  checkpoint_ns: string;
-  checkpoint_id: string;
-  checkpoint_map?: Record<string, unknown> | null;
+export interface NewThreadInput {
+  /** choose the id (ids are global); one is made when omitted */
+  threadId?: string;
+  metadata?: JsonObject;
+  /** when a thread with this id exists: fail (default) or return it, if it is the caller's */
+  ifExists?: IfExists;
 }
 
-export interface ThreadInterruptView {
-  value?: unknown;
-  id?: string;
-}
-
-export interface ThreadTaskView {
-  id: string;
-  name: string;
-  path?: unknown[];
-  error: string | null;
-  interrupts: ThreadInterruptView[];
-  checkpoint: CheckpointRef | null;
-  state: ThreadStateView | null;
-  result?: unknown;
-}
-
-/** A thread's state at one checkpoint, in the LangGraph Platform wire shape (snake_case, messages as dicts). */
-export interface ThreadStateView {
-  values: unknown;
-  next: string[];
-  tasks: ThreadTaskView[];
-  checkpoint: CheckpointRef | null;
-  metadata: Record<string, unknown>;
-  created_at: string | null;
-  parent_checkpoint: CheckpointRef | null;
-  interrupts: ThreadInterruptView[];
+export interface ThreadListOptions {
+  status?: ThreadStatus;
+  metadata?: JsonObject;
+  values?: JsonObject;
+  /** the `nextCursor` of the previous page */
+  cursor?: string | null;
+  limit?: number;
 }
 
 export interface ThreadStateOptions {
@@ -70,53 +76,26 @@ export interface ThreadStateUpdate {
 
 export const DEFAULT_HISTORY_LIMIT = 10;
 
-/** The state of a thread no graph has run on yet. */
-function emptyView(): ThreadStateView {
-  return {
-    values: {},
-    next: [],
-    tasks: [],
-    checkpoint: null,
-    metadata: {},
-    created_at: null,
-    parent_checkpoint: null,
-    interrupts: [],
-  };
-}
-
-function refOf(configurable: Record<string, unknown> | undefined): CheckpointRef | null {
-  const id = configurable?.checkpoint_id;
-  if (typeof id !== "string" || id === "") return null;
-  const ref: CheckpointRef = {
-    thread_id: String(configurable!.thread_id),
-    checkpoint_ns: typeof configurable!.checkpoint_ns === "string" ? configurable!.checkpoint_ns : "",
-    checkpoint_id: id,
-  };
-  if (configurable!.checkpoint_map != null) ref.checkpoint_map = toWire(configurable!.checkpoint_map) as Record<string, unknown>;
-  return ref;
-}
-
-function isSnapshot(state: GraphTaskSnapshot["state"]): state is GraphStateSnapshot {
-  return state != null && "values" in state && "next" in state;
-}
-
-/** A task's error as text: LangGraph Platform sends its message. */
-function errorText(error: unknown): string | null {
-  if (error === undefined || error === null) return null;
-  if (typeof error === "string") return error;
-  const message = (error as { message?: unknown }).message;
-  if (typeof message === "string") return message;
-  return JSON.stringify(toWire(error));
-}
-
-function interruptsOf(list: GraphTaskSnapshot["interrupts"]): ThreadInterruptView[] {
-  return (toWire(list ?? []) as ThreadInterruptView[]) ?? [];
+/** Whether the caller's scope reaches the row (its own, or every row). */
+function visibleTo(scope: Scope, row: { ownerId: string }): boolean {
+  return !("ownerId" in scope) || scope.ownerId === row.ownerId;
 }
 
 /**
- * Reads and changes threads through their graphs: current state, history, state
- * updates, deletion and copies. Both the tRPC API and the LangGraph-compatible REST
- * shim go through it. Every method takes the caller's scope first; another owner's
+ * A database fault, as opposed to a graph refusing values: those stay our own
+ * errors (500), whatever the graph call they surfaced in.
+ */
+function isDatabaseFault(err: unknown): boolean {
+  if (!(err instanceof Error)) return true;
+  if (err.name.startsWith("Prisma") || err.name === "DriverAdapterError") return true;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "string" && /^P\d{4}$/.test(code);
+}
+
+/**
+ * Threads: creation, search and counts, metadata, state, history, state updates,
+ * deletion and copies (reading and writing state through the thread's graph). Both
+ * API doors go through it. Every method takes the caller first; another owner's
  * thread is treated exactly like a missing one (NotFoundError).
  */
 export class ThreadService {
@@ -126,12 +105,69 @@ export class ThreadService {
   ) {}
 
   /**
+   * A new idle thread of the caller. A thread id that is taken is a conflict,
+   * whoever owns it (ids are global), and another owner's thread is never shown;
+   * with `ifExists: "do_nothing"` the caller's own thread of that id is returned as it is.
+   */
+  async create(actor: Actor, input: NewThreadInput = {}): Promise<Thread> {
+    const { threadId, ifExists = "raise" } = input;
+    const repo = this.ctx.repos.threads;
+    if (threadId) {
+      // one read, whoever owns it: two reads (the caller's, then anyone's) could straddle another create
+      const existing = await repo.get(ALL, threadId);
+      if (existing && ifExists === "do_nothing" && visibleTo(actor.scope, existing)) return existing;
+      if (existing) throw new ConflictError(`thread ${threadId} already exists`);
+    }
+    try {
+      return await repo.create({ id: threadId, ownerId: actor.userId, metadata: input.metadata ?? {} });
+    } catch (err) {
+      if (!threadId || lostRaceKind(err) !== "conflict") throw err;
+      // another request made the same id between the check and the write
+      const made = ifExists === "do_nothing" ? await repo.get(actor.scope, threadId) : null;
+      if (made) return made;
+      throw new ConflictError(`thread ${threadId} already exists`, { cause: err });
+    }
+  }
+
+  async get(actor: Actor, threadId: string): Promise<Thread> {
+    return this.thread(actor, threadId);
+  }
+
+  /** Merges `metadata` into the thread's (as LangGraph does); without it, the thread as it is. */
+  async update(actor: Actor, threadId: string, patch: { metadata?: JsonObject }): Promise<Thread> {
+    if (!patch.metadata) return this.thread(actor, threadId);
+    const thread = await this.ctx.repos.threads.update(actor.scope, threadId, { metadata: patch.metadata });
+    if (!thread) throw new NotFoundError(`thread ${threadId} not found`);
+    return thread;
+  }
+
+  /** The caller's threads newest first, a page at a time (cursor pages, for lists that scroll). */
+  list(actor: Actor, options: ThreadListOptions = {}): Promise<Page<Thread>> {
+    return this.ctx.repos.threads.list(actor.scope, options);
+  }
+
+  /**
+   * One page of the caller's threads matching every filter (ids, status, metadata
+   * and values keys), sorted by `sortBy` (newest first by default) from `offset`:
+   * all of it in the database.
+   */
+  async search(actor: Actor, search: ThreadSearch = {}): Promise<OffsetPage<Thread>> {
+    checkWindow(search);
+    return this.ctx.repos.threads.search(actor.scope, search);
+  }
+
+  /** How many of the caller's threads match every filter. */
+  count(actor: Actor, match: ThreadMatch = {}): Promise<number> {
+    return this.ctx.repos.threads.count(actor.scope, match);
+  }
+
+  /**
    * The thread's state through its graph: the latest checkpoint, or `checkpointId`'s
    * (NotFoundError when the thread has no such checkpoint). A thread no run has
    * started yet has the empty state.
    */
-  async state(scope: Scope, threadId: string, opts: ThreadStateOptions = {}): Promise<ThreadStateView> {
-    const thread = await this.thread(scope, threadId);
+  async state(actor: Actor, threadId: string, opts: ThreadStateOptions = {}): Promise<ThreadStateView> {
+    const thread = await this.thread(actor, threadId);
     if (opts.checkpointId !== undefined) await this.requireCheckpoint(thread.id, opts.checkpointId);
     const graph = await this.graphOf(thread);
     if (!graph) return emptyView();
@@ -140,10 +176,12 @@ export class ThreadService {
   }
 
   /** The thread's checkpoints newest first, `limit` of them (default 10); none for a thread that never ran. */
-  async history(scope: Scope, threadId: string, opts: ThreadHistoryOptions = {}): Promise<ThreadStateView[]> {
+  async history(actor: Actor, threadId: string, opts: ThreadHistoryOptions = {}): Promise<ThreadStateView[]> {
     const limit = opts.limit ?? DEFAULT_HISTORY_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1) throw new InvalidRequestError(`history limit must be a positive integer, not ${limit}`);
-    const thread = await this.thread(scope, threadId);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new InvalidRequestError(`history limit must be a positive integer, not ${limit}`);
+    }
+    const thread = await this.thread(actor, threadId);
     const graph = await this.graphOf(thread);
     if (!graph) return [];
     if (!graph.getStateHistory) throw new InvalidRequestError(`the graph of thread ${thread.id} cannot list its history`);
@@ -164,10 +202,11 @@ export class ThreadService {
    * Writes `values` as node `asNode` (from the latest checkpoint, or `checkpointId`),
    * making a new checkpoint, and refreshes the thread's cached values and interrupts.
    * Refused (ConflictError) while the thread has a run pending or running, and
-   * (InvalidRequestError) on a thread no run has started yet or an update LangGraph rejects.
+   * (InvalidRequestError) on a thread no run has started yet, an update LangGraph
+   * cannot attribute to a node, or values the graph's reducers refuse (field `values`).
    */
-  async updateState(scope: Scope, threadId: string, input: ThreadStateUpdate): Promise<{ checkpoint: CheckpointRef }> {
-    const thread = await this.thread(scope, threadId);
+  async updateState(actor: Actor, threadId: string, input: ThreadStateUpdate): Promise<{ checkpoint: CheckpointRef }> {
+    const thread = await this.thread(actor, threadId);
     const inFlight = await this.ctx.repos.runs.inFlight(thread.id);
     if (inFlight.length > 0) {
       throw new ConflictError(`thread ${thread.id} has a run in flight (${inFlight[0]!.id}); its state cannot be updated until it ends`);
@@ -182,6 +221,10 @@ export class ThreadService {
     } catch (err) {
       // e.g. an unknown node, or an update LangGraph cannot attribute to one node
       if (err instanceof Error && err.name === "InvalidUpdateError") throw new InvalidRequestError(err.message, { cause: err });
+      // what the reducers throw for values they cannot take (a message that does not coerce, a wrong type)
+      if (!isDatabaseFault(err)) {
+        throw new InvalidRequestError(`the graph refused the update: ${(err as Error).message}`, { cause: err, field: "values" });
+      }
       throw err;
     }
     const checkpoint = refOf(next.configurable);
@@ -197,8 +240,8 @@ export class ThreadService {
    * another server process cannot be stopped from here: ConflictError, and the
    * thread stays.
    */
-  async delete(scope: Scope, threadId: string): Promise<void> {
-    const thread = await this.thread(scope, threadId);
+  async delete(actor: Actor, threadId: string): Promise<void> {
+    const thread = await this.thread(actor, threadId);
     // a second pass catches a run admitted while the first ones were stopping
     for (let pass = 0; pass < 3; pass++) {
       const inFlight = await this.ctx.repos.runs.inFlight(thread.id);
@@ -206,21 +249,21 @@ export class ThreadService {
       // newest first: the queued runs go before the running one ends and would let them start
       for (const run of inFlight.reverse()) await this.runs.cancel(ALL, run.id, { action: "interrupt", wait: true });
     }
-    if (!(await this.ctx.repos.threads.delete(scope, thread.id))) throw new NotFoundError(`thread ${threadId} not found`);
+    if (!(await this.ctx.repos.threads.delete(actor.scope, thread.id))) throw new NotFoundError(`thread ${threadId} not found`);
   }
 
   /**
-   * A new thread of `ownerId` with the same metadata and config and a copy of every
-   * checkpoint, so it continues from the same state with its own history. Its
+   * A new thread of the caller with the same metadata and config and a copy of
+   * every checkpoint, so it continues from the same state with its own history. Its
    * values, interrupts and status are those of the copied state (a copy of a busy
    * thread has no run, so it is idle, or interrupted when an interrupt is pending).
    */
-  async copy(scope: Scope, threadId: string, ownerId: string): Promise<Thread> {
-    const source = await this.thread(scope, threadId);
+  async copy(actor: Actor, threadId: string): Promise<Thread> {
+    const source = await this.thread(actor, threadId);
     const resolved = this.resolveGraph(source);
     const metadata = asObject(source.metadata);
     const config = source.config === null ? undefined : asObject(source.config);
-    const copy = await this.ctx.repos.threads.create({ ownerId, metadata, config });
+    const copy = await this.ctx.repos.threads.create({ ownerId: actor.userId, metadata, config });
     try {
       await this.ctx.checkpointer.copyThread(source.id, copy.id);
       const graph = resolved && this.ctx.graphs.has(resolved.graphId) ? await this.compile(copy, resolved.graphId) : undefined;
@@ -242,8 +285,8 @@ export class ThreadService {
 
   // ---------------------------------------------------------------------------
 
-  private async thread(scope: Scope, threadId: string): Promise<Thread> {
-    const thread = await this.ctx.repos.threads.get(scope, threadId);
+  private async thread(actor: Actor, threadId: string): Promise<Thread> {
+    const thread = await this.ctx.repos.threads.get(actor.scope, threadId);
     if (!thread) throw new NotFoundError(`thread ${threadId} not found`);
     return thread;
   }
@@ -299,8 +342,8 @@ export class ThreadService {
       tasks,
       checkpoint: refOf(snapshot.config?.configurable),
       metadata: asObject(toWire(snapshot.metadata ?? {})),
-      created_at: snapshot.createdAt ?? null,
-      parent_checkpoint: refOf(snapshot.parentConfig?.configurable),
+      createdAt: snapshot.createdAt ?? null,
+      parentCheckpoint: refOf(snapshot.parentConfig?.configurable),
       interrupts: tasks.flatMap((t) => t.interrupts),
     };
   }

@@ -34,7 +34,7 @@ export function HistoryTimeline({ threadId }: { threadId: string }) {
         <>
           <ol className={styles.timeline} aria-label="Checkpoints">
             {items.map((c, i) => (
-              <CheckpointEntry key={c.checkpoint?.checkpoint_id ?? i} checkpoint={c} />
+              <CheckpointEntry key={c.checkpoint?.checkpointId ?? i} checkpoint={c} />
             ))}
           </ol>
           {history.hasNextPage ? (
@@ -54,7 +54,7 @@ function CheckpointEntry({ checkpoint }: { checkpoint: Checkpoint }) {
   const source = stringField(meta, "source");
   const runId = stringField(meta, "run_id");
   const waiting = checkpoint.tasks.some((t) => t.interrupts.length > 0);
-  const id = checkpoint.checkpoint?.checkpoint_id;
+  const id = checkpoint.checkpoint?.checkpointId;
   return (
     <li className={styles.entry} data-checkpoint-id={id} data-run-id={runId}>
       <div className={styles.entryHead}>
@@ -62,7 +62,7 @@ function CheckpointEntry({ checkpoint }: { checkpoint: Checkpoint }) {
         {source ? <span className={styles.source}>{source}</span> : null}
         {waiting ? <span className="badge badge-warn">waiting for input</span> : null}
         <span className={styles.entryTime}>
-          <LocalTime value={checkpoint.created_at} />
+          <LocalTime value={checkpoint.createdAt} />
         </span>
       </div>
       <div className={styles.entryBody}>

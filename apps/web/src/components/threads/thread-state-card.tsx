@@ -7,7 +7,7 @@ import { LocalTime } from "@/components/local-time.tsx";
 import { JsonBlock } from "./json-block.tsx";
 import { MessagesList } from "./messages-list.tsx";
 import { NextNodes } from "./next-nodes.tsx";
-import { objectOf } from "./types.ts";
+import { objectOf, type ThreadState } from "./types.ts";
 import styles from "./thread-detail.module.css";
 
 /** The thread's current values (a conversation when they hold `messages`) and the nodes it runs next. */
@@ -31,11 +31,7 @@ export function ThreadStateCard({ threadId }: { threadId: string }) {
   );
 }
 
-function StateBody({
-  state,
-}: {
-  state: { values: unknown; next: string[]; created_at: string | null; checkpoint: { checkpoint_id: string } | null };
-}) {
+function StateBody({ state }: { state: ThreadState }) {
   const values = objectOf(state.values);
   const messages = Array.isArray(values.messages) ? (values.messages as unknown[]) : null;
   const empty = Object.keys(values).length === 0 && !state.checkpoint;
@@ -49,7 +45,7 @@ function StateBody({
         </dd>
         <dt>As of</dt>
         <dd>
-          <LocalTime value={state.created_at} />
+          <LocalTime value={state.createdAt} />
         </dd>
       </dl>
       {messages ? (

@@ -1,0 +1,89 @@
+import type { JsonObject } from "@lgrs/db";
+import type { Actor } from "../actor.ts";
+import { InvalidRequestError, NotFoundError } from "../errors.ts";
+import type { RuntimeContext } from "../runs/context.ts";
+
+/** An item of the long-term store. */
+export interface StoreItem {
+  namespace: string[];
+  key: string;
+  value: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+  /** relevance to a search query; never set here (no vector index) */
+  score?: number;
+}
+
+export interface StoreItemRef {
+  namespace: string[];
+  key: string;
+}
+
+export interface StoreSearchOptions {
+  /** top-level value fields: a value (equality) or operators $eq, $ne, $gt, $gte, $lt, $lte, $in, $nin */
+  filter?: JsonObject;
+  /** default 10 */
+  limit?: number;
+  offset?: number;
+  /** accepted, not used for ranking (no vector index) */
+  query?: string;
+}
+
+export interface NamespaceListOptions {
+  /** labels, "*" matching any one */
+  prefix?: string[];
+  suffix?: string[];
+  /** namespaces cut to this many labels */
+  maxDepth?: number;
+  /** default 100 */
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The long-term store graphs read and write (LangGraph's BaseStore). As on LangGraph
+ * Platform it is one store for the whole server: every caller reads and writes the
+ * same namespaces (graphs scope their data by namespace, e.g. `["memories", userId]`).
+ * A namespace the store refuses (an empty one, a label with ".", the reserved root
+ * "langgraph" for writes) is the caller's mistake, field `namespace`.
+ */
+export class StoreService {
+  constructor(private readonly ctx: RuntimeContext) {}
+
+  /** Writes the item, replacing its value if it exists. */
+  async put(_actor: Actor, item: StoreItemRef & { value: Record<string, unknown> }): Promise<void> {
+    await this.call(() => this.ctx.store.put(item.namespace, item.key, item.value));
+  }
+
+  /** The item; NotFoundError when there is none. */
+  async get(_actor: Actor, ref: StoreItemRef): Promise<StoreItem> {
+    const item = await this.call(() => this.ctx.store.get(ref.namespace, ref.key));
+    if (!item) throw new NotFoundError(`no item "${ref.key}" in namespace [${ref.namespace.join(", ")}]`);
+    return item;
+  }
+
+  /** Deletes the item; deleting what is not there is fine. */
+  async delete(_actor: Actor, ref: StoreItemRef): Promise<void> {
+    await this.call(() => this.ctx.store.delete(ref.namespace, ref.key));
+  }
+
+  /** Items under the namespace prefix, most recently updated first, matching the filter. */
+  search(_actor: Actor, namespacePrefix: string[], options: StoreSearchOptions = {}): Promise<StoreItem[]> {
+    return this.call(() => this.ctx.store.search(namespacePrefix, options));
+  }
+
+  /** The distinct namespaces matching prefix and suffix, sorted. */
+  listNamespaces(_actor: Actor, options: NamespaceListOptions = {}): Promise<string[][]> {
+    return this.call(() => this.ctx.store.listNamespaces(options));
+  }
+
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (err) {
+      if (err instanceof Error && err.name === "InvalidNamespaceError")
+        throw new InvalidRequestError(err.message, { cause: err, field: "namespace" });
+      throw err;
+    }
+  }
+}
