@@ -75,7 +75,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   });
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts", ...(HAS_BUILD ? [] : ["--dev"])], {
     cwd: WEB_DIR,
-    env,
+    // (a cast: a Next app's typings make NODE_ENV required, and the server must not inherit it)
+    env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
