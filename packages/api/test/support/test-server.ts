@@ -75,7 +75,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   });
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts", ...(HAS_BUILD ? [] : ["--dev"])], {
     cwd: WEB_DIR,
-    // (a cast: a Next app's typings make NODE_ENV required, and the server must not inherit it)
+    // a plain record: the web app's type-check (where Next requires NODE_ENV) includes this file too
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
