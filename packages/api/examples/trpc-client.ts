@@ -94,8 +94,15 @@ async function main(): Promise<void> {
   console.log(`agent run ended: ${status}`);
   console.log(`reply: ${reply}`);
 
-  // 2. A slow run (five steps), cancelled once its first step is done.
-  const slow = await client.runs.create.mutate({ threadId: null, assistantId: "slow", input: {}, streamMode: ["updates"] });
+  // 2. A slow run (five steps), cancelled once its first step is done. It is stateless
+  //    (no thread of ours); its temporary thread is kept so the run can be looked at later.
+  const slow = await client.runs.create.mutate({
+    threadId: null,
+    onCompletion: "keep",
+    assistantId: "slow",
+    input: {},
+    streamMode: ["updates"],
+  });
   console.log(`slow run ${slow.id}: ${slow.status}`);
   let cancelled: Promise<{ status: string }> | undefined;
   const streamEnd = await follow(slow.id, (event, data, id) => {

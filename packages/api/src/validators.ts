@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { STREAM_MODES } from "@lgrs/runtime";
 
 /** Inputs shared by several routers; every procedure validates its input with zod at the edge. */
 export const uuid = z.uuid();
@@ -12,12 +11,6 @@ export const page = {
   /** sent by React Query's infinite queries; pages only go forward */
   direction: z.enum(["forward", "backward"]).optional(),
 };
-
-export const runStatus = z.enum(["pending", "running", "success", "error", "timeout", "interrupted"]);
-export const streamMode = z.enum(STREAM_MODES);
-export const multitaskStrategy = z.enum(["reject", "interrupt", "rollback", "enqueue"]);
-export const cancelAction = z.enum(["interrupt", "rollback"]);
-export const usageCaller = z.enum(["lead_agent", "subagent", "middleware"]);
 
 /** A time window [from, to); `to` defaults to now. */
 export const window = {

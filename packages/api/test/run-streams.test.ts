@@ -3,6 +3,8 @@
  * `stream` (live, resumable from any event id while the run runs and after it
  * finished, replayed from the database after a restart, resumed by the client
  * itself when the connection breaks) and `watch` (runs created and changing status).
+ * Stateless runs keep their temporary thread (`onCompletion: "keep"`): their
+ * streams are read again after their end.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -86,6 +88,7 @@ describe("stream", () => {
   it("resumes from lastEventId while the run is running: no event lost or repeated", async () => {
     const run = await client.runs.create.mutate({
       threadId: null,
+      onCompletion: "keep",
       assistantId: "slow",
       input: {},
       streamMode: ["messages", "updates", "values"],
@@ -105,6 +108,7 @@ describe("stream", () => {
   it("two concurrent subscribers get identical events", async () => {
     const run = await client.runs.create.mutate({
       threadId: null,
+      onCompletion: "keep",
       assistantId: "agent",
       input: AGENT_INPUT,
       streamMode: ["messages-tuple", "values"],
@@ -118,7 +122,7 @@ describe("stream", () => {
   });
 
   it("after the end, lastEventId 'end' gets only the final status", async () => {
-    const run = await client.runs.create.mutate({ threadId: null, assistantId: "trivial", input: { count: 1 } });
+    const run = await client.runs.create.mutate({ threadId: null, onCompletion: "keep", assistantId: "trivial", input: { count: 1 } });
     await client.runs.join.query({ runId: run.id });
     const rec = streamOf(client, run.id, "end");
     await rec.done;
@@ -126,7 +130,7 @@ describe("stream", () => {
   });
 
   it("a failed run's stream carries the error event and ends with status error", async () => {
-    const run = await client.runs.create.mutate({ threadId: null, assistantId: "failing", input: {} });
+    const run = await client.runs.create.mutate({ threadId: null, onCompletion: "keep", assistantId: "failing", input: {} });
     const rec = streamOf(client, run.id);
     await rec.done;
     expectWellFormed(rec.items, "error");
@@ -138,7 +142,13 @@ describe("stream", () => {
   });
 
   it("a cancelled run's stream ends with status interrupted", async () => {
-    const run = await client.runs.create.mutate({ threadId: null, assistantId: "slow", input: {}, streamMode: ["updates"] });
+    const run = await client.runs.create.mutate({
+      threadId: null,
+      onCompletion: "keep",
+      assistantId: "slow",
+      input: {},
+      streamMode: ["updates"],
+    });
     const rec = streamOf(client, run.id);
     await rec.waitFor((i) => i.data.type === "event" && i.data.event === "updates");
     await client.runs.cancel.mutate({ runId: run.id });
@@ -165,6 +175,7 @@ describe("stream after a restart: replayed from the database", () => {
       key = user.key;
       const run = await user.client.runs.create.mutate({
         threadId: null,
+        onCompletion: "keep",
         assistantId: "slow",
         input: {},
         streamMode: ["updates", "messages", "values"],
@@ -251,6 +262,7 @@ describe("stream over a connection that breaks", () => {
       // five steps of a second: the client's reconnect (3 s later) lands while the run still runs
       const run = await client.runs.create.mutate({
         threadId: null,
+        onCompletion: "keep",
         assistantId: "slow",
         input: {},
         streamMode: ["updates", "values"],
@@ -285,6 +297,7 @@ describe("watch", () => {
 
     const run = await watcher.runs.create.mutate({
       threadId: null,
+      onCompletion: "keep",
       assistantId: "slow",
       input: {},
       config: { configurable: { step_delay_ms: 10 } },
@@ -294,7 +307,7 @@ describe("watch", () => {
     expect(done.run).toEqual(await watcher.runs.get.query({ runId: run.id }));
     expect(rec.items.find((i) => i.type === "created")!.run).toEqual(run);
 
-    const cancelled = await watcher.runs.create.mutate({ threadId: null, assistantId: "slow", input: {} });
+    const cancelled = await watcher.runs.create.mutate({ threadId: null, onCompletion: "keep", assistantId: "slow", input: {} });
     await rec.waitFor((i) => i.run.id === cancelled.id && i.run.status === "running");
     await watcher.runs.cancel.mutate({ runId: cancelled.id });
     const stopped = await rec.waitFor((i) => i.run.id === cancelled.id && i.run.status === "interrupted");

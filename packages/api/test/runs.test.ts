@@ -3,6 +3,10 @@
  * creating runs (on a thread, stateless, each multitask strategy on a busy
  * thread), reading, listing, joining, cancelling, resuming an interrupted graph,
  * input validation, and what one user can and cannot see of another's runs.
+ *
+ * Stateless runs here keep their temporary thread (`onCompletion: "keep"`): the
+ * tests read them after their end. The default, deleting it, is tested through
+ * both API doors in apps/web/test/one-door-runs.test.ts.
  */
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,8 +91,8 @@ describe("create", () => {
 
   it("starts a stateless run (threadId null) on a thread of its own", async () => {
     const { client } = await server.user();
-    const a = await client.runs.create.mutate({ threadId: null, assistantId: "trivial", input: { count: 1 } });
-    const b = await client.runs.create.mutate({ threadId: null, assistantId: "trivial", input: { count: 1 } });
+    const a = await client.runs.create.mutate({ threadId: null, onCompletion: "keep", assistantId: "trivial", input: { count: 1 } });
+    const b = await client.runs.create.mutate({ threadId: null, onCompletion: "keep", assistantId: "trivial", input: { count: 1 } });
     expect(a.threadId).toMatch(/^[0-9a-f-]{36}$/);
     expect(b.threadId).not.toBe(a.threadId);
     expect((await client.runs.join.query({ runId: a.id })).status).toBe("success");
@@ -222,6 +226,7 @@ describe("get, join", () => {
     const { client } = await server.user();
     const run = await client.runs.create.mutate({
       threadId: null,
+      onCompletion: "keep",
       assistantId: "slow",
       input: {},
       config: { configurable: { step_delay_ms: 300 } },
@@ -262,8 +267,8 @@ describe("list", () => {
     runs.r1 = await finish(await client.runs.create.mutate({ threadId: threadA, assistantId: "trivial", input: { count: 1 } }));
     runs.r2 = await finish(await client.runs.create.mutate({ threadId: threadA, assistantId: "trivial", input: { count: 1 } }));
     runs.r3 = await finish(await client.runs.create.mutate({ threadId: threadB, assistantId: "human", input: { request: "list" } }));
-    runs.r4 = await finish(await client.runs.create.mutate({ threadId: null, assistantId: "failing", input: {} }));
-    const r5 = await client.runs.create.mutate({ threadId: null, assistantId: "slow", input: {} });
+    runs.r4 = await finish(await client.runs.create.mutate({ threadId: null, onCompletion: "keep", assistantId: "failing", input: {} }));
+    const r5 = await client.runs.create.mutate({ threadId: null, onCompletion: "keep", assistantId: "slow", input: {} });
     await reached(client, r5.id);
     runs.r5 = await client.runs.cancel.mutate({ runId: r5.id, wait: true });
     expect([runs.r1, runs.r2, runs.r3, runs.r4, runs.r5].map((r) => r.status)).toEqual([
@@ -351,7 +356,7 @@ describe("cancel", () => {
 
   it("without wait: returns at once, before the run has stopped; the run then ends interrupted", async () => {
     const { client } = await server.user();
-    const run = await client.runs.create.mutate({ threadId: null, assistantId: "slow", input: {} });
+    const run = await client.runs.create.mutate({ threadId: null, onCompletion: "keep", assistantId: "slow", input: {} });
     await reached(client, run.id);
     const answer = await client.runs.cancel.mutate({ runId: run.id, wait: false });
     expect(answer).toMatchObject({ id: run.id, status: "running", endedAt: null });
@@ -361,7 +366,7 @@ describe("cancel", () => {
 
   it("rollback without wait: the run later ends interrupted and rolled back", async () => {
     const { client } = await server.user();
-    const run = await client.runs.create.mutate({ threadId: null, assistantId: "slow", input: {} });
+    const run = await client.runs.create.mutate({ threadId: null, onCompletion: "keep", assistantId: "slow", input: {} });
     await reached(client, run.id);
     expect((await client.runs.cancel.mutate({ runId: run.id, action: "rollback" })).status).toBe("running");
     const stopped = await client.runs.join.query({ runId: run.id });
@@ -387,7 +392,7 @@ describe("cancel", () => {
 
   it("cancelling a finished run returns it unchanged", async () => {
     const { client } = await server.user();
-    const run = await client.runs.create.mutate({ threadId: null, assistantId: "trivial", input: { count: 1 } });
+    const run = await client.runs.create.mutate({ threadId: null, onCompletion: "keep", assistantId: "trivial", input: { count: 1 } });
     const done = await client.runs.join.query({ runId: run.id });
     expect(await client.runs.cancel.mutate({ runId: run.id, wait: true })).toEqual(done);
     expect(await client.runs.cancel.mutate({ runId: run.id, action: "rollback" })).toEqual(done);
@@ -440,7 +445,12 @@ describe("isolation between users", () => {
       code: "NOT_FOUND",
     });
 
-    const own = await other.client.runs.create.mutate({ threadId: null, assistantId: "trivial", input: { count: 1 } });
+    const own = await other.client.runs.create.mutate({
+      threadId: null,
+      onCompletion: "keep",
+      assistantId: "trivial",
+      input: { count: 1 },
+    });
     await other.client.runs.join.query({ runId: own.id });
     expect((await other.client.runs.list.query()).items.map((r) => r.id)).toEqual([own.id]);
     expect((await other.client.runs.list.query({ threadId })).items).toEqual([]);

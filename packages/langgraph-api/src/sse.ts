@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { Scope } from "@lgrs/db";
-import type { Run, Runtime } from "@lgrs/runtime";
+import type { Run, RunEvents } from "@lgrs/runtime";
 
 /** Idle streams get a comment this often: it keeps proxies from cutting them and arms the SDK's idle watchdog. */
 export const HEARTBEAT_MS = 5_000;
@@ -15,60 +14,45 @@ export function heartbeatMs(env: NodeJS.ProcessEnv = process.env): number {
 /** Read once: the environment does not change while the server runs. */
 const HEARTBEAT_INTERVAL = heartbeatMs();
 
-export interface RunStreamOptions {
-  /** resume after this event id (`Last-Event-ID`); -1 or absent: from the first event */
-  lastEventId?: number;
-  /** the client leaving before the end cancels the run (`on_disconnect=cancel`) */
-  cancelOnDisconnect?: boolean;
-  /** only events of these stream modes (join with `stream_mode`); `metadata` and `error` always pass */
-  modes?: string[];
-}
-
 /** The paths the SDK reads from a stream's headers: the run (its id), and where to reconnect. */
 export function runLocation(run: Run): { contentLocation: string; location: string } {
   const path = `/threads/${run.threadId}/runs/${run.id}`;
   return { contentLocation: path, location: `${path}/stream` };
 }
 
-function passes(event: string, modes: string[] | undefined): boolean {
-  if (!modes?.length || event === "metadata" || event === "error") return true;
-  const mode = event.split("|")[0]!.split("/")[0]!;
-  return modes.some((m) => m === mode || (m === "messages-tuple" && mode === "messages"));
-}
-
 /**
  * A run's events as server-sent events, exactly as the LangGraph SDK reads them:
  * `event:` the stream mode (`mode|ns` for subgraphs), `data:` JSON, `id:` the
  * event's id on every frame, heartbeat comments while idle; the response closes
- * after the run's last event.
+ * after the run's last event. `leave` is the signal the events were opened with:
+ * it aborts when the client goes away.
  */
-export function runStreamResponse(c: Context, runtime: Runtime, scope: Scope, run: Run, options: RunStreamOptions = {}): Response {
+export function runStreamResponse(c: Context, { run, items }: RunEvents, leave: AbortController): Response {
   const { contentLocation, location } = runLocation(run);
   c.header("Content-Location", contentLocation);
   c.header("Location", location);
   c.header("X-Accel-Buffering", "no");
   return streamSSE(c, async (stream) => {
-    const abort = new AbortController();
-    stream.onAbort(() => abort.abort());
-    c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
+    stream.onAbort(() => leave.abort());
     const heartbeat = setInterval(() => {
-      stream.write(": heartbeat\n\n").catch(() => abort.abort());
+      stream.write(": heartbeat\n\n").catch(() => leave.abort());
     }, HEARTBEAT_INTERVAL);
     try {
-      const lastEventId = options.lastEventId !== undefined && options.lastEventId >= 0 ? options.lastEventId : undefined;
-      const items = runtime.runs.stream(scope, run.id, {
-        lastEventId,
-        signal: abort.signal,
-        cancelOnDisconnect: options.cancelOnDisconnect,
-      });
       for await (const item of items) {
         if (item.type === "end") break;
-        if (item.type === "event" && passes(item.event, options.modes)) {
-          await stream.writeSSE({ id: String(item.id), event: item.event, data: JSON.stringify(item.data) });
-        }
+        if (item.type === "event") await stream.writeSSE({ id: String(item.id), event: item.event, data: JSON.stringify(item.data) });
       }
     } finally {
       clearInterval(heartbeat);
     }
   });
+}
+
+/** An abort controller that fires when the request's client goes away, for the runtime calls that follow a run. */
+export function leaveSignal(c: Context): AbortController {
+  const leave = new AbortController();
+  const signal = c.req.raw.signal;
+  if (signal.aborted) leave.abort();
+  else signal.addEventListener("abort", () => leave.abort(), { once: true });
+  return leave;
 }

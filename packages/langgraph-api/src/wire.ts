@@ -44,6 +44,12 @@ export function threadToWire(t: Thread) {
   };
 }
 
+/** A run's options under the LangGraph API's names (`streamMode` is sent as `stream_mode`). */
+function kwargsToWire(kwargs: unknown): Record<string, unknown> {
+  if (!kwargs || typeof kwargs !== "object" || Array.isArray(kwargs)) return {};
+  return Object.fromEntries(Object.entries(kwargs).map(([k, v]) => [k.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`), v]));
+}
+
 export function runToWire(r: Run) {
   return {
     run_id: r.id,
@@ -53,7 +59,7 @@ export function runToWire(r: Run) {
     updated_at: r.updatedAt.toISOString(),
     status: r.status,
     metadata: r.metadata ?? {},
-    kwargs: r.kwargs ?? {},
+    kwargs: kwargsToWire(r.kwargs),
     multitask_strategy: r.multitaskStrategy,
   };
 }

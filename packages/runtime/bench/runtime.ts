@@ -20,6 +20,8 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+const actorOf = (ownerId: string) => ({ userId: ownerId, scope: { ownerId } });
+
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
 async function serverLatency(runtime: Runtime, owner: string): Promise<{ first: number[]; end: number[] }> {
@@ -27,9 +29,9 @@ async function serverLatency(runtime: Runtime, owner: string): Promise<{ first: 
   const end: number[] = [];
   for (let i = 0; i < LATENCY_RUNS; i++) {
     const t0 = performance.now();
-    const run = await runtime.runs.create({ ownerId: owner }, { threadId: null, ownerId: owner, assistantId: "trivial", input: {} });
+    const { items } = await runtime.runs.createAndStream(actorOf(owner), { threadId: null, assistantId: "trivial", input: {} });
     let sawFirst = false;
-    for await (const item of runtime.runs.stream({ ownerId: owner }, run.id)) {
+    for await (const item of items) {
       if (!sawFirst) {
         first.push(performance.now() - t0);
         sawFirst = true;
@@ -79,7 +81,6 @@ async function main(): Promise<void> {
   const runtime = createRuntime({ db, graphs, concurrency: 16 });
   await runtime.start();
   const owner = (await runtime.repos.users.createUser({ email: `bench-${Date.now()}@example.com`, name: "bench" })).id;
-  const scope = { ownerId: owner };
 
   // warm up both paths (module loading, prepared statements, JIT)
   await serverLatency(runtime, owner)
@@ -90,8 +91,7 @@ async function main(): Promise<void> {
 
   const graph = await graphs.compile("trivial", { checkpointer: runtime.checkpointer, store: new InMemoryStore() });
   const serverJob = async () => {
-    const run = await runtime.runs.create(scope, { threadId: null, ownerId: owner, assistantId: "trivial", input: {} });
-    await runtime.runs.join(scope, run.id);
+    await runtime.runs.createAndWait(actorOf(owner), { threadId: null, assistantId: "trivial", input: {} });
   };
   let directThread = 0;
   const directJob = async () => {

@@ -1,5 +1,18 @@
 export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
 export { RunManager, type RunManagerOptions, type StreamOptions } from "./runs/run-manager.ts";
+export {
+  RunService,
+  type RunListFilter,
+  type RunSliceFilter,
+  type CancelOptions,
+  type CancelManyFilter,
+  type RunEvents,
+} from "./runs/run-service.ts";
+export { readKwargs } from "./runs/kwargs.ts";
+export { inStreamModes } from "./runs/stream-filter.ts";
+export { FeedbackService, type NewFeedback, type FeedbackListFilter, type FeedbackSummaryFilter } from "./feedback/feedback-service.ts";
+export { UsageService, MAX_HOURLY_DAYS, type UsageSummaryQuery, type UsageTopQuery } from "./usage/usage-service.ts";
+export type { Feedback, FeedbackSummaryRow, TokenUsage, UsageBreakdown, UsageBucket, TokenTotals } from "@lgrs/db";
 export { RunFeed } from "./runs/run-feed.ts";
 export type { GraphSource, RunnableGraph, GraphStateSnapshot, GraphTaskSnapshot, GraphHistoryOptions } from "./runs/graph-source.ts";
 export {

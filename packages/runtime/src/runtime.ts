@@ -8,6 +8,9 @@ import type { GraphSource } from "./runs/graph-source.ts";
 import { RunFeed } from "./runs/run-feed.ts";
 import { RunManager } from "./runs/run-manager.ts";
 import { StoreService } from "./store/store-service.ts";
+import { RunService } from "./runs/run-service.ts";
+import { FeedbackService } from "./feedback/feedback-service.ts";
+import { UsageService } from "./usage/usage-service.ts";
 import { ThreadService } from "./threads/thread-service.ts";
 
 export interface RuntimeOptions {
@@ -22,7 +25,11 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   repos: Repositories;
-  runs: RunManager;
+  /** runs: create, read, wait for, follow, cancel and delete them */
+  runs: RunService;
+  feedback: FeedbackService;
+  /** token usage per run, thread, model and caller */
+  usage: UsageService;
   /** threads: create, search and count, metadata, state, history, updates, deletion and copies */
   threads: ThreadService;
   /** assistants: create, search and count, versions, graph drawings and schemas */
@@ -56,11 +63,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     workerId: `${process.pid}-${randomUUID().slice(0, 8)}`,
     logError: options.logError ?? ((err) => console.error("runtime:", err)),
   };
-  const runs = new RunManager(ctx, { concurrency: options.concurrency });
-  const threads = new ThreadService(ctx, runs);
+  const manager = new RunManager(ctx, { concurrency: options.concurrency });
+  const threads = new ThreadService(ctx, manager);
   return {
     repos,
-    runs,
+    runs: new RunService(ctx, manager),
+    feedback: new FeedbackService(ctx),
+    usage: new UsageService(ctx),
     threads,
     assistants: new AssistantService(ctx, threads),
     store: new StoreService(ctx),
@@ -70,10 +79,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     bridge,
     async start() {
       await ensureDefaultAssistants(repos, options.graphs.ids());
-      await runs.recover();
+      await manager.recover();
     },
     async shutdown(timeoutMs = 5000) {
-      await runs.shutdown(timeoutMs);
+      await manager.shutdown(timeoutMs);
       bridge.close();
     },
   };

@@ -81,14 +81,13 @@ describe.each(testTargets)("thread, assistant and store rules on $provider", (ta
 
     it("values a graph's reducers refuse are the caller's mistake, naming the values", async () => {
       const thread = await runtime.threads.create(alice);
-      const run = await runtime.runs.create(alice.scope, {
+      const run = await runtime.runs.create(alice, {
         threadId: thread.id,
-        ownerId: alice.userId,
         assistantId: "agent",
         input: { messages: [{ role: "user", content: "hi" }] },
         config: { configurable: { token_delay_ms: 1 } },
       });
-      await runtime.runs.join(alice.scope, run.id);
+      await runtime.runs.join(alice, run.id);
       const refused = await failure(runtime.threads.updateState(alice, thread.id, { values: { messages: [{ bogus: 1 }] } }));
       expect(refused).toBeInstanceOf(InvalidRequestError);
       expect(refused.field).toBe("values");
@@ -132,11 +131,11 @@ describe.each(testTargets)("thread, assistant and store rules on $provider", (ta
     it("refuses to delete an assistant with a run in flight, then deletes it with the caller's threads when asked", async () => {
       const slow = await runtime.assistants.create(alice, { graphId: "slow", config: { configurable: { step_delay_ms: 300 } } });
       const thread = await runtime.threads.create(alice);
-      const run = await runtime.runs.create(alice.scope, { threadId: thread.id, ownerId: alice.userId, assistantId: slow.id, input: {} });
+      const run = await runtime.runs.create(alice, { threadId: thread.id, assistantId: slow.id, input: {} });
       const refused = await failure(runtime.assistants.delete(alice, slow.id));
       expect(refused).toBeInstanceOf(ConflictError);
       expect(refused.message).toContain("run in flight");
-      await runtime.runs.join(alice.scope, run.id);
+      await runtime.runs.join(alice, run.id);
       await runtime.assistants.delete(alice, slow.id, { deleteThreads: true });
       await expect(runtime.assistants.get(alice, slow.id)).rejects.toBeInstanceOf(NotFoundError);
       await expect(runtime.threads.get(alice, thread.id)).rejects.toBeInstanceOf(NotFoundError);

@@ -1,25 +1,31 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PrismaCheckpointSaver, repositories, type Repositories } from "@lgrs/db";
 import { testTargets, useMigratedDatabase } from "@lgrs/db/testing";
-import { createRuntime, GraphRegistry, type BridgeItem, type Runtime } from "../src/index.ts";
+import { createRuntime, GraphRegistry, type Actor, type BridgeItem, type Runtime } from "../src/index.ts";
 
 /** The bundled graphs through the whole runtime: what a client streaming a run would see. */
 describe.each(testTargets)("stream modes with the bundled graphs on $provider", (target) => {
   const database = useMigratedDatabase(target);
   let runtime: Runtime;
+  let repos: Repositories;
   let owner: string;
+  let actor: Actor;
 
   beforeAll(async () => {
     runtime = createRuntime({ db: database(), graphs: await GraphRegistry.load() });
+    repos = repositories(database());
     await runtime.start();
-    owner = (await runtime.repos.users.createUser({ email: `m-${Date.now()}@x.dev`, name: "m" })).id;
+    owner = (await repos.users.createUser({ email: `m-${Date.now()}@x.dev`, name: "m" })).id;
+    actor = { userId: owner, scope: { ownerId: owner } };
   });
   afterAll(() => runtime.shutdown(1000));
 
   async function streamRun(assistantId: string, options: Record<string, unknown>): Promise<{ runId: string; items: BridgeItem[] }> {
-    const run = await runtime.runs.create({ ownerId: owner }, { threadId: null, ownerId: owner, assistantId, ...options });
+    // the stateless run's thread is kept: some tests read it afterwards
+    const run = await runtime.runs.create(actor, { threadId: null, assistantId, onCompletion: "keep", ...options });
     const items: BridgeItem[] = [];
-    for await (const item of runtime.runs.stream({ ownerId: owner }, run.id)) items.push(item);
+    for await (const item of (await runtime.runs.stream(actor, run.id)).items) items.push(item);
     return { runId: run.id, items };
   }
   const names = (items: BridgeItem[]) => items.map((i) => (i.type === "event" ? i.event : i.type));
@@ -27,7 +33,7 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
   it("messages-tuple streams the agent's reply token by token as `messages` [chunk, metadata], and records its usage", async () => {
     const { runId, items } = await streamRun("agent", {
       input: { messages: [{ role: "user", content: "hi there" }] },
-      stream_mode: ["messages-tuple", "values"],
+      streamMode: ["messages-tuple", "values"],
       config: { configurable: { token_delay_ms: 1 } },
     });
     const tokens = items.filter((i): i is Extract<BridgeItem, { type: "event" }> => i.type === "event" && i.event === "messages");
@@ -42,7 +48,7 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
     };
     expect(finalValues.data.messages.map((m) => m.type)).toEqual(["human", "ai"]);
     expect(finalValues.data.messages[1]!.content).toBe(text);
-    const usage = await runtime.repos.usage.byRun({ ownerId: owner }, runId);
+    const usage = await runtime.usage.byRun(actor, runId);
     expect(usage.byModel).toMatchObject([{ model: "fake-chat-1", calls: 1 }]);
     expect(usage.byCaller).toMatchObject([{ caller: "lead_agent" }]);
     expect(usage.total.outputTokens).toBeGreaterThan(10);
@@ -51,7 +57,7 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
   it("messages mode sends the reply as it grows (messages/partial) and whole at the end (messages/complete)", async () => {
     const { items } = await streamRun("agent", {
       input: { messages: [{ role: "user", content: "grow" }] },
-      stream_mode: ["messages", "values"],
+      streamMode: ["messages", "values"],
       config: { configurable: { token_delay_ms: 1 } },
     });
     const seen = names(items);
@@ -69,7 +75,7 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
   it("events mode sends LangChain's callback events, alongside the other modes", async () => {
     const { items } = await streamRun("agent", {
       input: { messages: [{ role: "user", content: "events please" }] },
-      stream_mode: ["events", "updates"],
+      streamMode: ["events", "updates"],
       config: { configurable: { token_delay_ms: 1 } },
     });
     const kinds = items.filter((i) => i.type === "event" && i.event === "events").map((i) => (i as { data: { event: string } }).data.event);
@@ -79,59 +85,47 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
   });
 
   it("interrupt_before stops before the named node with the thread waiting; a run with no input continues it", async () => {
-    const first = await runtime.runs.create(
-      { ownerId: owner },
-      {
-        threadId: null,
-        ownerId: owner,
-        assistantId: "slow",
-        input: {},
-        interrupt_before: ["draft"],
-        config: { configurable: { step_delay_ms: 1 } },
-      },
-    );
-    expect((await runtime.runs.join({ ownerId: owner }, first.id)).status).toBe("success");
-    const waiting = await runtime.repos.threads.get({ ownerId: owner }, first.threadId);
+    const first = await runtime.runs.create(actor, {
+      threadId: null,
+      onCompletion: "keep",
+      assistantId: "slow",
+      input: {},
+      interruptBefore: ["draft"],
+      config: { configurable: { step_delay_ms: 1 } },
+    });
+    expect((await runtime.runs.join(actor, first.id)).status).toBe("success");
+    const waiting = await repos.threads.get(actor.scope, first.threadId);
     expect([waiting?.status, waiting?.values]).toEqual(["interrupted", { steps: ["plan", "research"] }]);
-    const rest = await runtime.runs.create(
-      { ownerId: owner },
-      {
-        threadId: first.threadId,
-        ownerId: owner,
-        assistantId: "slow",
-        config: { configurable: { step_delay_ms: 1 } },
-      },
-    );
-    await runtime.runs.join({ ownerId: owner }, rest.id);
-    const done = await runtime.repos.threads.get({ ownerId: owner }, first.threadId);
+    const rest = await runtime.runs.create(actor, {
+      threadId: first.threadId,
+      assistantId: "slow",
+      config: { configurable: { step_delay_ms: 1 } },
+    });
+    await runtime.runs.join(actor, rest.id);
+    const done = await repos.threads.get(actor.scope, first.threadId);
     expect([done?.status, (done?.values as { steps: string[] } | undefined)?.steps.length]).toEqual(["idle", 5]);
   });
 
   it("checkpoint_id starts a run from a past checkpoint (a fork), not from the latest", async () => {
-    const scope = { ownerId: owner };
-    const one = await runtime.runs.create(scope, { threadId: null, ownerId: owner, assistantId: "trivial", input: {} });
-    await runtime.runs.join(scope, one.id);
-    const afterFirst = (await runtime.checkpointer.getTuple({ configurable: { thread_id: one.threadId } }))!.checkpoint.id;
-    await runtime.runs.join(
-      scope,
-      (await runtime.runs.create(scope, { threadId: one.threadId, ownerId: owner, assistantId: "trivial", input: {} })).id,
-    );
-    expect((await runtime.repos.threads.get(scope, one.threadId))?.values).toEqual({ count: 2 });
-    const fork = await runtime.runs.create(scope, {
+    const one = await runtime.runs.create(actor, { threadId: null, assistantId: "trivial", input: {}, onCompletion: "keep" });
+    await runtime.runs.join(actor, one.id);
+    const checkpointer = new PrismaCheckpointSaver(database().prisma);
+    const afterFirst = (await checkpointer.getTuple({ configurable: { thread_id: one.threadId } }))!.checkpoint.id;
+    await runtime.runs.join(actor, (await runtime.runs.create(actor, { threadId: one.threadId, assistantId: "trivial", input: {} })).id);
+    expect((await repos.threads.get(actor.scope, one.threadId))?.values).toEqual({ count: 2 });
+    const fork = await runtime.runs.create(actor, {
       threadId: one.threadId,
-      ownerId: owner,
       assistantId: "trivial",
       input: {},
-      checkpoint_id: afterFirst,
+      checkpointId: afterFirst,
     });
-    const done = await runtime.runs.join(scope, fork.id);
+    const done = await runtime.runs.join(actor, fork.id);
     expect(done.checkpointId).toBe(afterFirst);
-    expect((await runtime.repos.threads.get(scope, one.threadId))?.values).toEqual({ count: 2 }); // 1 + 1, not 3
+    expect((await repos.threads.get(actor.scope, one.threadId))?.values).toEqual({ count: 2 }); // 1 + 1, not 3
   });
 
   it("an assistant's own config and context apply to its runs; the run's own config wins", async () => {
-    const scope = { ownerId: owner };
-    const assistant = await runtime.repos.assistants.create({
+    const assistant = await repos.assistants.create({
       graphId: "agent",
       name: "patient agent",
       config: { configurable: { token_delay_ms: 1 } },
@@ -141,10 +135,10 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
     const delayOf = async (config?: Record<string, unknown>) => {
       const { runId, items } = await streamRun(assistant.id, {
         input: { messages: [{ role: "user", content: "x" }] },
-        stream_mode: ["checkpoints"],
+        streamMode: ["checkpoints"],
         ...(config ? { config } : {}),
       });
-      expect((await runtime.runs.get(scope, runId))?.assistantId).toBe(assistant.id);
+      expect((await runtime.runs.get(actor, runId)).assistantId).toBe(assistant.id);
       const last = items.filter((i) => i.type === "event" && i.event === "checkpoints").at(-1) as {
         data: { config: { configurable: Record<string, unknown>; callbacks?: unknown } };
       };
@@ -158,7 +152,7 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
   it("several modes at once each arrive under their own name, after metadata, ids strictly increasing", async () => {
     const { items } = await streamRun("slow", {
       input: {},
-      stream_mode: ["values", "updates", "debug", "tasks", "checkpoints", "custom"],
+      streamMode: ["values", "updates", "debug", "tasks", "checkpoints", "custom"],
       config: { configurable: { step_delay_ms: 1 } },
     });
     expect(names(items)[0]).toBe("metadata");
@@ -173,7 +167,7 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
   });
 
   it("stream_subgraphs names the child's events mode|namespace", async () => {
-    const { items } = await streamRun("subgraph", { input: { topic: "tides" }, stream_mode: ["updates"], stream_subgraphs: true });
+    const { items } = await streamRun("subgraph", { input: { topic: "tides" }, streamMode: ["updates"], streamSubgraphs: true });
     const nested = names(items).filter((n) => n.startsWith("updates|"));
     expect(nested.length).toBeGreaterThanOrEqual(2);
     expect(nested.every((n) => /^updates\|research:[\w-]+$/.test(n))).toBe(true);
@@ -181,22 +175,26 @@ describe.each(testTargets)("stream modes with the bundled graphs on $provider", 
   });
 
   it("a graph interrupt ends the run successfully with the thread waiting, and a command resumes it", async () => {
-    const first = await runtime.runs.create(
-      { ownerId: owner },
-      { threadId: null, ownerId: owner, assistantId: "human", input: { request: "ship it" } },
-    );
-    await runtime.runs.join({ ownerId: owner }, first.id);
-    const thread = await runtime.repos.threads.get({ ownerId: owner }, first.threadId);
+    const first = await runtime.runs.create(actor, {
+      threadId: null,
+      onCompletion: "keep",
+      assistantId: "human",
+      input: { request: "ship it" },
+    });
+    await runtime.runs.join(actor, first.id);
+    const thread = await repos.threads.get(actor.scope, first.threadId);
     expect(thread?.status).toBe("interrupted");
     expect(thread?.interrupts).toMatchObject([{ value: { question: 'Approve "ship it"?' } }]);
-    const resume = await runtime.runs.create(
-      { ownerId: owner },
-      { threadId: first.threadId, ownerId: owner, assistantId: "human", command: { resume: "yes" }, stream_mode: ["values"] },
-    );
+    const resume = await runtime.runs.create(actor, {
+      threadId: first.threadId,
+      assistantId: "human",
+      command: { resume: "yes" },
+      streamMode: ["values"],
+    });
     const items: BridgeItem[] = [];
-    for await (const item of runtime.runs.stream({ ownerId: owner }, resume.id)) items.push(item);
+    for await (const item of (await runtime.runs.stream(actor, resume.id)).items) items.push(item);
     expect((items.at(-2) as { data: unknown }).data).toMatchObject({ approved: true, outcome: "approved" });
-    expect((await runtime.repos.threads.get({ ownerId: owner }, first.threadId))?.status).toBe("idle");
+    expect((await repos.threads.get(actor.scope, first.threadId))?.status).toBe("idle");
   });
 });
 
@@ -208,19 +206,18 @@ describe.each(testTargets.slice(0, 1))("graphs exported as functions ($provider)
     const runtime = createRuntime({ db: database(), graphs });
     await runtime.start();
     try {
-      const owner = (await runtime.repos.users.createUser({ email: `fn-${Date.now()}@x.dev`, name: "fn" })).id;
-      const run = await runtime.runs.create(
-        { ownerId: owner },
-        {
-          threadId: null,
-          ownerId: owner,
-          assistantId: "factory",
-          input: {},
-          config: { configurable: { word: "from the run" } },
-        },
-      );
-      expect((await runtime.runs.join({ ownerId: owner }, run.id)).status).toBe("success");
-      expect((await runtime.repos.threads.get({ ownerId: owner }, run.threadId))?.values).toEqual({ said: "from the run" });
+      const repos = repositories(database());
+      const owner = (await repos.users.createUser({ email: `fn-${Date.now()}@x.dev`, name: "fn" })).id;
+      const actor: Actor = { userId: owner, scope: { ownerId: owner } };
+      const run = await runtime.runs.create(actor, {
+        threadId: null,
+        onCompletion: "keep",
+        assistantId: "factory",
+        input: {},
+        config: { configurable: { word: "from the run" } },
+      });
+      expect((await runtime.runs.join(actor, run.id)).status).toBe("success");
+      expect((await repos.threads.get({ ownerId: owner }, run.threadId))?.values).toEqual({ said: "from the run" });
     } finally {
       await runtime.shutdown(1000);
     }

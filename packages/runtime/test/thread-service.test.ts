@@ -30,11 +30,11 @@ describe.each(testTargets)("thread service on $provider", (target) => {
   const actor = () => ({ userId: owner, scope: scope() });
 
   function start(threadId: string, assistantId: string, extra: Record<string, unknown> = {}): Promise<Run> {
-    return runtime.runs.create(scope(), { threadId, ownerId: owner, assistantId, ifNotExists: "create", ...extra });
+    return runtime.runs.create(actor(), { threadId, assistantId, ifNotExists: "create", ...extra });
   }
   /** Runs `assistantId` on the thread (a new one by default) to its end. */
   async function runToEnd(assistantId: string, extra: Record<string, unknown> = {}, threadId: string = randomUUID()) {
-    const run = await runtime.runs.join(scope(), (await start(threadId, assistantId, extra)).id);
+    const run = await runtime.runs.join(actor(), (await start(threadId, assistantId, extra)).id);
     return { threadId, run };
   }
   const chat = (text: string) => ({
@@ -44,7 +44,7 @@ describe.each(testTargets)("thread service on $provider", (target) => {
   const quickSlow = { input: {}, config: { configurable: { step_delay_ms: 1 } } };
   /** Resolves once the run is executing: its first event (metadata) is published when it starts. */
   async function untilRunning(runId: string): Promise<void> {
-    for await (const item of runtime.runs.stream(scope(), runId)) if (item.type === "event") return;
+    for await (const item of (await runtime.runs.stream(actor(), runId)).items) if (item.type === "event") return;
     throw new Error(`run ${runId} ended before it started`);
   }
   const ids = (views: ThreadStateView[]) => views.map((v) => v.checkpoint!.checkpointId);
@@ -195,7 +195,7 @@ describe.each(testTargets)("thread service on $provider", (target) => {
     await expect(runtime.threads.updateState(actor(), threadId, { values: { steps: ["x"] }, asNode: "publish" })).rejects.toBeInstanceOf(
       ConflictError,
     );
-    await runtime.runs.cancel(scope(), run.id, { wait: true });
+    await runtime.runs.cancel(actor(), run.id, { wait: true });
     const history = await runtime.threads.history(actor(), threadId, { limit: 100 });
     expect(history.some((v) => v.metadata.source === "update")).toBe(false);
     expect(history.flatMap((v) => (v.values as Partial<Steps>).steps ?? [])).not.toContain("x");
@@ -218,8 +218,8 @@ describe.each(testTargets)("thread service on $provider", (target) => {
     expect(Object.fromEntries(ended)).toEqual({ [running.id]: "interrupted", [queued.id]: "interrupted" });
     expect(runtime.runs.runningCount).toBe(0);
     expect(await repos.threads.get(ALL, threadId)).toBeNull();
-    expect(await runtime.runs.get(ALL, running.id)).toBeNull();
-    expect(await runtime.runs.get(ALL, queued.id)).toBeNull();
+    expect(await repos.runs.get(ALL, running.id)).toBeNull();
+    expect(await repos.runs.get(ALL, queued.id)).toBeNull();
     expect((await repos.events.list(running.id)).items).toEqual([]);
     const left: unknown[] = [];
     for await (const tuple of runtime.checkpointer.list({ configurable: { thread_id: threadId } })) left.push(tuple);
@@ -251,7 +251,7 @@ describe.each(testTargets)("thread service on $provider", (target) => {
   });
 
   it("subgraphs includes the state of a subgraph task", async () => {
-    const { threadId } = await runToEnd("subgraph", { input: { topic: "owls" }, interrupt_before: ["research"] });
+    const { threadId } = await runToEnd("subgraph", { input: { topic: "owls" }, interruptBefore: ["research"] });
     const plain = await runtime.threads.state(actor(), threadId);
     expect(plain.next).toEqual(["research"]);
     expect(plain.tasks).toMatchObject([{ name: "research", state: null }]);

@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { resolveAssistant } from "@lgrs/runtime";
-import { notFound } from "../errors.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 import { page, uuid, window } from "../validators.ts";
 
@@ -18,11 +16,7 @@ export const feedbackRouter = router({
         })
         .strict(),
     )
-    .mutation(async ({ ctx, input }) => {
-      const row = await ctx.runtime.repos.feedback.upsert(ctx.caller.scope, { ...input, ownerId: ctx.caller.userId });
-      if (!row) throw notFound(`run ${input.runId}`);
-      return row;
-    }),
+    .mutation(({ ctx, input }) => ctx.runtime.feedback.create(ctx.caller, input)),
 
   /** A run's or a thread's feedback, newest first. */
   list: protectedProcedure
@@ -35,17 +29,10 @@ export const feedbackRouter = router({
           path: ["runId"],
         }),
     )
-    .query(async ({ ctx, input }) => {
-      const { repos } = ctx.runtime;
-      const parent = input.runId
-        ? await repos.runs.get(ctx.caller.scope, input.runId)
-        : await repos.threads.get(ctx.caller.scope, input.threadId!);
-      if (!parent) throw notFound(input.runId ? `run ${input.runId}` : `thread ${input.threadId}`);
-      return repos.feedback.list(ctx.caller.scope, input);
-    }),
+    .query(({ ctx, input: { direction: _, ...filter } }) => ctx.runtime.feedback.list(ctx.caller, filter)),
 
   delete: protectedProcedure.input(z.object({ feedbackId: uuid }).strict()).mutation(async ({ ctx, input }) => {
-    if (!(await ctx.runtime.repos.feedback.delete(ctx.caller.scope, input.feedbackId))) throw notFound(`feedback ${input.feedbackId}`);
+    await ctx.runtime.feedback.delete(ctx.caller, input.feedbackId);
     return { feedbackId: input.feedbackId, deleted: true as const };
   }),
 
@@ -60,10 +47,5 @@ export const feedbackRouter = router({
         .strict()
         .default({}),
     )
-    .query(async ({ ctx, input }) => {
-      const { repos } = ctx.runtime;
-      // runs store the resolved assistant id: a graph id alone would match none of them
-      const assistantId = input.assistantId === undefined ? undefined : (await resolveAssistant(repos, input.assistantId)).id;
-      return repos.feedback.summary(ctx.caller.scope, { ...input, assistantId });
-    }),
+    .query(({ ctx, input }) => ctx.runtime.feedback.summary(ctx.caller, input)),
 });

@@ -1,12 +1,16 @@
-import { tracked } from "@trpc/server";
+import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
-import { resolveAssistant, type Run } from "@lgrs/runtime";
-import { notFound, toTRPCError } from "../errors.ts";
+import { schemas } from "@lgrs/runtime";
+import { toTRPCError } from "../errors.ts";
 import { protectedProcedure, router } from "../trpc.ts";
-import { cancelAction, jsonObject, multitaskStrategy, page, runStatus, streamMode, uuid } from "../validators.ts";
+import { page, uuid } from "../validators.ts";
+
+export type { RunChange } from "@lgrs/runtime";
+
+/** The dashboard shows rolled-back runs, marked: every lookup here includes them. */
+const lookup = { includeRolledBack: true } as const;
 
 const runId = z.object({ runId: uuid }).strict();
-const nodeNames = z.union([z.array(z.string().min(1)), z.literal("*")]);
 
 const createInput = z
   .object({
@@ -16,76 +20,44 @@ const createInput = z
     assistantId: z.string().min(1),
     input: z.unknown().optional(),
     /** resume an interrupted thread: `{ resume }`, or `update` / `goto` */
-    command: z.object({ resume: z.unknown().optional(), update: z.unknown().optional(), goto: z.unknown().optional() }).strict().optional(),
-    config: z
-      .object({
-        configurable: jsonObject.optional(),
-        tags: z.array(z.string()).optional(),
-        recursion_limit: z.number().int().positive().optional(),
-      })
-      .passthrough()
-      .optional(),
-    context: jsonObject.optional(),
-    metadata: jsonObject.optional(),
-    multitaskStrategy: multitaskStrategy.optional(),
-    ifNotExists: z.enum(["create", "reject"]).optional(),
+    command: schemas.runCommand.optional(),
+    config: schemas.runnableConfig.optional(),
+    context: schemas.jsonObject.optional(),
+    metadata: schemas.jsonObject.optional(),
+    multitaskStrategy: schemas.multitaskStrategy.optional(),
+    ifNotExists: schemas.ifNotExists.optional(),
     afterSeconds: z
       .number()
       .min(0)
       .max(86_400 * 30)
       .optional(),
-    streamMode: z.array(streamMode).min(1).optional(),
+    streamMode: z.array(schemas.streamMode).min(1).optional(),
     streamSubgraphs: z.boolean().optional(),
-    interruptBefore: nodeNames.optional(),
-    interruptAfter: nodeNames.optional(),
+    interruptBefore: schemas.nodeNames.optional(),
+    interruptAfter: schemas.nodeNames.optional(),
     /** start from this checkpoint of the thread instead of its latest */
     checkpointId: z.string().min(1).optional(),
-    webhook: z.url({ protocol: /^https?$/ }).optional(),
+    webhook: schemas.webhookUrl.optional(),
+    /** a stateless run's temporary thread once the run has ended: deleted (the default) or kept */
+    onCompletion: schemas.onCompletion.optional(),
+    /** what your own `stream` or `join` of this run does when you leave before its end (default continue) */
+    onDisconnect: schemas.onDisconnect.optional(),
   })
   .strict();
 
-/** What `watch` yields: a run that was just created, or whose status just changed. */
-export interface RunChange {
-  type: "created" | "status";
-  run: Run;
-}
-
 export const runsRouter = router({
-  create: protectedProcedure.input(createInput).mutation(({ ctx, input }) =>
-    ctx.runtime.runs.create(ctx.caller.scope, {
-      threadId: input.threadId,
-      ownerId: ctx.caller.userId,
-      assistantId: input.assistantId,
-      input: input.input,
-      command: input.command,
-      config: input.config,
-      context: input.context,
-      metadata: input.metadata,
-      multitaskStrategy: input.multitaskStrategy,
-      ifNotExists: input.ifNotExists,
-      afterSeconds: input.afterSeconds,
-      stream_mode: input.streamMode,
-      stream_subgraphs: input.streamSubgraphs,
-      interrupt_before: input.interruptBefore,
-      interrupt_after: input.interruptAfter,
-      checkpoint_id: input.checkpointId,
-      webhook: input.webhook,
-    }),
-  ),
+  create: protectedProcedure.input(createInput).mutation(({ ctx, input }) => ctx.runtime.runs.create(ctx.caller, input)),
 
-  get: protectedProcedure.input(runId).query(async ({ ctx, input }) => {
-    const run = await ctx.runtime.runs.get(ctx.caller.scope, input.runId);
-    if (!run) throw notFound(`run ${input.runId}`);
-    return run;
-  }),
+  get: protectedProcedure.input(runId).query(({ ctx, input }) => ctx.runtime.runs.get(ctx.caller, input.runId, lookup)),
 
   list: protectedProcedure
     .input(
       z
         .object({
           threadId: uuid.optional(),
+          /** an assistant id, or a graph id for its default assistant */
           assistantId: z.string().min(1).optional(),
-          status: z.union([runStatus, z.array(runStatus).min(1)]).optional(),
+          status: z.union([schemas.runStatus, z.array(schemas.runStatus).min(1)]).optional(),
           createdAfter: z.date().optional(),
           createdBefore: z.date().optional(),
           ...page,
@@ -93,14 +65,23 @@ export const runsRouter = router({
         .strict()
         .default({ limit: 50 }),
     )
-    .query(async ({ ctx, input }) => {
-      // a graph id stands for its default assistant, as in `create`
-      const assistantId = input.assistantId && (await resolveAssistant(ctx.runtime.repos, input.assistantId)).id;
-      return ctx.runtime.repos.runs.list(ctx.caller.scope, { ...input, assistantId });
-    }),
+    .query(({ ctx, input: { direction: _, ...filter } }) => ctx.runtime.runs.list(ctx.caller, { ...filter, ...lookup })),
 
-  /** Resolves once the run has a final status. */
-  join: protectedProcedure.input(runId).query(({ ctx, input }) => ctx.runtime.runs.join(ctx.caller.scope, input.runId)),
+  /**
+   * Resolves once the run has a final status. Leaving first (an aborted request)
+   * cancels the run with `onDisconnect: "cancel"` (default: what you created it with).
+   */
+  join: protectedProcedure
+    .input(z.object({ runId: uuid, onDisconnect: schemas.onDisconnect.optional() }).strict())
+    .query(async ({ ctx, input, signal }) => {
+      try {
+        return await ctx.runtime.runs.join(ctx.caller, input.runId, { ...lookup, signal, onDisconnect: input.onDisconnect });
+      } catch (err) {
+        // the caller left before the run ended: nobody reads this answer
+        if (signal?.aborted) throw new TRPCError({ code: "CLIENT_CLOSED_REQUEST", message: "the caller left before the run ended" });
+        throw err;
+      }
+    }),
 
   /**
    * Stops a pending or running run: `interrupt` keeps what it checkpointed,
@@ -108,12 +89,37 @@ export const runsRouter = router({
    * this returns once the run has stopped. A finished run is returned as is.
    */
   cancel: protectedProcedure
-    .input(z.object({ runId: uuid, action: cancelAction.default("interrupt"), wait: z.boolean().default(false) }).strict())
-    .mutation(({ ctx, input }) => ctx.runtime.runs.cancel(ctx.caller.scope, input.runId, { action: input.action, wait: input.wait })),
+    .input(z.object({ runId: uuid, action: schemas.cancelAction.default("interrupt"), wait: z.boolean().default(false) }).strict())
+    .mutation(({ ctx, input }) => ctx.runtime.runs.cancel(ctx.caller, input.runId, { ...lookup, action: input.action, wait: input.wait })),
+
+  /**
+   * Cancels the given runs, a thread's runs in flight, or every run of yours in a
+   * status; returns those it cancelled. Unknown run ids cancel nothing: NOT_FOUND.
+   */
+  cancelMany: protectedProcedure
+    .input(
+      z
+        .object({
+          threadId: uuid.optional(),
+          runIds: z.array(uuid).min(1).max(500).optional(),
+          status: z.enum(["pending", "running", "all"]).optional(),
+          action: schemas.cancelAction.default("interrupt"),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => ctx.runtime.runs.cancelMany(ctx.caller, input)),
+
+  /** Deletes a finished run with its events; a run in flight must be cancelled first (CONFLICT). */
+  delete: protectedProcedure.input(runId).mutation(async ({ ctx, input }) => {
+    await ctx.runtime.runs.delete(ctx.caller, input.runId, lookup);
+    return { runId: input.runId, deleted: true as const };
+  }),
 
   /**
    * One run's events after `lastEventId`, each tracked by its id so a client
    * that reconnects resumes where it stopped; ends with the run's final status.
+   * `streamMode` keeps only those modes' events (`metadata` and `error` always
+   * pass); leaving before the end cancels the run with `onDisconnect: "cancel"`.
    */
   stream: protectedProcedure
     .input(
@@ -124,15 +130,20 @@ export const runsRouter = router({
             .string()
             .regex(/^(\d+|end)$/, "must be an event id")
             .nullish(),
+          streamMode: z.array(schemas.streamMode).min(1).optional(),
+          onDisconnect: schemas.onDisconnect.optional(),
         })
         .strict(),
     )
     .subscription(async function* ({ ctx, input, signal }) {
       try {
-        const items = ctx.runtime.runs.stream(ctx.caller.scope, input.runId, {
+        const { items } = await ctx.runtime.runs.stream(ctx.caller, input.runId, {
+          ...lookup,
           // "end" is the id of the final item: a client that saw it has seen everything
           lastEventId: input.lastEventId === "end" ? Number.MAX_SAFE_INTEGER : input.lastEventId ? Number(input.lastEventId) : undefined,
           signal,
+          streamModes: input.streamMode,
+          onDisconnect: input.onDisconnect,
         });
         for await (const item of items) {
           if (item.type === "event") yield tracked(String(item.id), { type: "event" as const, event: item.event, data: item.data });
@@ -148,15 +159,5 @@ export const runsRouter = router({
     }),
 
   /** Runs of the caller (all runs for an admin) as they are created and change status. */
-  watch: protectedProcedure.subscription(({ ctx, signal }) => {
-    const scope = ctx.caller.scope;
-    // listening starts here, before the client is told it is connected: no change falls in between
-    const changes = ctx.runtime.feed.watch(signal);
-    return (async function* (): AsyncGenerator<RunChange> {
-      for await (const run of changes) {
-        if ("ownerId" in scope && run.ownerId !== scope.ownerId) continue;
-        yield { type: run.status === "pending" ? "created" : "status", run };
-      }
-    })();
-  }),
+  watch: protectedProcedure.subscription(({ ctx, signal }) => ctx.runtime.runs.watch(ctx.caller, signal)),
 });

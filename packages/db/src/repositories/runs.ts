@@ -9,6 +9,10 @@ export type { Run, RunStatus, MultitaskStrategy };
 
 /** Statuses of a run that has not finished: at most one per thread may be running. */
 export const IN_FLIGHT: RunStatus[] = ["pending", "running"];
+const FINAL: RunStatus[] = ["success", "error", "timeout", "interrupted"];
+
+/** What becomes of a stateless run's temporary thread once the run has ended. */
+export type OnCompletion = "delete" | "keep";
 
 export interface NewRun {
   id?: string;
@@ -20,18 +24,37 @@ export interface NewRun {
   metadata?: JsonObject;
   checkpointId?: string | null;
   notBefore?: Date | null;
+  /** set for a stateless run only: its thread is temporary */
+  onCompletion?: OnCompletion | null;
 }
 
 /** The outcome of admitting a run to its thread (see `admit`). */
 export type Admission = { kind: "created"; run: Run; inFlight: Run[] } | { kind: "busy"; inFlight: Run[] } | { kind: "no-thread" };
 
-export interface RunFilter extends PageRequest {
+/** Which runs a read matches, beyond the caller's scope. */
+export interface RunMatch {
   threadId?: string;
-  assistantId?: string;
   status?: RunStatus | RunStatus[];
+  /** false: only runs not rolled back; true: only rolled-back ones; absent: both */
+  rolledBack?: boolean;
+}
+
+export interface RunFilter extends PageRequest, RunMatch {
+  assistantId?: string;
   createdAfter?: Date;
   createdBefore?: Date;
   metadata?: JsonObject;
+}
+
+/** The `where` of a run read: scope, thread, statuses and rolled-back state. */
+function matching(scope: Scope, match: RunMatch) {
+  const statuses = match.status === undefined ? undefined : [match.status].flat();
+  return {
+    ...ownedBy(scope),
+    ...(match.threadId ? { threadId: match.threadId } : {}),
+    ...(statuses ? { status: { in: statuses } } : {}),
+    ...(match.rolledBack === undefined ? {} : { rolledBackAt: match.rolledBack ? { not: null } : null }),
+  };
 }
 
 export interface RunTransition {
@@ -64,6 +87,7 @@ function newRunRow(input: NewRun) {
     metadata: jsonObject(input.metadata ?? {}),
     checkpointId: input.checkpointId ?? null,
     notBefore: input.notBefore ?? null,
+    onCompletion: input.onCompletion ?? null,
   };
 }
 
@@ -119,19 +143,17 @@ export function runsRepository(db: Database) {
         });
     },
 
-    get(scope: Scope, id: string): Promise<Run | null> {
-      return prisma.run.findFirst({ where: { id, ...ownedBy(scope) } });
+    /** The run, when it is in the scope and matches (on that thread, rolled back or not). */
+    get(scope: Scope, id: string, match: RunMatch = {}): Promise<Run | null> {
+      return prisma.run.findFirst({ where: { id, ...matching(scope, match) } });
     },
 
     async list(scope: Scope, filter: RunFilter = {}): Promise<Page<Run>> {
       const limit = pageSize(filter);
-      const statuses = filter.status === undefined ? undefined : [filter.status].flat();
       const rows = await prisma.run.findMany({
         where: {
-          ...ownedBy(scope),
-          ...(filter.threadId ? { threadId: filter.threadId } : {}),
+          ...matching(scope, filter),
           ...(filter.assistantId ? { assistantId: filter.assistantId } : {}),
-          ...(statuses ? { status: { in: statuses } } : {}),
           AND: [
             afterCreatedCursor(filter.cursor),
             filter.createdAfter ? { createdAt: { gte: filter.createdAfter } } : {},
@@ -143,6 +165,43 @@ export function runsRepository(db: Database) {
         take: limit + 1,
       });
       return toPage(rows, limit, createdCursor);
+    },
+
+    /** Matching runs newest first, `offset` of them skipped, at most `limit` (the LangGraph API's pages). */
+    slice(scope: Scope, match: RunMatch & { offset: number; limit: number }): Promise<Run[]> {
+      return prisma.run.findMany({ where: matching(scope, match), orderBy: newestFirst, skip: match.offset, take: pageSize(match) });
+    },
+
+    /**
+     * Every matching run, oldest first, optionally only those of `ids`: the targets
+     * of a bulk cancel (runs in flight, a bounded set).
+     */
+    select(scope: Scope, match: RunMatch & { ids?: string[] }): Promise<Run[]> {
+      return prisma.run.findMany({
+        where: { ...matching(scope, match), ...(match.ids ? { id: { in: match.ids } } : {}) },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      });
+    },
+
+    /**
+     * Temporary threads whose time is up: a stateless run on them has ended with
+     * `onCompletion: "delete"` and no run of theirs is still in flight. One thread,
+     * or every such thread (start-up, after a restart cut a deletion short).
+     */
+    async expiredTemporaryThreads(threadId?: string): Promise<string[]> {
+      // from the runs marked for deletion (few: their rows go with their thread), not from every thread
+      const ended = await prisma.run.findMany({
+        where: { ...(threadId ? { threadId } : {}), onCompletion: "delete", status: { in: FINAL } },
+        select: { threadId: true },
+      });
+      const candidates = [...new Set(ended.map((r) => r.threadId))];
+      if (candidates.length === 0) return [];
+      const busy = await prisma.run.findMany({
+        where: { threadId: { in: candidates }, status: { in: IN_FLIGHT } },
+        select: { threadId: true },
+      });
+      const inFlight = new Set(busy.map((r) => r.threadId));
+      return candidates.filter((id) => !inFlight.has(id));
     },
 
     /** The thread's unfinished runs, oldest first: the running one, then the queue. */

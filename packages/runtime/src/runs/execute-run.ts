@@ -4,7 +4,8 @@ import type { RuntimeContext } from "./context.ts";
 import { RunEventSink } from "./event-sink.ts";
 import type { RunnableGraph } from "./graph-source.ts";
 import { threadStateOf } from "./thread-state.ts";
-import type { CancelAction, RunKwargs, StreamMode } from "./types.ts";
+import { readKwargs } from "./kwargs.ts";
+import type { CancelAction, RunConfig, StreamMode } from "./types.ts";
 import { UsageRecorder } from "./usage-recorder.ts";
 import { sendWebhook } from "./webhook.ts";
 import { streamGraph } from "./graph-stream.ts";
@@ -37,7 +38,7 @@ function errorOf(err: unknown): { type: string; message: string } {
 export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunControl): Promise<Run> {
   const { repos } = ctx;
   const sink = new RunEventSink(queued.id, ctx.live, repos.events, ctx.logError);
-  const kwargs = queued.kwargs as RunKwargs;
+  const kwargs = readKwargs(queued.kwargs);
   let run = await repos.runs.transition(queued.id, { status: "running", startedAt: new Date(), workerId: ctx.workerId });
   ctx.feed.emit(run);
   sink.publish("metadata", { run_id: run.id, attempt: run.attempt });
@@ -52,7 +53,7 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
   try {
     const assistant = await repos.assistants.get(run.assistantId);
     if (!assistant) throw new Error(`assistant ${run.assistantId} no longer exists`);
-    const assistantConfig = (assistant.config ?? {}) as RunKwargs["config"] & object;
+    const assistantConfig = (assistant.config ?? {}) as RunConfig;
     const configurable: Record<string, unknown> = {
       ...(assistantConfig.configurable ?? {}),
       ...(kwargs.config?.configurable ?? {}),
@@ -61,7 +62,7 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
       assistant_id: assistant.id,
       graph_id: assistant.graphId,
       user_id: run.ownerId,
-      ...(kwargs.checkpoint_id ? { checkpoint_id: kwargs.checkpoint_id } : {}),
+      ...(kwargs.checkpointId ? { checkpoint_id: kwargs.checkpointId } : {}),
     };
 
     graph = await ctx.graphs.compile(assistant.graphId, { checkpointer: ctx.checkpointer, store: ctx.store, config: { configurable } });
@@ -73,7 +74,7 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
       run = await repos.runs.transition(run.id, { status: "running", checkpointId: startCheckpoint });
     }
 
-    const modes = kwargs.stream_mode?.length ? kwargs.stream_mode : DEFAULT_STREAM_MODES;
+    const modes = kwargs.streamMode?.length ? kwargs.streamMode : DEFAULT_STREAM_MODES;
     const recursionLimit = kwargs.config?.recursion_limit ?? assistantConfig.recursion_limit;
     const input = kwargs.command ? new Command(kwargs.command as ConstructorParameters<typeof Command>[0]) : (kwargs.input ?? null);
     const options = {
@@ -90,9 +91,9 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
       },
       ...(recursionLimit ? { recursionLimit } : {}),
       runId: run.id,
-      subgraphs: kwargs.stream_subgraphs ?? false,
-      interruptBefore: kwargs.interrupt_before,
-      interruptAfter: kwargs.interrupt_after,
+      subgraphs: kwargs.streamSubgraphs ?? false,
+      interruptBefore: kwargs.interruptBefore,
+      interruptAfter: kwargs.interruptAfter,
       signal: control.signal,
       callbacks: [usage],
     };

@@ -1,14 +1,17 @@
 import { ALL, newId, type Run, type Scope } from "@lgrs/db";
+import type { Actor } from "../actor.ts";
 import { resolveAssistant } from "../assistants.ts";
 import { ConflictError, InvalidRequestError, NotFoundError, ShuttingDownError } from "../errors.ts";
 import type { RuntimeContext } from "./context.ts";
 import { executeRun, settleThread } from "./execute-run.ts";
+import { kwargsOf } from "./kwargs.ts";
 import { Scheduler, type QueuedRun } from "./scheduler.ts";
 import type { BridgeItem, SubscribeOptions } from "../bridge/index.ts";
-import { isFinal, type CancelAction, type CreateRunRequest, type RunKwargs } from "./types.ts";
+import { TemporaryThreads } from "./temporary-threads.ts";
+import { isFinal, type CancelAction, type CreateRunRequest } from "./types.ts";
 
 export interface StreamOptions extends SubscribeOptions {
-  /** cancel the run (interrupt) when the subscriber leaves before its end: `on_disconnect: "cancel"` */
+  /** cancel the run (interrupt) when the subscriber leaves before its end: `onDisconnect: "cancel"` */
   cancelOnDisconnect?: boolean;
 }
 
@@ -25,20 +28,6 @@ interface ActiveRun {
   done: Promise<Run>;
 }
 
-const KWARG_KEYS = [
-  "input",
-  "command",
-  "config",
-  "context",
-  "stream_mode",
-  "stream_subgraphs",
-  "interrupt_before",
-  "interrupt_after",
-  "checkpoint_id",
-  "on_disconnect",
-  "webhook",
-] as const satisfies readonly (keyof RunKwargs)[];
-
 /**
  * Creates, schedules, cancels and awaits runs (DeerFlow's run manager semantics).
  * Create-or-reject is atomic per thread in the database; queued runs start as
@@ -49,15 +38,19 @@ export class RunManager {
   private readonly scheduler: Scheduler;
   private readonly active = new Map<string, ActiveRun>();
   private accepting = true;
+  /** stateless runs' threads, deleted once their run has ended */
+  readonly temporary: TemporaryThreads;
 
   constructor(
     private readonly ctx: RuntimeContext,
     options: RunManagerOptions = {},
   ) {
     this.scheduler = new Scheduler(options.concurrency ?? 10, (q) => this.startRun(q));
+    this.temporary = new TemporaryThreads(ctx);
   }
 
-  async create(scope: Scope, request: CreateRunRequest): Promise<Run> {
+  /** Admits a run for `actor` (its owner) by the multitask strategy, and queues it. */
+  async create(actor: Actor, request: CreateRunRequest): Promise<Run> {
     if (!this.accepting) throw new ShuttingDownError();
     const { repos, graphs } = this.ctx;
     const assistant = await resolveAssistant(repos, request.assistantId);
@@ -67,17 +60,17 @@ export class RunManager {
     const strategy = request.multitaskStrategy ?? "reject";
     const stateless = request.threadId === null;
     const threadId = request.threadId ?? newId();
-    const kwargs = Object.fromEntries(KWARG_KEYS.filter((k) => request[k] !== undefined).map((k) => [k, request[k]]));
     const admission = await repos.runs.admit(
-      scope,
+      actor.scope,
       {
         threadId,
-        ownerId: request.ownerId,
+        ownerId: actor.userId,
         assistantId: assistant.id,
         multitaskStrategy: strategy,
-        kwargs,
+        kwargs: { ...kwargsOf(request) },
         metadata: request.metadata,
         notBefore: request.afterSeconds ? new Date(Date.now() + request.afterSeconds * 1000) : null,
+        onCompletion: stateless ? (request.onCompletion ?? "delete") : null,
       },
       {
         rejectIfBusy: strategy === "reject",
@@ -100,10 +93,6 @@ export class RunManager {
     return run;
   }
 
-  get(scope: Scope, runId: string): Promise<Run | null> {
-    return this.ctx.repos.runs.get(scope, runId);
-  }
-
   /**
    * Stops a run. A pending run never starts; a running one is aborted and ends
    * `interrupted`. With `rollback` its checkpoints and writes are removed and it
@@ -124,10 +113,17 @@ export class RunManager {
     return options.wait ? active.done : run;
   }
 
-  /** Resolves with the run once it has a final status. */
-  async join(scope: Scope, runId: string): Promise<Run> {
+  /** Resolves with the run once it has a final status; rejects with the signal's reason once `signal` aborts. */
+  async join(scope: Scope, runId: string, signal?: AbortSignal): Promise<Run> {
+    signal?.throwIfAborted();
     let finished: (run: Run) => void = () => {};
-    const done = new Promise<Run>((resolve) => (finished = resolve));
+    let gone: (reason: unknown) => void = () => {};
+    const done = new Promise<Run>((resolve, reject) => {
+      finished = resolve;
+      gone = reject;
+    });
+    const onAbort = () => gone(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
     // listen first, then read, so a status change between the two is not missed
     const stop = this.ctx.feed.subscribe((r) => r.id === runId && isFinal(r.status) && finished(r));
     try {
@@ -137,6 +133,7 @@ export class RunManager {
       return await done;
     } finally {
       stop();
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -144,7 +141,8 @@ export class RunManager {
    * Start-up reconciliation: runs a previous process left `running` cannot be
    * continued (their process is gone), so they end `error` with the reason, and
    * so does their thread when that run was its latest; `pending` runs are queued
-   * again, oldest first.
+   * again, oldest first. Temporary threads whose stateless run has ended (before
+   * the restart, or just now) are deleted.
    */
   async recover(): Promise<{ failed: Run[]; requeued: Run[] }> {
     const { repos } = this.ctx;
@@ -161,6 +159,7 @@ export class RunManager {
       if (latest?.id === run.id) await repos.threads.update(ALL, run.threadId, { status: "error" });
       else if (others === 0) await repos.threads.update(ALL, run.threadId, { status: "idle" });
     }
+    await this.temporary.sweep();
     const requeued = await repos.runs.withStatus(["pending"]);
     for (const run of requeued) this.queue(run);
     return { failed, requeued };
@@ -196,6 +195,7 @@ export class RunManager {
         });
         this.ctx.live.end(runId, stopped.status);
         this.ctx.feed.emit(stopped);
+        await this.temporary.settle(stopped.threadId).catch(this.ctx.logError);
       }
     }
   }
@@ -206,32 +206,36 @@ export class RunManager {
 
   /**
    * A run's events after `lastEventId`, then an end item: live from this process's
-   * bridge while the run is here, or replayed from the database once it has
-   * finished. A run still executing in another process cannot be streamed from here.
+   * bridge while the run is here (or recently ended here), else replayed from the
+   * database once it has finished. A run still executing in another process cannot
+   * be streamed from here (ConflictError, before anything is read).
    */
-  async *stream(scope: Scope, runId: string, options: StreamOptions = {}): AsyncGenerator<BridgeItem> {
-    const run = await this.ctx.repos.runs.get(scope, runId);
-    if (!run) throw new NotFoundError(`run ${runId} not found`);
-    if (this.ctx.live.has(runId)) {
-      let ended = false;
-      try {
-        for await (const item of this.ctx.live.subscribe(runId, options)) {
-          if (item.type === "end") ended = true;
-          yield item;
-        }
-      } finally {
-        // the client went away before the end: on_disconnect=cancel stops the run
-        if (!ended && options.cancelOnDisconnect) await this.cancel(ALL, runId).catch(this.ctx.logError);
-      }
-      return;
-    }
+  stream(run: Run, options: StreamOptions = {}): AsyncIterable<BridgeItem> {
+    if (this.ctx.live.has(run.id)) return this.follow(run.id, options);
     if (!isFinal(run.status)) {
-      throw new ConflictError(`run ${runId} is ${run.status} in another server process: its live stream is not available from this one`);
+      throw new ConflictError(`run ${run.id} is ${run.status} in another server process: its live stream is not available from this one`);
     }
+    return this.replay(run, options);
+  }
+
+  private async *follow(runId: string, options: StreamOptions): AsyncGenerator<BridgeItem> {
+    let ended = false;
+    try {
+      for await (const item of this.ctx.live.subscribe(runId, options)) {
+        if (item.type === "end") ended = true;
+        yield item;
+      }
+    } finally {
+      // the client went away before the end: onDisconnect "cancel" stops the run
+      if (!ended && options.cancelOnDisconnect) await this.cancel(ALL, runId).catch(this.ctx.logError);
+    }
+  }
+
+  private async *replay(run: Run, options: StreamOptions): AsyncGenerator<BridgeItem> {
     let cursor: string | null = null;
     let afterSeq = options.lastEventId !== undefined && options.lastEventId > 0 ? options.lastEventId : undefined;
     do {
-      const page = await this.ctx.repos.events.list(runId, { afterSeq, cursor, limit: 500 });
+      const page = await this.ctx.repos.events.list(run.id, { afterSeq, cursor, limit: 500 });
       for (const e of page.items) yield { type: "event", id: e.seq, event: e.event, data: e.data };
       cursor = page.nextCursor;
       afterSeq = undefined;
@@ -251,11 +255,14 @@ export class RunManager {
       try {
         const run = await this.ctx.repos.runs.get(ALL, queued.runId);
         if (!run || isFinal(run.status)) return run!;
-        return await executeRun(this.ctx, run, {
+        const ended = await executeRun(this.ctx, run, {
           signal: abort.signal,
           cancelAction: () => active.action,
           abandoned: () => active.abandoned,
         });
+        // after an abandoned run, shutdown has settled its thread already
+        if (!active.abandoned) await this.temporary.settle(ended.threadId).catch(this.ctx.logError);
+        return ended;
       } finally {
         this.active.delete(queued.runId);
         this.scheduler.finished(queued.runId);
@@ -272,6 +279,7 @@ export class RunManager {
     await settleThread(this.ctx, stopped, undefined, "interrupted");
     this.ctx.live.end(run.id, stopped.status);
     this.ctx.feed.emit(stopped);
+    await this.temporary.settle(stopped.threadId).catch(this.ctx.logError);
     return stopped;
   }
 }

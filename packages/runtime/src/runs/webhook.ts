@@ -1,4 +1,5 @@
 import type { Run } from "@lgrs/db";
+import { readKwargs } from "./kwargs.ts";
 import { toWire } from "./wire.ts";
 
 /**
@@ -20,7 +21,13 @@ export async function sendWebhook(url: string, run: Run, logError: (err: unknown
   }
 }
 
-/** A run in the LangGraph API's JSON shape. */
+/** The webhook body names the run's options as the LangGraph API does (`stream_mode`...). */
+function snakeCaseKeys(kwargs: unknown): unknown {
+  if (!kwargs || typeof kwargs !== "object" || Array.isArray(kwargs)) return kwargs;
+  return Object.fromEntries(Object.entries(kwargs).map(([k, v]) => [k.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`), v]));
+}
+
+/** A run in the LangGraph API's JSON shape: what its webhook receives. */
 export function runAsJson(run: Run): Record<string, unknown> {
   return {
     run_id: run.id,
@@ -28,7 +35,7 @@ export function runAsJson(run: Run): Record<string, unknown> {
     assistant_id: run.assistantId,
     status: run.status,
     metadata: run.metadata,
-    kwargs: toWire(run.kwargs),
+    kwargs: snakeCaseKeys(toWire(readKwargs(run.kwargs))),
     multitask_strategy: run.multitaskStrategy,
     error: run.error,
     created_at: run.createdAt.toISOString(),
