@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     signInsPerMinute: config.auth.signInsPerMinute,
   });
   await auth.bootstrap(config.auth.bootstrap, log);
-  const services = { runtime: engine, auth, graphs };
+  const services = { runtime: engine, auth };
   const handlers = {
     trpc: (req: Request) => handleTrpcRequest(services, req),
     auth: (req: Request) => auth.handler(req),

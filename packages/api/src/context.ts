@@ -1,12 +1,10 @@
-import type { GraphRegistry, Runtime } from "@lgrs/runtime";
+import type { Runtime } from "@lgrs/runtime";
 import type { AuthService, Caller } from "@lgrs/auth";
 
 /** What the API is served over: built once per process by the web app. */
 export interface ApiServices {
   runtime: Runtime;
   auth: AuthService;
-  /** the loaded graphs, for their node and edge shapes */
-  graphs: GraphRegistry;
 }
 
 export interface Context extends ApiServices {

@@ -1,12 +1,10 @@
 import type { AuthService, Caller } from "@lgrs/auth";
-import type { GraphRegistry, Runtime } from "@lgrs/runtime";
+import type { Runtime } from "@lgrs/runtime";
 
 /** What the LangGraph door is served over: built once per process by the web app. */
 export interface LanggraphServices {
   runtime: Runtime;
   auth: AuthService;
-  /** the loaded graphs, for /info and the assistants' graph shapes */
-  graphs: GraphRegistry;
 }
 
 /** What every handler of the shim finds on its context. */

@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { migrate, openDatabase, parseDatabaseUrl, type Database } from "@lgrs/db";
-import { createRuntime, GraphRegistry, type Runtime } from "../src/index.ts";
+import { migrate, openDatabase, parseDatabaseUrl, PrismaCheckpointSaver, repositories, type Database } from "@lgrs/db";
+import { createRuntime, GraphRegistry, type RunnableGraph, type Runtime } from "../src/index.ts";
 import { InMemoryStore } from "@langchain/langgraph";
 
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 200);
@@ -42,8 +42,7 @@ async function serverLatency(runtime: Runtime, owner: string): Promise<{ first: 
   return { first, end };
 }
 
-async function directLatency(runtime: Runtime): Promise<{ first: number[]; end: number[] }> {
-  const graph = await runtime.graphs.compile("trivial", { checkpointer: runtime.checkpointer, store: new InMemoryStore() });
+async function directLatency(graph: RunnableGraph): Promise<{ first: number[]; end: number[] }> {
   const first: number[] = [];
   const end: number[] = [];
   for (let i = 0; i < LATENCY_RUNS; i++) {
@@ -80,16 +79,17 @@ async function main(): Promise<void> {
   const graphs = await GraphRegistry.load();
   const runtime = createRuntime({ db, graphs, concurrency: 16 });
   await runtime.start();
-  const owner = (await runtime.repos.users.createUser({ email: `bench-${Date.now()}@example.com`, name: "bench" })).id;
+  const owner = (await repositories(db).users.createUser({ email: `bench-${Date.now()}@example.com`, name: "bench" })).id;
 
   // warm up both paths (module loading, prepared statements, JIT)
+  // the same Prisma checkpointer for both sides: the difference is the server, not the storage
+  const graph = await graphs.compile("trivial", { checkpointer: new PrismaCheckpointSaver(db.prisma), store: new InMemoryStore() });
   await serverLatency(runtime, owner)
-    .then(() => directLatency(runtime))
+    .then(() => directLatency(graph))
     .catch(() => {});
   const server = await serverLatency(runtime, owner);
-  const direct = await directLatency(runtime);
+  const direct = await directLatency(graph);
 
-  const graph = await graphs.compile("trivial", { checkpointer: runtime.checkpointer, store: new InMemoryStore() });
   const serverJob = async () => {
     await runtime.runs.createAndWait(actorOf(owner), { threadId: null, assistantId: "trivial", input: {} });
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { PrismaCheckpointSaver, PrismaStore, repositories, type Database, type Repositories } from "@lgrs/db";
+import { PrismaCheckpointSaver, PrismaStore, repositories, type Database } from "@lgrs/db";
 import { ensureDefaultAssistants } from "./assistants.ts";
 import { AssistantService } from "./assistants/assistant-service.ts";
 import type { RuntimeContext } from "./runs/context.ts";
@@ -23,8 +23,13 @@ export interface RuntimeOptions {
   logError?: (err: unknown) => void;
 }
 
+/**
+ * The one door into the data: every rule of threads, runs, assistants, the store,
+ * feedback and usage lives in these services, so the API doors only validate,
+ * check the caller, call one method and map the answer. Repositories, the
+ * checkpointer, the stream bridge and the feed stay inside.
+ */
 export interface Runtime {
-  repos: Repositories;
   /** runs: create, read, wait for, follow, cancel and delete them */
   runs: RunService;
   feedback: FeedbackService;
@@ -36,10 +41,8 @@ export interface Runtime {
   assistants: AssistantService;
   /** the long-term store graphs share */
   store: StoreService;
-  feed: RunFeed;
-  checkpointer: PrismaCheckpointSaver;
-  graphs: GraphSource;
-  bridge: StreamBridge;
+  /** the ids of the graphs this process serves */
+  graphIds(): string[];
   /** default assistants, reconciliation of what a previous process left behind */
   start(): Promise<void>;
   /** stop taking runs, drain the running ones (bounded), close the stream bridge */
@@ -66,17 +69,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const manager = new RunManager(ctx, { concurrency: options.concurrency });
   const threads = new ThreadService(ctx, manager);
   return {
-    repos,
     runs: new RunService(ctx, manager),
     feedback: new FeedbackService(ctx),
     usage: new UsageService(ctx),
     threads,
     assistants: new AssistantService(ctx, threads),
     store: new StoreService(ctx),
-    feed,
-    checkpointer,
-    graphs: options.graphs,
-    bridge,
+    graphIds: () => options.graphs.ids(),
     async start() {
       await ensureDefaultAssistants(repos, options.graphs.ids());
       await manager.recover();

@@ -115,7 +115,7 @@ describe.each(testTargets)("runs on $provider", (target) => {
     expect(stopped.status).toBe("interrupted");
     expect(stopped.rolledBackAt).toBeInstanceOf(Date);
     expect(await stateOf(threadId)).toEqual(before);
-    expect((await runtime.repos.threads.get(scope(), threadId))?.status).toBe("idle");
+    expect((await repos.threads.get(scope(), threadId))?.status).toBe("idle");
   });
 
   it("rollback strategy replaces the running run and starts from the state before it", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALL, repositories, type Repositories, type Run } from "@lgrs/db";
+import { ALL, PrismaCheckpointSaver, repositories, type Repositories, type Run } from "@lgrs/db";
 import { testTargets, useMigratedDatabase } from "@lgrs/db/testing";
 import { FAILURE_MESSAGE, SLOW_STEPS } from "@lgrs/graphs";
 import { createRuntime, GraphRegistry, type Runtime, type ThreadStateView } from "../src/index.ts";
@@ -207,13 +207,18 @@ describe.each(testTargets)("thread service on $provider", (target) => {
     const queued = await start(threadId, "slow", { input: {}, multitaskStrategy: "enqueue" });
     await untilRunning(running.id);
     const ended = new Map<string, string>();
-    const stop = runtime.feed.subscribe((r) => {
-      if (r.status === "interrupted" || r.status === "success") ended.set(r.id, r.status);
-    });
+    const watching = new AbortController();
+    const changes = runtime.runs.watch(actor(), watching.signal);
+    const watched = (async () => {
+      for await (const { run } of changes) {
+        if (run.status === "interrupted" || run.status === "success") ended.set(run.id, run.status);
+      }
+    })();
     try {
       await runtime.threads.delete(actor(), threadId);
     } finally {
-      stop();
+      watching.abort();
+      await watched.catch(() => {});
     }
     expect(Object.fromEntries(ended)).toEqual({ [running.id]: "interrupted", [queued.id]: "interrupted" });
     expect(runtime.runs.runningCount).toBe(0);
@@ -222,7 +227,8 @@ describe.each(testTargets)("thread service on $provider", (target) => {
     expect(await repos.runs.get(ALL, queued.id)).toBeNull();
     expect((await repos.events.list(running.id)).items).toEqual([]);
     const left: unknown[] = [];
-    for await (const tuple of runtime.checkpointer.list({ configurable: { thread_id: threadId } })) left.push(tuple);
+    for await (const tuple of new PrismaCheckpointSaver(database().prisma).list({ configurable: { thread_id: threadId } }))
+      left.push(tuple);
     expect(left).toEqual([]);
     await expect(runtime.threads.state(actor(), threadId)).rejects.toBeInstanceOf(NotFoundError);
     await expect(runtime.threads.delete(actor(), threadId)).rejects.toBeInstanceOf(NotFoundError);

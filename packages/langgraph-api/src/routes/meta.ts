@@ -12,6 +12,6 @@ export const metaRoutes = new Hono<ShimEnv>()
       langgraph_js_version: null,
       flags: { assistants: true, crons: false, langsmith: false, langsmith_tracing_replicas: false },
       host: { kind: "self-hosted", project_id: null, revision_id: null, tenant_id: null },
-      graphs: c.var.services.graphs.ids(),
+      graphs: c.var.services.runtime.graphIds(),
     }),
   );
