@@ -4,8 +4,9 @@ import { MAX_SEARCH_LIMIT, schemas, type AssistantSortKey } from "@lgrs/runtime"
 import type { ShimEnv } from "../env.ts";
 import { flag } from "../schemas.ts";
 import { body, query, uuidString } from "../validate.ts";
+import { searchAnswer, searchWindow } from "../search-page.ts";
 import { assistantToWire } from "../wire.ts";
-import { assistantVersionToWire, selectFields } from "../wire-extra.ts";
+import { assistantVersionToWire } from "../wire-extra.ts";
 
 type C = Context<ShimEnv>;
 
@@ -86,13 +87,13 @@ const xrayQuery = z
 const subgraphsQuery = z.object({ recurse: flag.default(false) }).strict();
 
 /** The runtime's name of each sort key the wire takes. */
-const SORT_KEYS: Record<string, AssistantSortKey> = {
+const SORT_KEYS = {
   assistant_id: "assistantId",
   graph_id: "graphId",
   name: "name",
   created_at: "createdAt",
   updated_at: "updatedAt",
-};
+} as const satisfies Record<string, AssistantSortKey>;
 
 /** The filters of a search or count, as the runtime takes them. */
 function matchOf(b: z.output<typeof countBody>) {
@@ -146,13 +147,9 @@ export const assistantRoutes = new Hono<ShimEnv>()
     const b = await body(c, searchBody);
     const page = await c.var.services.runtime.assistants.search(c.var.caller, {
       ...matchOf(b),
-      sortBy: SORT_KEYS[b.sort_by ?? "created_at"],
-      sortOrder: b.sort_order ?? "desc",
-      offset: b.offset,
-      limit: b.limit,
+      ...searchWindow(b, SORT_KEYS, "created_at"),
     });
-    if (page.hasMore) c.header("X-Pagination-Next", String(b.offset + b.limit));
-    return c.json(page.items.map((a) => selectFields(assistantToWire(a), b.select ?? undefined)));
+    return searchAnswer(c, page, b, assistantToWire);
   })
 
   .post("/assistants/count", async (c) => {

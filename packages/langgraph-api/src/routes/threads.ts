@@ -7,6 +7,7 @@ import { flag } from "../schemas.ts";
 import { body, query, uuidParam, uuidString } from "../validate.ts";
 import { threadToWire } from "../wire.ts";
 import { selectFields } from "../wire-extra.ts";
+import { searchAnswer, searchWindow } from "../search-page.ts";
 import { checkpointToWire, threadStateToWire } from "../wire-state.ts";
 
 type C = Context<ShimEnv>;
@@ -164,13 +165,13 @@ function asList<T>(value: T | T[] | null | undefined): T[] | undefined {
 }
 
 /** The runtime's name of each sort key the wire takes. */
-const SORT_KEYS: Record<string, ThreadSortKey> = {
+const SORT_KEYS = {
   thread_id: "threadId",
   status: "status",
   created_at: "createdAt",
   updated_at: "updatedAt",
   state_updated_at: "stateUpdatedAt",
-};
+} as const satisfies Record<string, ThreadSortKey>;
 
 /** The filters of a search or count, as the runtime takes them. */
 function matchOf(b: z.output<typeof countBody> & { ids?: string[] | null }) {
@@ -215,15 +216,8 @@ export const threadRoutes = new Hono<ShimEnv>()
 
   .post("/threads/search", async (c) => {
     const b = await body(c, searchBody);
-    const page = await c.var.services.runtime.threads.search(c.var.caller, {
-      ...matchOf(b),
-      sortBy: SORT_KEYS[b.sort_by ?? "created_at"],
-      sortOrder: b.sort_order ?? "desc",
-      offset: b.offset,
-      limit: b.limit,
-    });
-    if (page.hasMore) c.header("X-Pagination-Next", String(b.offset + b.limit));
-    return c.json(page.items.map((t) => selectFields(threadToWire(t), b.select ?? undefined)));
+    const page = await c.var.services.runtime.threads.search(c.var.caller, { ...matchOf(b), ...searchWindow(b, SORT_KEYS, "created_at") });
+    return searchAnswer(c, page, b, threadToWire);
   })
 
   .post("/threads/count", async (c) => {
