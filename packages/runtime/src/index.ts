@@ -65,7 +65,7 @@ export * from "./bridge/index.ts";
 export { threadStateOf, type ThreadState } from "./runs/thread-state.ts";
 export { toWire } from "./runs/wire.ts";
 export { runAsJson } from "./runs/webhook.ts";
-export { defaultAssistantId, ensureDefaultAssistants, resolveAssistant } from "./assistants.ts";
+export { defaultAssistantId, ensureDefaultAssistants, resolveAssistant } from "./assistants/defaults.ts";
 export * from "./errors.ts";
 export * from "./runs/types.ts";
 export * from "./registry/index.ts";

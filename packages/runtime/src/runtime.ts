@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PrismaCheckpointSaver, PrismaStore, repositories, type Database } from "@lgrs/db";
-import { ensureDefaultAssistants } from "./assistants.ts";
+import { ensureDefaultAssistants } from "./assistants/defaults.ts";
 import { AssistantService } from "./assistants/assistant-service.ts";
 import type { RuntimeContext } from "./runs/context.ts";
 import { MemoryStreamBridge, type StreamBridge } from "./bridge/index.ts";

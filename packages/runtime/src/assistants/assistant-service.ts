@@ -13,7 +13,7 @@ import {
   type PageRequest,
 } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
-import { resolveAssistant } from "../assistants.ts";
+import { resolveAssistant } from "./defaults.ts";
 import { IN_FLIGHT_STATUSES, type IfExists } from "../enums.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
 import type { GraphDescription, GraphShape } from "../registry/graph-registry.ts";

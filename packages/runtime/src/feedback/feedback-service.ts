@@ -1,6 +1,6 @@
 import type { Feedback, FeedbackSummaryRow, Page } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
-import { resolveAssistant } from "../assistants.ts";
+import { resolveAssistant } from "../assistants/defaults.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import type { RuntimeContext } from "../runs/context.ts";
 

@@ -1,6 +1,6 @@
 import { ALL, newId, type Run, type Scope } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
-import { resolveAssistant } from "../assistants.ts";
+import { resolveAssistant } from "../assistants/defaults.ts";
 import { ConflictError, InvalidRequestError, NotFoundError, ShuttingDownError } from "../errors.ts";
 import type { RuntimeContext } from "./context.ts";
 import { executeRun, settleThread } from "./execute-run.ts";

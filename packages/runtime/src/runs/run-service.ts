@@ -1,6 +1,6 @@
 import { ALL, IN_FLIGHT, type Page, type RunStatus } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
-import { resolveAssistant } from "../assistants.ts";
+import { resolveAssistant } from "../assistants/defaults.ts";
 import type { BridgeItem } from "../bridge/index.ts";
 import type { CancelAction, OnDisconnect } from "../enums.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";

@@ -1,6 +1,6 @@
 import { v5 as uuidv5 } from "uuid";
 import type { Assistant, Repositories } from "@lgrs/db";
-import { NotFoundError } from "./errors.ts";
+import { NotFoundError } from "../errors.ts";
 
 /** LangGraph's namespace for default assistant ids: the same graph gets the same id as on LangGraph Platform. */
 const GRAPH_NAMESPACE = "6ba7b821-9dad-11d1-80b4-00c04fd430c8";
