@@ -103,6 +103,14 @@ describe.each(testTargets)("run service rules on $provider", (target) => {
       expect(run.onCompletion).toBeNull();
       expect(await repos.threads.get(ALL, threadId)).not.toBeNull();
     });
+
+    it("deleting one while its run is running answers as a deletion, not as a thread already gone", async () => {
+      const run = await runtime.runs.create(me, { threadId: null, ...slow(5_000) });
+      await untilRunning(run);
+      await runtime.threads.delete(me, run.threadId);
+      expect(await repos.threads.get(ALL, run.threadId)).toBeNull();
+      await expect(runtime.threads.get(me, run.threadId)).rejects.toBeInstanceOf(NotFoundError);
+    });
   });
 
   describe("rolled-back runs", () => {

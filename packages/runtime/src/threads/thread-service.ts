@@ -242,14 +242,20 @@ export class ThreadService {
    */
   async delete(actor: Actor, threadId: string): Promise<void> {
     const thread = await this.thread(actor, threadId);
-    // a second pass catches a run admitted while the first ones were stopping
-    for (let pass = 0; pass < 3; pass++) {
-      const inFlight = await this.ctx.repos.runs.inFlight(thread.id);
-      if (inFlight.length === 0) break;
-      // newest first: the queued runs go before the running one ends and would let them start
-      for (const run of inFlight.reverse()) await this.runs.cancel(ALL, run.id, { action: "interrupt", wait: true });
+    // a stateless run's thread would be deleted as its cancelled run ends: this deletion is the one that answers
+    const release = this.runs.temporary.hold(thread.id);
+    try {
+      // a second pass catches a run admitted while the first ones were stopping
+      for (let pass = 0; pass < 3; pass++) {
+        const inFlight = await this.ctx.repos.runs.inFlight(thread.id);
+        if (inFlight.length === 0) break;
+        // newest first: the queued runs go before the running one ends and would let them start
+        for (const run of inFlight.reverse()) await this.runs.cancel(ALL, run.id, { action: "interrupt", wait: true });
+      }
+      if (!(await this.ctx.repos.threads.delete(actor.scope, thread.id))) throw new NotFoundError(`thread ${threadId} not found`);
+    } finally {
+      await release();
     }
-    if (!(await this.ctx.repos.threads.delete(actor.scope, thread.id))) throw new NotFoundError(`thread ${threadId} not found`);
   }
 
   /**
