@@ -5,7 +5,7 @@
  * Imports nothing but the schema's enums: safe for browser bundles
  * (`@lgrs/runtime/enums`).
  */
-import { MultitaskStrategy, RunStatus, ThreadStatus, UsageCaller } from "@lgrs/db/enums";
+import { IN_FLIGHT, MultitaskStrategy, RunStatus, ThreadStatus, UsageCaller } from "@lgrs/db/enums";
 
 function valuesOf<T extends Record<string, string>>(e: T): [T[keyof T], ...T[keyof T][]] {
   return Object.values(e) as [T[keyof T], ...T[keyof T][]];
@@ -19,7 +19,11 @@ export const MULTITASK_STRATEGIES = valuesOf(MultitaskStrategy);
 export const USAGE_CALLERS = valuesOf(UsageCaller);
 
 /** A run that has not finished: at most one per thread may be running. */
-export const IN_FLIGHT_STATUSES = ["pending", "running"] as const satisfies readonly RunStatus[];
+export const IN_FLIGHT_STATUSES = IN_FLIGHT;
+
+/** Which runs a bulk cancel by status takes: pending, running, or both. */
+export const CANCEL_MANY_STATUSES = [...IN_FLIGHT, "all"] as const;
+export type CancelManyStatus = (typeof CANCEL_MANY_STATUSES)[number];
 /** Final statuses: once a run has one, it never changes again. */
 export const FINAL_STATUSES = ["success", "error", "timeout", "interrupted"] as const satisfies readonly RunStatus[];
 

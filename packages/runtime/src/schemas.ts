@@ -6,6 +6,7 @@
 import { z } from "zod";
 import {
   CANCEL_ACTIONS,
+  CANCEL_MANY_STATUSES,
   IF_EXISTS,
   IF_NOT_EXISTS,
   MULTITASK_STRATEGIES,
@@ -29,6 +30,7 @@ export const onDisconnect = z.enum(ON_DISCONNECT);
 export const ifExists = z.enum(IF_EXISTS);
 export const ifNotExists = z.enum(IF_NOT_EXISTS);
 export const sortOrder = z.enum(SORT_ORDERS);
+export const cancelManyStatus = z.enum(CANCEL_MANY_STATUSES);
 
 /** A JSON object (metadata, configurable, context, filters). */
 export const jsonObject = z.record(z.string(), z.unknown());

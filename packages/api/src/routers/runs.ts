@@ -102,7 +102,7 @@ export const runsRouter = router({
         .object({
           threadId: uuid.optional(),
           runIds: z.array(uuid).min(1).max(500).optional(),
-          status: z.enum(["pending", "running", "all"]).optional(),
+          status: schemas.cancelManyStatus.optional(),
           action: schemas.cancelAction.default("interrupt"),
         })
         .strict(),

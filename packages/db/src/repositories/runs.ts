@@ -7,8 +7,7 @@ import { ownedBy, type Scope } from "./scope.ts";
 
 export type { Run, RunStatus, MultitaskStrategy };
 
-/** Statuses of a run that has not finished: at most one per thread may be running. */
-export const IN_FLIGHT: RunStatus[] = ["pending", "running"];
+export { IN_FLIGHT } from "../enums.ts";
 const FINAL: RunStatus[] = ["success", "error", "timeout", "interrupted"];
 
 /** What becomes of a stateless run's temporary thread once the run has ended. */

@@ -102,7 +102,7 @@ const bulkCancelBody = z
   .object({
     thread_id: uuidString.optional(),
     run_ids: z.array(uuidString).min(1).optional(),
-    status: z.enum(["pending", "running", "all"]).optional(),
+    status: schemas.cancelManyStatus.optional(),
   })
   .strict();
 

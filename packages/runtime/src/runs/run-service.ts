@@ -2,7 +2,7 @@ import { ALL, IN_FLIGHT, type Page, type RunStatus } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
 import { resolveAssistant } from "../assistants/defaults.ts";
 import type { BridgeItem } from "../bridge/index.ts";
-import type { CancelAction, OnDisconnect } from "../enums.ts";
+import type { CancelAction, CancelManyStatus, OnDisconnect } from "../enums.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
 import type { RuntimeContext } from "./context.ts";
 import { readKwargs } from "./kwargs.ts";
@@ -50,7 +50,7 @@ export interface CancelManyFilter {
   /** these runs (on `threadId` when both are given) */
   runIds?: string[];
   /** the caller's runs in this status: pending, running, or both ("all") */
-  status?: "pending" | "running" | "all";
+  status?: CancelManyStatus;
   action?: CancelAction;
 }
 

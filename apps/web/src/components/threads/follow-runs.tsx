@@ -3,6 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useRef } from "react";
+import { IN_FLIGHT_STATUSES } from "@lgrs/runtime/enums";
 import { useTRPC } from "@/lib/trpc.tsx";
 
 /** Event names that mean a new checkpoint: "values", "updates", "checkpoints", also of subgraphs ("values|sub:1"). */
@@ -19,7 +20,7 @@ const COALESCE_MS = 150;
 export function FollowRuns({ threadId }: { threadId: string }) {
   const trpc = useTRPC();
   // refreshed by useThreadLive whenever one of the thread's runs changes status
-  const inFlight = useQuery(trpc.runs.list.queryOptions({ threadId, status: ["pending", "running"], limit: 10 }));
+  const inFlight = useQuery(trpc.runs.list.queryOptions({ threadId, status: [...IN_FLIGHT_STATUSES], limit: 10 }));
   return (
     <>
       {inFlight.data?.items.map((run) => (
