@@ -7,7 +7,9 @@ import { ownedBy, type Scope } from "./scope.ts";
 
 export type { Run, RunStatus, MultitaskStrategy };
 
-export { IN_FLIGHT } from "../enums.ts";
+import { IN_FLIGHT } from "../enums.ts";
+
+export { IN_FLIGHT };
 const FINAL: RunStatus[] = ["success", "error", "timeout", "interrupted"];
 
 /** What becomes of a stateless run's temporary thread once the run has ended. */
@@ -126,7 +128,7 @@ export function runsRepository(db: Database) {
             thread && options.threadMetadata ? jsonObject({ ...asObject(thread.metadata), ...options.threadMetadata }) : undefined;
           await tx.thread.update({ where: { id: input.threadId }, data: { status: "busy", metadata } });
           const inFlight = await tx.run.findMany({
-            where: { threadId: input.threadId, status: { in: IN_FLIGHT } },
+            where: { threadId: input.threadId, status: { in: [...IN_FLIGHT] } },
             orderBy: [{ createdAt: "asc" }, { id: "asc" }],
           });
           if (options.rejectIfBusy && inFlight.length > 0) {
@@ -196,7 +198,7 @@ export function runsRepository(db: Database) {
       const candidates = [...new Set(ended.map((r) => r.threadId))];
       if (candidates.length === 0) return [];
       const busy = await prisma.run.findMany({
-        where: { threadId: { in: candidates }, status: { in: IN_FLIGHT } },
+        where: { threadId: { in: candidates }, status: { in: [...IN_FLIGHT] } },
         select: { threadId: true },
       });
       const inFlight = new Set(busy.map((r) => r.threadId));
@@ -206,7 +208,7 @@ export function runsRepository(db: Database) {
     /** The thread's unfinished runs, oldest first: the running one, then the queue. */
     inFlight(threadId: string): Promise<Run[]> {
       return prisma.run.findMany({
-        where: { threadId, status: { in: IN_FLIGHT } },
+        where: { threadId, status: { in: [...IN_FLIGHT] } },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       });
     },

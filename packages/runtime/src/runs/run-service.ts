@@ -180,7 +180,7 @@ export class RunService {
       if (missing !== undefined) throw new NotFoundError(`run ${missing} not found`);
     } else if (filter.threadId !== undefined || filter.status !== undefined) {
       if (filter.threadId !== undefined) await this.requireThread(actor, filter.threadId);
-      const status = !filter.status || filter.status === "all" ? IN_FLIGHT : [filter.status];
+      const status = !filter.status || filter.status === "all" ? [...IN_FLIGHT] : [filter.status];
       targets = await repos.runs.select(actor.scope, { threadId: filter.threadId, status });
     } else {
       throw new InvalidRequestError("give the runs to cancel: threadId, runIds or status");
