@@ -1,4 +1,4 @@
-import { InvalidCursorError, lostRaceKind } from "@lgrs/db";
+import { InvalidCursorError, InvalidWindowError, lostRaceKind } from "@lgrs/db";
 /**
  * Errors the runtime reports to its callers (the tRPC API and the REST shim map
  * each kind to a status: not found 404, conflict 409, invalid 422, unavailable 503).
@@ -45,7 +45,9 @@ export type ErrorKind = "not_found" | "conflict" | "invalid" | "unavailable";
 export function classifyError(err: unknown): { kind: ErrorKind; message: string; field?: string } | null {
   if (err instanceof NotFoundError) return { kind: "not_found", message: err.message };
   if (err instanceof ConflictError) return { kind: "conflict", message: err.message };
-  if (err instanceof InvalidRequestError && err.field) return { kind: "invalid", message: err.message, field: err.field };
+  if ((err instanceof InvalidRequestError || err instanceof InvalidWindowError) && err.field) {
+    return { kind: "invalid", message: err.message, field: err.field };
+  }
   if (err instanceof InvalidRequestError || err instanceof InvalidCursorError) return { kind: "invalid", message: err.message };
   if (err instanceof ShuttingDownError) return { kind: "unavailable", message: err.message };
   const race = lostRaceKind(err);

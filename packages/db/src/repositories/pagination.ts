@@ -25,6 +25,17 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** A search window (`limit`, `offset`) out of range: the caller's mistake, naming the field. */
+export class InvalidWindowError extends RangeError {
+  override name = "InvalidWindowError";
+  constructor(
+    readonly field: "limit" | "offset",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function pageSize(request: PageRequest = {}): number {
   const limit = request.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError("limit must be a positive whole number");

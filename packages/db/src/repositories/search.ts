@@ -11,6 +11,7 @@ import type { Provider } from "../config.ts";
 import { Prisma } from "../generated/sqlite/client.ts";
 import type { PrismaDb } from "../client.ts";
 import type { JsonObject } from "./json.ts";
+import { InvalidWindowError } from "./pagination.ts";
 
 export type SortOrder = "asc" | "desc";
 
@@ -100,9 +101,10 @@ export function windowOf(window: OffsetWindow<string>): { limit: number; offset:
   const limit = window.limit ?? DEFAULT_SEARCH_LIMIT;
   const offset = window.offset ?? 0;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
-    throw new RangeError(`limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}`);
+    throw new InvalidWindowError("limit", `limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}, not ${limit}`);
   }
-  if (!Number.isInteger(offset) || offset < 0) throw new RangeError("offset must be a whole number, 0 or more");
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new InvalidWindowError("offset", `offset must be a whole number, 0 or more, not ${offset}`);
   return { limit, offset };
 }
 

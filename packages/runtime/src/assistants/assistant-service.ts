@@ -11,6 +11,7 @@ import {
   type OffsetPage,
   type Page,
   type PageRequest,
+  windowOf,
 } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
 import { resolveAssistant } from "./defaults.ts";
@@ -21,7 +22,6 @@ import type { GraphConfig } from "../registry/graph-exports.ts";
 import type { GraphSchemas } from "../registry/graph-schemas.ts";
 import type { RuntimeContext } from "../runs/context.ts";
 import type { GraphSource } from "../runs/graph-source.ts";
-import { checkWindow } from "../search-window.ts";
 import type { ThreadService } from "../threads/thread-service.ts";
 
 /** What an assistant is made of: set on create, changed by update. */
@@ -150,7 +150,6 @@ export class AssistantService {
 
   /** One page of the assistants matching every filter (graph, metadata keys, a part of the name), sorted, from `offset`. */
   async search(_actor: Actor, search: AssistantSearch = {}): Promise<OffsetPage<Assistant>> {
-    checkWindow(search);
     return this.ctx.repos.assistants.search(search);
   }
 
@@ -206,7 +205,7 @@ export class AssistantService {
 
   /** The assistant's versions newest first, those whose metadata matches, `limit` of them from `offset`. */
   async versions(actor: Actor, idOrGraphId: string, options: VersionOptions = {}): Promise<AssistantVersion[]> {
-    checkWindow(options);
+    windowOf(options); // a bad window is refused before the assistant is looked up
     const assistant = await this.get(actor, idOrGraphId);
     return this.ctx.repos.assistants.versions(assistant.id, {
       metadata: options.metadata,

@@ -19,7 +19,6 @@ import type { GraphStateSnapshot, GraphTaskSnapshot, RunnableGraph } from "../ru
 import type { RunManager } from "../runs/run-manager.ts";
 import { threadStateOf } from "../runs/thread-state.ts";
 import { toWire } from "../runs/wire.ts";
-import { checkWindow } from "../search-window.ts";
 import {
   emptyView,
   errorText,
@@ -152,7 +151,6 @@ export class ThreadService {
    * all of it in the database.
    */
   async search(actor: Actor, search: ThreadSearch = {}): Promise<OffsetPage<Thread>> {
-    checkWindow(search);
     return this.ctx.repos.threads.search(actor.scope, search);
   }
 
