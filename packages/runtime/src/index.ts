@@ -13,7 +13,7 @@ export { inStreamModes } from "./runs/stream-filter.ts";
 export { FeedbackService, type NewFeedback, type FeedbackListFilter, type FeedbackSummaryFilter } from "./feedback/feedback-service.ts";
 export { UsageService, MAX_HOURLY_DAYS, type UsageSummaryQuery, type UsageTopQuery } from "./usage/usage-service.ts";
 export type { Feedback, FeedbackSummaryRow, TokenUsage, UsageBreakdown, UsageBucket, TokenTotals } from "@lgrs/db";
-export { RunFeed } from "./runs/run-feed.ts";
+export { MemoryRunFeed, type RunFeed } from "./runs/run-feed.ts";
 export type { GraphSource, RunnableGraph, GraphStateSnapshot, GraphTaskSnapshot, GraphHistoryOptions } from "./runs/graph-source.ts";
 export {
   ThreadService,

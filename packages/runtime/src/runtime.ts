@@ -5,7 +5,7 @@ import { AssistantService } from "./assistants/assistant-service.ts";
 import type { RuntimeContext } from "./runs/context.ts";
 import { MemoryStreamBridge, type StreamBridge } from "./bridge/index.ts";
 import type { GraphSource } from "./runs/graph-source.ts";
-import { RunFeed } from "./runs/run-feed.ts";
+import { MemoryRunFeed } from "./runs/run-feed.ts";
 import { RunManager } from "./runs/run-manager.ts";
 import { StoreService } from "./store/store-service.ts";
 import { RunService } from "./runs/run-service.ts";
@@ -53,7 +53,7 @@ export interface Runtime {
 export function createRuntime(options: RuntimeOptions): Runtime {
   const repos = repositories(options.db);
   const bridge = options.bridge ?? new MemoryStreamBridge();
-  const feed = new RunFeed();
+  const feed = new MemoryRunFeed();
   const checkpointer = new PrismaCheckpointSaver(options.db.prisma);
   const store = new PrismaStore(options.db.prisma);
   const ctx: RuntimeContext = {
@@ -82,7 +82,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     async shutdown(timeoutMs = 5000) {
       await manager.shutdown(timeoutMs);
-      bridge.close();
+      await bridge.close();
     },
   };
 }

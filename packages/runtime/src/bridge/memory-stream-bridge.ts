@@ -1,4 +1,4 @@
-import { RunStreamNotFoundError, type BridgeItem, type BridgeStats, type StreamBridge, type SubscribeOptions } from "./stream-bridge.ts";
+import { RunStreamNotFoundError, type PublishedEvent, type BridgeItem, type BridgeStats, type StreamBridge, type SubscribeOptions } from "./stream-bridge.ts";
 
 export interface MemoryBridgeOptions {
   /** events kept per run (default 10,000); older ones are dropped and reported to late readers as a gap */
@@ -84,6 +84,16 @@ export class MemoryStreamBridge implements StreamBridge {
     if (!Number.isInteger(this.maxEvents) || this.maxEvents < 1) throw new RangeError("maxEventsPerRun must be a positive integer");
   }
 
+  readonly shared = false;
+
+  async begin(runId: string, afterId: number): Promise<PublishedEvent[]> {
+    const log = this.logOf(runId);
+    const unsaved: PublishedEvent[] = [];
+    for (let id = Math.max(afterId + 1, log.firstKeptId); id <= log.lastId; id++) unsaved.push(log.at(id));
+    log.lastId = Math.max(log.lastId, afterId);
+    return unsaved;
+  }
+
   open(runId: string): void {
     this.logOf(runId);
   }
@@ -153,7 +163,7 @@ export class MemoryStreamBridge implements StreamBridge {
     return { runs: this.logs.size, events, subscribers: this.subscribers };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.closed = true;
     for (const log of this.logs.values()) {
       clearTimeout(log.freeTimer);

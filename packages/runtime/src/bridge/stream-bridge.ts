@@ -53,7 +53,28 @@ export class RunStreamNotFoundError extends Error {
   }
 }
 
+/** An event the executing process published that may not be in the database yet. */
+export interface PublishedEvent {
+  id: number;
+  event: string;
+  data: unknown;
+}
+
 export interface StreamBridge {
+  /**
+   * True when every member of a fleet reads the same logs (Redis): a run in
+   * flight can then be followed from any process, and a finished run is read from
+   * the database. False for a bridge of one process (memory).
+   */
+  readonly shared: boolean;
+  /**
+   * Called by the process about to execute the run (a new attempt included),
+   * before its first `publish`: ids continue after `afterId` (the database's last
+   * event of the run) or after the log's own last id, whichever is higher. Resolves
+   * with the events the log holds after `afterId`: published by an earlier attempt
+   * whose process died before writing them to the database.
+   */
+  begin(runId: string, afterId: number): Promise<PublishedEvent[]>;
   /** Makes the run's log exist before its first event, so a queued run can be subscribed to. Idempotent. */
   open(runId: string): void;
   /**
@@ -82,8 +103,10 @@ export interface StreamBridge {
   lastId(runId: string): number | undefined;
   stats(): BridgeStats;
   /**
-   * Shutdown: ends every open log with status "interrupted" (subscribers drain,
-   * then end) and frees every log. Afterwards `open` and `publish` throw.
+   * Shutdown. Memory: ends every open log with status "interrupted" (subscribers
+   * drain, then end) and frees every log. Shared: stops this process's readers
+   * (their iterations return) and closes its connections; the logs stay for the
+   * other members. Afterwards `open` and `publish` throw.
    */
-  close(): void;
+  close(): Promise<void>;
 }
