@@ -102,7 +102,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       // a log whose end Redis lost still ends: the database knows the run has finished
       endedStatus: async (runId) => {
         const run = await repos.runs.get(ALL, runId);
-        return run && isFinal(run.status) ? run.status : undefined;
+        if (!run || !isFinal(run.status)) return undefined;
+        // with the last saved id, events Redis lost are read as a gap the run manager fills from the database
+        return { status: run.status, lastEventId: (await repos.events.lastSeq(runId)) ?? 0 };
       },
       logError,
     });
