@@ -1,5 +1,5 @@
-export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
-export { RunManager, type RunManagerOptions, type StreamOptions } from "./runs/run-manager.ts";
+export { createRuntime, DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS, type Runtime, type RuntimeOptions, type RuntimeHealth, type FleetOptions } from "./runtime.ts";
+export { RunManager, type StreamOptions } from "./runs/run-manager.ts";
 export {
   RunService,
   type RunListFilter,
