@@ -15,6 +15,9 @@ export interface StreamOptions extends SubscribeOptions {
   cancelOnDisconnect?: boolean;
 }
 
+/** How often a wait in a fleet looks at the database, in case Redis lost the run's end. */
+const JOIN_SAFETY_MS = 10_000;
+
 interface ActiveRun {
   abort: AbortController;
   action: CancelAction | undefined;
@@ -110,7 +113,7 @@ export class RunManager {
     if (!run) throw new NotFoundError(`run ${runId} not found`);
     // a run can move on between two reads (claimed, ended, requeued by a sweep): look again, a few times at most
     for (let look = 0; look < 5 && !isFinal(run.status); look++) {
-      if (this.stopLocal(runId, action)) return options.wait ? this.active.get(runId)?.done ?? this.join(ALL, runId) : run;
+      if (this.stopLocal(runId, action)) return options.wait ? (this.active.get(runId)?.done ?? this.join(ALL, runId)) : run;
       if (run.status === "pending") {
         this.coordinator.dequeue(runId);
         const stopped = await this.cancelPending(run, action);
@@ -138,6 +141,9 @@ export class RunManager {
     signal?.addEventListener("abort", onAbort, { once: true });
     // listen first, then read, so a status change between the two is not missed
     const stop = this.ctx.feed.subscribe((r) => r.id === runId && isFinal(r.status) && finished(r));
+    // a fleet's feed is Redis pub/sub, which drops messages while a connection is down:
+    // a slow look at the database makes sure a wait still ends
+    const safety = this.coordinator.shared ? setInterval(() => void this.lookForEnd(runId, finished), JOIN_SAFETY_MS) : undefined;
     try {
       const run = await this.ctx.repos.runs.get(scope, runId);
       if (!run) throw new NotFoundError(`run ${runId} not found`);
@@ -145,8 +151,14 @@ export class RunManager {
       return await done;
     } finally {
       stop();
+      clearInterval(safety);
       signal?.removeEventListener("abort", onAbort);
     }
+  }
+
+  private async lookForEnd(runId: string, finished: (run: Run) => void): Promise<void> {
+    const run = await this.ctx.repos.runs.get(ALL, runId).catch(() => null);
+    if (run && isFinal(run.status)) finished(run);
   }
 
   /**
@@ -303,7 +315,13 @@ export class RunManager {
   /** Executes a run here; its end frees its place with the coordinator. */
   private execute(assignment: Assignment): void {
     const abort = new AbortController();
-    const active: ActiveRun = { abort, action: undefined, abandoned: false, lease: assignment.lease, done: undefined as unknown as Promise<Run> };
+    const active: ActiveRun = {
+      abort,
+      action: undefined,
+      abandoned: false,
+      lease: assignment.lease,
+      done: undefined as unknown as Promise<Run>,
+    };
     active.done = (async () => {
       try {
         const run = assignment.run ?? (await this.ctx.repos.runs.get(ALL, assignment.runId));
