@@ -83,6 +83,13 @@ describe.each(postgres)("fleet members on $provider", (target) => {
     expect(watched.filter((c) => c.run.id === run.id).map((c) => c.run.status)).toEqual(["pending", "running", "success"]);
   });
 
+  it("answers a stateless wait on one member with the values of the run another member executed, then deletes its thread", async () => {
+    const outcome = await serving.runs.createAndWait(actor, { threadId: null, assistantId: "quick", input: {} });
+    expect(outcome.run.status).toBe("success");
+    expect(outcome.values).toEqual({ steps: ["only"] });
+    expect(await repositories(database()).threads.get(ALL, outcome.run.threadId)).toBeNull();
+  });
+
   it("cancels from a member that does not execute the run, with interrupt and with rollback", async () => {
     const thread = await serving.threads.create(actor, {});
     const first = await serving.runs.create(actor, { threadId: thread.id, assistantId: "quick", input: {} });

@@ -7,7 +7,7 @@ import { executeRun, settleThread } from "./execute-run.ts";
 import { kwargsOf } from "./kwargs.ts";
 import type { Assignment, ExecutionHost, RunCoordinator, StopReason } from "./coordinator.ts";
 import type { BridgeItem, SubscribeOptions } from "../bridge/index.ts";
-import { TemporaryThreads } from "./temporary-threads.ts";
+import { TemporaryThreads, type ThreadHolds } from "./temporary-threads.ts";
 import { isFinal, type CancelAction, type CreateRunRequest } from "./types.ts";
 
 export interface StreamOptions extends SubscribeOptions {
@@ -46,8 +46,9 @@ export class RunManager {
   constructor(
     private readonly ctx: RuntimeContext,
     private readonly coordinator: RunCoordinator,
+    holds?: ThreadHolds,
   ) {
-    this.temporary = new TemporaryThreads(ctx);
+    this.temporary = new TemporaryThreads(ctx, holds);
     const host: ExecutionHost = {
       execute: (assignment) => this.execute(assignment),
       stop: (runId, reason) => this.stopLocal(runId, reason),
@@ -57,8 +58,11 @@ export class RunManager {
     coordinator.attach(host);
   }
 
-  /** Admits a run for `actor` (its owner) by the multitask strategy, and queues it. */
-  async create(actor: Actor, request: CreateRunRequest): Promise<Run> {
+  /**
+   * Admits a run for `actor` (its owner) by the multitask strategy, and queues it.
+   * `beforeQueue` runs once the run exists and before any worker can take it.
+   */
+  async create(actor: Actor, request: CreateRunRequest, beforeQueue?: (run: Run) => Promise<void>): Promise<Run> {
     if (!this.accepting) throw new ShuttingDownError();
     const { repos, graphs } = this.ctx;
     const assistant = await resolveAssistant(repos, request.assistantId);
@@ -97,6 +101,7 @@ export class RunManager {
     if (strategy === "interrupt" || strategy === "rollback") {
       for (const previous of inFlight) await this.cancel(ALL, previous.id, { action: strategy });
     }
+    await beforeQueue?.(run);
     this.enqueue(run);
     return run;
   }
