@@ -164,12 +164,13 @@ export class FleetCoordinator implements RunCoordinator {
   private async sweep(): Promise<void> {
     try {
       const swept = await this.leases.sweep(this.options.maxAttempts);
-      if (swept.requeued.length + swept.failed.length + swept.cancelled.length === 0) return;
-      await this.host!.swept(swept);
-      if (swept.requeued.length > 0) this.wake();
+      if (swept.requeued.length + swept.failed.length + swept.cancelled.length > 0) await this.host!.swept(swept);
+      if (swept.requeued.length > 0) this.signals.wake();
     } catch (err) {
       this.options.logError(err);
     }
+    // the safety net for a wake-up Redis lost: an idle worker looks at the queue every half lease
+    this.pump();
   }
 
   private every(ms: number, task: () => Promise<void>): void {
