@@ -1,6 +1,5 @@
-import { EventEmitter } from "node:events";
 import type { Run } from "@lgrs/db";
-import { watchEmitter, type RunFeed } from "../runs/run-feed.ts";
+import { MemoryRunFeed } from "../runs/run-feed.ts";
 import type { RedisConnection } from "./redis.ts";
 
 // JSON carries dates as ISO strings: these become Dates again on receipt
@@ -26,8 +25,7 @@ export interface RedisRunFeedOptions {
  * only what comes back from Redis, never the local emit directly, so each hears
  * each change exactly once, in the order Redis delivered it.
  */
-export class RedisRunFeed implements RunFeed {
-  private readonly emitter = new EventEmitter();
+export class RedisRunFeed extends MemoryRunFeed {
   private readonly channel: string;
   private readonly logError: (err: unknown) => void;
   private readonly subscribed: Promise<void>;
@@ -38,8 +36,7 @@ export class RedisRunFeed implements RunFeed {
     private readonly conn: RedisConnection,
     options: RedisRunFeedOptions = {},
   ) {
-    // one listener per waiting caller or watching client: no fixed limit applies
-    this.emitter.setMaxListeners(0);
+    super();
     this.channel = `${conn.prefix}feed`;
     this.logError = options.logError ?? ((err) => console.error("run feed:", err));
     const subscriber = conn.subscriber();
@@ -56,7 +53,7 @@ export class RedisRunFeed implements RunFeed {
     return this.subscribed;
   }
 
-  emit(run: Run): void {
+  override emit(run: Run): void {
     if (this.closed) return;
     this.conn.client.publish(this.channel, JSON.stringify(run)).then(
       () => (this.publishFailing = false),
@@ -69,25 +66,12 @@ export class RedisRunFeed implements RunFeed {
     );
   }
 
-  subscribe(listener: (run: Run) => void): () => void {
-    this.emitter.on("run", listener);
-    return () => this.emitter.off("run", listener);
-  }
-
-  watch(signal: AbortSignal | undefined): AsyncIterable<Run> {
-    return watchEmitter(this.emitter, "run", signal);
-  }
-
-  get listenerCount(): number {
-    return this.emitter.listenerCount("run");
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const subscriber = this.conn.subscriber();
     subscriber.off("message", this.onMessage);
-    this.emitter.removeAllListeners();
+    await super.close();
     await subscriber.unsubscribe(this.channel).catch(() => {});
   }
 
@@ -100,6 +84,6 @@ export class RedisRunFeed implements RunFeed {
       this.logError(err);
       return;
     }
-    this.emitter.emit("run", run);
+    this.deliver(run);
   };
 }

@@ -23,7 +23,7 @@ export interface RunFeed {
   close(): Promise<void>;
 }
 
-/** The feed of one process. */
+/** The feed of one process; a fleet's feed builds on it for delivery to this process's listeners. */
 export class MemoryRunFeed implements RunFeed {
   private readonly emitter = new EventEmitter();
 
@@ -33,6 +33,11 @@ export class MemoryRunFeed implements RunFeed {
   }
 
   emit(run: Run): void {
+    this.deliver(run);
+  }
+
+  /** Tells this process's listeners. */
+  protected deliver(run: Run): void {
     this.emitter.emit("run", run);
   }
 
