@@ -1,4 +1,11 @@
-import { RunStreamNotFoundError, type PublishedEvent, type BridgeItem, type BridgeStats, type StreamBridge, type SubscribeOptions } from "./stream-bridge.ts";
+import {
+  RunStreamNotFoundError,
+  type PublishedEvent,
+  type BridgeItem,
+  type BridgeStats,
+  type StreamBridge,
+  type SubscribeOptions,
+} from "./stream-bridge.ts";
 
 export interface MemoryBridgeOptions {
   /** events kept per run (default 10,000); older ones are dropped and reported to late readers as a gap */
