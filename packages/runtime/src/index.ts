@@ -1,5 +1,5 @@
-export { createRuntime, type Runtime, type RuntimeOptions } from "./runtime.ts";
-export { RunManager, type RunManagerOptions, type StreamOptions } from "./runs/run-manager.ts";
+export { createRuntime, DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS, type Runtime, type RuntimeOptions, type RuntimeHealth, type FleetOptions } from "./runtime.ts";
+export { RunManager, type StreamOptions } from "./runs/run-manager.ts";
 export {
   RunService,
   type RunListFilter,
@@ -72,3 +72,16 @@ export * from "./registry/index.ts";
 export * from "./enums.ts";
 export * as schemas from "./schemas.ts";
 export type { Actor } from "./actor.ts";
+export type { FleetSignals } from "./fleet/signals.ts";
+export {
+  connectRedis,
+  redactRedisUrl,
+  RedisStartupError,
+  type RedisConnection,
+  type RedisHealth,
+  type ConnectRedisOptions,
+} from "./fleet/redis.ts";
+export { RedisStreamBridge, type RedisBridgeOptions, type EndedRun } from "./fleet/redis-stream-bridge.ts";
+export { RedisRunFeed, reviveRun, type RedisRunFeedOptions } from "./fleet/redis-run-feed.ts";
+export { RedisFleetSignals, type RedisSignalsOptions } from "./fleet/redis-signals.ts";
+export { createRedisFleet, type RedisFleet, type RedisFleetOptions } from "./fleet/redis-fleet.ts";

@@ -1,27 +1,60 @@
 import { randomUUID } from "node:crypto";
-import { PrismaCheckpointSaver, PrismaStore, repositories, type Database } from "@lgrs/db";
+import { ALL, PrismaCheckpointSaver, PrismaStore, repositories, type Database } from "@lgrs/db";
 import { ensureDefaultAssistants } from "./assistants/defaults.ts";
 import { AssistantService } from "./assistants/assistant-service.ts";
 import type { RuntimeContext } from "./runs/context.ts";
 import { MemoryStreamBridge, type StreamBridge } from "./bridge/index.ts";
 import type { GraphSource } from "./runs/graph-source.ts";
-import { MemoryRunFeed } from "./runs/run-feed.ts";
+import { MemoryRunFeed, type RunFeed } from "./runs/run-feed.ts";
 import { RunManager } from "./runs/run-manager.ts";
+import type { RunCoordinator } from "./runs/coordinator.ts";
+import { LocalCoordinator } from "./runs/local-coordinator.ts";
+import { FleetCoordinator } from "./fleet/fleet-coordinator.ts";
+import { createRedisFleet } from "./fleet/redis-fleet.ts";
+import type { RedisConnection } from "./fleet/redis.ts";
+import { isFinal } from "./runs/types.ts";
 import { StoreService } from "./store/store-service.ts";
 import { RunService } from "./runs/run-service.ts";
 import { FeedbackService } from "./feedback/feedback-service.ts";
 import { UsageService } from "./usage/usage-service.ts";
 import { ThreadService } from "./threads/thread-service.ts";
 
+/** A member of a fleet: PostgreSQL is the queue and the source of truth, Redis carries what is live. */
+export interface FleetOptions {
+  redis: RedisConnection;
+  /** this member executes runs (false: it only serves requests) */
+  worker: boolean;
+  /** how long a worker's claim on a run holds without a heartbeat (default 10 s) */
+  leaseMs?: number;
+  /** executions of a run before a lost worker makes it `error` (default 3) */
+  maxAttempts?: number;
+}
+
 export interface RuntimeOptions {
   db: Database;
   graphs: GraphSource;
-  /** where live events go (default: the in-process bridge) */
+  /** where live events go in one process (default: the in-process bridge; a fleet uses Redis) */
   bridge?: StreamBridge;
   /** runs executing at once in this process (default 10) */
   concurrency?: number;
+  /** run as a member of a fleet (PostgreSQL + Redis); absent, one process does everything */
+  fleet?: FleetOptions;
   logError?: (err: unknown) => void;
 }
+
+/** What the runtime tells the health endpoints. */
+export interface RuntimeHealth {
+  mode: "embedded" | "fleet";
+  /** this process executes runs */
+  worker: boolean;
+  /** runs executing here now */
+  running: number;
+  /** null when embedded */
+  redis: { reachable: boolean; latencyMs?: number; error?: string } | null;
+}
+
+export const DEFAULT_LEASE_MS = 10_000;
+export const DEFAULT_MAX_ATTEMPTS = 3;
 
 /**
  * The one door into the data: every rule of threads, runs, assistants, the store,
@@ -43,6 +76,8 @@ export interface Runtime {
   store: StoreService;
   /** the ids of the graphs this process serves */
   graphIds(): string[];
+  /** the mode, the runs executing here and, in a fleet, whether Redis answers */
+  health(): Promise<RuntimeHealth>;
   /** default assistants, reconciliation of what a previous process left behind */
   start(): Promise<void>;
   /** stop taking runs, drain the running ones (bounded), close the stream bridge */
@@ -52,21 +87,46 @@ export interface Runtime {
 /** The engine: one per process, created after the database is migrated. */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const repos = repositories(options.db);
-  const bridge = options.bridge ?? new MemoryStreamBridge();
-  const feed = new MemoryRunFeed();
+  const logError = options.logError ?? ((err: unknown) => console.error("runtime:", err));
+  const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const concurrency = options.concurrency ?? 10;
+  const { fleet } = options;
+  if (fleet && options.db.provider !== "postgresql") throw new Error("a fleet needs PostgreSQL: its queue and leases live there");
+  let bridge: StreamBridge;
+  let feed: RunFeed;
+  let coordinator: RunCoordinator;
+  let closeFleet = async () => {};
+  let fleetReady = async () => {};
+  if (fleet) {
+    const parts = createRedisFleet(fleet.redis, {
+      // a log whose end Redis lost still ends: the database knows the run has finished
+      endedStatus: async (runId) => {
+        const run = await repos.runs.get(ALL, runId);
+        return run && isFinal(run.status) ? run.status : undefined;
+      },
+      logError,
+    });
+    bridge = parts.bridge;
+    feed = parts.feed;
+    coordinator = new FleetCoordinator(repos.leases, parts.signals, {
+      worker: fleet.worker,
+      capacity: concurrency,
+      leaseMs: fleet.leaseMs ?? DEFAULT_LEASE_MS,
+      maxAttempts: fleet.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      workerId,
+      logError,
+    });
+    closeFleet = () => parts.signals.close();
+    fleetReady = () => parts.ready();
+  } else {
+    bridge = options.bridge ?? new MemoryStreamBridge();
+    feed = new MemoryRunFeed();
+    coordinator = new LocalCoordinator(concurrency);
+  }
   const checkpointer = new PrismaCheckpointSaver(options.db.prisma);
   const store = new PrismaStore(options.db.prisma);
-  const ctx: RuntimeContext = {
-    repos,
-    graphs: options.graphs,
-    checkpointer,
-    store,
-    live: bridge,
-    feed,
-    workerId: `${process.pid}-${randomUUID().slice(0, 8)}`,
-    logError: options.logError ?? ((err) => console.error("runtime:", err)),
-  };
-  const manager = new RunManager(ctx, { concurrency: options.concurrency });
+  const ctx: RuntimeContext = { repos, graphs: options.graphs, checkpointer, store, live: bridge, feed, workerId, logError };
+  const manager = new RunManager(ctx, coordinator);
   const threads = new ThreadService(ctx, manager);
   return {
     runs: new RunService(ctx, manager),
@@ -76,13 +136,25 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     assistants: new AssistantService(ctx, threads),
     store: new StoreService(ctx),
     graphIds: () => options.graphs.ids(),
+    async health() {
+      return {
+        mode: fleet ? "fleet" : "embedded",
+        worker: fleet ? fleet.worker : true,
+        running: manager.runningCount,
+        redis: fleet ? await fleet.redis.ping() : null,
+      };
+    },
     async start() {
       await ensureDefaultAssistants(repos, options.graphs.ids());
-      await manager.recover();
+      // subscribed before the first claim, so no wake-up or cancel falls in between
+      await fleetReady();
+      await manager.start();
     },
     async shutdown(timeoutMs = 5000) {
       await manager.shutdown(timeoutMs);
       await bridge.close();
+      await feed.close();
+      await closeFleet();
     },
   };
 }

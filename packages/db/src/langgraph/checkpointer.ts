@@ -33,6 +33,7 @@ import {
   type SerializerProtocol,
 } from "@langchain/langgraph-checkpoint";
 import type { PrismaDb } from "../client.ts";
+import { fenced, type Lease } from "../repositories/leases.ts";
 import type { Prisma, Checkpoint as CheckpointRow, CheckpointWrite as WriteRow } from "../generated/sqlite/client.ts";
 
 /** What the `checkpoint` column holds (serialized with the saver's serde). */
@@ -64,11 +65,26 @@ const MAX_IDS_PER_QUERY = 500;
 const LONG_TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
 
 export class PrismaCheckpointSaver extends BaseCheckpointSaver {
+  /**
+   * `lease`: the saver of one run executed by a fleet worker, whose writes are
+   * fenced by its lease (see `fencedBy`); absent, writes are not fenced.
+   */
   constructor(
     private readonly prisma: PrismaDb,
     serde?: SerializerProtocol,
+    private readonly lease?: Lease,
   ) {
     super(serde);
+  }
+
+  /**
+   * The same saver for one run of a fleet worker: every checkpoint and write is
+   * made in a transaction that first checks the run's lease (LeaseLostError when a
+   * sweep gave the run to another worker), so a worker that lost its run cannot
+   * change the thread under the worker that resumed it.
+   */
+  fencedBy(lease: Lease): PrismaCheckpointSaver {
+    return new PrismaCheckpointSaver(this.prisma, this.serde, lease);
   }
 
   // -------------------------------------------------------------------------
@@ -152,11 +168,13 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       checkpoint: bytes(checkpointBytes),
       metadata: bytes(metadataBytes),
     };
-    await this.prisma.checkpoint.upsert({
-      where: { threadId_checkpointNs_checkpointId: { threadId, checkpointNs, checkpointId: checkpoint.id } },
-      create: { threadId, checkpointNs, checkpointId: checkpoint.id, ...data },
-      update: data,
-    });
+    await fenced(this.prisma, this.lease, (db) =>
+      db.checkpoint.upsert({
+        where: { threadId_checkpointNs_checkpointId: { threadId, checkpointNs, checkpointId: checkpoint.id } },
+        create: { threadId, checkpointNs, checkpointId: checkpoint.id, ...data },
+        update: data,
+      }),
+    );
     return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
   }
 
@@ -185,15 +203,26 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       }),
     );
     if (rows.length === 0) return;
-    await this.prisma.$transaction(
+    const upserts = (db: Pick<PrismaDb, "checkpointWrite">) =>
       rows.map(({ key, data }) =>
-        this.prisma.checkpointWrite.upsert({
+        db.checkpointWrite.upsert({
           where: { threadId_checkpointNs_checkpointId_taskId_idx: key },
           create: { ...key, ...data },
           update: key.idx < 0 ? data : {},
         }),
-      ),
-    );
+      );
+    if (!this.lease) {
+      await this.prisma.$transaction(upserts(this.prisma));
+      return;
+    }
+    await fenced(this.prisma, this.lease, async (tx) => {
+      for (const upsert of upserts(tx)) await upsert;
+    });
+  }
+
+  /** Whether the run has saved a checkpoint of the thread (root namespace): a resumed attempt continues from there. */
+  async hasRunCheckpoints(threadId: string, runId: string): Promise<boolean> {
+    return (await this.prisma.checkpoint.count({ where: { threadId, checkpointNs: "", runId }, take: 1 })) > 0;
   }
 
   async deleteThread(threadId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Database } from "../client.ts";
 import type { RunEvent } from "../generated/sqlite/client.ts";
+import { fenced, type Lease } from "./leases.ts";
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from "./pagination.ts";
 
 export type { RunEvent };
@@ -14,10 +15,13 @@ export interface NewRunEvent {
 export function eventsRepository(db: Database) {
   const { prisma } = db;
   return {
-    /** Appends events of one run; seq is the run's own strictly increasing event id. */
-    async append(runId: string, events: NewRunEvent[]): Promise<number> {
+    /**
+     * Appends events of one run; seq is the run's own strictly increasing event id.
+     * With `lease`, only while that lease is held (else LeaseLostError, nothing written).
+     */
+    async append(runId: string, events: NewRunEvent[], lease?: Lease): Promise<number> {
       if (events.length === 0) return 0;
-      const { count } = await prisma.runEvent.createMany({
+      const { count } = await fenced(prisma, lease, (tx) => tx.runEvent.createMany({
         data: events.map((e) => ({
           runId,
           seq: e.seq,
@@ -25,7 +29,7 @@ export function eventsRepository(db: Database) {
           data: (e.data ?? null) as object,
           createdAt: e.createdAt,
         })),
-      });
+      }));
       return count;
     },
 

@@ -2,6 +2,7 @@ import type { Database } from "../client.ts";
 import { assistantsRepository } from "./assistants.ts";
 import { eventsRepository } from "./events.ts";
 import { feedbackRepository } from "./feedback.ts";
+import { leasesRepository } from "./leases.ts";
 import { runsRepository } from "./runs.ts";
 import { threadsRepository } from "./threads.ts";
 import { usageRepository } from "./usage.ts";
@@ -10,6 +11,7 @@ import { usersRepository } from "./users.ts";
 export * from "./assistants.ts";
 export * from "./events.ts";
 export * from "./feedback.ts";
+export { LeaseLostError, type Lease, type CancelRequest, type Sweep, type LeasesRepository } from "./leases.ts";
 export * from "./runs.ts";
 export * from "./threads.ts";
 export * from "./usage.ts";
@@ -25,6 +27,7 @@ export function repositories(db: Database) {
     assistants: assistantsRepository(db),
     events: eventsRepository(db),
     feedback: feedbackRepository(db),
+    leases: leasesRepository(db),
     runs: runsRepository(db),
     threads: threadsRepository(db),
     usage: usageRepository(db),

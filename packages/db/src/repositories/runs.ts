@@ -4,6 +4,7 @@ import type { MultitaskStrategy, Run, RunStatus } from "../generated/sqlite/clie
 import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { ownedBy, type Scope } from "./scope.ts";
+import { fenced, type Lease } from "./leases.ts";
 
 export type { Run, RunStatus, MultitaskStrategy };
 
@@ -221,9 +222,11 @@ export function runsRepository(db: Database) {
       });
     },
 
-    transition(id: string, change: RunTransition): Promise<Run> {
-      return prisma.run.update({
-        where: { id },
+    /** Writes a status change; with `lease`, only while that lease is held (else LeaseLostError, nothing written). */
+    transition(id: string, change: RunTransition, lease?: Lease): Promise<Run> {
+      return fenced(prisma, lease, (tx) =>
+        tx.run.update({
+          where: { id },
         data: {
           status: change.status,
           error: change.error === undefined ? undefined : jsonInput(change.error),
@@ -233,7 +236,14 @@ export function runsRepository(db: Database) {
           leaseExpiresAt: change.leaseExpiresAt,
           checkpointId: change.checkpointId,
         },
-      });
+        }),
+      );
+    },
+
+    /** Ends a run that has not started (pending) as interrupted; null when it was no longer pending (it started or ended). */
+    async cancelIfPending(id: string): Promise<Run | null> {
+      const { count } = await prisma.run.updateMany({ where: { id, status: "pending" }, data: { status: "interrupted", endedAt: new Date() } });
+      return count > 0 ? prisma.run.findUnique({ where: { id } }) : null;
     },
 
     /** The thread's most recent run, whatever its status. */

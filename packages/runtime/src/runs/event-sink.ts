@@ -1,4 +1,4 @@
-import type { EventsRepository } from "@lgrs/db";
+import type { EventsRepository, Lease } from "@lgrs/db";
 import type { StreamBridge } from "../bridge/index.ts";
 
 const FLUSH_EVERY = 64;
@@ -20,6 +20,8 @@ export class RunEventSink {
     private readonly live: StreamBridge,
     private readonly events: EventsRepository,
     private readonly onError: (err: unknown) => void,
+    /** a fleet worker's claim: writes are made only while it holds */
+    private readonly lease?: Lease,
   ) {}
 
   publish(event: string, data: unknown): void {
@@ -39,7 +41,7 @@ export class RunEventSink {
     const batch = this.batch;
     this.batch = [];
     if (batch.length > 0) {
-      this.writing = this.writing.then(() => this.events.append(this.runId, batch).then(() => undefined)).catch(this.onError);
+      this.writing = this.writing.then(() => this.events.append(this.runId, batch, this.lease).then(() => undefined)).catch(this.onError);
     }
     return this.writing;
   }

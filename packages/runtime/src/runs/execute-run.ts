@@ -1,5 +1,6 @@
 import { Command } from "@langchain/langgraph";
-import type { Run } from "@lgrs/db";
+import { ALL, LeaseLostError } from "@lgrs/db";
+import type { Lease, Run } from "@lgrs/db";
 import type { RuntimeContext } from "./context.ts";
 import { RunEventSink } from "./event-sink.ts";
 import type { RunnableGraph } from "./graph-source.ts";
@@ -16,8 +17,10 @@ export interface RunControl {
   signal: AbortSignal;
   /** set before the signal fires */
   cancelAction(): CancelAction | undefined;
-  /** true once the shutdown drain gave up waiting and recorded how the run ended */
+  /** true once the run must write nothing more: shutdown recorded how it ended, or its lease is gone */
   abandoned(): boolean;
+  /** a fleet worker's claim: every write of the run is fenced by it */
+  lease?: Lease;
 }
 
 export const DEFAULT_STREAM_MODES: StreamMode[] = ["values"];
@@ -36,11 +39,26 @@ function errorOf(err: unknown): { type: string; message: string } {
  * Never throws: every outcome is written to the run.
  */
 export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunControl): Promise<Run> {
+  try {
+    return await executeClaimed(ctx, queued, control);
+  } catch (err) {
+    // the lease went (swept, released) and a fenced write found out: the run is another worker's now
+    if (err instanceof LeaseLostError) return (await ctx.repos.runs.get(ALL, queued.id)) ?? queued;
+    throw err;
+  }
+}
+
+async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunControl): Promise<Run> {
   const { repos } = ctx;
-  const sink = new RunEventSink(queued.id, ctx.live, repos.events, ctx.logError);
+  const { lease } = control;
   const kwargs = readKwargs(queued.kwargs);
-  let run = await repos.runs.transition(queued.id, { status: "running", startedAt: new Date(), workerId: ctx.workerId });
+  // a claim has marked the run running already; one process marks it now
+  let run = lease ? queued : await repos.runs.transition(queued.id, { status: "running", startedAt: new Date(), workerId: ctx.workerId });
   ctx.feed.emit(run);
+  // ids continue after what an earlier attempt published; what it published but did not save is saved now
+  const unsaved = await ctx.live.begin(run.id, (await repos.events.lastSeq(run.id)) ?? 0);
+  if (unsaved.length > 0) await repos.events.append(run.id, unsaved.map((e) => ({ seq: e.id, event: e.event, data: e.data })), lease);
+  const sink = new RunEventSink(run.id, ctx.live, repos.events, ctx.logError, lease);
   sink.publish("metadata", { run_id: run.id, attempt: run.attempt });
 
   const usage = new UsageRecorder(
@@ -65,18 +83,28 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
       ...(kwargs.checkpointId ? { checkpoint_id: kwargs.checkpointId } : {}),
     };
 
-    graph = await ctx.graphs.compile(assistant.graphId, { checkpointer: ctx.checkpointer, store: ctx.store, config: { configurable } });
+    const checkpointer = lease ? ctx.checkpointer.fencedBy(lease) : ctx.checkpointer;
+    // an earlier attempt of this run (its worker died, or was shut down) saved checkpoints: go on from the latest
+    const resuming = run.attempt > 1 || lease !== undefined ? await ctx.checkpointer.hasRunCheckpoints(run.threadId, run.id) : false;
+    if (resuming) delete configurable.checkpoint_id;
+    graph = await ctx.graphs.compile(assistant.graphId, { checkpointer, store: ctx.store, config: { configurable } });
 
-    // Where the run starts from: rollback returns the thread here.
-    const start = await graph.getState({ configurable });
-    const startCheckpoint = (start.config?.configurable?.checkpoint_id as string | undefined) ?? null;
-    if (startCheckpoint !== run.checkpointId) {
-      run = await repos.runs.transition(run.id, { status: "running", checkpointId: startCheckpoint });
+    if (!resuming) {
+      // Where the run starts from: rollback returns the thread here.
+      const start = await graph.getState({ configurable });
+      const startCheckpoint = (start.config?.configurable?.checkpoint_id as string | undefined) ?? null;
+      if (startCheckpoint !== run.checkpointId) {
+        run = await repos.runs.transition(run.id, { status: "running", checkpointId: startCheckpoint }, lease);
+      }
     }
 
     const modes = kwargs.streamMode?.length ? kwargs.streamMode : DEFAULT_STREAM_MODES;
     const recursionLimit = kwargs.config?.recursion_limit ?? assistantConfig.recursion_limit;
-    const input = kwargs.command ? new Command(kwargs.command as ConstructorParameters<typeof Command>[0]) : (kwargs.input ?? null);
+    const input = resuming
+      ? null
+      : kwargs.command
+        ? new Command(kwargs.command as ConstructorParameters<typeof Command>[0])
+        : (kwargs.input ?? null);
     const options = {
       ...assistantConfig,
       ...kwargs.config,
@@ -100,6 +128,7 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
     for await (const { event, data } of streamGraph(graph, input, options, modes)) sink.publish(event, data);
     outcome = { status: "success" };
   } catch (err) {
+    if (err instanceof LeaseLostError) throw err;
     if (control.signal.aborted) {
       outcome = { status: "interrupted" };
     } else {
@@ -114,12 +143,17 @@ export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunC
     await sink.flush();
     return (await repos.runs.get({ all: true }, run.id)) ?? run;
   }
+  if (lease) {
+    // the writes below are the run's end: made only while this worker still holds it
+    await sink.flush();
+    if (!(await repos.leases.renew(lease, 60_000)).held) throw new LeaseLostError(run.id);
+  }
   if (control.cancelAction() === "rollback") {
     await ctx.checkpointer.deleteRunCheckpoints(run.threadId, run.id);
     await repos.runs.markRolledBack(run.id);
   }
   await settleThread(ctx, run, graph, outcome.status);
-  run = await repos.runs.transition(run.id, { status: outcome.status, error: outcome.error, endedAt: new Date() });
+  run = await repos.runs.transition(run.id, { status: outcome.status, error: outcome.error, endedAt: new Date() }, lease);
   await sink.flush();
   ctx.live.end(run.id, run.status);
   ctx.feed.emit(run);

@@ -1,11 +1,11 @@
-import { ALL, newId, type Run, type Scope } from "@lgrs/db";
+import { ALL, newId, type Lease, type Run, type Scope, type Sweep } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
 import { resolveAssistant } from "../assistants/defaults.ts";
 import { ConflictError, InvalidRequestError, NotFoundError, ShuttingDownError } from "../errors.ts";
 import type { RuntimeContext } from "./context.ts";
 import { executeRun, settleThread } from "./execute-run.ts";
 import { kwargsOf } from "./kwargs.ts";
-import { Scheduler, type QueuedRun } from "./scheduler.ts";
+import type { Assignment, ExecutionHost, RunCoordinator, StopReason } from "./coordinator.ts";
 import type { BridgeItem, SubscribeOptions } from "../bridge/index.ts";
 import { TemporaryThreads } from "./temporary-threads.ts";
 import { isFinal, type CancelAction, type CreateRunRequest } from "./types.ts";
@@ -15,27 +15,26 @@ export interface StreamOptions extends SubscribeOptions {
   cancelOnDisconnect?: boolean;
 }
 
-export interface RunManagerOptions {
-  /** runs executing at once in this process */
-  concurrency?: number;
-}
-
 interface ActiveRun {
   abort: AbortController;
   action: CancelAction | undefined;
-  /** set when shutdown stopped waiting for the run and recorded it interrupted */
+  /**
+   * set when the run must write nothing more: shutdown recorded how it ended (one
+   * process), or its lease is gone (lost, or released to another worker)
+   */
   abandoned: boolean;
+  lease: Lease | undefined;
   done: Promise<Run>;
 }
 
 /**
  * Creates, schedules, cancels and awaits runs (DeerFlow's run manager semantics).
  * Create-or-reject is atomic per thread in the database; queued runs start as
- * soon as capacity and their thread allow; cancellation works on pending and
- * running runs, with `interrupt` or `rollback`.
+ * soon as capacity and their thread allow (the coordinator decides where: this
+ * process, or any worker of a fleet); cancellation works on pending and running
+ * runs, with `interrupt` or `rollback`, from any member.
  */
 export class RunManager {
-  private readonly scheduler: Scheduler;
   private readonly active = new Map<string, ActiveRun>();
   private accepting = true;
   /** stateless runs' threads, deleted once their run has ended */
@@ -43,10 +42,16 @@ export class RunManager {
 
   constructor(
     private readonly ctx: RuntimeContext,
-    options: RunManagerOptions = {},
+    private readonly coordinator: RunCoordinator,
   ) {
-    this.scheduler = new Scheduler(options.concurrency ?? 10, (q) => this.startRun(q));
     this.temporary = new TemporaryThreads(ctx);
+    const host: ExecutionHost = {
+      execute: (assignment) => this.execute(assignment),
+      stop: (runId, reason) => this.stopLocal(runId, reason),
+      leases: () => [...this.active.values()].flatMap((a) => (a.lease && !a.abandoned ? [a.lease] : [])),
+      swept: (sweep) => this.recordSweep(sweep),
+    };
+    coordinator.attach(host);
   }
 
   /** Admits a run for `actor` (its owner) by the multitask strategy, and queues it. */
@@ -89,28 +94,35 @@ export class RunManager {
     if (strategy === "interrupt" || strategy === "rollback") {
       for (const previous of inFlight) await this.cancel(ALL, previous.id, { action: strategy });
     }
-    this.queue(run);
+    this.enqueue(run);
     return run;
   }
 
   /**
    * Stops a run. A pending run never starts; a running one is aborted and ends
-   * `interrupted`. With `rollback` its checkpoints and writes are removed and it
-   * is marked rolled back. With `wait` this resolves once the run has stopped.
-   * Cancelling a finished run changes nothing.
+   * `interrupted`, wherever it executes. With `rollback` its checkpoints and
+   * writes are removed and it is marked rolled back. With `wait` this resolves once
+   * the run has stopped. Cancelling a finished run changes nothing.
    */
   async cancel(scope: Scope, runId: string, options: { action?: CancelAction; wait?: boolean } = {}): Promise<Run> {
     const action = options.action ?? "interrupt";
-    const run = await this.ctx.repos.runs.get(scope, runId);
+    let run = await this.ctx.repos.runs.get(scope, runId);
     if (!run) throw new NotFoundError(`run ${runId} not found`);
-    if (isFinal(run.status)) return run;
-    if (this.scheduler.remove(runId)) return this.cancelPending(run, action);
-    const active = this.active.get(runId);
-    if (!active) throw new ConflictError(`run ${runId} is executing in another server process and cannot be cancelled from here`);
-    // rollback is the stronger request: an interrupt asked first does not weaken it
-    if (active.action !== "rollback") active.action = action;
-    active.abort.abort();
-    return options.wait ? active.done : run;
+    // a run can move on between two reads (claimed, ended, requeued by a sweep): look again, a few times at most
+    for (let look = 0; look < 5 && !isFinal(run.status); look++) {
+      if (this.stopLocal(runId, action)) return options.wait ? this.active.get(runId)?.done ?? this.join(ALL, runId) : run;
+      if (run.status === "pending") {
+        this.coordinator.dequeue(runId);
+        const stopped = await this.cancelPending(run, action);
+        if (stopped) return stopped;
+      } else if (await this.coordinator.cancelElsewhere(runId, action)) {
+        return options.wait ? this.join(ALL, runId) : run;
+      } else if (!this.coordinator.shared) {
+        throw new ConflictError(`run ${runId} is executing in another server process and cannot be cancelled from here`);
+      }
+      run = (await this.ctx.repos.runs.get(ALL, runId)) ?? run;
+    }
+    return run;
   }
 
   /** Resolves with the run once it has a final status; rejects with the signal's reason once `signal` aborts. */
@@ -144,7 +156,13 @@ export class RunManager {
    * again, oldest first. Temporary threads whose stateless run has ended (before
    * the restart, or just now) are deleted.
    */
-  async recover(): Promise<{ failed: Run[]; requeued: Run[] }> {
+  async start(): Promise<void> {
+    if (!this.coordinator.shared) await this.recover();
+    else await this.temporary.sweep();
+    await this.coordinator.start();
+  }
+
+  private async recover(): Promise<{ failed: Run[]; requeued: Run[] }> {
     const { repos } = this.ctx;
     const failed: Run[] = [];
     for (const stale of await repos.runs.withStatus(["running"])) {
@@ -161,23 +179,28 @@ export class RunManager {
     }
     await this.temporary.sweep();
     const requeued = await repos.runs.withStatus(["pending"]);
-    for (const run of requeued) this.queue(run);
+    for (const run of requeued) this.enqueue(run);
     return { failed, requeued };
   }
 
   /**
-   * Graceful shutdown: take no new runs, start no queued ones (they stay pending
-   * for the next start), cancel the running ones and wait for them, at most
-   * `timeoutMs`. A run that ignores cancellation is recorded `interrupted` when
-   * the time is up; a run that finished meanwhile keeps its real status.
+   * Graceful shutdown: take no new runs and start no queued ones (they stay
+   * pending, for the next start or another worker), then wait for the running
+   * ones, at most `timeoutMs`. One process cancels them first, and records a run
+   * that ignores cancellation `interrupted` when the time is up; a fleet member lets
+   * them go on and, when the time is up, releases what did not finish so another
+   * worker resumes it from its last checkpoint. A run that finished meanwhile
+   * keeps its real status.
    */
   async shutdown(timeoutMs = 5000): Promise<void> {
     this.accepting = false;
-    this.scheduler.pause();
+    this.coordinator.pause();
     const running = [...this.active.entries()];
-    for (const [, active] of running) {
-      active.action ??= "interrupt";
-      active.abort.abort();
+    if (!this.coordinator.shared) {
+      for (const [, active] of running) {
+        active.action ??= "interrupt";
+        active.abort.abort();
+      }
     }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
@@ -186,6 +209,11 @@ export class RunManager {
     for (const [runId, active] of running) {
       if (!this.active.has(runId)) continue;
       active.abandoned = true;
+      if (active.lease) {
+        await this.coordinator.release(active.lease).catch(this.ctx.logError);
+        active.abort.abort();
+        continue;
+      }
       const run = await this.ctx.repos.runs.get(ALL, runId);
       if (run && !isFinal(run.status)) {
         const stopped = await this.ctx.repos.runs.transition(runId, {
@@ -198,6 +226,7 @@ export class RunManager {
         await this.temporary.settle(stopped.threadId).catch(this.ctx.logError);
       }
     }
+    await this.coordinator.close();
   }
 
   get runningCount(): number {
@@ -213,6 +242,8 @@ export class RunManager {
   stream(run: Run, options: StreamOptions = {}): AsyncIterable<BridgeItem> {
     if (this.ctx.live.has(run.id)) return this.follow(run.id, options);
     if (!isFinal(run.status)) {
+      // a fleet's logs are shared: any member follows any run in flight
+      if (this.ctx.live.shared) return this.follow(run.id, options);
       throw new ConflictError(`run ${run.id} is ${run.status} in another server process: its live stream is not available from this one`);
     }
     return this.replay(run, options);
@@ -223,7 +254,8 @@ export class RunManager {
     try {
       for await (const item of this.ctx.live.subscribe(runId, options)) {
         if (item.type === "end") ended = true;
-        yield item;
+        if (item.type === "gap") yield* this.fillGap(runId, item);
+        else yield item;
       }
     } finally {
       // the client went away before the end: onDisconnect "cancel" stops the run
@@ -243,42 +275,102 @@ export class RunManager {
     yield { type: "end", status: run.status };
   }
 
-  private queue(run: Run): void {
-    this.ctx.live.open(run.id);
-    this.scheduler.add({ runId: run.id, threadId: run.threadId, notBefore: run.notBefore?.getTime() });
+  /**
+   * Events the live log no longer has (trimmed, or lost while Redis was down),
+   * read from the database instead; what it lacks too (not written yet) stays a gap.
+   */
+  private async *fillGap(runId: string, gap: { fromId: number; toId: number }): AsyncGenerator<BridgeItem> {
+    let next = gap.fromId;
+    let cursor: string | null = null;
+    do {
+      const page = await this.ctx.repos.events.list(runId, { afterSeq: cursor ? undefined : next - 1, cursor, limit: 500 });
+      for (const e of page.items) {
+        if (e.seq > gap.toId) return;
+        if (e.seq > next) yield { type: "gap", fromId: next, toId: e.seq - 1 };
+        yield { type: "event", id: e.seq, event: e.event, data: e.data };
+        next = e.seq + 1;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    if (next <= gap.toId) yield { type: "gap", fromId: next, toId: gap.toId };
   }
 
-  private startRun(queued: QueuedRun): void {
+  private enqueue(run: Run): void {
+    this.ctx.live.open(run.id);
+    this.coordinator.enqueue(run);
+  }
+
+  /** Executes a run here; its end frees its place with the coordinator. */
+  private execute(assignment: Assignment): void {
     const abort = new AbortController();
-    const active: ActiveRun = { abort, action: undefined, abandoned: false, done: undefined as unknown as Promise<Run> };
+    const active: ActiveRun = { abort, action: undefined, abandoned: false, lease: assignment.lease, done: undefined as unknown as Promise<Run> };
     active.done = (async () => {
       try {
-        const run = await this.ctx.repos.runs.get(ALL, queued.runId);
+        const run = assignment.run ?? (await this.ctx.repos.runs.get(ALL, assignment.runId));
         if (!run || isFinal(run.status)) return run!;
         const ended = await executeRun(this.ctx, run, {
           signal: abort.signal,
           cancelAction: () => active.action,
           abandoned: () => active.abandoned,
+          lease: assignment.lease,
         });
-        // after an abandoned run, shutdown has settled its thread already
+        // after an abandoned run, shutdown has settled its thread already (or another worker will)
         if (!active.abandoned) await this.temporary.settle(ended.threadId).catch(this.ctx.logError);
         return ended;
       } finally {
-        this.active.delete(queued.runId);
-        this.scheduler.finished(queued.runId);
+        this.active.delete(assignment.runId);
+        this.coordinator.finished(assignment.runId);
       }
     })();
     active.done.catch(this.ctx.logError);
-    this.active.set(queued.runId, active);
+    this.active.set(assignment.runId, active);
   }
 
-  private async cancelPending(run: Run, action: CancelAction): Promise<Run> {
+  /** Stops a run executing here: a cancel (rollback is never weakened by a later interrupt), or a lost lease. */
+  private stopLocal(runId: string, reason: StopReason): boolean {
+    const active = this.active.get(runId);
+    if (!active) return false;
+    if (reason === "lost") active.abandoned = true;
+    else if (active.action !== "rollback") active.action = reason;
+    active.abort.abort();
+    return true;
+  }
+
+  /**
+   * What a sweep of expired leases decided, told to everyone: requeued runs are
+   * pending again; failed and cancelled runs have ended, so their threads settle,
+   * their logs end, and a cancelled rollback removes what the run wrote.
+   */
+  private async recordSweep(sweep: Sweep): Promise<void> {
+    for (const run of sweep.requeued) this.ctx.feed.emit(run);
+    const ended = [...sweep.failed.map((run) => ({ run, action: undefined })), ...sweep.cancelled];
+    for (const { run, action } of ended) {
+      try {
+        if (action === "rollback") {
+          await this.ctx.checkpointer.deleteRunCheckpoints(run.threadId, run.id);
+          await this.ctx.repos.runs.markRolledBack(run.id);
+        }
+        await settleThread(this.ctx, run, undefined, run.status === "error" ? "error" : "interrupted");
+        this.ctx.live.end(run.id, run.status);
+        this.ctx.feed.emit(run);
+        await this.temporary.settle(run.threadId);
+      } catch (err) {
+        this.ctx.logError(err);
+      }
+    }
+  }
+
+  /** Ends a pending run as interrupted; null when it was no longer pending (it started or ended meanwhile). */
+  private async cancelPending(run: Run, action: CancelAction): Promise<Run | null> {
     const { repos } = this.ctx;
-    if (action === "rollback") await repos.runs.markRolledBack(run.id);
-    const stopped = await repos.runs.transition(run.id, { status: "interrupted", endedAt: new Date() });
+    let stopped = await repos.runs.cancelIfPending(run.id);
+    if (!stopped) return null;
+    if (action === "rollback") stopped = await repos.runs.markRolledBack(run.id);
     await settleThread(this.ctx, stopped, undefined, "interrupted");
     this.ctx.live.end(run.id, stopped.status);
     this.ctx.feed.emit(stopped);
+    // its thread's next run no longer waits behind it
+    this.coordinator.wake();
     await this.temporary.settle(stopped.threadId).catch(this.ctx.logError);
     return stopped;
   }

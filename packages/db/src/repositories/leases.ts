@@ -1,0 +1,204 @@
+import { randomUUID } from "node:crypto";
+import type { Database, PrismaDb } from "../client.ts";
+import type { Run } from "../generated/sqlite/client.ts";
+import { jsonInput } from "./json.ts";
+
+/**
+ * A fleet's run queue, in PostgreSQL: workers claim runs with a lease, renew it
+ * by heartbeat, and every write of the executing worker is fenced by the lease
+ * token, so a worker whose lease expired (and whose run another worker took over)
+ * can no longer write anything. Times are the database's clock (`now()`), so the
+ * members' clocks never need to agree.
+ */
+
+/** A write fenced by a lease found the lease gone: the run was swept, released or finished elsewhere. */
+export class LeaseLostError extends Error {
+  override name = "LeaseLostError";
+  constructor(runId: string) {
+    super(`the lease on run ${runId} is no longer held by this worker`);
+  }
+}
+
+/** Whose writes a fenced write stands for. */
+export interface Lease {
+  runId: string;
+  token: string;
+}
+
+export type CancelRequest = "interrupt" | "rollback";
+
+/** What a sweep of expired leases did. */
+export interface Sweep {
+  /** back to pending, attempt + 1: another worker resumes them */
+  requeued: Run[];
+  /** ended `error`: they used up their attempts */
+  failed: Run[];
+  /** ended `interrupted`: a cancel was asked before their worker died (with its action) */
+  cancelled: { run: Run; action: CancelRequest }[];
+}
+
+type Tx = Parameters<Parameters<PrismaDb["$transaction"]>[0]>[0];
+
+/**
+ * Checks the lease inside a transaction and holds the run's row lock until it
+ * commits: a sweep or a release of the same run waits for the write, and the
+ * write fails once either has happened.
+ */
+export async function holdLease(tx: Tx, lease: Lease): Promise<void> {
+  const { count } = await tx.run.updateMany({
+    where: { id: lease.runId, leaseToken: lease.token, status: "running" },
+    data: { leaseToken: lease.token },
+  });
+  if (count === 0) throw new LeaseLostError(lease.runId);
+}
+
+/** Runs `write` in a transaction fenced by `lease`, or directly without one. */
+export function fenced<T>(prisma: PrismaDb, lease: Lease | undefined, write: (db: Tx | PrismaDb) => Promise<T>): Promise<T> {
+  if (!lease) return write(prisma);
+  return prisma.$transaction(async (tx) => {
+    await holdLease(tx, lease);
+    return write(tx);
+  });
+}
+
+export function leasesRepository(db: Database) {
+  const { prisma } = db;
+  const requirePostgres = () => {
+    if (db.provider !== "postgresql") throw new Error("run leases need PostgreSQL (fleet mode)");
+  };
+
+  return {
+    /**
+     * Claims the oldest runnable run: pending, its not-before time passed, no run of
+     * its thread running and none of its thread pending before it. The row is taken
+     * with FOR UPDATE SKIP LOCKED, so concurrent claims never wait on each other nor
+     * take the same run; a thread's later run is skipped while its earlier one is
+     * locked (still pending to everyone else), so a thread never runs two at once.
+     */
+    async claim(workerId: string, leaseMs: number): Promise<{ run: Run; lease: Lease } | null> {
+      requirePostgres();
+      const token = randomUUID();
+      const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(
+        `WITH candidate AS (
+           SELECT r.id FROM "run" r
+           WHERE r.status = 'pending'
+             AND (r."notBefore" IS NULL OR r."notBefore" <= now())
+             AND NOT EXISTS (SELECT 1 FROM "run" o WHERE o."threadId" = r."threadId" AND o.status = 'running')
+             AND NOT EXISTS (
+               SELECT 1 FROM "run" e
+               WHERE e."threadId" = r."threadId" AND e.status = 'pending'
+                 AND (e."createdAt" < r."createdAt" OR (e."createdAt" = r."createdAt" AND e.id < r.id)))
+           ORDER BY r."createdAt", r.id
+           LIMIT 1
+           FOR UPDATE SKIP LOCKED)
+         UPDATE "run" SET status = 'running', "workerId" = $1, "leaseToken" = $2,
+           "leaseExpiresAt" = now() + $3 * interval '1 millisecond',
+           "startedAt" = COALESCE("startedAt", now()), "updatedAt" = now()
+         FROM candidate WHERE "run".id = candidate.id
+         RETURNING "run".id`,
+        workerId,
+        token,
+        leaseMs,
+      );
+      const id = rows[0]?.id;
+      if (!id) return null;
+      const run = await prisma.run.findUniqueOrThrow({ where: { id } });
+      return { run, lease: { runId: id, token } };
+    },
+
+    /**
+     * Extends the lease by `leaseMs` from now. `held: false` once it is lost (swept,
+     * released, the run ended); `cancel` is the cancel request waiting on the run,
+     * so a missed pub/sub message is picked up at the next heartbeat.
+     */
+    async renew(lease: Lease, leaseMs: number): Promise<{ held: boolean; cancel: CancelRequest | null }> {
+      requirePostgres();
+      const rows = await prisma.$queryRawUnsafe<{ cancelRequest: string | null }[]>(
+        `UPDATE "run" SET "leaseExpiresAt" = now() + $3 * interval '1 millisecond'
+         WHERE id = $1 AND "leaseToken" = $2 AND status = 'running'
+         RETURNING "cancelRequest"`,
+        lease.runId,
+        lease.token,
+        leaseMs,
+      );
+      if (rows.length === 0) return { held: false, cancel: null };
+      return { held: true, cancel: (rows[0]!.cancelRequest as CancelRequest | null) ?? null };
+    },
+
+    /** Records a cancel of a running run (rollback is kept over interrupt); false when the run is not running. */
+    async requestCancel(runId: string, action: CancelRequest): Promise<boolean> {
+      const { count } = await prisma.run.updateMany({
+        where: { id: runId, status: "running", cancelRequest: action === "rollback" ? undefined : null },
+        data: { cancelRequest: action },
+      });
+      if (count > 0) return true;
+      // already asked (interrupt after rollback keeps rollback): still running?
+      return (await prisma.run.count({ where: { id: runId, status: "running" } })) > 0;
+    },
+
+    /** Hands a run back to the queue (a member shutting down): same attempt, another worker resumes it. */
+    async release(lease: Lease): Promise<boolean> {
+      const { count } = await prisma.run.updateMany({
+        where: { id: lease.runId, leaseToken: lease.token, status: "running" },
+        data: { status: "pending", workerId: null, leaseToken: null, leaseExpiresAt: null },
+      });
+      return count > 0;
+    },
+
+    /**
+     * Takes back every run whose lease expired (its worker died or hung): back to
+     * pending with attempt + 1, or ended `error` once `maxAttempts` are used up, or
+     * ended `interrupted` when a cancel was waiting for it. Rows another member is
+     * sweeping (or a worker is writing) are skipped, never waited for.
+     */
+    async sweep(maxAttempts: number): Promise<Sweep> {
+      requirePostgres();
+      return prisma.$transaction(async (tx) => {
+        const expired = await tx.$queryRawUnsafe<{ id: string; attempt: number; cancelRequest: string | null; workerId: string | null }[]>(
+          `SELECT id, attempt, "cancelRequest", "workerId" FROM "run"
+           WHERE status = 'running' AND "leaseExpiresAt" < now()
+           ORDER BY "createdAt", id
+           FOR UPDATE SKIP LOCKED`,
+        );
+        const result: Sweep = { requeued: [], failed: [], cancelled: [] };
+        const now = new Date();
+        const released = { workerId: null, leaseToken: null, leaseExpiresAt: null };
+        for (const row of expired) {
+          if (row.cancelRequest) {
+            const run = await tx.run.update({ where: { id: row.id }, data: { ...released, status: "interrupted", endedAt: now } });
+            result.cancelled.push({ run, action: row.cancelRequest as CancelRequest });
+          } else if (row.attempt >= maxAttempts) {
+            const error = {
+              type: "WorkerLost",
+              message: `the worker executing this run (${row.workerId ?? "unknown"}) stopped renewing its lease on attempt ${row.attempt} of ${maxAttempts}, so the run was given up`,
+            };
+            const run = await tx.run.update({
+              where: { id: row.id },
+              data: { ...released, status: "error", endedAt: now, error: jsonInput(error) },
+            });
+            result.failed.push(run);
+          } else {
+            const run = await tx.run.update({
+              where: { id: row.id },
+              data: { ...released, status: "pending", attempt: { increment: 1 } },
+            });
+            result.requeued.push(run);
+          }
+        }
+        return result;
+      });
+    },
+
+    /** When the earliest pending run waiting for its not-before time may start, or null. */
+    async nextNotBefore(): Promise<Date | null> {
+      const row = await prisma.run.findFirst({
+        where: { status: "pending", notBefore: { gt: new Date() } },
+        orderBy: { notBefore: "asc" },
+        select: { notBefore: true },
+      });
+      return row?.notBefore ?? null;
+    },
+  };
+}
+
+export type LeasesRepository = ReturnType<typeof leasesRepository>;
