@@ -24,7 +24,8 @@ describe.each(postgres)("run leases on $provider", (target) => {
   async function pendingRuns(count: number, threadId?: string, notBefore?: Date) {
     const thread = threadId ?? (await repo.threads.create({ ownerId: owner })).id;
     const runs = [];
-    for (let i = 0; i < count; i++) runs.push(await repo.runs.create({ threadId: thread, ownerId: owner, assistantId, kwargs: {}, notBefore }));
+    for (let i = 0; i < count; i++)
+      runs.push(await repo.runs.create({ threadId: thread, ownerId: owner, assistantId, kwargs: {}, notBefore }));
     return { threadId: thread, runs };
   }
 
@@ -69,7 +70,12 @@ describe.each(postgres)("run leases on $provider", (target) => {
     const claim = (await repo.leases.claim("w1", 50))!;
     const saver = new PrismaCheckpointSaver(database().prisma).fencedBy(claim.lease);
     const config = { configurable: { thread_id: threadId, checkpoint_ns: "", run_id: runs[0]!.id } };
-    await saver.put(config, { ...emptyCheckpoint(), id: "00000000-0000-6000-8000-000000000001" }, { source: "input", step: -1, parents: {} }, {});
+    await saver.put(
+      config,
+      { ...emptyCheckpoint(), id: "00000000-0000-6000-8000-000000000001" },
+      { source: "input", step: -1, parents: {} },
+      {},
+    );
     await repo.events.append(runs[0]!.id, [{ seq: 1, event: "metadata", data: {} }], claim.lease);
     expect((await repo.leases.renew(claim.lease, 50)).held).toBe(true);
 
@@ -78,7 +84,9 @@ describe.each(postgres)("run leases on $provider", (target) => {
     expect(swept.requeued.map((r) => [r.id, r.status, r.attempt])).toEqual([[runs[0]!.id, "pending", 2]]);
     expect(await repo.leases.renew(claim.lease, LEASE_MS)).toEqual({ held: false, cancel: null });
     await expect(repo.runs.transition(runs[0]!.id, { status: "success" }, claim.lease)).rejects.toBeInstanceOf(LeaseLostError);
-    await expect(repo.events.append(runs[0]!.id, [{ seq: 2, event: "values", data: {} }], claim.lease)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(repo.events.append(runs[0]!.id, [{ seq: 2, event: "values", data: {} }], claim.lease)).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
     await expect(
       saver.put(config, { ...emptyCheckpoint(), id: "00000000-0000-6000-8000-000000000002" }, { source: "loop", step: 0, parents: {} }, {}),
     ).rejects.toBeInstanceOf(LeaseLostError);

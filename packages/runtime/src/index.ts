@@ -1,4 +1,12 @@
-export { createRuntime, DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS, type Runtime, type RuntimeOptions, type RuntimeHealth, type FleetOptions } from "./runtime.ts";
+export {
+  createRuntime,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  type Runtime,
+  type RuntimeOptions,
+  type RuntimeHealth,
+  type FleetOptions,
+} from "./runtime.ts";
 export { RunManager, type StreamOptions } from "./runs/run-manager.ts";
 export {
   RunService,

@@ -12,6 +12,8 @@ import { LocalCoordinator } from "./runs/local-coordinator.ts";
 import { FleetCoordinator } from "./fleet/fleet-coordinator.ts";
 import { createRedisFleet } from "./fleet/redis-fleet.ts";
 import type { RedisConnection } from "./fleet/redis.ts";
+import { RedisThreadHolds } from "./fleet/redis-thread-holds.ts";
+import type { ThreadHolds } from "./runs/temporary-threads.ts";
 import { isFinal } from "./runs/types.ts";
 import { StoreService } from "./store/store-service.ts";
 import { RunService } from "./runs/run-service.ts";
@@ -95,6 +97,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let bridge: StreamBridge;
   let feed: RunFeed;
   let coordinator: RunCoordinator;
+  let holds: ThreadHolds | undefined;
   let closeFleet = async () => {};
   let fleetReady = async () => {};
   if (fleet) {
@@ -102,7 +105,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       // a log whose end Redis lost still ends: the database knows the run has finished
       endedStatus: async (runId) => {
         const run = await repos.runs.get(ALL, runId);
-        return run && isFinal(run.status) ? run.status : undefined;
+        if (!run || !isFinal(run.status)) return undefined;
+        // with the last saved id, events Redis lost are read as a gap the run manager fills from the database
+        return { status: run.status, lastEventId: (await repos.events.lastSeq(runId)) ?? 0 };
       },
       logError,
     });
@@ -116,6 +121,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       workerId,
       logError,
     });
+    holds = new RedisThreadHolds(fleet.redis);
     closeFleet = () => parts.signals.close();
     fleetReady = () => parts.ready();
   } else {
@@ -126,7 +132,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const checkpointer = new PrismaCheckpointSaver(options.db.prisma);
   const store = new PrismaStore(options.db.prisma);
   const ctx: RuntimeContext = { repos, graphs: options.graphs, checkpointer, store, live: bridge, feed, workerId, logError };
-  const manager = new RunManager(ctx, coordinator);
+  const manager = new RunManager(ctx, coordinator, holds);
   const threads = new ThreadService(ctx, manager);
   return {
     runs: new RunService(ctx, manager),

@@ -21,15 +21,17 @@ export function eventsRepository(db: Database) {
      */
     async append(runId: string, events: NewRunEvent[], lease?: Lease): Promise<number> {
       if (events.length === 0) return 0;
-      const { count } = await fenced(prisma, lease, (tx) => tx.runEvent.createMany({
-        data: events.map((e) => ({
-          runId,
-          seq: e.seq,
-          event: e.event,
-          data: (e.data ?? null) as object,
-          createdAt: e.createdAt,
-        })),
-      }));
+      const { count } = await fenced(prisma, lease, (tx) =>
+        tx.runEvent.createMany({
+          data: events.map((e) => ({
+            runId,
+            seq: e.seq,
+            event: e.event,
+            data: (e.data ?? null) as object,
+            createdAt: e.createdAt,
+          })),
+        }),
+      );
       return count;
     },
 

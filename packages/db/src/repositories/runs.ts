@@ -227,22 +227,25 @@ export function runsRepository(db: Database) {
       return fenced(prisma, lease, (tx) =>
         tx.run.update({
           where: { id },
-        data: {
-          status: change.status,
-          error: change.error === undefined ? undefined : jsonInput(change.error),
-          startedAt: change.startedAt,
-          endedAt: change.endedAt,
-          workerId: change.workerId,
-          leaseExpiresAt: change.leaseExpiresAt,
-          checkpointId: change.checkpointId,
-        },
+          data: {
+            status: change.status,
+            error: change.error === undefined ? undefined : jsonInput(change.error),
+            startedAt: change.startedAt,
+            endedAt: change.endedAt,
+            workerId: change.workerId,
+            leaseExpiresAt: change.leaseExpiresAt,
+            checkpointId: change.checkpointId,
+          },
         }),
       );
     },
 
     /** Ends a run that has not started (pending) as interrupted; null when it was no longer pending (it started or ended). */
     async cancelIfPending(id: string): Promise<Run | null> {
-      const { count } = await prisma.run.updateMany({ where: { id, status: "pending" }, data: { status: "interrupted", endedAt: new Date() } });
+      const { count } = await prisma.run.updateMany({
+        where: { id, status: "pending" },
+        data: { status: "interrupted", endedAt: new Date() },
+      });
       return count > 0 ? prisma.run.findUnique({ where: { id } }) : null;
     },
 

@@ -100,7 +100,7 @@ export class RedisStreamBridge implements StreamBridge {
     return unsaved.map(([id, fields]) => eventOf(seqOf(id)!, fields));
   }
 
-  open(): void {
+  open(_runId: string): void {
     // a stream exists from its first entry; a reader of a run not started yet simply waits
     this.assertOpen();
   }
@@ -208,7 +208,7 @@ export class RedisStreamBridge implements StreamBridge {
     }
   }
 
-  has(): boolean {
+  has(_runId: string): boolean {
     // logs live in Redis, never here: the run manager reads finished runs from the database
     return false;
   }

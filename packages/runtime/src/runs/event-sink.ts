@@ -1,4 +1,4 @@
-import type { EventsRepository, Lease } from "@lgrs/db";
+import { LeaseLostError, type EventsRepository, type Lease } from "@lgrs/db";
 import type { StreamBridge } from "../bridge/index.ts";
 
 const FLUSH_EVERY = 64;
@@ -41,7 +41,12 @@ export class RunEventSink {
     const batch = this.batch;
     this.batch = [];
     if (batch.length > 0) {
-      this.writing = this.writing.then(() => this.events.append(this.runId, batch, this.lease).then(() => undefined)).catch(this.onError);
+      this.writing = this.writing
+        .then(() => this.events.append(this.runId, batch, this.lease).then(() => undefined))
+        .catch((err) => {
+          // the run is another worker's now: these events are in the shared log, and that worker saves them (StreamBridge.begin)
+          if (!(err instanceof LeaseLostError)) this.onError(err);
+        });
     }
     return this.writing;
   }

@@ -57,7 +57,12 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
   ctx.feed.emit(run);
   // ids continue after what an earlier attempt published; what it published but did not save is saved now
   const unsaved = await ctx.live.begin(run.id, (await repos.events.lastSeq(run.id)) ?? 0);
-  if (unsaved.length > 0) await repos.events.append(run.id, unsaved.map((e) => ({ seq: e.id, event: e.event, data: e.data })), lease);
+  if (unsaved.length > 0)
+    await repos.events.append(
+      run.id,
+      unsaved.map((e) => ({ seq: e.id, event: e.event, data: e.data })),
+      lease,
+    );
   const sink = new RunEventSink(run.id, ctx.live, repos.events, ctx.logError, lease);
   sink.publish("metadata", { run_id: run.id, attempt: run.attempt });
 

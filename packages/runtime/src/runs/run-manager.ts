@@ -7,13 +7,16 @@ import { executeRun, settleThread } from "./execute-run.ts";
 import { kwargsOf } from "./kwargs.ts";
 import type { Assignment, ExecutionHost, RunCoordinator, StopReason } from "./coordinator.ts";
 import type { BridgeItem, SubscribeOptions } from "../bridge/index.ts";
-import { TemporaryThreads } from "./temporary-threads.ts";
+import { TemporaryThreads, type ThreadHolds } from "./temporary-threads.ts";
 import { isFinal, type CancelAction, type CreateRunRequest } from "./types.ts";
 
 export interface StreamOptions extends SubscribeOptions {
   /** cancel the run (interrupt) when the subscriber leaves before its end: `onDisconnect: "cancel"` */
   cancelOnDisconnect?: boolean;
 }
+
+/** How often a wait in a fleet looks at the database, in case Redis lost the run's end. */
+const JOIN_SAFETY_MS = 10_000;
 
 interface ActiveRun {
   abort: AbortController;
@@ -43,8 +46,9 @@ export class RunManager {
   constructor(
     private readonly ctx: RuntimeContext,
     private readonly coordinator: RunCoordinator,
+    holds?: ThreadHolds,
   ) {
-    this.temporary = new TemporaryThreads(ctx);
+    this.temporary = new TemporaryThreads(ctx, holds);
     const host: ExecutionHost = {
       execute: (assignment) => this.execute(assignment),
       stop: (runId, reason) => this.stopLocal(runId, reason),
@@ -54,8 +58,11 @@ export class RunManager {
     coordinator.attach(host);
   }
 
-  /** Admits a run for `actor` (its owner) by the multitask strategy, and queues it. */
-  async create(actor: Actor, request: CreateRunRequest): Promise<Run> {
+  /**
+   * Admits a run for `actor` (its owner) by the multitask strategy, and queues it.
+   * `beforeQueue` runs once the run exists and before any worker can take it.
+   */
+  async create(actor: Actor, request: CreateRunRequest, beforeQueue?: (run: Run) => Promise<void>): Promise<Run> {
     if (!this.accepting) throw new ShuttingDownError();
     const { repos, graphs } = this.ctx;
     const assistant = await resolveAssistant(repos, request.assistantId);
@@ -94,6 +101,7 @@ export class RunManager {
     if (strategy === "interrupt" || strategy === "rollback") {
       for (const previous of inFlight) await this.cancel(ALL, previous.id, { action: strategy });
     }
+    await beforeQueue?.(run);
     this.enqueue(run);
     return run;
   }
@@ -110,7 +118,7 @@ export class RunManager {
     if (!run) throw new NotFoundError(`run ${runId} not found`);
     // a run can move on between two reads (claimed, ended, requeued by a sweep): look again, a few times at most
     for (let look = 0; look < 5 && !isFinal(run.status); look++) {
-      if (this.stopLocal(runId, action)) return options.wait ? this.active.get(runId)?.done ?? this.join(ALL, runId) : run;
+      if (this.stopLocal(runId, action)) return options.wait ? (this.active.get(runId)?.done ?? this.join(ALL, runId)) : run;
       if (run.status === "pending") {
         this.coordinator.dequeue(runId);
         const stopped = await this.cancelPending(run, action);
@@ -138,6 +146,9 @@ export class RunManager {
     signal?.addEventListener("abort", onAbort, { once: true });
     // listen first, then read, so a status change between the two is not missed
     const stop = this.ctx.feed.subscribe((r) => r.id === runId && isFinal(r.status) && finished(r));
+    // a fleet's feed is Redis pub/sub, which drops messages while a connection is down:
+    // a slow look at the database makes sure a wait still ends
+    const safety = this.coordinator.shared ? setInterval(() => void this.lookForEnd(runId, finished), JOIN_SAFETY_MS) : undefined;
     try {
       const run = await this.ctx.repos.runs.get(scope, runId);
       if (!run) throw new NotFoundError(`run ${runId} not found`);
@@ -145,8 +156,14 @@ export class RunManager {
       return await done;
     } finally {
       stop();
+      clearInterval(safety);
       signal?.removeEventListener("abort", onAbort);
     }
+  }
+
+  private async lookForEnd(runId: string, finished: (run: Run) => void): Promise<void> {
+    const run = await this.ctx.repos.runs.get(ALL, runId).catch(() => null);
+    if (run && isFinal(run.status)) finished(run);
   }
 
   /**
@@ -303,7 +320,13 @@ export class RunManager {
   /** Executes a run here; its end frees its place with the coordinator. */
   private execute(assignment: Assignment): void {
     const abort = new AbortController();
-    const active: ActiveRun = { abort, action: undefined, abandoned: false, lease: assignment.lease, done: undefined as unknown as Promise<Run> };
+    const active: ActiveRun = {
+      abort,
+      action: undefined,
+      abandoned: false,
+      lease: assignment.lease,
+      done: undefined as unknown as Promise<Run>,
+    };
     active.done = (async () => {
       try {
         const run = assignment.run ?? (await this.ctx.repos.runs.get(ALL, assignment.runId));

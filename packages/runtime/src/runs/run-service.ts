@@ -88,9 +88,12 @@ export class RunService {
    * first cancels it when the request says `onDisconnect: "cancel"`.
    */
   async createAndWait(actor: Actor, request: CreateRunRequest, options: Pick<RunWaitOptions, "signal"> = {}): Promise<RunOutcome> {
-    const run = await this.manager.create(actor, request);
-    // before anything else can happen: the run cannot have ended yet, so its thread is still there
-    return this.outcomeOf(actor, run, this.manager.temporary.hold(run.threadId), options);
+    let release = async () => {};
+    // held before any worker can take the run: its thread is still there when the outcome is read
+    const run = await this.manager.create(actor, request, async (r) => {
+      release = await this.manager.temporary.hold(r.threadId);
+    });
+    return this.outcomeOf(actor, run, release, options);
   }
 
   /** Creates a run and follows its events from the first (a client's `/stream`). */
@@ -142,7 +145,7 @@ export class RunService {
   /** Waits for the run's end and answers with its outcome: the thread's values, or its error. */
   async wait(actor: Actor, runId: string, options: RunWaitOptions = {}): Promise<RunOutcome> {
     const run = await this.find(actor, runId, options);
-    return this.outcomeOf(actor, run, this.manager.temporary.hold(run.threadId), options);
+    return this.outcomeOf(actor, run, await this.manager.temporary.hold(run.threadId), options);
   }
 
   /**

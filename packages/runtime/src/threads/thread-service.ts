@@ -241,7 +241,7 @@ export class ThreadService {
   async delete(actor: Actor, threadId: string): Promise<void> {
     const thread = await this.thread(actor, threadId);
     // a stateless run's thread would be deleted as its cancelled run ends: this deletion is the one that answers
-    const release = this.runs.temporary.hold(thread.id);
+    const release = await this.runs.temporary.hold(thread.id);
     try {
       // a second pass catches a run admitted while the first ones were stopping
       for (let pass = 0; pass < 3; pass++) {
