@@ -5,14 +5,19 @@
  * side-effect table the graphs write (fleet-graphs.ts), not taken from the
  * runtime's word.
  */
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "@lgrs/db";
+import { insertThreads } from "@lgrs/db/testing";
 import type { BridgeItem } from "../src/bridge/index.ts";
 import { SIX_NODES, readEffects } from "./fixtures/fleet-graphs.ts";
 import { allFinished, pidOf, postgres, until, useFleet, type Member } from "./fixtures/fleet-harness.ts";
 
-/** Short, so a killed worker's run is taken over within seconds (swept every leaseMs / 2). */
-const LEASE_MS = 3000;
+/**
+ * Short, so a killed worker's run is taken over within seconds (swept every leaseMs / 2), yet long
+ * enough that a busy worker on two loaded cores still renews its leases in time.
+ */
+const LEASE_MS = 6000;
 
 /** Settled results of `promises`: how many were admitted, and the errors of the others. */
 async function settle<T>(promises: Promise<T>[]): Promise<{ ok: T[]; errors: Error[] }> {
@@ -44,15 +49,21 @@ describe.skipIf(!postgres)("a fleet of three workers", () => {
   });
 
   it("300 runs created on a serve-only member are each executed exactly once, spread over the three workers", async () => {
-    const { actor } = await fleet.owner();
+    const { actor, ownerId } = await fleet.owner();
+    // a thread each, made at once (a stateless run would make its own, but that is not what is measured here)
+    const now = new Date();
+    const threadIds = Array.from({ length: 300 }, () => randomUUID());
+    await insertThreads(
+      fleet.db(),
+      threadIds.map((id) => ({ id, ownerId, status: "idle", metadata: {}, values: null, createdAt: now, updatedAt: now })),
+    );
     const started = Date.now();
     const runs: Run[] = [];
-    // twenty creates at a time: the creates race the workers claiming the first runs
-    for (let i = 0; i < 300; i += 20) {
-      const batch = Array.from({ length: 20 }, () =>
+    // ten creates at a time: the creates race the workers claiming the first runs
+    for (let i = 0; i < 300; i += 10) {
+      const batch = threadIds.slice(i, i + 10).map((threadId) =>
         fleet.api().runs.create(actor, {
-          threadId: null,
-          onCompletion: "keep",
+          threadId,
           assistantId: "effects",
           input: {},
           config: { configurable: { step_delay_ms: 20 } },

@@ -200,6 +200,9 @@ describe.skipIf(!RUNNABLE)("three instances on one database and one Redis", () =
       const threadId = (await sdk[0]!.threads.create()).thread_id;
       let runId = "";
       let killed: string | undefined;
+      let executor: string | undefined;
+      const nameOf = (workerId: string | null | undefined) =>
+        fleet.servers.find((s) => workerId?.startsWith(`${s.child.pid}-`))?.name ?? String(workerId);
       const parts = await collect(
         viaBalancer.runs.stream(threadId, "slow", {
           input: {},
@@ -213,6 +216,7 @@ describe.skipIf(!RUNNABLE)("three instances on one database and one Redis", () =
             const server = fleet.servers.find((s) => s.name === streaming?.target)!;
             killed = server.name;
             void server.kill();
+            void fleet.db.prisma.run.findUnique({ where: { id: runId } }).then((r) => (executor = nameOf(r?.workerId)));
           }
         },
       );
@@ -228,7 +232,10 @@ describe.skipIf(!RUNNABLE)("three instances on one database and one Redis", () =
       expect(resumed.length).toBeGreaterThanOrEqual(1);
       expect(resumed[0]!.head).toMatch(/\r\nlast-event-id: 3\r\n/i);
       expect(resumed.every((c) => c.target !== killed)).toBe(true);
-      console.log(`killed ${killed}; the SDK resumed on ${resumed.map((c) => c.target).join(", ")}`);
+      const final = await fleet.db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+      console.log(
+        `killed ${killed} (the run was executing on ${executor}); the SDK resumed on ${resumed.map((c) => c.target).join(", ")}; the run ended on ${nameOf(final.workerId)}, attempt ${final.attempt}`,
+      );
     } finally {
       await balancer.close();
     }
