@@ -2,62 +2,55 @@
  * The process entry point (`pnpm start`, `pnpm dev`): owns start-up and shutdown.
  *
  * Order matters: the environment is validated and the database is started and
- * migrated before Next.js is even loaded, so a bad setting fails in well under a
- * second with one line on stderr and exit code 1, and no request is ever served
- * by a half-started server.
+ * migrated (and Redis reached, in fleet mode) before Next.js is even loaded, so a
+ * bad setting fails in well under a second with one line on stderr and exit code
+ * 1, and no request is ever served by a half-started server. The part shared with
+ * worker.ts (database, Redis, graphs, engine, shutdown) is src/server/lifecycle.ts.
  */
 import { dev } from "./src/server/process-mode.ts";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DatabaseStartupError, PRISMA_DIR, redactUrl, startDatabase, type Database } from "@lgrs/db";
-import { createRuntime, GraphRegistry, type Runtime as Engine } from "@lgrs/runtime";
+import { PRISMA_DIR } from "@lgrs/db";
 import { handleTrpcRequest } from "@lgrs/api";
 import { createAuth } from "@lgrs/auth";
 import { createLanggraphHandler } from "@lgrs/langgraph-api";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
-import { ConfigError, loadServerConfig, oneLine, userBaseDir } from "./src/server/config.ts";
-import { clearRuntime, setRuntime, tryGetRuntime, type ServerConfig } from "./src/server/runtime.ts";
+import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
+import { Lifecycle, log, StartupError } from "./src/server/lifecycle.ts";
+import { clearRuntime, setRuntime, type ServerConfig } from "./src/server/runtime.ts";
 
 const APP_DIR = path.dirname(fileURLToPath(import.meta.url));
 
-/** An expected start-up failure: printed as one line, exit code 1. */
-class StartupError extends Error {}
-
 let httpServer: Server | undefined;
-let database: Database | undefined;
-/** Set while migrations run: a signal then waits for them instead of cutting one in half. */
-let databaseStarting: Promise<Database> | undefined;
 let nextApp: { close(): Promise<void> } | undefined;
-let engine: Engine | undefined;
-let stopping = false;
 
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function fail(message: string): never {
-  process.stderr.write(`error: ${oneLine(message)}\n`);
-  process.exit(1);
-}
+const lifecycle = new Lifecycle({
+  // HTTP stops taking requests while the runs drain.
+  async whileDraining() {
+    const server = httpServer;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // Long-lived responses (streams) get a short grace period, then are cut.
+    const force = setTimeout(() => server.closeAllConnections(), 5_000);
+    force.unref();
+    await closed;
+  },
+  async afterDrain() {
+    await nextApp?.close();
+  },
+  stopped: clearRuntime,
+});
 
 async function main(): Promise<void> {
   // 1. Configuration: nothing is started until every setting is valid.
   const config: ServerConfig = loadServerConfig(process.env, { dev, baseDir: userBaseDir() });
 
-  // 2. Database: connect, migrate, open the Prisma client.
-  const where = config.database.provider === "sqlite" ? config.database.file : redactUrl(config.database.url);
-  databaseStarting = startDatabase(config.database, { log, prismaDir: PRISMA_DIR });
-  database = await databaseStarting;
-  if (stopping) return;
-  log(`database: ${config.database.provider} ${where} (migrated)`);
-
-  // 3. Graphs and the run engine: a graph that fails to load is reported, the others serve.
-  const graphs = await GraphRegistry.load(config.langgraphConfig?.path);
-  for (const f of graphs.failures()) log(`warning: graph ${f.graphId} failed to load from ${f.file}: ${oneLine(f.error)}`);
-  log(`graphs: ${graphs.ids().join(", ") || "none"} (${config.langgraphConfig ? config.langgraphConfig.path : "bundled"})`);
-  engine = createRuntime({ db: database, graphs, concurrency: config.concurrency });
-  await engine.start();
+  // 2. and 3. Database (migrated), Redis in fleet mode, graphs, the run engine.
+  const core = await lifecycle.startCore(config);
+  if (!core) return;
+  const { db: database, graphs, engine } = core;
 
   // 4. Auth: the bootstrap admin and key, or a first-start admin printed once.
   const dataDir = config.database.provider === "sqlite" ? path.dirname(config.database.file) : path.join(config.baseDir, "data");
@@ -67,6 +60,11 @@ async function main(): Promise<void> {
     trustedOrigins: config.auth.trustedOrigins,
     signInsPerMinute: config.auth.signInsPerMinute,
   });
+  if (config.fleet && !config.auth.secret) {
+    log(
+      `warning: AUTH_SECRET is unset, so sessions are signed with ${path.join(dataDir, "auth-secret")}: every instance of the fleet must use the same secret (set AUTH_SECRET on all of them)`,
+    );
+  }
   await auth.bootstrap(config.auth.bootstrap, log);
   const services = { runtime: engine, auth };
   const handlers = {
@@ -74,7 +72,17 @@ async function main(): Promise<void> {
     auth: (req: Request) => auth.handler(req),
     langgraph: createLanggraphHandler(services),
   };
-  setRuntime({ config, db: database, prismaDir: PRISMA_DIR, startedAt: new Date(), engine, graphs, auth, handlers });
+  setRuntime({
+    config,
+    db: database,
+    prismaDir: PRISMA_DIR,
+    startedAt: new Date(),
+    engine,
+    graphs,
+    auth,
+    handlers,
+    stopping: () => lifecycle.stopping,
+  });
 
   // 5. Next.js, loaded only now.
   const { default: next } = await import("next");
@@ -89,7 +97,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  if (stopping) return;
+  if (lifecycle.stopping) return;
   const handle = app.getRequestHandler();
 
   // 6. HTTP.
@@ -119,50 +127,4 @@ async function main(): Promise<void> {
   log(`LangGraph Run Server ${dev ? "(dev) " : ""}listening on http://localhost:${config.port}`);
 }
 
-/** SIGTERM / SIGINT: stop accepting requests, close the database, exit 0. */
-async function shutdown(signal: NodeJS.Signals): Promise<void> {
-  if (stopping) {
-    // The drain is bounded, so a second signal waits for it instead of abandoning
-    // runs mid-write (their final status and checkpoints must reach the database).
-    process.stderr.write(`${signal} again: still shutting down, finishing within the drain timeout\n`);
-    return;
-  }
-  stopping = true;
-  log(`${signal} received: shutting down`);
-  // Runs are cancelled and awaited (bounded) while HTTP stops taking requests; their
-  // final status and checkpoints are written before the database closes.
-  const drained = engine?.shutdown(tryDrainTimeout());
-  const server = httpServer;
-  if (server) {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    // Long-lived responses (streams) get a short grace period, then are cut.
-    const force = setTimeout(() => server.closeAllConnections(), 5_000);
-    force.unref();
-    await closed;
-  }
-  await drained?.catch((err: unknown) => process.stderr.write(`drain failed: ${String(err)}\n`));
-  await nextApp?.close().catch(() => {});
-  const db = database ?? (await databaseStarting?.catch(() => undefined));
-  await db?.close().catch(() => {});
-  clearRuntime();
-  log("stopped");
-  process.exit(0);
-}
-
-function tryDrainTimeout(): number {
-  return tryGetRuntime()?.config.drainTimeoutMs ?? 5000;
-}
-
-process.on("SIGTERM", (s) => void shutdown(s));
-process.on("SIGINT", (s) => void shutdown(s));
-
-main().catch(async (err: unknown) => {
-  await database?.close().catch(() => {});
-  if (err instanceof ConfigError || err instanceof DatabaseStartupError || err instanceof StartupError) {
-    fail(err.message);
-  }
-  // Not a settings problem: a bug or an unexpected environment, so keep the stack.
-  process.stderr.write(`error: start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+lifecycle.run(main);

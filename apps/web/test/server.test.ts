@@ -10,6 +10,7 @@ import { connect, createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { testTargets, type TestDatabase } from "@lgrs/db/testing";
 import { afterAll, describe, expect, it, type ExpectStatic } from "vitest";
 
 const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -25,12 +26,16 @@ interface Exit {
   stderr: string;
 }
 
-function startServer(env: Record<string, string>, args: string[] = []) {
+const SETTINGS = ["PORT", "DATABASE_URL", "LANGGRAPH_CONFIG", "INIT_CWD", "NODE_ENV"];
+const FLEET_SETTINGS = ["REDIS_URL", "REDIS_KEY_PREFIX", "RUN_WORKERS", "RUN_LEASE_MS", "RUN_MAX_ATTEMPTS"];
+
+/** server.ts (`pnpm start`), or worker.ts (`pnpm worker`) with `{ entry: "worker.ts" }`. */
+function startServer(env: Record<string, string>, args: string[] = [], { entry = "server.ts" } = {}) {
   const base = { ...process.env };
   // Only what the test sets: nothing inherited from the shell or from pnpm.
-  for (const key of ["PORT", "DATABASE_URL", "LANGGRAPH_CONFIG", "INIT_CWD", "NODE_ENV"]) delete base[key];
+  for (const key of [...SETTINGS, ...FLEET_SETTINGS]) delete base[key];
   // node with tsx's loader, as `pnpm start` runs it: one process receives the signals
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: APP_DIR,
     env: { ...base, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -44,10 +49,10 @@ function startServer(env: Record<string, string>, args: string[] = []) {
   });
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<Exit>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
-  /** Resolves once the server says it listens; rejects if it exits first. */
+  /** Resolves once the server says it listens (a worker: it is ready); rejects if it exits first. */
   const listening = new Promise<void>((resolve, reject) => {
     listeners.push(() => {
-      if (/listening on http/.test(stdout)) resolve();
+      if (/listening on http|worker ready/.test(stdout)) resolve();
     });
     void exited.then((e) => reject(new Error(`server exited (${e.code}) before listening:\n${e.stdout}\n${e.stderr}`)));
   });
@@ -71,8 +76,13 @@ async function freePort(): Promise<number> {
 }
 
 /** A start-up failure: exit 1, one `error:` line, no stack, Next never loaded. */
-async function expectStartupFailure(expect: ExpectStatic, env: Record<string, string>, mentions: RegExp): Promise<string> {
-  const result = await startServer({ DATABASE_URL: `file:${path.join(tmp, "unused", "x.db")}`, ...env }).exited;
+async function expectStartupFailure(
+  expect: ExpectStatic,
+  env: Record<string, string>,
+  mentions: RegExp,
+  { entry = "server.ts" } = {},
+): Promise<string> {
+  const result = await startServer({ DATABASE_URL: `file:${path.join(tmp, "unused", "x.db")}`, ...env }, [], { entry }).exited;
   const lines = stderrLines(result);
   expect(result.code, result.stderr).toBe(1);
   expect(lines).toHaveLength(1);
@@ -114,6 +124,110 @@ describe("server start-up failures (no build needed)", () => {
   it("rejects a bad PORT", async ({ expect }) => {
     await expectStartupFailure(expect, { PORT: "http" }, /PORT "http"/);
   });
+
+  it("rejects REDIS_URL with SQLite: fleet mode needs PostgreSQL", async ({ expect }) => {
+    await expectStartupFailure(expect, { REDIS_URL: "redis://127.0.0.1:6379" }, /REDIS_URL.*needs a PostgreSQL DATABASE_URL/);
+  });
+
+  it("rejects a malformed REDIS_URL without printing its password", async ({ expect }) => {
+    const line = await expectStartupFailure(
+      expect,
+      { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x", REDIS_URL: "http://:secret@cache:6379" },
+      /REDIS_URL.*not a Redis URL/,
+    );
+    expect(line).not.toContain("secret");
+  });
+
+  it("rejects RUN_WORKERS=0 without REDIS_URL: nothing would execute runs", async ({ expect }) => {
+    await expectStartupFailure(expect, { RUN_WORKERS: "0" }, /RUN_WORKERS=0 serves HTTP only/);
+  });
+
+  it("a worker without REDIS_URL stops at once", async ({ expect }) => {
+    await expectStartupFailure(
+      expect,
+      { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x" },
+      /`pnpm worker` executes runs for a fleet and needs REDIS_URL/,
+      { entry: "worker.ts" },
+    );
+  });
+});
+
+// Start-up against a real PostgreSQL (migrated on start) and Redis: skipped when
+// PostgreSQL is not reachable (testTargets fails the file instead under CI=true).
+const postgres = testTargets.find((t) => t.provider === "postgresql");
+
+describe.skipIf(!postgres)("fleet start-up on PostgreSQL", () => {
+  const databases: TestDatabase[] = [];
+  afterAll(async () => {
+    for (const d of databases) await d.drop();
+  });
+  async function database(): Promise<string> {
+    const created = await postgres!.create();
+    databases.push(created);
+    return created.config.url;
+  }
+
+  for (const entry of ["server.ts", "worker.ts"]) {
+    it(`${entry} stops on an unreachable Redis with one line, after migrating`, async ({ expect }) => {
+      const line = await expectStartupFailure(
+        expect,
+        { DATABASE_URL: await database(), REDIS_URL: "redis://:secret@127.0.0.1:1" },
+        /Redis.*127\.0\.0\.1:1.*not reachable/,
+        { entry },
+      );
+      expect(line).not.toContain("secret");
+    });
+  }
+
+  it("a worker starts, says it is in the fleet, and stops cleanly on SIGTERM", async ({ expect }) => {
+    const prefix = `lgrs-test-${Math.random().toString(36).slice(2, 10)}:`;
+    const worker = startServer({ DATABASE_URL: await database(), REDIS_URL: "redis://127.0.0.1:6379", REDIS_KEY_PREFIX: prefix }, [], {
+      entry: "worker.ts",
+    });
+    await worker.listening;
+    worker.child.kill("SIGTERM");
+    const result = await worker.exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`fleet: redis redis://127.0.0.1:6379 prefix ${prefix}, worker yes`);
+    expect(result.stdout).toMatch(/worker ready[\s\S]*SIGTERM received[\s\S]*stopped/);
+    expect(result.stdout).not.toMatch(/listening|next/i);
+  }, 60_000);
+
+  it.skipIf(!HAS_BUILD)(
+    "an HTTP-only instance (RUN_WORKERS=0) reports the fleet and Redis in its health",
+    async ({ expect }) => {
+      const prefix = `lgrs-test-${Math.random().toString(36).slice(2, 10)}:`;
+      const port = await freePort();
+      const server = startServer({
+        PORT: String(port),
+        INIT_CWD: path.join(tmp, "fleet-home"),
+        DATABASE_URL: await database(),
+        REDIS_URL: "redis://127.0.0.1:6379",
+        REDIS_KEY_PREFIX: prefix,
+        RUN_WORKERS: "0",
+        AUTH_SECRET: "s".repeat(40),
+      });
+      try {
+        await server.listening;
+        const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toMatchObject({
+          status: "ok",
+          runtime: { mode: "fleet", worker: false, running: 0, redis: { reachable: true } },
+        });
+        const ready = await fetch(`http://127.0.0.1:${port}/api/health/ready`);
+        expect(ready.status).toBe(200);
+        expect(await ready.json()).toMatchObject({ status: "ready", reasons: [], redis: { reachable: true } });
+      } finally {
+        server.child.kill("SIGTERM");
+      }
+      const result = await server.exited;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(`fleet: redis redis://127.0.0.1:6379 prefix ${prefix}, worker no`);
+      expect(result.stdout).toMatch(/SIGTERM received[\s\S]*stopped/);
+    },
+    60_000,
+  );
 });
 
 describe(`server good start (${HAS_BUILD ? "production build" : "no build found: dev mode"})`, () => {
@@ -153,6 +267,21 @@ describe(`server good start (${HAS_BUILD ? "production build" : "no build found:
         expect(body.status).toBe("ok");
         expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
         expect(body.database).toMatchObject({ provider: "sqlite", reachable: true, migrated: true, pendingMigrations: [] });
+
+        expect(body).toMatchObject({ runtime: { mode: "embedded", worker: true, running: 0, redis: null } });
+
+        const live = await fetch(`http://127.0.0.1:${port}/api/health/live`);
+        expect(live.status).toBe(200);
+        expect(await live.json()).toMatchObject({ status: "ok", version: body.version });
+        const ready = await fetch(`http://127.0.0.1:${port}/api/health/ready`);
+        expect(ready.status).toBe(200);
+        expect(await ready.json()).toEqual({
+          status: "ready",
+          reasons: [],
+          runtime: "started",
+          database: { reachable: true, migrated: true },
+          redis: null,
+        });
 
         const page = await fetch(`http://127.0.0.1:${port}/health`);
         expect(page.status).toBe(200);

@@ -26,6 +26,23 @@ export async function bootstrapAuth(
   settings: BootstrapSettings,
   log: (line: string) => void = console.log,
 ): Promise<void> {
+  try {
+    await makeStartupAccounts(auth, users, settings, log);
+  } catch {
+    // Instances of a fleet starting together on an empty database race to make the same
+    // accounts: the losers fail on an account the winner just made. Looking again finds
+    // them (and says nothing: only the winner's password is real). Any other failure
+    // happens again here and is thrown.
+    await makeStartupAccounts(auth, users, settings, log);
+  }
+}
+
+async function makeStartupAccounts(
+  auth: BetterAuth,
+  users: UsersRepository,
+  settings: BootstrapSettings,
+  log: (line: string) => void,
+): Promise<void> {
   const configured = settings.email !== undefined || settings.apiKey !== undefined;
   if (!configured) {
     if ((await users.countUsers()) > 0) return;

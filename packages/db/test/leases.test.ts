@@ -125,6 +125,8 @@ describe.each(postgres)("run leases on $provider", (target) => {
     const released = (await pendingRuns(1)).runs[0]!;
     const claim = (await repo.leases.claim("w", LEASE_MS))!;
     expect(await repo.leases.renew(claim.lease, LEASE_MS)).toEqual({ held: true, cancel: null });
+    const stale = { runId: cancelled.id, token: "not-the-token" };
+    expect(await repo.leases.renewAll([claim.lease, stale], LEASE_MS)).toEqual(new Map([[released.id, null]]));
     expect(await repo.leases.release(claim.lease)).toBe(true);
     const back = await repo.runs.get(ALL, released.id);
     expect([back?.status, back?.attempt, back?.workerId]).toEqual(["pending", 1, null]);

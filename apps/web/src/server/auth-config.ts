@@ -82,6 +82,12 @@ export function resolveAuthSecret(config: AuthConfig, dataDir: string): string {
   }
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    // Another process sharing the data folder (a local fleet) wrote it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return resolveAuthSecret(config, dataDir);
+    throw err;
+  }
   return secret;
 }

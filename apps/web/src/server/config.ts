@@ -1,7 +1,7 @@
 import path from "node:path";
-import { parseDatabaseUrl } from "@lgrs/db";
-import { LanggraphConfigError, loadLanggraphConfig, type LanggraphConfig } from "@lgrs/runtime";
-import type { ServerConfig } from "./runtime.ts";
+import { parseDatabaseUrl, redactUrl, type DatabaseConfig } from "@lgrs/db";
+import { DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS, LanggraphConfigError, loadLanggraphConfig, type LanggraphConfig } from "@lgrs/runtime";
+import type { CoreConfig, FleetConfig, ServerConfig } from "./runtime.ts";
 import { parseAuthConfig } from "./auth-config.ts";
 import { ConfigError } from "./config-error.ts";
 
@@ -41,6 +41,101 @@ export function parsePositiveInt(name: string, raw: string | undefined, fallback
   return Number(value);
 }
 
+/** The environment as the loaders read it (process.env, or a plain object in tests). */
+export type Env = Record<string, string | undefined>;
+
+export const DEFAULT_REDIS_KEY_PREFIX = "lgrs:";
+/** Shorter leases expire under an ordinary database hiccup and move healthy runs. */
+export const MIN_LEASE_MS = 1000;
+
+/**
+ * REDIS_URL: redis:// or rediss:// (TLS), with a host and an optional database
+ * number. Null when unset. The message never repeats the URL, which may hold a password.
+ */
+export function parseRedisUrl(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  const example = "redis://host:6379 (rediss:// for TLS, redis://:password@host:6379/0 with a password and database)";
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`REDIS_URL is not a valid URL: expected ${example}.`);
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    throw new ConfigError(`REDIS_URL "${url.protocol}//..." is not a Redis URL: expected ${example}.`);
+  }
+  if (!url.hostname) throw new ConfigError(`REDIS_URL names no host: expected ${example}.`);
+  const db = url.pathname.replace(/^\//, "");
+  if (db !== "" && !/^\d+$/.test(db)) {
+    throw new ConfigError(
+      `REDIS_URL ${redactUrl(value)} names database "${db}": use a database number, e.g. ${url.protocol}//${url.host}/0.`,
+    );
+  }
+  return value;
+}
+
+/** REDIS_KEY_PREFIX: printable, no spaces (it starts every key and channel name). */
+export function parseKeyPrefix(raw: string | undefined): string {
+  const value = raw?.trim();
+  if (!value) return DEFAULT_REDIS_KEY_PREFIX;
+  if (!/^[\x21-\x7e]{1,64}$/.test(value)) {
+    throw new ConfigError(
+      `REDIS_KEY_PREFIX "${value}" is not valid: use up to 64 printable characters without spaces, e.g. REDIS_KEY_PREFIX=${DEFAULT_REDIS_KEY_PREFIX}`,
+    );
+  }
+  return value;
+}
+
+/** RUN_WORKERS: 1 (the default) executes runs in this process, 0 serves HTTP only. */
+export function parseRunWorkers(raw: string | undefined): 0 | 1 {
+  const value = raw?.trim();
+  if (!value || value === "1") return 1;
+  if (value === "0") return 0;
+  throw new ConfigError(
+    `RUN_WORKERS "${value}" is not valid: use 1 (this process executes runs, the default) or 0 (serve HTTP only, in a fleet); for more runs at once raise RUN_CONCURRENCY or start more \`pnpm worker\` processes.`,
+  );
+}
+
+/** RUN_LEASE_MS: a whole number of milliseconds, at least MIN_LEASE_MS. */
+export function parseLeaseMs(raw: string | undefined): number {
+  const value = raw?.trim();
+  if (!value) return DEFAULT_LEASE_MS;
+  if (!/^\d+$/.test(value) || Number(value) < MIN_LEASE_MS) {
+    throw new ConfigError(
+      `RUN_LEASE_MS "${value}" is not valid: use a whole number of milliseconds of ${MIN_LEASE_MS} or more, e.g. RUN_LEASE_MS=10000.`,
+    );
+  }
+  return Number(value);
+}
+
+const FLEET_NEEDS_POSTGRES =
+  "REDIS_URL turns fleet mode on, which needs a PostgreSQL DATABASE_URL (a SQLite file serves one process): set DATABASE_URL=postgresql://user:password@host:5432/database, or unset REDIS_URL.";
+
+/**
+ * The fleet settings: null on the embedded default (REDIS_URL unset). The lease
+ * and attempt settings are checked even then, so a typo never waits for the day
+ * REDIS_URL is set.
+ */
+function parseFleet(env: Env, database: DatabaseConfig, worker: boolean): FleetConfig | null {
+  const redisUrl = parseRedisUrl(env["REDIS_URL"]);
+  const keyPrefix = parseKeyPrefix(env["REDIS_KEY_PREFIX"]);
+  const leaseMs = parseLeaseMs(env["RUN_LEASE_MS"]);
+  const maxAttempts = parsePositiveInt("RUN_MAX_ATTEMPTS", env["RUN_MAX_ATTEMPTS"], DEFAULT_MAX_ATTEMPTS, "3");
+  if (redisUrl === null) return null;
+  if (database.provider !== "postgresql") throw new ConfigError(FLEET_NEEDS_POSTGRES);
+  return { redisUrl, keyPrefix, worker, leaseMs, maxAttempts };
+}
+
+function loadCoreConfig(env: Env, baseDir: string, worker: boolean): CoreConfig {
+  const database = parseDatabaseUrl(env["DATABASE_URL"], baseDir);
+  const langgraphConfig = readLanggraphConfig(env["LANGGRAPH_CONFIG"], baseDir);
+  const concurrency = parsePositiveInt("RUN_CONCURRENCY", env["RUN_CONCURRENCY"], 10, "10");
+  const drainTimeoutMs = parsePositiveInt("SHUTDOWN_DRAIN_MS", env["SHUTDOWN_DRAIN_MS"], 5000, "5000");
+  const fleet = parseFleet(env, database, worker);
+  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet };
+}
+
 export interface LoadOptions {
   dev: boolean;
   /** Where relative paths resolve: the folder the user started from. */
@@ -51,14 +146,31 @@ export interface LoadOptions {
  * Validates the whole environment before anything is started. Throws ConfigError,
  * or DatabaseStartupError (from @lgrs/db) for a bad DATABASE_URL.
  */
-export function loadServerConfig(env: NodeJS.ProcessEnv, options: LoadOptions): ServerConfig {
+export function loadServerConfig(env: Env, options: LoadOptions): ServerConfig {
   const port = parsePort(env["PORT"]);
-  const database = parseDatabaseUrl(env["DATABASE_URL"], options.baseDir);
-  const langgraphConfig = readLanggraphConfig(env["LANGGRAPH_CONFIG"], options.baseDir);
-  const concurrency = parsePositiveInt("RUN_CONCURRENCY", env["RUN_CONCURRENCY"], 10, "10");
-  const drainTimeoutMs = parsePositiveInt("SHUTDOWN_DRAIN_MS", env["SHUTDOWN_DRAIN_MS"], 5000, "5000");
+  const workers = parseRunWorkers(env["RUN_WORKERS"]);
+  const core = loadCoreConfig(env, options.baseDir, workers === 1);
+  if (workers === 0 && !core.fleet) {
+    throw new ConfigError(
+      "RUN_WORKERS=0 serves HTTP only, so nothing here would execute runs: set REDIS_URL (with a PostgreSQL DATABASE_URL) and start `pnpm worker` processes, or unset RUN_WORKERS.",
+    );
+  }
   const auth = parseAuthConfig(env, port);
-  return { port, dev: options.dev, baseDir: options.baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, auth };
+  return { ...core, port, dev: options.dev, auth };
+}
+
+/**
+ * The worker process's settings (`pnpm worker`): no HTTP, no auth; it always
+ * executes runs (RUN_WORKERS is the server's setting) and needs a fleet.
+ */
+export function loadWorkerConfig(env: Env, options: { baseDir: string }): CoreConfig {
+  const core = loadCoreConfig(env, options.baseDir, true);
+  if (!core.fleet) {
+    throw new ConfigError(
+      "`pnpm worker` executes runs for a fleet and needs REDIS_URL (with a PostgreSQL DATABASE_URL): set REDIS_URL=redis://host:6379, or use `pnpm start`, which executes runs itself.",
+    );
+  }
+  return core;
 }
 
 /**

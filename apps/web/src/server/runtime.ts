@@ -3,10 +3,22 @@ import type { AuthService } from "@lgrs/auth";
 import type { GraphRegistry, LanggraphConfig, Runtime as Engine } from "@lgrs/runtime";
 import type { AuthConfig } from "./auth-config.ts";
 
-/** Everything the process read from its environment, validated. */
-export interface ServerConfig {
-  port: number;
-  dev: boolean;
+/** Fleet mode: REDIS_URL with a PostgreSQL DATABASE_URL. */
+export interface FleetConfig {
+  /** REDIS_URL as given (it may hold a password: print the connection's redacted url instead) */
+  redisUrl: string;
+  /** REDIS_KEY_PREFIX: every key and channel starts with it */
+  keyPrefix: string;
+  /** this process executes runs: RUN_WORKERS=1 (the default) on a server, always on a worker */
+  worker: boolean;
+  /** RUN_LEASE_MS: a run's lease; renewed every third of it, swept when expired */
+  leaseMs: number;
+  /** RUN_MAX_ATTEMPTS: executions of a run whose worker died before it ends `error` */
+  maxAttempts: number;
+}
+
+/** What both processes (server.ts, worker.ts) read from their environment, validated. */
+export interface CoreConfig {
   /** Where relative paths (SQLite file, LANGGRAPH_CONFIG) were resolved: INIT_CWD, else the process cwd. */
   baseDir: string;
   database: DatabaseConfig;
@@ -16,6 +28,14 @@ export interface ServerConfig {
   concurrency: number;
   /** how long shutdown waits for running runs to stop (SHUTDOWN_DRAIN_MS) */
   drainTimeoutMs: number;
+  /** null: the embedded default (one process, no Redis) */
+  fleet: FleetConfig | null;
+}
+
+/** Everything the server process read from its environment, validated. */
+export interface ServerConfig extends CoreConfig {
+  port: number;
+  dev: boolean;
   auth: AuthConfig;
 }
 
@@ -41,6 +61,8 @@ export interface Runtime {
     langgraph(req: Request): Promise<Response>;
   };
   startedAt: Date;
+  /** true once SIGTERM/SIGINT arrived: the server drains and is no longer ready */
+  stopping(): boolean;
 }
 
 // Kept on globalThis: Next's route bundles do not share module instances with

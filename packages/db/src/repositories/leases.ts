@@ -125,6 +125,29 @@ export function leasesRepository(db: Database) {
       return { held: true, cancel: (rows[0]!.cancelRequest as CancelRequest | null) ?? null };
     },
 
+    /**
+     * `renew` for every lease of a worker in one statement, so a busy worker's
+     * heartbeat takes one round trip however many runs it holds. Answers, per run
+     * still held, the cancel request waiting on it; a run missing from the answer
+     * has lost its lease.
+     */
+    async renewAll(leases: Lease[], leaseMs: number): Promise<Map<string, CancelRequest | null>> {
+      requirePostgres();
+      const held = new Map<string, CancelRequest | null>();
+      if (leases.length === 0) return held;
+      const rows = await prisma.$queryRawUnsafe<{ id: string; cancelRequest: string | null }[]>(
+        `UPDATE "run" SET "leaseExpiresAt" = now() + $3 * interval '1 millisecond'
+         FROM unnest($1::text[], $2::text[]) AS lease(id, token)
+         WHERE "run".id = lease.id AND "run"."leaseToken" = lease.token AND "run".status = 'running'
+         RETURNING "run".id, "run"."cancelRequest"`,
+        leases.map((l) => l.runId),
+        leases.map((l) => l.token),
+        leaseMs,
+      );
+      for (const row of rows) held.set(row.id, (row.cancelRequest as CancelRequest | null) ?? null);
+      return held;
+    },
+
     /** Records a cancel of a running run (rollback is kept over interrupt); false when the run is not running. */
     async requestCancel(runId: string, action: CancelRequest): Promise<boolean> {
       const { count } = await prisma.run.updateMany({

@@ -1,4 +1,4 @@
-import type { Lease, LeasesRepository, Run } from "@lgrs/db";
+import type { CancelRequest, Lease, LeasesRepository, Run } from "@lgrs/db";
 import type { CancelAction } from "../enums.ts";
 import type { ExecutionHost, RunCoordinator } from "../runs/coordinator.ts";
 import type { FleetSignals } from "./signals.ts";
@@ -149,14 +149,21 @@ export class FleetCoordinator implements RunCoordinator {
   }
 
   private async heartbeat(): Promise<void> {
-    for (const lease of this.host?.leases() ?? []) {
-      try {
-        const { held, cancel } = await this.leases.renew(lease, this.options.leaseMs);
-        if (!held) this.host!.stop(lease.runId, "lost");
-        else if (cancel) this.host!.stop(lease.runId, cancel);
-      } catch (err) {
-        // the database is unreachable: the lease may run out, and then a sweep hands the run on
-        this.options.logError(err);
+    const leases = this.host?.leases() ?? [];
+    if (leases.length === 0) return;
+    let held: Map<string, CancelRequest | null>;
+    try {
+      held = await this.leases.renewAll(leases, this.options.leaseMs);
+    } catch (err) {
+      // the database is unreachable: the leases may run out, and then a sweep hands the runs on
+      this.options.logError(err);
+      return;
+    }
+    for (const lease of leases) {
+      if (!held.has(lease.runId)) this.host!.stop(lease.runId, "lost");
+      else {
+        const cancel = held.get(lease.runId);
+        if (cancel) this.host!.stop(lease.runId, cancel);
       }
     }
   }
@@ -164,12 +171,13 @@ export class FleetCoordinator implements RunCoordinator {
   private async sweep(): Promise<void> {
     try {
       const swept = await this.leases.sweep(this.options.maxAttempts);
-      if (swept.requeued.length + swept.failed.length + swept.cancelled.length === 0) return;
-      await this.host!.swept(swept);
-      if (swept.requeued.length > 0) this.wake();
+      if (swept.requeued.length + swept.failed.length + swept.cancelled.length > 0) await this.host!.swept(swept);
+      if (swept.requeued.length > 0) this.signals.wake();
     } catch (err) {
       this.options.logError(err);
     }
+    // the safety net for a wake-up Redis lost: an idle worker looks at the queue every half lease
+    this.pump();
   }
 
   private every(ms: number, task: () => Promise<void>): void {

@@ -337,8 +337,10 @@ export class RunManager {
           abandoned: () => active.abandoned,
           lease: assignment.lease,
         });
-        // after an abandoned run, shutdown has settled its thread already (or another worker will)
-        if (!active.abandoned) await this.temporary.settle(ended.threadId).catch(this.ctx.logError);
+        // after an abandoned run, shutdown has settled its thread already (or another worker will);
+        // a heartbeat can find a lease gone because the run has just ended here: that run still settles
+        const endedHere = active.lease !== undefined && isFinal(ended.status) && ended.leaseToken === active.lease.token;
+        if (!active.abandoned || endedHere) await this.temporary.settle(ended.threadId).catch(this.ctx.logError);
         return ended;
       } finally {
         this.active.delete(assignment.runId);

@@ -1,4 +1,4 @@
-import { getHealth } from "@/server/health.ts";
+import { getHealth, type Health } from "@/server/health.ts";
 
 // Health is read live on every request, never at build time.
 export const dynamic = "force-dynamic";
@@ -47,10 +47,24 @@ export default async function HealthPage() {
               </span>
             )}
           </dd>
+          <dt>Runs</dt>
+          <dd data-testid="runtime-mode">{runtimeLabel(health.runtime)}</dd>
+          {health.runtime?.redis ? (
+            <>
+              <dt>Redis</dt>
+              <dd data-testid="redis-reachable">
+                {health.runtime.redis.reachable ? "reachable" : "unreachable"}
+                {health.runtime.redis.latencyMs !== undefined ? (
+                  <span className="muted"> ({health.runtime.redis.latencyMs} ms)</span>
+                ) : null}
+              </dd>
+            </>
+          ) : null}
           <dt>Version</dt>
           <dd>{health.version}</dd>
         </dl>
         {db.error ? <p className="error">{db.error}</p> : null}
+        {health.runtime?.redis?.error ? <p className="error">Redis: {health.runtime.redis.error}</p> : null}
       </section>
 
       <footer className="footer">
@@ -58,6 +72,12 @@ export default async function HealthPage() {
       </footer>
     </main>
   );
+}
+
+function runtimeLabel(runtime: Health["runtime"]): string {
+  if (!runtime) return "not started";
+  const where = runtime.mode === "fleet" ? "fleet (PostgreSQL + Redis)" : "embedded (this process)";
+  return `${where}; ${runtime.worker ? `executes runs here, ${runtime.running} running` : "serves HTTP only"}`;
 }
 
 function providerLabel(provider: string): string {

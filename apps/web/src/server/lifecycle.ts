@@ -1,0 +1,156 @@
+/**
+ * Start-up and shutdown shared by the two process entry points: server.ts (HTTP,
+ * auth, Next.js) and worker.ts (runs only). Both validate their settings, then
+ * start the database, Redis (fleet mode), the graphs and the run engine here, and
+ * both stop through `shutdown`: drain the runs (bounded), then close Redis, then
+ * the database. Expected start-up failures are one line on stderr and exit code 1.
+ */
+import { DatabaseStartupError, PRISMA_DIR, redactUrl, startDatabase, type Database } from "@lgrs/db";
+import { connectRedis, createRuntime, GraphRegistry, RedisStartupError, type RedisConnection, type Runtime as Engine } from "@lgrs/runtime";
+import { ConfigError, oneLine } from "./config.ts";
+import type { CoreConfig } from "./runtime.ts";
+
+/** An expected start-up failure: printed as one line, exit code 1. */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+/** How long connectRedis waits at start-up before saying Redis is unreachable. */
+const REDIS_CONNECT_TIMEOUT_MS = 3000;
+
+export function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** What the process runs on, once started. */
+export interface Core {
+  db: Database;
+  /** null on the embedded default */
+  redis: RedisConnection | null;
+  graphs: GraphRegistry;
+  engine: Engine;
+}
+
+export interface LifecycleHooks {
+  /** Runs while the engine drains its runs: the server stops taking requests here. */
+  whileDraining?(): Promise<void>;
+  /** After the drain, before Redis and the database close: the server closes Next.js here. */
+  afterDrain?(): Promise<void>;
+  /** Last, once everything is closed. */
+  stopped?(): void;
+}
+
+/**
+ * One per process. `run(main)` installs the SIGTERM/SIGINT handlers and runs the
+ * process's own start-up, which calls `startCore` for the shared part.
+ */
+export class Lifecycle {
+  #stopping = false;
+  #db: Database | undefined;
+  /** Set while migrations run: a signal then waits for them instead of cutting one in half. */
+  #dbStarting: Promise<Database> | undefined;
+  #redis: RedisConnection | undefined;
+  #redisConnecting: Promise<RedisConnection> | undefined;
+  #engine: Engine | undefined;
+  #drainTimeoutMs = 5000;
+
+  constructor(private readonly hooks: LifecycleHooks = {}) {}
+
+  /** True once SIGTERM/SIGINT arrived: start-up stops at its next step. */
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
+  /**
+   * Database (connect, migrate), Redis (fleet mode), graphs, the run engine
+   * (started). Undefined when a signal arrived meanwhile: the caller returns and
+   * shutdown closes what was opened.
+   */
+  async startCore(config: CoreConfig): Promise<Core | undefined> {
+    this.#drainTimeoutMs = config.drainTimeoutMs;
+
+    // Database: connect, migrate, open the Prisma client.
+    const where = config.database.provider === "sqlite" ? config.database.file : redactUrl(config.database.url);
+    this.#dbStarting = startDatabase(config.database, { log, prismaDir: PRISMA_DIR });
+    const db = (this.#db = await this.#dbStarting);
+    if (this.#stopping) return undefined;
+    log(`database: ${config.database.provider} ${where} (migrated)`);
+
+    // Redis, in fleet mode: unreachable now is a start-up error; later, ioredis reconnects.
+    let redis: RedisConnection | null = null;
+    if (config.fleet) {
+      this.#redisConnecting = connectRedis(config.fleet.redisUrl, {
+        keyPrefix: config.fleet.keyPrefix,
+        connectTimeoutMs: REDIS_CONNECT_TIMEOUT_MS,
+      });
+      redis = this.#redis = await this.#redisConnecting;
+      if (this.#stopping) return undefined;
+      log(`fleet: redis ${redis.url} prefix ${redis.prefix}, worker ${config.fleet.worker ? "yes" : "no"}`);
+    }
+
+    // Graphs and the run engine: a graph that fails to load is reported, the others serve.
+    const graphs = await GraphRegistry.load(config.langgraphConfig?.path);
+    for (const f of graphs.failures()) log(`warning: graph ${f.graphId} failed to load from ${f.file}: ${oneLine(f.error)}`);
+    log(`graphs: ${graphs.ids().join(", ") || "none"} (${config.langgraphConfig ? config.langgraphConfig.path : "bundled"})`);
+    const engine = (this.#engine = createRuntime({
+      db,
+      graphs,
+      concurrency: config.concurrency,
+      ...(config.fleet && redis
+        ? { fleet: { redis, worker: config.fleet.worker, leaseMs: config.fleet.leaseMs, maxAttempts: config.fleet.maxAttempts } }
+        : {}),
+    }));
+    await engine.start();
+    return { db, redis, graphs, engine };
+  }
+
+  /** Installs the signal handlers, then runs the process's start-up; a failure ends the process. */
+  run(main: () => Promise<void>): void {
+    process.on("SIGTERM", (s) => void this.shutdown(s));
+    process.on("SIGINT", (s) => void this.shutdown(s));
+    main().catch(async (err: unknown) => {
+      await this.#redis?.close().catch(() => {});
+      await this.#db?.close().catch(() => {});
+      if (
+        err instanceof ConfigError ||
+        err instanceof DatabaseStartupError ||
+        err instanceof RedisStartupError ||
+        err instanceof StartupError
+      ) {
+        process.stderr.write(`error: ${oneLine(err.message)}\n`);
+        process.exit(1);
+      }
+      // Not a settings problem: a bug or an unexpected environment, so keep the stack.
+      process.stderr.write(`error: start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    });
+  }
+
+  /**
+   * SIGTERM / SIGINT: drain the runs (bounded by SHUTDOWN_DRAIN_MS; in a fleet,
+   * what did not finish is released for another worker) while the process's own
+   * front stops, then close Redis and the database, exit 0.
+   */
+  async shutdown(signal: NodeJS.Signals): Promise<void> {
+    if (this.#stopping) {
+      // The drain is bounded, so a second signal waits for it instead of abandoning
+      // runs mid-write (their final status and checkpoints must reach the database).
+      process.stderr.write(`${signal} again: still shutting down, finishing within the drain timeout\n`);
+      return;
+    }
+    this.#stopping = true;
+    log(`${signal} received: shutting down`);
+    const drained = this.#engine?.shutdown(this.#drainTimeoutMs);
+    await this.hooks.whileDraining?.().catch((err: unknown) => process.stderr.write(`shutdown: ${String(err)}\n`));
+    await drained?.catch((err: unknown) => process.stderr.write(`drain failed: ${String(err)}\n`));
+    await this.hooks.afterDrain?.().catch(() => {});
+    // Redis after the engine (it published the runs' last events through it), the database last.
+    const redis = this.#redis ?? (await this.#redisConnecting?.catch(() => undefined));
+    await redis?.close().catch(() => {});
+    const db = this.#db ?? (await this.#dbStarting?.catch(() => undefined));
+    await db?.close().catch(() => {});
+    this.hooks.stopped?.();
+    log("stopped");
+    process.exit(0);
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The worker process (`pnpm worker`): executes runs for a fleet, without HTTP,
+ * auth or Next.js. It needs REDIS_URL and a PostgreSQL DATABASE_URL, claims
+ * runnable runs from the database (leases), publishes their events to Redis, and
+ * on SIGTERM/SIGINT stops claiming, drains (SHUTDOWN_DRAIN_MS) and releases what
+ * did not finish for another worker. Start-up and shutdown are server.ts's
+ * (src/server/lifecycle.ts), minus the HTTP front.
+ */
+import { loadWorkerConfig, userBaseDir } from "./src/server/config.ts";
+import { Lifecycle, log } from "./src/server/lifecycle.ts";
+
+const lifecycle = new Lifecycle();
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig(process.env, { baseDir: userBaseDir() });
+  const core = await lifecycle.startCore(config);
+  if (!core) return;
+  log(`LangGraph Run Server worker ready (concurrency ${config.concurrency}, pid ${process.pid})`);
+}
+
+lifecycle.run(main);
