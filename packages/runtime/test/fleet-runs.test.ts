@@ -17,7 +17,7 @@ import { allFinished, pidOf, postgres, until, useFleet, type Member } from "./fi
  * Short, so a killed worker's run is taken over within seconds (swept every leaseMs / 2), yet long
  * enough that a busy worker on two loaded cores still renews its leases in time.
  */
-const LEASE_MS = 6000;
+const LEASE_MS = 4000;
 
 /** Settled results of `promises`: how many were admitted, and the errors of the others. */
 async function settle<T>(promises: Promise<T>[]): Promise<{ ok: T[]; errors: Error[] }> {

@@ -121,10 +121,8 @@ export async function startServerFleet(target: TestTarget, count: number, env: R
   };
   try {
     const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
-    // the first alone: members starting together on a new database race to create the bootstrap
-    // admin (a unique-email failure stops all but one); the others then start together
-    servers.push(await startServer("A", ports[0]!, common));
-    const started = await Promise.allSettled(ports.slice(1).map((port, i) => startServer(String.fromCharCode(66 + i), port, common)));
+    // all at once, as `pnpm fleet` starts them: they race to make the bootstrap admin
+    const started = await Promise.allSettled(ports.map((port, i) => startServer(String.fromCharCode(65 + i), port, common)));
     for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
     const failed = started.find((s) => s.status === "rejected");
     if (failed) throw (failed as PromiseRejectedResult).reason;
