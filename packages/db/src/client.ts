@@ -19,11 +19,24 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * A burst of requests (or a busy fleet worker's fenced writes) can hold every pooled
+ * connection for a moment: a transaction then waits for one instead of failing after
+ * Prisma's default 2 s (P2028), which a client would see as a server error.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000 };
+
 export function createPrismaClient(config: DatabaseConfig): PrismaDb {
   if (config.provider === "sqlite") {
-    return new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: config.file, timeout: 5000 }) });
+    return new SqlitePrismaClient({
+      adapter: new PrismaBetterSqlite3({ url: config.file, timeout: 5000 }),
+      transactionOptions: TRANSACTION_OPTIONS,
+    });
   }
-  const client = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: config.url }) });
+  const client = new PostgresPrismaClient({
+    adapter: new PrismaPg({ connectionString: config.url }),
+    transactionOptions: TRANSACTION_OPTIONS,
+  });
   return client as unknown as PrismaDb;
 }
 
