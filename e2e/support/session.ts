@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 /** The admin the suite's server creates at start (playwright.config.ts). */
 export const ADMIN = { email: process.env["E2E_AUTH_EMAIL"]!, password: process.env["E2E_AUTH_PASSWORD"]! };
@@ -19,6 +19,8 @@ let made = 0;
 
 /** A new non-admin operator on the suite's database, made with `pnpm admin` as an operator would. */
 export function createOperator(): { email: string; password: string } {
+  // starting the admin CLI (tsx, Prisma) takes seconds on a busy machine: the test gets more time
+  test.slow();
   const email = `operator${++made}-${Date.now()}-${process.pid}@example.com`;
   const password = `pw-${Date.now()}-${made}-secret`;
   execFileSync(process.execPath, ["--import", "tsx", "src/admin/cli.ts", "user", "create", "--email", email, "--password", password], {
