@@ -201,6 +201,16 @@ describe.each(testTargets)("repositories on $provider", (target) => {
       // the same seq twice is refused: ids are strictly increasing per run
       await expect(repo.events.append(run.id, [{ seq: 5, event: "values", data: {} }])).rejects.toThrow();
     });
+
+    it("gives an event back byte for byte as it was published: key order, numbers and text as they were", async () => {
+      const t = await repo.threads.create({ ownerId: alice });
+      const run = await repo.runs.create({ threadId: t.id, ownerId: alice, assistantId, kwargs: {} });
+      // jsonb would reorder the keys (shorter first) and a replay would differ from what a live reader got
+      const data = { zebra: 1, b: { yy: 1, x: 2.5 }, aaa: [{ k2: 1e21, k1: -0.125 }, "tab\t ✓ \u00e9"], a: null };
+      await repo.events.append(run.id, [{ seq: 1, event: "values", data }]);
+      const [stored] = (await repo.events.list(run.id)).items;
+      expect(JSON.stringify(stored?.data)).toBe(JSON.stringify(data));
+    });
   });
 
   describe("feedback", () => {

@@ -97,7 +97,8 @@ describe.skipIf(!postgres)("Redis restarted mid-run", () => {
     for (const run of finished.filter((r) => r.status === "success")) {
       const events = await fleet.db().prisma.runEvent.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" } });
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-      const values = events.filter((e) => e.event === "values").at(-1)?.data as { steps: string[] } | undefined;
+      const last = events.filter((e) => e.event === "values").at(-1);
+      const values = last ? (JSON.parse(last.data) as { steps: string[] }) : undefined;
       // a long run on its own thread: its six nodes; the k-th run of the queue's thread: k times its one node
       const k = runs.findIndex((r) => r.id === run.id) - 3;
       const graphSteps = k <= 0 ? [...SIX_NODES] : Array(k).fill("only");

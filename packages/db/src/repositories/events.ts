@@ -1,9 +1,10 @@
 import type { Database } from "../client.ts";
-import type { RunEvent } from "../generated/sqlite/client.ts";
+import type { RunEvent as RunEventRow } from "../generated/sqlite/client.ts";
 import { fenced, type Lease } from "./leases.ts";
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from "./pagination.ts";
 
-export type { RunEvent };
+/** A stored event of a run, its data parsed back from the JSON text it was saved as. */
+export type RunEvent = Omit<RunEventRow, "data"> & { data: unknown };
 
 export interface NewRunEvent {
   seq: number;
@@ -27,7 +28,8 @@ export function eventsRepository(db: Database) {
             runId,
             seq: e.seq,
             event: e.event,
-            data: (e.data ?? null) as object,
+            // serialized here, once: a replay sends these bytes, exactly what a live reader got
+            data: JSON.stringify(e.data ?? null),
             createdAt: e.createdAt,
           })),
         }),
@@ -44,7 +46,7 @@ export function eventsRepository(db: Database) {
         orderBy: { seq: "asc" },
         take: limit + 1,
       });
-      const items = rows.slice(0, limit);
+      const items = rows.slice(0, limit).map((row) => ({ ...row, data: JSON.parse(row.data) as unknown }));
       const last = items[items.length - 1];
       return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.seq]) : null };
     },
