@@ -126,15 +126,15 @@ describe("assistants", () => {
       ownerId: alice.user.id,
       metadata: { tag, team: "docs" },
     });
-    // shared by everyone: bob changes it
-    const updated = await bob.client.assistants.update.mutate({ assistantId: made.id, graphId: "trivial", metadata: { team: "ops" } });
+    // shared for reading, changed by its owner only (assistant-owners.test.ts)
+    const updated = await alice.client.assistants.update.mutate({ assistantId: made.id, graphId: "trivial", metadata: { team: "ops" } });
     expect(updated).toMatchObject({ id: made.id, graphId: "trivial", version: 2, metadata: { tag, team: "ops" }, name: `Helper ${tag}` });
     expect((await alice.client.assistants.versions.query({ assistantId: made.id })).map((v) => v.version)).toEqual([2, 1]);
     const found = await alice.client.assistants.search.query({ name: `helper ${tag}`.toUpperCase() });
     expect(found).toEqual({ items: [updated], hasMore: false });
     expect(await alice.client.assistants.count.query({ metadata: { tag } })).toBe(1);
 
-    expect(await bob.client.assistants.delete.mutate({ assistantId: made.id })).toEqual({ assistantId: made.id, deleted: true });
+    expect(await alice.client.assistants.delete.mutate({ assistantId: made.id })).toEqual({ assistantId: made.id, deleted: true });
     await expectCode(alice.client.assistants.get.query({ assistantId: made.id }), "NOT_FOUND");
     await expectCode(alice.client.assistants.delete.mutate({ assistantId: made.id }), "NOT_FOUND");
   });

@@ -249,7 +249,7 @@ describe("assistants", () => {
 
   it("updates as a new version, merging metadata; lists the versions", async () => {
     const made = await alice.assistants.create({ graphId: "agent", name: "v1", metadata: { a: 1, b: "old" }, config: { tags: ["x"] } });
-    const updated = await bob.assistants.update(made.assistant_id, { name: "v2", metadata: { b: "new" }, config: { tags: ["y"] } });
+    const updated = await alice.assistants.update(made.assistant_id, { name: "v2", metadata: { b: "new" }, config: { tags: ["y"] } });
     expect(updated).toMatchObject({
       assistant_id: made.assistant_id,
       name: "v2",
@@ -268,7 +268,7 @@ describe("assistants", () => {
 
   it("deletes an assistant: 204, then 404", async () => {
     const made = await alice.assistants.create({ graphId: "trivial" });
-    await bob.assistants.delete(made.assistant_id);
+    await alice.assistants.delete(made.assistant_id);
     await expectStatus(alice.assistants.get(made.assistant_id), 404);
     await expectStatus(alice.assistants.delete(made.assistant_id), 404);
     await expectStatus(alice.assistants.update(made.assistant_id, { name: "x" }), 404);

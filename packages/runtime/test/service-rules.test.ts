@@ -121,9 +121,9 @@ describe.each(testTargets)("thread, assistant and store rules on $provider", (ta
       expect(made).toMatchObject({ id: assistantId, name: "agent", version: 1, ownerId: alice.userId });
       await expect(runtime.assistants.create(bob, { assistantId, graphId: "agent" })).rejects.toBeInstanceOf(ConflictError);
       expect(await runtime.assistants.create(bob, { assistantId, graphId: "trivial", ifExists: "do_nothing" })).toEqual(made);
-      const updated = await runtime.assistants.update(bob, assistantId, { metadata: { b: 2 }, graphId: "trivial" });
+      const updated = await runtime.assistants.update(alice, assistantId, { metadata: { b: 2 }, graphId: "trivial" });
       expect(updated).toMatchObject({ graphId: "trivial", version: 2, metadata: { a: 1, b: 2 } });
-      await expect(runtime.assistants.update(bob, assistantId, { graphId: "nope" })).rejects.toBeInstanceOf(InvalidRequestError);
+      await expect(runtime.assistants.update(alice, assistantId, { graphId: "nope" })).rejects.toBeInstanceOf(InvalidRequestError);
       expect((await runtime.assistants.versions(alice, assistantId)).map((v) => v.version)).toEqual([2, 1]);
       expect((await runtime.assistants.versions(alice, assistantId, { metadata: { b: 2 } })).map((v) => v.version)).toEqual([2]);
     });
@@ -140,6 +140,102 @@ describe.each(testTargets)("thread, assistant and store rules on $provider", (ta
       await expect(runtime.assistants.get(alice, slow.id)).rejects.toBeInstanceOf(NotFoundError);
       await expect(runtime.threads.get(alice, thread.id)).rejects.toBeInstanceOf(NotFoundError);
       await expect(runtime.assistants.delete(alice, slow.id)).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it("everyone reads and runs an assistant; only its owner or an admin changes or deletes it, anyone else finds it missing", async () => {
+      const tag = randomUUID();
+      const mine = await runtime.assistants.create(alice, {
+        graphId: "trivial",
+        config: { configurable: { who: "alice" } },
+        metadata: { tag },
+      });
+      // shared for reading and running, as on LangGraph Platform
+      expect(await runtime.assistants.get(bob, mine.id)).toEqual(mine);
+      expect((await runtime.assistants.search(bob, { metadata: { tag } })).items.map((a) => a.id)).toEqual([mine.id]);
+      expect(await runtime.assistants.count(bob, { metadata: { tag } })).toBe(1);
+      expect((await runtime.assistants.versions(bob, mine.id)).map((v) => v.version)).toEqual([1]);
+      const thread = await runtime.threads.create(bob);
+      const run = await runtime.runs.join(
+        bob,
+        (await runtime.runs.create(bob, { threadId: thread.id, assistantId: mine.id, input: {} })).id,
+      );
+      expect(run.status).toBe("success");
+
+      const changed = await failure(runtime.assistants.update(bob, mine.id, { config: { configurable: { who: "bob" } } }));
+      expect(changed).toBeInstanceOf(NotFoundError);
+      expect(changed.message).toContain("only its owner or an admin");
+      await expect(runtime.assistants.delete(bob, mine.id)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(runtime.assistants.delete(bob, mine.id, { deleteThreads: true })).rejects.toBeInstanceOf(NotFoundError);
+      expect(await runtime.assistants.get(alice, mine.id)).toEqual(mine);
+
+      expect((await runtime.assistants.update(alice, mine.id, { name: "by the owner" })).version).toBe(2);
+      expect((await runtime.assistants.update(admin(bob.userId), mine.id, { name: "by an admin" })).version).toBe(3);
+      // the owner's and the admin's updates leave the owner as it was
+      expect((await runtime.assistants.get(bob, mine.id)).ownerId).toBe(alice.userId);
+    });
+
+    it("never deletes another user's runs with an assistant: refuses (naming why) until they are gone, then takes the owner's own", async () => {
+      const mine = await runtime.assistants.create(alice, { graphId: "trivial" });
+      const aliceThread = await runtime.threads.create(alice, { metadata: { assistant_id: mine.id } });
+      const aliceRun = await runtime.runs.join(
+        alice,
+        (await runtime.runs.create(alice, { threadId: aliceThread.id, assistantId: mine.id, input: {} })).id,
+      );
+      const bobThread = await runtime.threads.create(bob, { metadata: { assistant_id: mine.id } });
+      const bobRun = await runtime.runs.join(
+        bob,
+        (await runtime.runs.create(bob, { threadId: bobThread.id, assistantId: mine.id, input: {} })).id,
+      );
+
+      for (const [actor, options] of [
+        [alice, {}],
+        [alice, { deleteThreads: true }],
+        [admin(alice.userId), {}],
+      ] as const) {
+        const refused = await failure(runtime.assistants.delete(actor, mine.id, options));
+        expect(refused).toBeInstanceOf(ConflictError);
+        expect(refused.message).toContain("1 run(s) of other users");
+      }
+      // nothing was deleted: not the assistant, not a run, not the owner's thread (deleteThreads)
+      expect((await runtime.assistants.get(bob, mine.id)).id).toBe(mine.id);
+      expect((await runtime.runs.get(bob, bobRun.id)).status).toBe("success");
+      expect((await runtime.runs.get(alice, aliceRun.id)).status).toBe("success");
+      expect((await runtime.threads.get(alice, aliceThread.id)).id).toBe(aliceThread.id);
+
+      await runtime.threads.delete(bob, bobThread.id);
+      await runtime.assistants.delete(alice, mine.id);
+      await expect(runtime.assistants.get(alice, mine.id)).rejects.toBeInstanceOf(NotFoundError);
+      // the owner's own run went with the assistant; the owner's thread stays (deleteThreads was not asked)
+      await expect(runtime.runs.get(alice, aliceRun.id)).rejects.toBeInstanceOf(NotFoundError);
+      expect((await runtime.threads.get(alice, aliceThread.id)).id).toBe(aliceThread.id);
+    });
+
+    it("an admin deletes another user's assistant and its owner's runs; an owner-less assistant is the admin's alone", async () => {
+      const theirs = await runtime.assistants.create(bob, { graphId: "trivial" });
+      const thread = await runtime.threads.create(bob);
+      const run = await runtime.runs.join(
+        bob,
+        (await runtime.runs.create(bob, { threadId: thread.id, assistantId: theirs.id, input: {} })).id,
+      );
+      await runtime.assistants.delete(admin(alice.userId), theirs.id);
+      await expect(runtime.runs.get(bob, run.id)).rejects.toBeInstanceOf(NotFoundError);
+
+      // made before owners were recorded, or whose owner's account is gone
+      const ownerless = await repositories(database()).assistants.create({ graphId: "trivial", name: "legacy" });
+      expect(ownerless.ownerId).toBeNull();
+      await expect(runtime.assistants.update(alice, ownerless.id, { name: "x" })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(runtime.assistants.delete(alice, ownerless.id)).rejects.toBeInstanceOf(NotFoundError);
+      const used = await runtime.runs.join(
+        alice,
+        (await runtime.runs.create(alice, { threadId: (await runtime.threads.create(alice)).id, assistantId: ownerless.id, input: {} })).id,
+      );
+      expect((await runtime.assistants.update(admin(alice.userId), ownerless.id, { name: "y" })).version).toBe(2);
+      const refused = await failure(runtime.assistants.delete(admin(alice.userId), ownerless.id));
+      expect(refused).toBeInstanceOf(ConflictError);
+      expect(refused.message).toContain("it has no owner");
+      await runtime.runs.delete(alice, used.id);
+      await runtime.assistants.delete(admin(alice.userId), ownerless.id);
+      await expect(runtime.assistants.get(alice, ownerless.id)).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it("describes an assistant with its graph, gives its schemas and subgraphs", async () => {

@@ -1,6 +1,6 @@
 import type { Database } from "../client.ts";
 import { newId } from "../ids.ts";
-import type { Assistant, AssistantVersion } from "../generated/sqlite/client.ts";
+import type { Assistant, AssistantVersion, RunStatus } from "../generated/sqlite/client.ts";
 import { jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import {
@@ -59,6 +59,13 @@ export interface NewAssistant {
   ownerId?: string | null;
 }
 
+/** What `deleteUnlessBlocked` did: deleted, found nothing, or refused because of a run. */
+export type AssistantDeletionBlocker =
+  | { outcome: "in_flight"; run: { id: string; status: RunStatus; ownerId: string } }
+  | { outcome: "others_runs"; count: number };
+
+export type AssistantDeletion = { outcome: "deleted" } | { outcome: "missing" } | AssistantDeletionBlocker;
+
 export type AssistantPatch = Partial<Omit<NewAssistant, "id" | "ownerId">>;
 
 function versionOf(a: Assistant) {
@@ -71,6 +78,26 @@ function versionOf(a: Assistant) {
     context: jsonInput(a.context),
     metadata: a.metadata as object,
   };
+}
+
+/** The runs that stop a deletion: any in flight, and any not of `runsOwner` (null: every run). */
+export interface DeletionGuard {
+  inFlight: RunStatus[];
+  runsOwner: string | null;
+}
+
+type RunReader = Pick<Database["prisma"], "run">;
+
+async function blockerOf(db: RunReader, id: string, guard: DeletionGuard): Promise<AssistantDeletionBlocker | null> {
+  const inFlight = await db.run.findFirst({
+    where: { assistantId: id, status: { in: guard.inFlight } },
+    select: { id: true, status: true, ownerId: true },
+  });
+  if (inFlight) return { outcome: "in_flight", run: inFlight };
+  const others = await db.run.count({
+    where: guard.runsOwner === null ? { assistantId: id } : { assistantId: id, ownerId: { not: guard.runsOwner } },
+  });
+  return others > 0 ? { outcome: "others_runs", count: others } : null;
 }
 
 export function assistantsRepository(db: Database) {
@@ -168,6 +195,33 @@ export function assistantsRepository(db: Database) {
     async delete(id: string): Promise<boolean> {
       const { count } = await prisma.assistant.deleteMany({ where: { id } });
       return count > 0;
+    },
+
+    /**
+     * Deletes the assistant with its versions and its runs (the relation cascades), unless
+     * a run of it is in flight or belongs to someone other than `runsOwner` (null: any
+     * run blocks). The check and the deletion are one transaction holding the assistant's
+     * row: on PostgreSQL a run being made meanwhile waits on that row (its foreign key
+     * check locks it) and then fails, so the cascade never takes a run the check did not
+     * see; SQLite has a single writer.
+     */
+    deleteUnlessBlocked(id: string, guard: DeletionGuard): Promise<AssistantDeletion> {
+      return prisma.$transaction(async (tx): Promise<AssistantDeletion> => {
+        const locked =
+          db.provider === "postgresql"
+            ? (await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT "id" FROM "assistant" WHERE "id" = $1 FOR UPDATE`, id)).length > 0
+            : (await tx.assistant.findUnique({ where: { id }, select: { id: true } })) !== null;
+        if (!locked) return { outcome: "missing" };
+        const blocker = await blockerOf(tx, id, guard);
+        if (blocker) return blocker;
+        await tx.assistant.delete({ where: { id } });
+        return { outcome: "deleted" };
+      });
+    },
+
+    /** What would stop `deleteUnlessBlocked` now (null: nothing), without deleting: to refuse before other changes. */
+    deletionBlocker(id: string, guard: DeletionGuard): Promise<AssistantDeletionBlocker | null> {
+      return blockerOf(prisma, id, guard);
     },
   };
 

@@ -1,8 +1,9 @@
 import {
-  ALL,
   asObject,
   lostRaceKind,
   type Assistant,
+  type AssistantDeletion,
+  type AssistantDeletionBlocker,
   type AssistantMatch,
   type AssistantPatch,
   type AssistantSearch,
@@ -86,10 +87,13 @@ function isDefault(a: Assistant): boolean {
 
 /**
  * Assistants: a graph with its configuration, every change kept as a version.
- * Assistants are shared by every caller (ownership is recorded, not enforced).
- * The rules both doors follow live here: the graph must be loaded, the default
- * assistants cannot be changed or deleted, nobody else may mark an assistant as a
- * default one, and an assistant with a run in flight cannot be deleted.
+ * Every caller may read and run every assistant (as on LangGraph Platform, they are
+ * shared within a deployment), but only its owner or an admin may change or delete
+ * it; another caller is answered as if it did not exist, as LangGraph's auth filters
+ * answer. The rules both doors follow live here: the graph must be loaded, the
+ * default assistants cannot be changed or deleted, nobody else may mark an assistant
+ * as a default one, and an assistant with a run in flight, or with runs of anyone but
+ * its owner, cannot be deleted (deleting it would delete those runs).
  */
 export class AssistantService {
   constructor(
@@ -164,6 +168,7 @@ export class AssistantService {
   async update(actor: Actor, idOrGraphId: string, patch: AssistantPatchInput): Promise<Assistant> {
     const assistant = await this.get(actor, idOrGraphId);
     refuseDefault(assistant, "changed");
+    requireOwner(actor, assistant, "change");
     if (patch.graphId) this.requireLoaded(patch.graphId);
     refuseReservedMetadata(patch.metadata);
     const change: AssistantPatch = {
@@ -180,27 +185,30 @@ export class AssistantService {
   }
 
   /**
-   * Deletes the assistant with its versions and runs; with `deleteThreads`, also the
-   * caller's threads its runs used. A default assistant cannot be deleted, nor one
-   * with a run in flight (its runs go with it: never pull a row from under a run).
+   * Deletes the assistant with its versions and its owner's runs; with `deleteThreads`,
+   * also the caller's threads its runs used. Only its owner or an admin may delete it;
+   * a default assistant cannot be deleted, nor one with a run in flight (never pull a
+   * row from under a run), nor one that runs of other users reference: the runs of an
+   * assistant go with it, and nobody's deletion may take someone else's runs (an
+   * owner-less assistant's runs all count as someone else's).
    */
   async delete(actor: Actor, idOrGraphId: string, options: { deleteThreads?: boolean } = {}): Promise<void> {
     const assistant = await this.get(actor, idOrGraphId);
     refuseDefault(assistant, "deleted");
-    const inFlight = await this.ctx.repos.runs.list(ALL, { assistantId: assistant.id, status: [...IN_FLIGHT_STATUSES], limit: 1 });
-    if (inFlight.items.length > 0) {
-      throw new ConflictError(
-        `assistant ${assistant.id} has a run in flight (${inFlight.items[0]!.id}): cancel it before deleting the assistant`,
-      );
-    }
+    requireOwner(actor, assistant, "delete");
+    const assistants = this.ctx.repos.assistants;
+    const guard = { inFlight: [...IN_FLIGHT_STATUSES], runsOwner: assistant.ownerId };
     if (options.deleteThreads) {
+      // a refused deletion deletes no thread either
+      refuseBlocked(assistant, await assistants.deletionBlocker(assistant.id, guard));
       for (;;) {
         const page = await this.threads.list(actor, { metadata: { assistant_id: assistant.id }, limit: 100 });
         for (const thread of page.items) await this.threads.delete(actor, thread.id);
         if (!page.nextCursor) break;
       }
     }
-    if (!(await this.ctx.repos.assistants.delete(assistant.id))) throw new NotFoundError(`assistant ${assistant.id} not found`);
+    // checked again with the deletion, in one transaction: a run made since is never swept away
+    refuseBlocked(assistant, await assistants.deleteUnlessBlocked(assistant.id, guard));
   }
 
   /** The assistant's versions newest first, those whose metadata matches, `limit` of them from `offset`. */
@@ -265,6 +273,25 @@ export class AssistantService {
 
 function refuseDefault(a: Assistant, doing: "changed" | "deleted"): void {
   if (isDefault(a)) throw new ConflictError(`assistant ${a.id} is the default assistant of graph "${a.graphId}": it cannot be ${doing}`);
+}
+
+/** The owner or an admin may change an assistant; to anyone else it is not there to change (LangGraph answers 404). */
+function requireOwner(actor: Actor, a: Assistant, doing: "change" | "delete"): void {
+  if ("all" in actor.scope || (a.ownerId !== null && a.ownerId === actor.userId)) return;
+  throw new NotFoundError(`assistant ${a.id} not found among the assistants you may ${doing}: only its owner or an admin may ${doing} it`);
+}
+
+/** Maps what stood in the way of a deletion to the error the caller gets; nothing when it was (or can be) deleted. */
+function refuseBlocked(a: Assistant, result: AssistantDeletion | AssistantDeletionBlocker | null): void {
+  if (result === null || result.outcome === "deleted") return;
+  if (result.outcome === "missing") throw new NotFoundError(`assistant ${a.id} not found`);
+  if (result.outcome === "in_flight") {
+    throw new ConflictError(`assistant ${a.id} has a run in flight (${result.run.id}): cancel it before deleting the assistant`);
+  }
+  throw new ConflictError(
+    `assistant ${a.id} is used by ${result.count} run(s) of ${a.ownerId === null ? "users (it has no owner)" : "other users"}: ` +
+      "deleting it would delete their runs, so it cannot be deleted until their threads are deleted",
+  );
 }
 
 function refuseReservedMetadata(metadata: JsonObject | null | undefined): void {
