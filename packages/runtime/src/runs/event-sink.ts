@@ -1,19 +1,28 @@
 import { LeaseLostError, type EventsRepository, type Lease } from "@lgrs/db";
 import type { StreamBridge } from "../bridge/index.ts";
 
-const FLUSH_EVERY = 64;
-const FLUSH_AFTER_MS = 250;
+interface PendingEvent {
+  seq: number;
+  event: string;
+  data: unknown;
+  createdAt: Date;
+}
 
 /**
- * One run's events: published on the stream bridge at once (which assigns each its
- * per-run id), and written to the run events table in batches, so the output can
- * be read and paged after a restart (a write per token would make the database the
- * bottleneck of streaming).
+ * One run's events: written to the run events table first, then published on the
+ * stream bridge, so no reader ever sees an event a crash could lose (a client
+ * that resumes after a restart gets every event it had, from the database).
+ *
+ * Writes are group commits: while one batch is being written, new events gather,
+ * and all of them go in the next write as soon as it ends. An idle run's event
+ * waits for one insert; a fast stream is written in batches as large as the
+ * database is slow, never one write per token.
  */
 export class RunEventSink {
-  private batch: { seq: number; event: string; data: unknown; createdAt: Date }[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  private pending: PendingEvent[] = [];
+  private writing: Promise<void> | undefined;
+  /** the last id handed out */
+  private lastSeq: number;
 
   constructor(
     private readonly runId: string,
@@ -22,32 +31,46 @@ export class RunEventSink {
     private readonly onError: (err: unknown) => void,
     /** a fleet worker's claim: writes are made only while it holds */
     private readonly lease?: Lease,
-  ) {}
-
-  publish(event: string, data: unknown): void {
-    const seq = this.live.publish(this.runId, event, data);
-    this.batch.push({ seq, event, data, createdAt: new Date() });
-    if (this.batch.length >= FLUSH_EVERY) this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), FLUSH_AFTER_MS);
-      this.timer.unref();
-    }
+  ) {
+    // after StreamBridge.begin: ids go on from the log's last one
+    this.lastSeq = live.lastId(runId) ?? 0;
   }
 
-  /** Writes what is buffered; resolves when every write so far is done. */
-  flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.batch;
-    this.batch = [];
-    if (batch.length > 0) {
-      this.writing = this.writing
-        .then(() => this.events.append(this.runId, batch, this.lease).then(() => undefined))
-        .catch((err) => {
-          // the run is another worker's now: these events are in the shared log, and that worker saves them (StreamBridge.begin)
-          if (!(err instanceof LeaseLostError)) this.onError(err);
-        });
+  publish(event: string, data: unknown): void {
+    this.pending.push({ seq: ++this.lastSeq, event, data, createdAt: new Date() });
+    this.writing ??= this.writeAll();
+  }
+
+  /** Resolves once every event published so far is written and published. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async writeAll(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        try {
+          await this.events.append(this.runId, batch, this.lease);
+        } catch (err) {
+          // the run is another worker's now: it publishes from here on, these never reached a reader
+          if (err instanceof LeaseLostError) return;
+          // the database failed: readers still get the events live (a later replay will lack them)
+          this.onError(err);
+        }
+        for (const e of batch) {
+          try {
+            const id = this.live.publish(this.runId, e.event, e.data);
+            if (id !== e.seq) this.onError(new Error(`run ${this.runId}: event ${e.seq} was published as ${id}`));
+          } catch (err) {
+            // the log has ended (a shutdown closed the bridge): the event is saved, a replay has it
+            this.onError(err);
+          }
+        }
+      }
+    } finally {
+      this.writing = undefined;
     }
-    return this.writing;
   }
 }
