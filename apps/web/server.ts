@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PRISMA_DIR } from "@lgrs/db";
 import { handleTrpcRequest } from "@lgrs/api";
-import { createAuth } from "@lgrs/auth";
+import { createAuth, PEER_ADDRESS_HEADER } from "@lgrs/auth";
 import { createLanggraphHandler } from "@lgrs/langgraph-api";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
 import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     baseURL: config.auth.baseURL,
     trustedOrigins: config.auth.trustedOrigins,
     signInsPerMinute: config.auth.signInsPerMinute,
+    trustedProxy: config.auth.trustedProxy,
   });
   if (config.fleet && !config.auth.secret) {
     log(
@@ -102,6 +103,11 @@ async function main(): Promise<void> {
 
   // 6. HTTP.
   httpServer = createServer((req, res) => {
+    // Who is on the other end of the connection, for the sign-in limit: from the socket,
+    // never from the client (a copy it sent is replaced; Next's own x-forwarded-for is the client's when it sent one).
+    const peer = req.socket.remoteAddress;
+    if (peer) req.headers[PEER_ADDRESS_HEADER] = peer;
+    else delete req.headers[PEER_ADDRESS_HEADER];
     handle(req, res).catch((err: unknown) => {
       console.error("request failed:", err);
       if (!res.headersSent) res.statusCode = 500;

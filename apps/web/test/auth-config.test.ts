@@ -54,4 +54,31 @@ describe("auth settings", () => {
     expect(parseAuthConfig({ AUTH_SIGNIN_LIMIT: "0" }, 3000).signInsPerMinute).toBe(0);
     expect(() => parseAuthConfig({ AUTH_SIGNIN_LIMIT: "-1" }, 3000)).toThrow(/AUTH_SIGNIN_LIMIT "-1"/);
   });
+
+  it("key the sign-in limit on the peer address unless a trusted proxy header is named", () => {
+    expect(parseAuthConfig({}, 3000).trustedProxy).toBeNull();
+    expect(parseAuthConfig({ TRUSTED_PROXY_HEADER: "X-Forwarded-For" }, 3000).trustedProxy).toEqual({ header: "x-forwarded-for", hops: 1 });
+    expect(parseAuthConfig({ TRUSTED_PROXY_HEADER: "x-real-ip" }, 3000).trustedProxy).toEqual({ header: "x-real-ip", hops: 1 });
+    expect(parseAuthConfig({ TRUSTED_PROXY_HEADER: "x-forwarded-for", TRUSTED_PROXY_HOPS: "2" }, 3000).trustedProxy).toEqual({
+      header: "x-forwarded-for",
+      hops: 2,
+    });
+  });
+
+  it("stop start-up on a trusted proxy setting that cannot be right, with one line naming it", () => {
+    const bad: [Record<string, string>, RegExp][] = [
+      [
+        { TRUSTED_PROXY_HEADER: "x forwarded for" },
+        /^TRUSTED_PROXY_HEADER "x forwarded for" is not a header .* e\.g\. TRUSTED_PROXY_HEADER=x-forwarded-for/,
+      ],
+      [{ TRUSTED_PROXY_HEADER: "Cookie" }, /^TRUSTED_PROXY_HEADER "Cookie"/],
+      [{ TRUSTED_PROXY_HEADER: "x-forwarded-for", TRUSTED_PROXY_HOPS: "0" }, /^TRUSTED_PROXY_HOPS "0" is not valid: .*from 1 to 16/],
+      [{ TRUSTED_PROXY_HEADER: "x-forwarded-for", TRUSTED_PROXY_HOPS: "two" }, /^TRUSTED_PROXY_HOPS "two"/],
+      [{ TRUSTED_PROXY_HOPS: "1" }, /^TRUSTED_PROXY_HOPS is set without TRUSTED_PROXY_HEADER/],
+    ];
+    for (const [env, message] of bad) {
+      expect(() => parseAuthConfig(env, 3000)).toThrow(ConfigError);
+      expect(() => parseAuthConfig(env, 3000)).toThrow(message);
+    }
+  });
 });

@@ -10,7 +10,7 @@ export function handleTrpcRequest(services: ApiServices, req: Request): Promise<
     endpoint: TRPC_ENDPOINT,
     req,
     router: appRouter,
-    createContext: () => createContext(services, req.headers),
+    createContext: () => createContext(services, req),
     onError({ error, path }) {
       // only our own faults are worth a log line; the caller got a clear error for the rest
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`trpc: ${path ?? "?"}:`, error.cause ?? error);

@@ -57,7 +57,14 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapErrors);
+
+/** A mutation is a write whatever the method: one sent with the session cookie from another site is refused. */
+const refuseCrossSiteWrites = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.crossSiteWrite) throw new TRPCError({ code: "FORBIDDEN", message: ctx.crossSiteWrite });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapErrors).use(refuseCrossSiteWrites);
 
 /** Every procedure but health needs a caller; its `scope` limits what it sees. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

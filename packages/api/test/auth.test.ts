@@ -52,7 +52,11 @@ function run(command: string[], options: { cwd: string; env: Record<string, stri
 function cleanEnv(): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (key.startsWith("AUTH_") || ["TEST", "PORT", "DATABASE_URL", "LANGGRAPH_CONFIG", "INIT_CWD", "NODE_ENV"].includes(key))
+    if (
+      key.startsWith("AUTH_") ||
+      key.startsWith("TRUSTED_PROXY_") ||
+      ["TEST", "PORT", "DATABASE_URL", "LANGGRAPH_CONFIG", "INIT_CWD", "NODE_ENV"].includes(key)
+    )
       delete env[key];
   }
   return env;
@@ -110,8 +114,9 @@ async function cookieFor(expect: ExpectStatic, url: string, email: string, passw
   return cookie!;
 }
 
+/** A client of the session cookie, as the dashboard's pages are: from the server's own origin (writes need it). */
 function withCookie(url: string, cookie: string, headers: Record<string, string> = {}): ApiClient {
-  return createApiClient({ url, headers: { cookie, ...headers } });
+  return createApiClient({ url, headers: { cookie, origin: url, ...headers } });
 }
 
 async function expectUnauthorized(expect: ExpectStatic, call: Promise<unknown>): Promise<void> {
@@ -130,7 +135,11 @@ function newEmail(name: string): string {
  * Vitest sets TEST=true, which the servers would inherit, and better-auth then
  * skips its origin (CSRF) check: these servers run without it, as users run them.
  */
-const AS_USERS_RUN_IT = { TEST: "" };
+const AS_USERS_RUN_IT = {
+  TEST: "",
+  // the sign-ins of these tests come from many clients (authHeaders), as behind a proxy that names them
+  TRUSTED_PROXY_HEADER: "x-forwarded-for",
+};
 const BOOT_EMAIL = "boot@example.com";
 const BOOT_PASSWORD = "first-bootstrap-password";
 const BOOT_ENV = { ...AS_USERS_RUN_IT, AUTH_BOOTSTRAP_EMAIL: BOOT_EMAIL, AUTH_BOOTSTRAP_PASSWORD: BOOT_PASSWORD };
@@ -495,6 +504,16 @@ describe("invalid auth settings stop start-up", { concurrent: true }, () => {
       secret: "Pw12345",
     },
     { name: "AUTH_SIGNIN_LIMIT not a number", env: { AUTH_SIGNIN_LIMIT: "ten" }, mentions: /AUTH_SIGNIN_LIMIT "ten"/ },
+    {
+      name: "TRUSTED_PROXY_HEADER not a header that names a client",
+      env: { TRUSTED_PROXY_HEADER: "x forwarded for" },
+      mentions: /TRUSTED_PROXY_HEADER "x forwarded for" .*e\.g\. TRUSTED_PROXY_HEADER=x-forwarded-for/,
+    },
+    {
+      name: "TRUSTED_PROXY_HOPS without TRUSTED_PROXY_HEADER",
+      env: { TRUSTED_PROXY_HOPS: "2" },
+      mentions: /TRUSTED_PROXY_HOPS is set without TRUSTED_PROXY_HEADER/,
+    },
     {
       name: "AUTH_BOOTSTRAP_API_KEY too short",
       env: { AUTH_BOOTSTRAP_API_KEY: "key-0123456789" },

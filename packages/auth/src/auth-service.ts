@@ -2,6 +2,8 @@ import { usersRepository, type Database, type PageRequest, type UsersRepository 
 import { createBetterAuth, type AuthOptions, type BetterAuth } from "./better-auth.ts";
 import { bootstrapAuth, type BootstrapSettings } from "./bootstrap.ts";
 import { isBanned, resolveCaller, type Caller } from "./caller.ts";
+import { CLIENT_ADDRESS_HEADER, clientAddress, type TrustedProxy } from "./client-address.ts";
+import { allowedOrigins, crossSiteWriteRefusal, type WriteRequest } from "./cross-site.ts";
 import { issueApiKey } from "./operators.ts";
 
 /**
@@ -13,15 +15,37 @@ import { issueApiKey } from "./operators.ts";
 export class AuthService {
   private readonly library: BetterAuth;
   private readonly users: UsersRepository;
+  private readonly origins: ReadonlySet<string>;
+  private readonly trustedProxy: TrustedProxy | null;
 
   constructor(db: Database, options: AuthOptions) {
     this.library = createBetterAuth(db, options);
     this.users = usersRepository(db);
+    this.origins = allowedOrigins(options.baseURL, options.trustedOrigins);
+    this.trustedProxy = options.trustedProxy ?? null;
   }
 
-  /** better-auth's endpoints, mounted at /api/auth: sign-in, sign-out, the session. */
+  /**
+   * better-auth's endpoints, mounted at /api/auth: sign-in, sign-out, the session.
+   * better-auth checks the origin of their writes itself, against the same origins
+   * as crossSiteWrite; its sign-in limit keys on the client address resolved here.
+   */
   handler(request: Request): Promise<Response> {
-    return this.library.handler(request);
+    const headers = new Headers(request.headers);
+    const address = clientAddress(headers, this.trustedProxy);
+    if (address) headers.set(CLIENT_ADDRESS_HEADER, address);
+    else headers.delete(CLIENT_ADDRESS_HEADER);
+    return this.library.handler(new Request(request, { headers }));
+  }
+
+  /**
+   * Why the request is a write riding on the session cookie from a page of another
+   * site, or null when it is not one (see crossSiteWriteRefusal). Every door asks
+   * this before it serves a write and answers a refusal with 403 and this message.
+   * `write` overrides the method's say (tRPC: true for a mutation).
+   */
+  crossSiteWrite(request: WriteRequest, write?: boolean): string | null {
+    return crossSiteWriteRefusal(request, this.origins, write);
   }
 
   /** The caller of a request (API key or session cookie), or null when it presents no valid credentials. */

@@ -2,6 +2,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { admin } from "better-auth/plugins";
 import { newId, type Database } from "@lgrs/db";
+import { CLIENT_ADDRESS_HEADER, type TrustedProxy } from "./client-address.ts";
 
 export interface AuthOptions {
   /** signs session cookies; at least 32 characters */
@@ -12,6 +13,8 @@ export interface AuthOptions {
   trustedOrigins?: string[];
   /** sign-in attempts per minute from one client address; 0 turns the limit off (default 10) */
   signInsPerMinute?: number;
+  /** the proxy header that names the client (TRUSTED_PROXY_HEADER); null or absent: the peer address decides */
+  trustedProxy?: TrustedProxy | null;
 }
 
 /**
@@ -37,8 +40,15 @@ export function createBetterAuth(db: Database, options: AuthOptions) {
       customRules: { "/sign-in/email": { window: 60, max: options.signInsPerMinute ?? 10 } },
     },
     plugins: [admin({ defaultRole: "user", adminRoles: ["admin"] })],
-    // the same time-ordered ids as every other row
-    advanced: { database: { generateId: () => newId() } },
+    advanced: {
+      // the same time-ordered ids as every other row
+      database: { generateId: () => newId() },
+      // better-auth turns its origin (CSRF) check off when TEST or NODE_ENV=test is set: keep it on always
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
+      // the client as AuthService.handler resolved it (peer address or trusted proxy), never a header a client wrote
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
+    },
     telemetry: { enabled: false },
   });
 }

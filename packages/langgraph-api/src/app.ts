@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { requireCaller } from "./auth.ts";
+import { refuseCrossSiteWrites, requireCaller } from "./auth.ts";
 import type { LanggraphServices, ShimEnv } from "./env.ts";
 import { fromRuntimeError, HttpError } from "./http-errors.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
@@ -33,6 +33,7 @@ export function createLanggraphApp(services: LanggraphServices) {
     c.set("services", services);
     await next();
   });
+  app.use("*", refuseCrossSiteWrites);
 
   app.route("/", metaRoutes);
   app.use("*", requireCaller);

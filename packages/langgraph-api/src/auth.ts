@@ -9,3 +9,13 @@ export const requireCaller = createMiddleware<ShimEnv>(async (c, next) => {
   c.set("caller", caller);
   await next();
 });
+
+/**
+ * A write sent with the session cookie from another site's page is refused before
+ * any route sees it (auth decides what is one); reads and API-key calls pass.
+ */
+export const refuseCrossSiteWrites = createMiddleware<ShimEnv>(async (c, next) => {
+  const refusal = c.var.services.auth.crossSiteWrite(c.req.raw);
+  if (refusal) throw new HttpError(403, refusal);
+  await next();
+});

@@ -14,6 +14,8 @@ export interface AuthConfig {
   bootstrap: { email?: string; password?: string; apiKey?: string };
   /** AUTH_SIGNIN_LIMIT: sign-in attempts per minute from one address (0: no limit) */
   signInsPerMinute: number;
+  /** TRUSTED_PROXY_HEADER (+ TRUSTED_PROXY_HOPS): the header that names the client; null: the peer address does */
+  trustedProxy: { header: string; hops: number } | null;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -64,7 +66,55 @@ export function parseAuthConfig(env: Record<string, string | undefined>, port: n
       `AUTH_SIGNIN_LIMIT "${limit}" is not valid: use a whole number of sign-in attempts per minute, e.g. 10 (0 turns the limit off).`,
     );
   }
-  return { secret, baseURL, trustedOrigins, bootstrap: { email, password, apiKey }, signInsPerMinute: Number(limit) };
+  return {
+    secret,
+    baseURL,
+    trustedOrigins,
+    bootstrap: { email, password, apiKey },
+    signInsPerMinute: Number(limit),
+    trustedProxy: parseTrustedProxy(get("TRUSTED_PROXY_HEADER"), get("TRUSTED_PROXY_HOPS")),
+  };
+}
+
+/** Headers a proxy never uses to name the client: trusting one is a mistake, not a setting. */
+const NOT_ADDRESS_HEADERS = new Set([
+  "cookie",
+  "authorization",
+  "host",
+  "origin",
+  "referer",
+  "content-type",
+  "content-length",
+  "x-api-key",
+]);
+
+/**
+ * Which header names the client, for the sign-in limit. Unset, the client is the
+ * peer of the TCP connection, whatever headers it sends: only a proxy the server
+ * sits behind (and is reachable only through) makes such a header true.
+ */
+function parseTrustedProxy(header: string | undefined, hops: string | undefined): AuthConfig["trustedProxy"] {
+  if (header === undefined) {
+    if (hops !== undefined) {
+      throw new ConfigError(
+        "TRUSTED_PROXY_HOPS is set without TRUSTED_PROXY_HEADER: set both (e.g. TRUSTED_PROXY_HEADER=x-forwarded-for), or neither.",
+      );
+    }
+    return null;
+  }
+  const name = header.toLowerCase();
+  if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || NOT_ADDRESS_HEADERS.has(name)) {
+    throw new ConfigError(
+      `TRUSTED_PROXY_HEADER "${header}" is not a header a proxy names the client in: use the one your proxy sets, e.g. TRUSTED_PROXY_HEADER=x-forwarded-for or x-real-ip.`,
+    );
+  }
+  const count = hops ?? "1";
+  if (!/^\d+$/.test(count) || Number(count) < 1 || Number(count) > 16) {
+    throw new ConfigError(
+      `TRUSTED_PROXY_HOPS "${count}" is not valid: use the number of proxies in front of the server that append to ${name}, from 1 to 16 (default 1).`,
+    );
+  }
+  return { header: name, hops: Number(count) };
 }
 
 /**
