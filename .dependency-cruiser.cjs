@@ -45,7 +45,14 @@ module.exports = {
       "^(apps|packages)/(?!db/)",
       "^packages/db/src/generated/",
     ),
-    forbid("runtime-no-http", "The runtime knows no HTTP server or framework.", src("packages/runtime"), npm(HTTP)),
+    {
+      name: "runtime-no-http",
+      comment:
+        "The runtime knows no HTTP server or framework. Its webhook sender is the one HTTP client that needs node:http(s): their `lookup` hook makes it connect to the very address its SSRF check accepted.",
+      severity: "error",
+      from: { path: src("packages/runtime"), pathNot: "^packages/runtime/src/runs/webhook\\.ts$" },
+      to: { path: npm(HTTP) },
+    },
     forbid("runtime-no-trpc", "The runtime knows nothing of tRPC.", src("packages/runtime"), npm(TRPC)),
     forbid("runtime-no-react", "The runtime knows nothing of React or browser clients.", src("packages/runtime"), npm(REACT)),
     forbid("runtime-no-auth-library", "Authentication is packages/auth's.", src("packages/runtime"), npm(AUTH_LIBS)),

@@ -121,6 +121,10 @@ describe("server start-up failures (no build needed)", () => {
     await expectStartupFailure(expect, { LANGGRAPH_CONFIG: file }, /LANGGRAPH_CONFIG.*not valid JSON/);
   });
 
+  it("rejects a WEBHOOK_ALLOW entry that is no host, address or CIDR", async ({ expect }) => {
+    await expectStartupFailure(expect, { WEBHOOK_ALLOW: "10.0.0.0/8,10.0.0.0/40" }, /WEBHOOK_ALLOW entry "10\.0\.0\.0\/40"/);
+  });
+
   it("rejects a bad PORT", async ({ expect }) => {
     await expectStartupFailure(expect, { PORT: "http" }, /PORT "http"/);
   });

@@ -6,6 +6,7 @@ export {
   type RuntimeOptions,
   type RuntimeHealth,
   type FleetOptions,
+  type WebhookOptions,
 } from "./runtime.ts";
 export { RunManager, type StreamOptions } from "./runs/run-manager.ts";
 export {
@@ -72,7 +73,8 @@ export {
 export * from "./bridge/index.ts";
 export { threadStateOf, type ThreadState } from "./runs/thread-state.ts";
 export { toWire } from "./runs/wire.ts";
-export { runAsJson } from "./runs/webhook.ts";
+export { runAsJson, type WebhookResolver } from "./runs/webhook.ts";
+export { webhookPolicy, WebhookAllowError } from "./runs/webhook-policy.ts";
 export { defaultAssistantId, ensureDefaultAssistants, resolveAssistant } from "./assistants/defaults.ts";
 export * from "./errors.ts";
 export * from "./runs/types.ts";

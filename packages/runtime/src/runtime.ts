@@ -20,6 +20,8 @@ import { RunService } from "./runs/run-service.ts";
 import { FeedbackService } from "./feedback/feedback-service.ts";
 import { UsageService } from "./usage/usage-service.ts";
 import { ThreadService } from "./threads/thread-service.ts";
+import { DEFAULT_WEBHOOK_TIMEOUT_MS, systemResolver, type WebhookResolver } from "./runs/webhook.ts";
+import { webhookPolicy } from "./runs/webhook-policy.ts";
 
 /** A member of a fleet: PostgreSQL is the queue and the source of truth, Redis carries what is live. */
 export interface FleetOptions {
@@ -42,6 +44,20 @@ export interface RuntimeOptions {
   /** run as a member of a fleet (PostgreSQL + Redis); absent, one process does everything */
   fleet?: FleetOptions;
   logError?: (err: unknown) => void;
+  webhooks?: WebhookOptions;
+}
+
+/** Where run webhooks may go (see webhook-policy.ts): by default only to public addresses. */
+export interface WebhookOptions {
+  /**
+   * Hosts and networks allowed even when internal (WEBHOOK_ALLOW): `hooks.internal`,
+   * `10.0.0.0/8`, `127.0.0.1`, `fd00::/8`. Throws WebhookAllowError for an entry it cannot read.
+   */
+  allow?: readonly string[];
+  /** how host names resolve at send time (default: the system resolver); tests give their own */
+  resolve?: WebhookResolver;
+  /** one delivery's bound, connection included (default 10 s) */
+  timeoutMs?: number;
 }
 
 /** What the runtime tells the health endpoints. */
@@ -131,7 +147,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
   const checkpointer = new PrismaCheckpointSaver(options.db.prisma);
   const store = new PrismaStore(options.db.prisma);
-  const ctx: RuntimeContext = { repos, graphs: options.graphs, checkpointer, store, live: bridge, feed, workerId, logError };
+  const webhooks = {
+    policy: webhookPolicy(options.webhooks?.allow),
+    resolve: options.webhooks?.resolve ?? systemResolver,
+    timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS,
+  };
+  const ctx: RuntimeContext = { repos, graphs: options.graphs, checkpointer, store, live: bridge, feed, workerId, logError, webhooks };
   const manager = new RunManager(ctx, coordinator, holds);
   const threads = new ThreadService(ctx, manager);
   return {

@@ -1,6 +1,14 @@
 import path from "node:path";
 import { parseDatabaseUrl, redactUrl, type DatabaseConfig } from "@lgrs/db";
-import { DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS, LanggraphConfigError, loadLanggraphConfig, type LanggraphConfig } from "@lgrs/runtime";
+import {
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  LanggraphConfigError,
+  loadLanggraphConfig,
+  WebhookAllowError,
+  webhookPolicy,
+  type LanggraphConfig,
+} from "@lgrs/runtime";
 import type { CoreConfig, FleetConfig, ServerConfig } from "./runtime.ts";
 import { parseAuthConfig } from "./auth-config.ts";
 import { ConfigError } from "./config-error.ts";
@@ -109,6 +117,27 @@ export function parseLeaseMs(raw: string | undefined): number {
   return Number(value);
 }
 
+/**
+ * WEBHOOK_ALLOW: comma-separated host names, addresses and CIDRs that run
+ * webhooks may reach even though they are internal (by default webhooks go to
+ * public addresses only). Empty when unset.
+ */
+export function parseWebhookAllow(raw: string | undefined): string[] {
+  const entries = (raw ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  try {
+    webhookPolicy(entries);
+  } catch (err) {
+    if (!(err instanceof WebhookAllowError)) throw err;
+    throw new ConfigError(
+      `WEBHOOK_ALLOW entry ${err.message}: use comma-separated host names, IP addresses or CIDRs, e.g. WEBHOOK_ALLOW=hooks.internal,10.0.0.0/8.`,
+    );
+  }
+  return entries;
+}
+
 const FLEET_NEEDS_POSTGRES =
   "REDIS_URL turns fleet mode on, which needs a PostgreSQL DATABASE_URL (a SQLite file serves one process): set DATABASE_URL=postgresql://user:password@host:5432/database, or unset REDIS_URL.";
 
@@ -133,7 +162,8 @@ function loadCoreConfig(env: Env, baseDir: string, worker: boolean): CoreConfig 
   const concurrency = parsePositiveInt("RUN_CONCURRENCY", env["RUN_CONCURRENCY"], 10, "10");
   const drainTimeoutMs = parsePositiveInt("SHUTDOWN_DRAIN_MS", env["SHUTDOWN_DRAIN_MS"], 5000, "5000");
   const fleet = parseFleet(env, database, worker);
-  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet };
+  const webhookAllow = parseWebhookAllow(env["WEBHOOK_ALLOW"]);
+  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow };
 }
 
 export interface LoadOptions {

@@ -96,6 +96,7 @@ export class Lifecycle {
       db,
       graphs,
       concurrency: config.concurrency,
+      webhooks: { allow: config.webhookAllow },
       ...(config.fleet && redis
         ? { fleet: { redis, worker: config.fleet.worker, leaseMs: config.fleet.leaseMs, maxAttempts: config.fleet.maxAttempts } }
         : {}),

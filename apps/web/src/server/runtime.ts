@@ -30,6 +30,8 @@ export interface CoreConfig {
   drainTimeoutMs: number;
   /** null: the embedded default (one process, no Redis) */
   fleet: FleetConfig | null;
+  /** WEBHOOK_ALLOW: internal hosts and networks run webhooks may reach (empty: public addresses only) */
+  webhookAllow: string[];
 }
 
 /** Everything the server process read from its environment, validated. */

@@ -2,6 +2,7 @@ import type { PrismaCheckpointSaver, PrismaStore, Repositories } from "@lgrs/db"
 import type { StreamBridge } from "../bridge/index.ts";
 import type { GraphSource } from "./graph-source.ts";
 import type { RunFeed } from "./run-feed.ts";
+import type { WebhookSettings } from "./webhook.ts";
 
 /** What executing and managing runs needs, built once per process. */
 export interface RuntimeContext {
@@ -13,5 +14,7 @@ export interface RuntimeContext {
   feed: RunFeed;
   /** this process, recorded on the runs it executes */
   workerId: string;
+  /** where webhooks may go, how names resolve, how long a delivery may take */
+  webhooks: WebhookSettings;
   logError(err: unknown): void;
 }

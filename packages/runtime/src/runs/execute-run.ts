@@ -162,7 +162,7 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
   await sink.flush();
   ctx.live.end(run.id, run.status);
   ctx.feed.emit(run);
-  if (kwargs.webhook) await sendWebhook(kwargs.webhook, run, ctx.logError);
+  if (kwargs.webhook) await sendWebhook(kwargs.webhook, run, ctx.webhooks, ctx.logError);
   return run;
 }
 

@@ -8,6 +8,7 @@ import { kwargsOf } from "./kwargs.ts";
 import type { Assignment, ExecutionHost, RunCoordinator, StopReason } from "./coordinator.ts";
 import type { BridgeItem, SubscribeOptions } from "../bridge/index.ts";
 import { TemporaryThreads, type ThreadHolds } from "./temporary-threads.ts";
+import { webhookUrlProblem } from "./webhook-policy.ts";
 import { isFinal, type CancelAction, type CreateRunRequest } from "./types.ts";
 
 export interface StreamOptions extends SubscribeOptions {
@@ -68,6 +69,10 @@ export class RunManager {
     const assistant = await resolveAssistant(repos, request.assistantId);
     if (!graphs.has(assistant.graphId)) {
       throw new InvalidRequestError(`graph ${assistant.graphId} of assistant ${assistant.id} is not loaded on this server`);
+    }
+    if (request.webhook) {
+      const problem = webhookUrlProblem(request.webhook, this.ctx.webhooks.policy);
+      if (problem) throw new InvalidRequestError(`webhook ${problem}`, { field: "webhook" });
     }
     const strategy = request.multitaskStrategy ?? "reject";
     const stateless = request.threadId === null;
