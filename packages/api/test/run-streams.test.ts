@@ -209,6 +209,44 @@ describe("stream after a restart: replayed from the database", () => {
   }, 180_000);
 });
 
+describe("stream across a crash: every event a client received is replayed", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "lgrs-api-crash-"));
+  let restarted: TestServer | undefined;
+  afterAll(async () => {
+    await restarted?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("SIGKILL right after a client received events: the next process replays every one of them, byte for byte", async () => {
+    const first = await startTestServer({ dir });
+    const user = await first.user();
+    const run = await user.client.runs.create.mutate({
+      threadId: null,
+      onCompletion: "keep",
+      assistantId: "slow",
+      input: {},
+      streamMode: ["updates", "values"],
+      config: { configurable: { step_delay_ms: 400 } },
+    });
+    const live = streamOf(user.client, run.id);
+    // the server dies the moment the client holds a few events, mid-run
+    await live.waitFor(() => live.items.length >= 4);
+    await first.kill();
+    live.stop();
+    const received = live.items.filter((i) => i.data.type === "event");
+    expect(received.length).toBeGreaterThanOrEqual(4);
+
+    restarted = await startTestServer({ dir });
+    const again = createApiClient({ url: restarted.url, apiKey: user.key });
+    expect((await again.runs.get.query({ runId: run.id })).status).toBe("error");
+    const replay = streamOf(again, run.id);
+    await replay.done;
+    // every event the client had is there, same id, same bytes
+    const replayed = replay.items.filter((i) => i.data.type === "event");
+    expect(JSON.stringify(replayed.slice(0, received.length))).toBe(JSON.stringify(received));
+  }, 180_000);
+});
+
 /** A TCP proxy to the server whose connections the test can cut, as a flaky network would. */
 interface Proxy {
   url: string;

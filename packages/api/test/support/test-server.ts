@@ -34,6 +34,8 @@ export interface TestServer {
   user(role?: "admin" | "user"): Promise<{ user: User; key: string; client: ApiClient }>;
   /** SIGTERM and wait for the exit */
   stop(): Promise<void>;
+  /** SIGKILL (a crash: nothing is flushed) and wait for the exit; the database stays */
+  kill(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -107,6 +109,11 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       const key = generateApiKey();
       await repos.users.createApiKey({ userId: user.id, plainKey: key, name: "test" });
       return { user, key, client: createApiClient({ url, apiKey: key }) };
+    },
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+      await db.close();
     },
     async stop() {
       await stopChild(child, exited);
