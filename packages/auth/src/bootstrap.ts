@@ -1,6 +1,6 @@
 import type { UsersRepository } from "@lgrs/db";
 import type { BetterAuth } from "./better-auth.ts";
-import { ensureOperator, generatePassword } from "./operators.ts";
+import { createOperator, ensureOperator, generatePassword } from "./operators.ts";
 
 export interface BootstrapSettings {
   /** AUTH_BOOTSTRAP_EMAIL and AUTH_BOOTSTRAP_PASSWORD: this admin exists after start-up */
@@ -47,7 +47,15 @@ async function makeStartupAccounts(
   if (!configured) {
     if ((await users.countUsers()) > 0) return;
     const password = generatePassword();
-    await ensureOperator(auth, users, { email: FIRST_START_ADMIN, name: "Admin", role: "admin", password });
+    // made, never updated: an admin that appears meanwhile was made by an instance starting
+    // with this one, which tells its own password (changing it would make that one wrong)
+    if (await users.getUserByEmail(FIRST_START_ADMIN)) return;
+    try {
+      await createOperator(auth, users, { email: FIRST_START_ADMIN, name: "Admin", role: "admin", password });
+    } catch (err) {
+      if (await users.getUserByEmail(FIRST_START_ADMIN)) return;
+      throw err;
+    }
     log(
       `auth: first start, created admin ${FIRST_START_ADMIN} with password ${password} (shown once; change it with \`pnpm admin user password\`)`,
     );

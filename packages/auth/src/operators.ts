@@ -32,18 +32,24 @@ export async function ensureOperator(
   input: { email: string; name?: string; role: Role; password?: string },
 ): Promise<User> {
   let user = await users.getUserByEmail(input.email);
-  if (!user) {
-    // better-auth's createUser takes any password, even an empty one: hold new users to the same rule
-    if (input.password !== undefined) await checkPassword(auth, input.password);
-    await auth.api.createUser({
-      body: { email: input.email, name: input.name ?? input.email.split("@")[0]!, role: input.role, password: input.password },
-    });
-    user = (await users.getUserByEmail(input.email))!;
-    return user;
-  }
+  if (!user) return createOperator(auth, users, input);
   if (user.role !== input.role) user = await users.setRole(user.id, input.role);
   if (input.password !== undefined) await setPassword(auth, user.id, input.password);
   return user;
+}
+
+/** Makes a new operator; fails when the email is taken. */
+export async function createOperator(
+  auth: BetterAuth,
+  users: UsersRepository,
+  input: { email: string; name?: string; role: Role; password?: string },
+): Promise<User> {
+  // better-auth's createUser takes any password, even an empty one: hold new users to the same rule
+  if (input.password !== undefined) await checkPassword(auth, input.password);
+  await auth.api.createUser({
+    body: { email: input.email, name: input.name ?? input.email.split("@")[0]!, role: input.role, password: input.password },
+  });
+  return (await users.getUserByEmail(input.email))!;
 }
 
 /** Sets (or first gives) the user a password sign-in. */
