@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
-import { createOperator, signIn } from "./support/session.ts";
+import { BASE_URL, createOperator, signIn } from "./support/session.ts";
 
 /**
  * The runs table (/runs): runs started elsewhere appear live, statuses change in
@@ -8,7 +8,8 @@ import { createOperator, signIn } from "./support/session.ts";
  */
 
 /** `page.request` reuses sockets the server already closed (microsoft/playwright#42701): ask for a fresh one. */
-const NO_KEEP_ALIVE = { connection: "close", "content-type": "application/json" };
+// writes with the session cookie name this server as their origin, as the dashboard's own requests do
+const NO_KEEP_ALIVE = { connection: "close", "content-type": "application/json", origin: BASE_URL };
 
 /** A tRPC mutation over HTTP (superjson: the input goes under `json`), as the signed-in user of the page. */
 async function trpcMutation<T>(page: Page, path: string, input: unknown): Promise<T> {

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { ADMIN, createOperator, signIn } from "./support/session.ts";
+import { ADMIN, BASE_URL, createOperator, signIn } from "./support/session.ts";
 
 /**
  * The thread pages (/threads, /threads/{id}): answering a pending interrupt from
@@ -9,7 +9,8 @@ import { ADMIN, createOperator, signIn } from "./support/session.ts";
  */
 
 /** A fresh connection per request: a pooled one the server already closed would fail (microsoft/playwright#42701). */
-const NO_KEEP_ALIVE = { connection: "close" };
+// writes with the session cookie name this server as their origin, as the dashboard's own requests do
+const NO_KEEP_ALIVE = { connection: "close", origin: BASE_URL };
 
 async function api<T>(request: APIRequestContext, method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
   const res = await request.fetch(`/api/langgraph${path}`, { method, data, headers: NO_KEEP_ALIVE, timeout: 60_000 });
