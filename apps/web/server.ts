@@ -12,10 +12,11 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PRISMA_DIR } from "@lgrs/db";
-import { handleTrpcRequest } from "@lgrs/api";
+import { handleTrpcRequest, trpcErrorResponse } from "@lgrs/api";
 import { createAuth, PEER_ADDRESS_HEADER } from "@lgrs/auth";
 import { createLanggraphHandler } from "@lgrs/langgraph-api";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
+import { limitBody } from "./src/server/body-limit.ts";
 import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
 import { Lifecycle, log, StartupError } from "./src/server/lifecycle.ts";
 import { clearRuntime, setRuntime, type ServerConfig } from "./src/server/runtime.ts";
@@ -68,10 +69,22 @@ async function main(): Promise<void> {
   }
   await auth.bootstrap(config.auth.bootstrap, log);
   const services = { runtime: engine, auth };
+  // every body is held to MAX_BODY_BYTES; the 413 comes in each door's error shape
+  const maxBody = config.limits.maxBodyBytes;
   const handlers = {
-    trpc: (req: Request) => handleTrpcRequest(services, req),
-    auth: (req: Request) => auth.handler(req),
-    langgraph: createLanggraphHandler(services),
+    trpc: limitBody(
+      (req) => handleTrpcRequest(services, req),
+      maxBody,
+      (message) => trpcErrorResponse(413, "PAYLOAD_TOO_LARGE", message),
+    ),
+    auth: limitBody(
+      (req) => auth.handler(req),
+      maxBody,
+      (message) => Response.json({ code: "PAYLOAD_TOO_LARGE", message }, { status: 413 }),
+    ),
+    langgraph: limitBody(createLanggraphHandler(services), maxBody, (detail) =>
+      Response.json({ detail }, { status: 413, headers: { "access-control-allow-origin": "*" } }),
+    ),
   };
   setRuntime({
     config,

@@ -40,7 +40,7 @@ const client = createTRPCClient<AppRouter>({
             fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
         }),
       }),
-      false: httpBatchLink({ url, transformer: superjson, headers }),
+      false: httpBatchLink({ url, transformer: superjson, headers, maxItems: 10, maxURLLength: 8000 }),
     }),
   ],
 });

@@ -32,7 +32,7 @@ export function createApiClient(options: ApiClientOptions) {
               fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
           }),
         }),
-        false: httpBatchLink({ url, transformer: superjson, headers }),
+        false: httpBatchLink({ url, transformer: superjson, headers, maxItems: 10, maxURLLength: 8000 }),
       }),
     ],
   });

@@ -5,6 +5,7 @@ const CODES: Record<ErrorKind, TRPC_ERROR_CODE_KEY> = {
   not_found: "NOT_FOUND",
   conflict: "CONFLICT",
   invalid: "BAD_REQUEST",
+  too_large: "PAYLOAD_TOO_LARGE",
   unavailable: "SERVICE_UNAVAILABLE",
 };
 

@@ -11,6 +11,8 @@ export function handleTrpcRequest(services: ApiServices, req: Request): Promise<
     req,
     router: appRouter,
     createContext: () => createContext(services, req),
+    // answered 400 before any call runs: a batch is bounded like a body
+    maxBatchSize: services.runtime.limits.maxBatchSize,
     onError({ error, path }) {
       // only our own faults are worth a log line; the caller got a clear error for the rest
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`trpc: ${path ?? "?"}:`, error.cause ?? error);

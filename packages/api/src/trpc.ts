@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import { classifyError } from "@lgrs/runtime";
+import { classifyError, findUnstorable, InvalidRequestError } from "@lgrs/runtime";
 import type { Context } from "./context.ts";
 import { toTRPCError } from "./errors.ts";
 
@@ -36,10 +36,16 @@ const t = initTRPC.context<Context>().create({
     const issues = error.cause instanceof ZodError ? fieldIssues(error.cause) : runtimeFieldIssue(error.cause);
     // no stack traces to callers: our own faults are logged on the server
     const { stack: _stack, ...data } = shape.data;
+    // nor the text of our own faults (a driver's message names tables and values)
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
     return {
       ...shape,
       // "runId: Invalid UUID" rather than zod's JSON dump
-      message: issues ? issues.map((i) => `${i.path}: ${i.message}`).join("; ") : shape.message,
+      message: issues
+        ? issues.map((i) => `${i.path}: ${i.message}`).join("; ")
+        : internal
+          ? "internal error: the server logged it"
+          : shape.message,
       data: { ...data, issues },
     };
   },
@@ -64,7 +70,17 @@ const refuseCrossSiteWrites = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(mapErrors).use(refuseCrossSiteWrites);
+/**
+ * Input no database can take (NUL, half a surrogate pair, an over-long key) or nested past the
+ * limit is refused before any schema or service sees it, naming the field.
+ */
+const refuseUnstorableInput = t.middleware(async ({ ctx, getRawInput, next }) => {
+  const problem = findUnstorable(await getRawInput(), ctx.runtime.limits.maxJsonDepth);
+  if (problem) throw new InvalidRequestError(problem.message, { field: problem.field });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapErrors).use(refuseCrossSiteWrites).use(refuseUnstorableInput);
 
 /** Every procedure but health needs a caller; its `scope` limits what it sees. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -4,6 +4,12 @@ import { z } from "zod";
 export const uuid = z.uuid();
 export const jsonObject = z.record(z.string(), z.unknown());
 
+/** A moment both databases can store: from 1970 to the end of year 9999. */
+export const date = z
+  .date()
+  .min(new Date(0), "must be 1970 or later")
+  .max(new Date("9999-12-31T23:59:59.999Z"), "must be in year 9999 or earlier");
+
 export const page = {
   /** the `nextCursor` of the previous page */
   cursor: z.string().min(1).nullish(),
@@ -14,6 +20,6 @@ export const page = {
 
 /** A time window [from, to); `to` defaults to now. */
 export const window = {
-  from: z.date().optional(),
-  to: z.date().optional(),
+  from: date.optional(),
+  to: date.optional(),
 };

@@ -18,3 +18,18 @@ export function lostRaceKind(err: unknown): "conflict" | "not_found" | null {
   if (code === "P2025") return "not_found";
   return null;
 }
+
+// PostgreSQL's SQLSTATEs for a value it cannot take: a bad byte (NUL) or escape in text or jsonb,
+// an index row over its size limit, a string, number or date out of its type's range
+const REFUSED_VALUE = new Set(["22021", "22P05", "54000", "22001", "22003", "22008", "22007", "22P02"]);
+
+/**
+ * Whether the database refused a value of the request (rather than failing): the
+ * doors' checks keep such values out, so this is the net under them. The caller is
+ * told what kind of value, never the driver's text.
+ */
+export function refusedValue(err: unknown): boolean {
+  const meta = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } }; code?: unknown } } | null)?.meta;
+  const code = meta?.driverAdapterError?.cause?.originalCode ?? meta?.code;
+  return typeof code === "string" && REFUSED_VALUE.has(code);
+}

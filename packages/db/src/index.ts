@@ -1,4 +1,4 @@
-export { DatabaseStartupError, lostRaceKind } from "./errors.ts";
+export { DatabaseStartupError, lostRaceKind, refusedValue } from "./errors.ts";
 export { parseDatabaseUrl, redactUrl, DEFAULT_DATABASE_URL, type DatabaseConfig, type Provider } from "./config.ts";
 export { openDatabase, startDatabase, createPrismaClient, type Database, type PrismaDb } from "./client.ts";
 export { migrate, migrationStatus, markRolledBack, readMigrations, PRISMA_DIR, type MigrationStatus } from "./migrate.ts";

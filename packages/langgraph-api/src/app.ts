@@ -8,6 +8,7 @@ import { metaRoutes } from "./routes/meta.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { storeRoutes } from "./routes/store.ts";
 import { threadRoutes } from "./routes/threads.ts";
+import { checkPath } from "./validate.ts";
 
 export const LANGGRAPH_BASE_PATH = "/api/langgraph";
 
@@ -34,6 +35,7 @@ export function createLanggraphApp(services: LanggraphServices) {
     await next();
   });
   app.use("*", refuseCrossSiteWrites);
+  app.use("*", checkPath);
 
   app.route("/", metaRoutes);
   app.use("*", requireCaller);

@@ -13,7 +13,7 @@ export interface FieldError {
  */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503,
     message: string,
     readonly errors?: FieldError[],
   ) {
@@ -42,7 +42,7 @@ export function fieldErrors(where: string, error: ZodError): FieldError[] {
   });
 }
 
-const STATUSES: Record<ErrorKind, HttpError["status"]> = { not_found: 404, conflict: 409, invalid: 422, unavailable: 503 };
+const STATUSES: Record<ErrorKind, HttpError["status"]> = { not_found: 404, conflict: 409, invalid: 422, too_large: 413, unavailable: 503 };
 
 /** The HTTP error a runtime or repository error stands for; null for our own faults. */
 export function fromRuntimeError(err: unknown): HttpError | null {

@@ -8,7 +8,7 @@ export const jsonObject = z.record(z.string(), z.unknown());
 /** The body of every run creation: thread runs, stateless runs, batches. */
 export const runCreateBody = z
   .object({
-    assistant_id: z.string().min(1),
+    assistant_id: schemas.name,
     input: z.unknown().optional(),
     command: schemas.runCommand.nullish(),
     config: schemas.runnableConfig.nullish(),
@@ -26,7 +26,7 @@ export const runCreateBody = z
     multitask_strategy: schemas.multitaskStrategy.nullish(),
     on_completion: schemas.onCompletion.nullish(),
     on_disconnect: schemas.onDisconnect.nullish(),
-    after_seconds: z.number().min(0).nullish(),
+    after_seconds: schemas.afterSeconds.nullish(),
     if_not_exists: schemas.ifNotExists.nullish(),
     checkpoint_during: z.boolean().nullish(),
     durability: z.enum(["sync", "async", "exit"]).nullish(),

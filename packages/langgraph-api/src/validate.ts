@@ -1,9 +1,17 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { badCharacter, findUnstorable } from "@lgrs/runtime";
 import { z } from "zod";
-import { fieldErrors, invalid } from "./http-errors.ts";
+import type { ShimEnv } from "./env.ts";
+import { fieldErrors, HttpError, invalid } from "./http-errors.ts";
+
+/** Refuses a value no database can take (NUL, half a surrogate pair, an over-long key, nesting past the limit), naming where it is. */
+function refuseUnstorable(c: Context<ShimEnv>, value: unknown, where: string): void {
+  const problem = findUnstorable(value, c.var.services.runtime.limits.maxJsonDepth, where);
+  if (problem) throw invalid([problem]);
+}
 
 /** The JSON body, checked against `schema`; 422 naming each bad field otherwise. An empty body counts as `{}`. */
-export async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+export async function body<S extends z.ZodType>(c: Context<ShimEnv>, schema: S): Promise<z.output<S>> {
   const text = await c.req.text();
   let value: unknown = {};
   if (text.trim() !== "") {
@@ -12,6 +20,7 @@ export async function body<S extends z.ZodType>(c: Context, schema: S): Promise<
     } catch (err) {
       throw invalid([{ field: "body", message: `malformed JSON: ${(err as Error).message}` }]);
     }
+    refuseUnstorable(c, value, "body");
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalid(fieldErrors("body", parsed.error));
@@ -19,9 +28,10 @@ export async function body<S extends z.ZodType>(c: Context, schema: S): Promise<
 }
 
 /** The query string, checked against `schema` (repeated keys become arrays). */
-export function query<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+export function query<S extends z.ZodType>(c: Context<ShimEnv>, schema: S): z.output<S> {
   const raw: Record<string, string | string[]> = {};
   for (const [key, values] of Object.entries(c.req.queries())) raw[key] = values.length === 1 ? values[0]! : values;
+  refuseUnstorable(c, raw, "query");
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw invalid(fieldErrors("query", parsed.error));
   return parsed.data;
@@ -43,3 +53,20 @@ export function uuidParam(c: Context, name: string): string {
   }
   return value.toLowerCase();
 }
+
+/**
+ * The request path, decoded: a `%` escape that is not UTF-8 is a 400, and a NUL or half a
+ * surrogate pair in an id or name in the path is refused before any route looks it up.
+ */
+export const checkPath: MiddlewareHandler<ShimEnv> = async (c, next) => {
+  const raw = new URL(c.req.url).pathname;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, "path: a % escape in the path is not UTF-8", [{ field: "path", message: "a % escape is not UTF-8" }]);
+  }
+  const bad = badCharacter(decoded);
+  if (bad) throw invalid([{ field: "path", message: bad }]);
+  await next();
+};

@@ -1,4 +1,4 @@
-import { InvalidCursorError, InvalidWindowError, lostRaceKind } from "@lgrs/db";
+import { InvalidCursorError, InvalidWindowError, lostRaceKind, refusedValue } from "@lgrs/db";
 /**
  * Errors the runtime reports to its callers (the tRPC API and the REST shim map
  * each kind to a status: not found 404, conflict 409, invalid 422, unavailable 503).
@@ -28,6 +28,16 @@ export class InvalidRequestError extends RuntimeError {
   }
 }
 
+/** A value is bigger than the server takes (a store value over its limit); `field` names it. */
+export class TooLargeError extends RuntimeError {
+  override name = "TooLargeError";
+  readonly field: string;
+  constructor(message: string, field: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
 /** The server is shutting down and takes no new runs. */
 export class ShuttingDownError extends RuntimeError {
   override name = "ShuttingDownError";
@@ -36,7 +46,7 @@ export class ShuttingDownError extends RuntimeError {
   }
 }
 
-export type ErrorKind = "not_found" | "conflict" | "invalid" | "unavailable";
+export type ErrorKind = "not_found" | "conflict" | "invalid" | "too_large" | "unavailable";
 
 /**
  * What a runtime or repository error means to a caller, for the API layers to
@@ -49,7 +59,14 @@ export function classifyError(err: unknown): { kind: ErrorKind; message: string;
     return { kind: "invalid", message: err.message, field: err.field };
   }
   if (err instanceof InvalidRequestError || err instanceof InvalidCursorError) return { kind: "invalid", message: err.message };
+  if (err instanceof TooLargeError) return { kind: "too_large", message: err.message, field: err.field };
   if (err instanceof ShuttingDownError) return { kind: "unavailable", message: err.message };
+  if (refusedValue(err)) {
+    return {
+      kind: "invalid",
+      message: "the database cannot store a value of this request (a character, length or number it does not take)",
+    };
+  }
   const race = lostRaceKind(err);
   if (race) return { kind: race, message: race === "conflict" ? "it already exists" : "it no longer exists" };
   return null;

@@ -57,6 +57,7 @@ export {
   ASSISTANT_SORT_KEYS,
   DEFAULT_SEARCH_LIMIT,
   MAX_SEARCH_LIMIT,
+  MAX_SEARCH_OFFSET,
   type Thread,
   type Assistant,
   type AssistantVersion,
@@ -81,6 +82,8 @@ export * from "./runs/types.ts";
 export * from "./registry/index.ts";
 export * from "./enums.ts";
 export * as schemas from "./schemas.ts";
+export { DEFAULT_INPUT_LIMITS, MAX_AFTER_SECONDS, MAX_KEY_LENGTH, MAX_NAMESPACE_BYTES, type InputLimits } from "./input/limits.ts";
+export { badCharacter, findUnstorable, type InputProblem } from "./input/unstorable.ts";
 export type { Actor } from "./actor.ts";
 export type { FleetSignals } from "./fleet/signals.ts";
 export {

@@ -3,6 +3,7 @@ import { ALL, PrismaCheckpointSaver, PrismaStore, repositories, type Database } 
 import { ensureDefaultAssistants } from "./assistants/defaults.ts";
 import { AssistantService } from "./assistants/assistant-service.ts";
 import type { RuntimeContext } from "./runs/context.ts";
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from "./input/limits.ts";
 import { MemoryStreamBridge, type StreamBridge } from "./bridge/index.ts";
 import type { GraphSource } from "./runs/graph-source.ts";
 import { MemoryRunFeed, type RunFeed } from "./runs/run-feed.ts";
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   fleet?: FleetOptions;
   logError?: (err: unknown) => void;
   webhooks?: WebhookOptions;
+  /** bounds on what one request may carry (defaults: DEFAULT_INPUT_LIMITS) */
+  limits?: Partial<InputLimits>;
 }
 
 /** Where run webhooks may go (see webhook-policy.ts): by default only to public addresses. */
@@ -94,6 +97,8 @@ export interface Runtime {
   store: StoreService;
   /** the ids of the graphs this process serves */
   graphIds(): string[];
+  /** what one request may carry: the doors hold bodies, batches and nesting to these */
+  limits: InputLimits;
   /** the mode, the runs executing here and, in a fleet, whether Redis answers */
   health(): Promise<RuntimeHealth>;
   /** default assistants, reconciliation of what a previous process left behind */
@@ -152,7 +157,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     resolve: options.webhooks?.resolve ?? systemResolver,
     timeoutMs: options.webhooks?.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS,
   };
-  const ctx: RuntimeContext = { repos, graphs: options.graphs, checkpointer, store, live: bridge, feed, workerId, logError, webhooks };
+  const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS, ...options.limits };
+  const ctx: RuntimeContext = {
+    repos,
+    graphs: options.graphs,
+    checkpointer,
+    store,
+    live: bridge,
+    feed,
+    workerId,
+    logError,
+    webhooks,
+    limits,
+  };
   const manager = new RunManager(ctx, coordinator, holds);
   const threads = new ThreadService(ctx, manager);
   return {
@@ -163,6 +180,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     assistants: new AssistantService(ctx, threads),
     store: new StoreService(ctx),
     graphIds: () => options.graphs.ids(),
+    limits,
     async health() {
       return {
         mode: fleet ? "fleet" : "embedded",

@@ -18,6 +18,8 @@ import {
   THREAD_STATUSES,
   USAGE_CALLERS,
 } from "./enums.ts";
+import { MAX_SEARCH_OFFSET } from "@lgrs/db";
+import { MAX_AFTER_SECONDS, MAX_KEY_LENGTH } from "./input/limits.ts";
 
 export const runStatus = z.enum(RUN_STATUSES);
 export const threadStatus = z.enum(THREAD_STATUSES);
@@ -54,3 +56,12 @@ export const runCommand = z
 
 /** Where a webhook may point: http(s) URLs only. */
 export const webhookUrl = z.url({ protocol: /^https?$/ });
+
+/** An id, a name, a key or a label: short enough for any index (MAX_KEY_LENGTH). */
+export const name = z.string().min(1).max(MAX_KEY_LENGTH);
+
+/** Seconds a run waits before it starts: up to 30 days. */
+export const afterSeconds = z.number().min(0).max(MAX_AFTER_SECONDS);
+
+/** How far a search skips. */
+export const searchOffset = z.number().int().min(0).max(MAX_SEARCH_OFFSET);

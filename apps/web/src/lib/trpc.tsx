@@ -23,7 +23,7 @@ export function ApiProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === "subscription",
           true: httpSubscriptionLink({ url: URL, transformer: superjson }),
-          false: httpBatchLink({ url: URL, transformer: superjson }),
+          false: httpBatchLink({ url: URL, transformer: superjson, maxItems: 10, maxURLLength: 8000 }),
         }),
       ],
     }),

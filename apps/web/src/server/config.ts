@@ -1,12 +1,14 @@
 import path from "node:path";
 import { parseDatabaseUrl, redactUrl, type DatabaseConfig } from "@lgrs/db";
 import {
+  DEFAULT_INPUT_LIMITS,
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_ATTEMPTS,
   LanggraphConfigError,
   loadLanggraphConfig,
   WebhookAllowError,
   webhookPolicy,
+  type InputLimits,
   type LanggraphConfig,
 } from "@lgrs/runtime";
 import type { CoreConfig, FleetConfig, ServerConfig } from "./runtime.ts";
@@ -138,6 +140,36 @@ export function parseWebhookAllow(raw: string | undefined): string[] {
   return entries;
 }
 
+/** The bundled tRPC clients (dashboard, @lgrs/api's client) batch up to this many calls. */
+const CLIENT_BATCH = 10;
+
+/** MAX_BATCH_SIZE: at least what the bundled clients send in one batch. */
+function parseBatchSize(raw: string | undefined): number {
+  const size = parsePositiveInt("MAX_BATCH_SIZE", raw, DEFAULT_INPUT_LIMITS.maxBatchSize, String(DEFAULT_INPUT_LIMITS.maxBatchSize));
+  if (size < CLIENT_BATCH) {
+    throw new ConfigError(
+      `MAX_BATCH_SIZE "${size}" is too small: the dashboard batches up to ${CLIENT_BATCH} calls, so use ${CLIENT_BATCH} or more, e.g. MAX_BATCH_SIZE=20.`,
+    );
+  }
+  return size;
+}
+
+/** What one request may carry: MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_BATCH_SIZE, MAX_STORE_VALUE_BYTES. */
+export function parseLimits(env: Env): InputLimits {
+  const d = DEFAULT_INPUT_LIMITS;
+  return {
+    maxBodyBytes: parsePositiveInt("MAX_BODY_BYTES", env["MAX_BODY_BYTES"], d.maxBodyBytes, String(d.maxBodyBytes)),
+    maxJsonDepth: parsePositiveInt("MAX_JSON_DEPTH", env["MAX_JSON_DEPTH"], d.maxJsonDepth, String(d.maxJsonDepth)),
+    maxBatchSize: parseBatchSize(env["MAX_BATCH_SIZE"]),
+    maxStoreValueBytes: parsePositiveInt(
+      "MAX_STORE_VALUE_BYTES",
+      env["MAX_STORE_VALUE_BYTES"],
+      d.maxStoreValueBytes,
+      String(d.maxStoreValueBytes),
+    ),
+  };
+}
+
 const FLEET_NEEDS_POSTGRES =
   "REDIS_URL turns fleet mode on, which needs a PostgreSQL DATABASE_URL (a SQLite file serves one process): set DATABASE_URL=postgresql://user:password@host:5432/database, or unset REDIS_URL.";
 
@@ -163,7 +195,8 @@ function loadCoreConfig(env: Env, baseDir: string, worker: boolean): CoreConfig 
   const drainTimeoutMs = parsePositiveInt("SHUTDOWN_DRAIN_MS", env["SHUTDOWN_DRAIN_MS"], 5000, "5000");
   const fleet = parseFleet(env, database, worker);
   const webhookAllow = parseWebhookAllow(env["WEBHOOK_ALLOW"]);
-  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow };
+  const limits = parseLimits(env);
+  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow, limits };
 }
 
 export interface LoadOptions {

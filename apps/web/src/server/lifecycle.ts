@@ -97,6 +97,7 @@ export class Lifecycle {
       graphs,
       concurrency: config.concurrency,
       webhooks: { allow: config.webhookAllow },
+      limits: config.limits,
       ...(config.fleet && redis
         ? { fleet: { redis, worker: config.fleet.worker, leaseMs: config.fleet.leaseMs, maxAttempts: config.fleet.maxAttempts } }
         : {}),

@@ -1,6 +1,6 @@
 import type { Database, DatabaseConfig } from "@lgrs/db";
 import type { AuthService } from "@lgrs/auth";
-import type { GraphRegistry, LanggraphConfig, Runtime as Engine } from "@lgrs/runtime";
+import type { GraphRegistry, InputLimits, LanggraphConfig, Runtime as Engine } from "@lgrs/runtime";
 import type { AuthConfig } from "./auth-config.ts";
 
 /** Fleet mode: REDIS_URL with a PostgreSQL DATABASE_URL. */
@@ -32,6 +32,8 @@ export interface CoreConfig {
   fleet: FleetConfig | null;
   /** WEBHOOK_ALLOW: internal hosts and networks run webhooks may reach (empty: public addresses only) */
   webhookAllow: string[];
+  /** MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_BATCH_SIZE, MAX_STORE_VALUE_BYTES */
+  limits: InputLimits;
 }
 
 /** Everything the server process read from its environment, validated. */

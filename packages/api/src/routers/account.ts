@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { notFound } from "../errors.ts";
 import { protectedProcedure, router } from "../trpc.ts";
-import { page, uuid } from "../validators.ts";
+import { date, page, uuid } from "../validators.ts";
 
 export const accountRouter = router({
   /** Who the caller is. */
@@ -15,7 +15,7 @@ export const accountRouter = router({
   createApiKey: protectedProcedure
     .input(
       z
-        .object({ name: z.string().trim().min(1).max(100).optional(), expiresAt: z.date().optional() })
+        .object({ name: z.string().trim().min(1).max(100).optional(), expiresAt: date.optional() })
         .strict()
         .default({}),
     )

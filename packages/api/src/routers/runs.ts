@@ -3,7 +3,7 @@ import { z } from "zod";
 import { schemas } from "@lgrs/runtime";
 import { toTRPCError } from "../errors.ts";
 import { protectedProcedure, router } from "../trpc.ts";
-import { page, uuid } from "../validators.ts";
+import { date, page, uuid } from "../validators.ts";
 
 export type { RunChange } from "@lgrs/runtime";
 
@@ -26,11 +26,7 @@ const createInput = z
     metadata: schemas.jsonObject.optional(),
     multitaskStrategy: schemas.multitaskStrategy.optional(),
     ifNotExists: schemas.ifNotExists.optional(),
-    afterSeconds: z
-      .number()
-      .min(0)
-      .max(86_400 * 30)
-      .optional(),
+    afterSeconds: schemas.afterSeconds.optional(),
     streamMode: z.array(schemas.streamMode).min(1).optional(),
     streamSubgraphs: z.boolean().optional(),
     interruptBefore: schemas.nodeNames.optional(),
@@ -58,8 +54,8 @@ export const runsRouter = router({
           /** an assistant id, or a graph id for its default assistant */
           assistantId: z.string().min(1).optional(),
           status: z.union([schemas.runStatus, z.array(schemas.runStatus).min(1)]).optional(),
-          createdAfter: z.date().optional(),
-          createdBefore: z.date().optional(),
+          createdAfter: date.optional(),
+          createdBefore: date.optional(),
           ...page,
         })
         .strict()

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { protectedProcedure, router } from "../trpc.ts";
-import { uuid, window } from "../validators.ts";
+import { date, uuid, window } from "../validators.ts";
 
 export const usageRouter = router({
   /** The run's tokens: total, by model and by caller. */
@@ -18,8 +18,8 @@ export const usageRouter = router({
     .input(
       z
         .object({
-          from: z.date(),
-          to: z.date().optional(),
+          from: date,
+          to: date.optional(),
           bucket: z.enum(["hour", "day"]).default("hour"),
           groupBy: z.enum(["model", "caller"]).default("model"),
         })

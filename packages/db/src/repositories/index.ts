@@ -17,7 +17,15 @@ export * from "./threads.ts";
 export * from "./usage.ts";
 export * from "./users.ts";
 export * from "./pagination.ts";
-export { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, windowOf, type OffsetPage, type OffsetWindow, type SortOrder } from "./search.ts";
+export {
+  DEFAULT_SEARCH_LIMIT,
+  MAX_SEARCH_LIMIT,
+  MAX_SEARCH_OFFSET,
+  windowOf,
+  type OffsetPage,
+  type OffsetWindow,
+  type SortOrder,
+} from "./search.ts";
 export * from "./scope.ts";
 export { asObject, type JsonObject } from "./json.ts";
 

@@ -31,6 +31,8 @@ export interface OffsetPage<T> {
 
 export const DEFAULT_SEARCH_LIMIT = 10;
 export const MAX_SEARCH_LIMIT = 1000;
+/** The furthest a search may skip: beyond it a search is a scan, not a page (and SQL's OFFSET has a range). */
+export const MAX_SEARCH_OFFSET = 1_000_000;
 
 /** A column a search sorts by; `text` ones sort by their bytes on both databases. */
 export interface SortColumn {
@@ -103,8 +105,8 @@ export function windowOf(window: OffsetWindow<string>): { limit: number; offset:
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
     throw new InvalidWindowError("limit", `limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}, not ${limit}`);
   }
-  if (!Number.isInteger(offset) || offset < 0)
-    throw new InvalidWindowError("offset", `offset must be a whole number, 0 or more, not ${offset}`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_SEARCH_OFFSET)
+    throw new InvalidWindowError("offset", `offset must be a whole number from 0 to ${MAX_SEARCH_OFFSET}, not ${offset}`);
   return { limit, offset };
 }
 

@@ -56,7 +56,7 @@ const searchBody = z
   .object({
     ...filters,
     limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).default(10),
-    offset: z.number().int().min(0).default(0),
+    offset: schemas.searchOffset.default(0),
     sort_by: z.enum(["assistant_id", "graph_id", "name", "created_at", "updated_at"]).nullish(),
     sort_order: sortOrder.nullish(),
     select: z.array(z.enum(SELECT_FIELDS)).nullish(),
@@ -69,7 +69,7 @@ const versionsBody = z
   .object({
     metadata: jsonObject.nullish(),
     limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).default(10),
-    offset: z.number().int().min(0).default(0),
+    offset: schemas.searchOffset.default(0),
   })
   .strict();
 

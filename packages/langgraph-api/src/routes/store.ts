@@ -74,7 +74,7 @@ const searchBody = z
     namespace_prefix: z.array(label).default([]),
     filter: itemFilter.nullish(),
     limit: z.number().int().min(1).max(1000).default(10),
-    offset: z.number().int().min(0).default(0),
+    offset: schemas.searchOffset.default(0),
     query: z.string().nullish(),
     refresh_ttl: z.boolean().nullish(),
   })
@@ -86,7 +86,7 @@ const namespacesBody = z
     suffix: pattern.nullish(),
     max_depth: z.number().int().min(1).nullish(),
     limit: z.number().int().min(1).max(1000).default(100),
-    offset: z.number().int().min(0).default(0),
+    offset: schemas.searchOffset.default(0),
   })
   .strict();
 

@@ -84,7 +84,7 @@ const searchBody = z
     ...filters,
     ids: z.array(uuidString).max(1000).nullish(),
     limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).default(10),
-    offset: z.number().int().min(0).default(0),
+    offset: schemas.searchOffset.default(0),
     sort_by: z.enum(["thread_id", "status", "created_at", "updated_at", "state_updated_at"]).nullish(),
     sort_order: sortOrder.nullish(),
     select: z.array(z.enum(THREAD_FIELDS)).nullish(),

@@ -2,6 +2,7 @@ import type { PrismaCheckpointSaver, PrismaStore, Repositories } from "@lgrs/db"
 import type { StreamBridge } from "../bridge/index.ts";
 import type { GraphSource } from "./graph-source.ts";
 import type { RunFeed } from "./run-feed.ts";
+import type { InputLimits } from "../input/limits.ts";
 import type { WebhookSettings } from "./webhook.ts";
 
 /** What executing and managing runs needs, built once per process. */
@@ -16,5 +17,7 @@ export interface RuntimeContext {
   workerId: string;
   /** where webhooks may go, how names resolve, how long a delivery may take */
   webhooks: WebhookSettings;
+  /** what one request may carry (the store holds values to maxStoreValueBytes) */
+  limits: InputLimits;
   logError(err: unknown): void;
 }

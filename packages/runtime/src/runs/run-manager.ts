@@ -1,4 +1,5 @@
 import { ALL, newId, type Lease, type Run, type Scope, type Sweep } from "@lgrs/db";
+import { MAX_AFTER_SECONDS } from "../input/limits.ts";
 import type { Actor } from "../actor.ts";
 import { resolveAssistant } from "../assistants/defaults.ts";
 import { ConflictError, InvalidRequestError, NotFoundError, ShuttingDownError } from "../errors.ts";
@@ -65,6 +66,12 @@ export class RunManager {
    */
   async create(actor: Actor, request: CreateRunRequest, beforeQueue?: (run: Run) => Promise<void>): Promise<Run> {
     if (!this.accepting) throw new ShuttingDownError();
+    const after = request.afterSeconds;
+    if (after !== undefined && !(after >= 0 && after <= MAX_AFTER_SECONDS)) {
+      throw new InvalidRequestError(`afterSeconds must be from 0 to ${MAX_AFTER_SECONDS} (30 days), not ${after}`, {
+        field: "afterSeconds",
+      });
+    }
     const { repos, graphs } = this.ctx;
     const assistant = await resolveAssistant(repos, request.assistantId);
     if (!graphs.has(assistant.graphId)) {

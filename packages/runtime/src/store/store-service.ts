@@ -1,6 +1,7 @@
 import type { JsonObject } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
-import { InvalidRequestError, NotFoundError } from "../errors.ts";
+import { InvalidRequestError, NotFoundError, TooLargeError } from "../errors.ts";
+import { MAX_KEY_LENGTH, MAX_NAMESPACE_BYTES } from "../input/limits.ts";
 import type { RuntimeContext } from "../runs/context.ts";
 
 /** An item of the long-term store. */
@@ -52,6 +53,14 @@ export class StoreService {
 
   /** Writes the item, replacing its value if it exists. */
   async put(_actor: Actor, item: StoreItemRef & { value: Record<string, unknown> }): Promise<void> {
+    checkRef(item);
+    const bytes = Buffer.byteLength(JSON.stringify(item.value));
+    if (bytes > this.ctx.limits.maxStoreValueBytes) {
+      throw new TooLargeError(
+        `value is ${bytes} bytes as JSON, more than the ${this.ctx.limits.maxStoreValueBytes} a store item may hold`,
+        "value",
+      );
+    }
     await this.call(() => this.ctx.store.put(item.namespace, item.key, item.value));
   }
 
@@ -77,6 +86,7 @@ export class StoreService {
     return this.call(() => this.ctx.store.listNamespaces(options));
   }
 
+  // (the reads need no check: a key no item can have finds nothing)
   private async call<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
@@ -85,5 +95,15 @@ export class StoreService {
         throw new InvalidRequestError(err.message, { cause: err, field: "namespace" });
       throw err;
     }
+  }
+}
+
+/** A key and namespace the store's primary key can index: bounded so the pair stays under PostgreSQL's index row limit. */
+function checkRef(ref: StoreItemRef): void {
+  if (ref.key.length > MAX_KEY_LENGTH) throw new InvalidRequestError(`key is longer than ${MAX_KEY_LENGTH} characters`, { field: "key" });
+  if (Buffer.byteLength(ref.namespace.join(".")) > MAX_NAMESPACE_BYTES) {
+    throw new InvalidRequestError(`namespace is longer than ${MAX_NAMESPACE_BYTES} bytes (its labels joined by ".")`, {
+      field: "namespace",
+    });
   }
 }
