@@ -1,5 +1,5 @@
 /**
- * The request limits as the server reads them (MAX_BODY_BYTES, MAX_JSON_DEPTH,
+ * The request limits and the store scope as the server reads them (MAX_BODY_BYTES, MAX_JSON_DEPTH,
  * MAX_BATCH_SIZE, MAX_STORE_VALUE_BYTES): defaults, overrides, and one clear line
  * for a value that cannot work.
  */
@@ -43,5 +43,13 @@ describe("request limit settings", () => {
 
   it("stop start-up on MAX_BATCH_SIZE below what the dashboard sends in one batch", () => {
     expect(refusal({ MAX_BATCH_SIZE: "5" })).toMatch(/^MAX_BATCH_SIZE "5" is too small: the dashboard batches up to 10 calls/);
+  });
+});
+
+describe("store scope setting", () => {
+  it("is shared by default, owner when asked, and stops start-up on anything else", () => {
+    expect(loadServerConfig({}, options).storeScope).toBe("shared");
+    expect(loadServerConfig({ STORE_SCOPE: "owner" }, options).storeScope).toBe("owner");
+    expect(refusal({ STORE_SCOPE: "private" })).toMatch(/^STORE_SCOPE "private" is not valid: use shared .* or owner/);
   });
 });

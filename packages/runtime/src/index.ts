@@ -50,6 +50,7 @@ export {
   type StoreItemRef,
   type StoreSearchOptions,
   type NamespaceListOptions,
+  type StoreScope,
 } from "./store/store-service.ts";
 // the rows and search shapes the services take and give, so the doors need not import @lgrs/db
 export {

@@ -4,6 +4,7 @@ import { ensureDefaultAssistants } from "./assistants/defaults.ts";
 import { AssistantService } from "./assistants/assistant-service.ts";
 import type { RuntimeContext } from "./runs/context.ts";
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from "./input/limits.ts";
+import type { StoreScope } from "./store/store-service.ts";
 import { MemoryStreamBridge, type StreamBridge } from "./bridge/index.ts";
 import type { GraphSource } from "./runs/graph-source.ts";
 import { MemoryRunFeed, type RunFeed } from "./runs/run-feed.ts";
@@ -48,6 +49,8 @@ export interface RuntimeOptions {
   webhooks?: WebhookOptions;
   /** bounds on what one request may carry (defaults: DEFAULT_INPUT_LIMITS) */
   limits?: Partial<InputLimits>;
+  /** who reaches which store namespaces through the API (default `shared`) */
+  storeScope?: StoreScope;
 }
 
 /** Where run webhooks may go (see webhook-policy.ts): by default only to public addresses. */
@@ -169,6 +172,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logError,
     webhooks,
     limits,
+    storeScope: options.storeScope ?? "shared",
   };
   const manager = new RunManager(ctx, coordinator, holds);
   const threads = new ThreadService(ctx, manager);

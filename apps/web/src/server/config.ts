@@ -10,6 +10,7 @@ import {
   webhookPolicy,
   type InputLimits,
   type LanggraphConfig,
+  type StoreScope,
 } from "@lgrs/runtime";
 import type { CoreConfig, FleetConfig, ServerConfig } from "./runtime.ts";
 import { parseAuthConfig } from "./auth-config.ts";
@@ -170,6 +171,16 @@ export function parseLimits(env: Env): InputLimits {
   };
 }
 
+/** STORE_SCOPE: `shared` (the default, as on LangGraph Platform) or `owner` (each caller's namespaces start with its user id). */
+export function parseStoreScope(raw: string | undefined): StoreScope {
+  const value = raw?.trim();
+  if (!value || value === "shared") return "shared";
+  if (value === "owner") return "owner";
+  throw new ConfigError(
+    `STORE_SCOPE "${value}" is not valid: use shared (every caller reaches every store namespace, the default) or owner (a caller reaches only namespaces that start with its user id).`,
+  );
+}
+
 const FLEET_NEEDS_POSTGRES =
   "REDIS_URL turns fleet mode on, which needs a PostgreSQL DATABASE_URL (a SQLite file serves one process): set DATABASE_URL=postgresql://user:password@host:5432/database, or unset REDIS_URL.";
 
@@ -196,7 +207,8 @@ function loadCoreConfig(env: Env, baseDir: string, worker: boolean): CoreConfig 
   const fleet = parseFleet(env, database, worker);
   const webhookAllow = parseWebhookAllow(env["WEBHOOK_ALLOW"]);
   const limits = parseLimits(env);
-  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow, limits };
+  const storeScope = parseStoreScope(env["STORE_SCOPE"]);
+  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow, limits, storeScope };
 }
 
 export interface LoadOptions {

@@ -98,6 +98,7 @@ export class Lifecycle {
       concurrency: config.concurrency,
       webhooks: { allow: config.webhookAllow },
       limits: config.limits,
+      storeScope: config.storeScope,
       ...(config.fleet && redis
         ? { fleet: { redis, worker: config.fleet.worker, leaseMs: config.fleet.leaseMs, maxAttempts: config.fleet.maxAttempts } }
         : {}),

@@ -1,6 +1,6 @@
 import type { Database, DatabaseConfig } from "@lgrs/db";
 import type { AuthService } from "@lgrs/auth";
-import type { GraphRegistry, InputLimits, LanggraphConfig, Runtime as Engine } from "@lgrs/runtime";
+import type { GraphRegistry, InputLimits, LanggraphConfig, Runtime as Engine, StoreScope } from "@lgrs/runtime";
 import type { AuthConfig } from "./auth-config.ts";
 
 /** Fleet mode: REDIS_URL with a PostgreSQL DATABASE_URL. */
@@ -34,6 +34,8 @@ export interface CoreConfig {
   webhookAllow: string[];
   /** MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_BATCH_SIZE, MAX_STORE_VALUE_BYTES */
   limits: InputLimits;
+  /** STORE_SCOPE: who reaches which store namespaces */
+  storeScope: StoreScope;
 }
 
 /** Everything the server process read from its environment, validated. */

@@ -3,6 +3,7 @@ import type { StreamBridge } from "../bridge/index.ts";
 import type { GraphSource } from "./graph-source.ts";
 import type { RunFeed } from "./run-feed.ts";
 import type { InputLimits } from "../input/limits.ts";
+import type { StoreScope } from "../store/store-service.ts";
 import type { WebhookSettings } from "./webhook.ts";
 
 /** What executing and managing runs needs, built once per process. */
@@ -19,5 +20,7 @@ export interface RuntimeContext {
   webhooks: WebhookSettings;
   /** what one request may carry (the store holds values to maxStoreValueBytes) */
   limits: InputLimits;
+  /** who reaches which store namespaces through the API */
+  storeScope: StoreScope;
   logError(err: unknown): void;
 }

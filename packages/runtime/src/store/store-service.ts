@@ -42,9 +42,17 @@ export interface NamespaceListOptions {
 }
 
 /**
+ * Who may reach which namespaces through the API: `shared` (the default, as on LangGraph
+ * Platform) every caller all of them; `owner` a caller only those whose first label is its
+ * own user id (admins all), the pattern LangGraph's store auth handlers enforce.
+ */
+export type StoreScope = "shared" | "owner";
+
+/**
  * The long-term store graphs read and write (LangGraph's BaseStore). As on LangGraph
- * Platform it is one store for the whole server: every caller reads and writes the
- * same namespaces (graphs scope their data by namespace, e.g. `["memories", userId]`).
+ * Platform it is one store for the whole server: by default every caller reads and writes
+ * the same namespaces (graphs scope their data by namespace, e.g. `["memories", userId]`);
+ * with the `owner` scope a caller reaches only the namespaces under its own user id.
  * A namespace the store refuses (an empty one, a label with ".", the reserved root
  * "langgraph" for writes) is the caller's mistake, field `namespace`.
  */
@@ -52,8 +60,9 @@ export class StoreService {
   constructor(private readonly ctx: RuntimeContext) {}
 
   /** Writes the item, replacing its value if it exists. */
-  async put(_actor: Actor, item: StoreItemRef & { value: Record<string, unknown> }): Promise<void> {
+  async put(actor: Actor, item: StoreItemRef & { value: Record<string, unknown> }): Promise<void> {
     checkRef(item);
+    this.refuseForeign(actor, item.namespace);
     const bytes = Buffer.byteLength(JSON.stringify(item.value));
     if (bytes > this.ctx.limits.maxStoreValueBytes) {
       throw new TooLargeError(
@@ -65,25 +74,58 @@ export class StoreService {
   }
 
   /** The item; NotFoundError when there is none. */
-  async get(_actor: Actor, ref: StoreItemRef): Promise<StoreItem> {
-    const item = await this.call(() => this.ctx.store.get(ref.namespace, ref.key));
+  async get(actor: Actor, ref: StoreItemRef): Promise<StoreItem> {
+    const item = this.reaches(actor, ref.namespace) ? await this.call(() => this.ctx.store.get(ref.namespace, ref.key)) : null;
     if (!item) throw new NotFoundError(`no item "${ref.key}" in namespace [${ref.namespace.join(", ")}]`);
     return item;
   }
 
   /** Deletes the item; deleting what is not there is fine. */
-  async delete(_actor: Actor, ref: StoreItemRef): Promise<void> {
+  async delete(actor: Actor, ref: StoreItemRef): Promise<void> {
+    this.refuseForeign(actor, ref.namespace);
     await this.call(() => this.ctx.store.delete(ref.namespace, ref.key));
   }
 
   /** Items under the namespace prefix, most recently updated first, matching the filter. */
-  search(_actor: Actor, namespacePrefix: string[], options: StoreSearchOptions = {}): Promise<StoreItem[]> {
-    return this.call(() => this.ctx.store.search(namespacePrefix, options));
+  search(actor: Actor, namespacePrefix: string[], options: StoreSearchOptions = {}): Promise<StoreItem[]> {
+    const prefix = this.within(actor, namespacePrefix);
+    if (!prefix) return Promise.resolve([]);
+    return this.call(() => this.ctx.store.search(prefix, options));
   }
 
   /** The distinct namespaces matching prefix and suffix, sorted. */
-  listNamespaces(_actor: Actor, options: NamespaceListOptions = {}): Promise<string[][]> {
-    return this.call(() => this.ctx.store.listNamespaces(options));
+  listNamespaces(actor: Actor, options: NamespaceListOptions = {}): Promise<string[][]> {
+    const prefix = this.within(actor, options.prefix ?? []);
+    if (!prefix) return Promise.resolve([]);
+    return this.call(() => this.ctx.store.listNamespaces({ ...options, prefix: prefix.length > 0 ? prefix : options.prefix }));
+  }
+
+  /** Whether the caller may reach this namespace under the store scope. */
+  private reaches(actor: Actor, namespace: string[]): boolean {
+    return this.ctx.storeScope === "shared" || "all" in actor.scope || namespace[0] === actor.userId;
+  }
+
+  private refuseForeign(actor: Actor, namespace: string[]): void {
+    if (!this.reaches(actor, namespace)) {
+      throw new InvalidRequestError(
+        `namespace must start with your user id (${actor.userId}): this server keeps each caller's store items apart`,
+        {
+          field: "namespace",
+        },
+      );
+    }
+  }
+
+  /**
+   * A search prefix narrowed to what the caller may reach: unchanged when it may reach
+   * everything, its own namespaces for an empty prefix or a leading "*", null (nothing)
+   * for another user's.
+   */
+  private within(actor: Actor, prefix: string[]): string[] | null {
+    if (this.ctx.storeScope === "shared" || "all" in actor.scope) return prefix;
+    const [first, ...rest] = prefix;
+    if (first === undefined || first === "*" || first === actor.userId) return [actor.userId, ...rest];
+    return null;
   }
 
   // (the reads need no check: a key no item can have finds nothing)
