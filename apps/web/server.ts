@@ -8,7 +8,7 @@
  * worker.ts (database, Redis, graphs, engine, shutdown) is src/server/lifecycle.ts.
  */
 import { dev } from "./src/server/process-mode.ts";
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PRISMA_DIR } from "@lgrs/db";
@@ -17,6 +17,9 @@ import { createAuth, PEER_ADDRESS_HEADER } from "@lgrs/auth";
 import { createLanggraphHandler } from "@lgrs/langgraph-api";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
 import { limitBody } from "./src/server/body-limit.ts";
+import { answerClientError, refuseConnect } from "./src/server/client-errors.ts";
+import { errorAnswer, type ErrorAnswer } from "./src/server/error-answers.ts";
+import { refuseMalformed } from "./src/server/request-guard.ts";
 import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
 import { Lifecycle, log, StartupError } from "./src/server/lifecycle.ts";
 import { clearRuntime, setRuntime, type ServerConfig } from "./src/server/runtime.ts";
@@ -121,12 +124,20 @@ async function main(): Promise<void> {
     const peer = req.socket.remoteAddress;
     if (peer) req.headers[PEER_ADDRESS_HEADER] = peer;
     else delete req.headers[PEER_ADDRESS_HEADER];
+    const refused = refuseMalformed(req.method ?? "", req.url ?? "");
+    if (refused) {
+      send(res, refused);
+      return;
+    }
     handle(req, res).catch((err: unknown) => {
       console.error("request failed:", err);
-      if (!res.headersSent) res.statusCode = 500;
-      res.end();
+      if (res.headersSent) res.end();
+      else send(res, errorAnswer(pathOf(req.url), 500, "internal error: the server logged it"));
     });
   });
+  // what Node's parser refuses (oversized headers, malformed request lines) is answered in JSON too
+  httpServer.on("clientError", answerClientError);
+  httpServer.on("connect", refuseConnect);
   // Longer than the usual client and proxy idle timeouts, so a client never reuses a
   // pooled connection the server has just closed (Node's default is 5 s).
   httpServer.keepAliveTimeout = 65_000;
@@ -144,6 +155,15 @@ async function main(): Promise<void> {
     httpServer!.listen(config.port, () => resolve());
   });
   log(`LangGraph Run Server ${dev ? "(dev) " : ""}listening on http://localhost:${config.port}`);
+}
+
+function send(res: ServerResponse, answer: ErrorAnswer): void {
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}
+
+function pathOf(url: string | undefined): string | null {
+  return url?.startsWith("/") ? url.split(/[?#]/, 1)[0]! : null;
 }
 
 lifecycle.run(main);

@@ -7,6 +7,11 @@ import superjson from "superjson";
  * client reports it as a TRPCClientError with its code and message.
  */
 export function trpcErrorResponse(httpStatus: number, code: TRPC_ERROR_CODE_KEY, message: string): Response {
+  return Response.json(trpcErrorBody(httpStatus, code, message), { status: httpStatus });
+}
+
+/** The body of such a refusal: what the door's errorFormatter gives, wrapped by superjson; no procedure was reached, so no `path`. */
+export function trpcErrorBody(httpStatus: number, code: TRPC_ERROR_CODE_KEY, message: string): { error: unknown } {
   const shape = { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus, issues: null } };
-  return Response.json({ error: superjson.serialize(shape) }, { status: httpStatus });
+  return { error: superjson.serialize(shape) };
 }

@@ -4,7 +4,7 @@ import { ensureDefaultAssistants } from "./assistants/defaults.ts";
 import { AssistantService } from "./assistants/assistant-service.ts";
 import type { RuntimeContext } from "./runs/context.ts";
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from "./input/limits.ts";
-import type { StoreScope } from "./store/store-service.ts";
+import type { StoreScope } from "./store/store-scope.ts";
 import { MemoryStreamBridge, type StreamBridge } from "./bridge/index.ts";
 import type { GraphSource } from "./runs/graph-source.ts";
 import { MemoryRunFeed, type RunFeed } from "./runs/run-feed.ts";

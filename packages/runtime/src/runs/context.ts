@@ -3,7 +3,7 @@ import type { StreamBridge } from "../bridge/index.ts";
 import type { GraphSource } from "./graph-source.ts";
 import type { RunFeed } from "./run-feed.ts";
 import type { InputLimits } from "../input/limits.ts";
-import type { StoreScope } from "../store/store-service.ts";
+import type { StoreScope } from "../store/store-scope.ts";
 import type { WebhookSettings } from "./webhook.ts";
 
 /** What executing and managing runs needs, built once per process. */

@@ -3,6 +3,7 @@ import type { Actor } from "../actor.ts";
 import { InvalidRequestError, NotFoundError, TooLargeError } from "../errors.ts";
 import { MAX_KEY_LENGTH, MAX_NAMESPACE_BYTES } from "../input/limits.ts";
 import type { RuntimeContext } from "../runs/context.ts";
+export type { StoreScope } from "./store-scope.ts";
 
 /** An item of the long-term store. */
 export interface StoreItem {
@@ -40,13 +41,6 @@ export interface NamespaceListOptions {
   limit?: number;
   offset?: number;
 }
-
-/**
- * Who may reach which namespaces through the API: `shared` (the default, as on LangGraph
- * Platform) every caller all of them; `owner` a caller only those whose first label is its
- * own user id (admins all), the pattern LangGraph's store auth handlers enforce.
- */
-export type StoreScope = "shared" | "owner";
 
 /**
  * The long-term store graphs read and write (LangGraph's BaseStore). As on LangGraph

@@ -1,4 +1,5 @@
 import { getLiveness } from "@/server/health.ts";
+import { refuseWrite } from "@/server/error-answers.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -7,3 +8,5 @@ export const dynamic = "force-dynamic";
 export function GET(): Response {
   return Response.json(getLiveness(), { headers: { "Cache-Control": "no-store" } });
 }
+
+export { refuseWrite as POST, refuseWrite as PUT, refuseWrite as PATCH, refuseWrite as DELETE };

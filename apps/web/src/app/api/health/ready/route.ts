@@ -1,4 +1,5 @@
 import { getReadiness } from "@/server/health.ts";
+import { refuseWrite } from "@/server/error-answers.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,3 +12,5 @@ export async function GET(): Promise<Response> {
     headers: { "Cache-Control": "no-store" },
   });
 }
+
+export { refuseWrite as POST, refuseWrite as PUT, refuseWrite as PATCH, refuseWrite as DELETE };
