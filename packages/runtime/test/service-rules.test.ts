@@ -96,6 +96,14 @@ describe.each(testTargets)("thread, assistant and store rules on $provider", (ta
   });
 
   describe("assistants", () => {
+    it("an assistant or graph id with a lone surrogate names nothing: not found, wherever an assistant is looked up", async () => {
+      for (const assistantId of ["\ud800", "agent\udfff"]) {
+        await expect(runtime.assistants.get(alice, assistantId)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(runtime.runs.create(alice, { threadId: null, assistantId })).rejects.toBeInstanceOf(NotFoundError);
+        await expect(runtime.feedback.summary(alice, { assistantId })).rejects.toBeInstanceOf(NotFoundError);
+      }
+    });
+
     it("refuses an unknown graph (naming graphId) and the reserved system metadata", async () => {
       const unknown = await failure(runtime.assistants.create(alice, { graphId: "no-such-graph" }));
       expect(unknown).toBeInstanceOf(InvalidRequestError);

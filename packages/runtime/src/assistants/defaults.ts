@@ -28,10 +28,15 @@ export async function ensureDefaultAssistants(repos: Repositories, graphIds: str
   return out;
 }
 
+/** In unicode mode a surrogate pair is one code point: only a lone surrogate is of category Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** An assistant by its id, or a graph id standing for that graph's default assistant (as the LangGraph API allows). */
 export async function resolveAssistant(repos: Repositories, idOrGraph: string): Promise<Assistant> {
   const byId = /^[0-9a-f-]{36}$/i.test(idOrGraph) ? await repos.assistants.get(idOrGraph) : null;
   if (byId) return byId;
+  // text with a lone surrogate names no graph, and the v5 id of it cannot be made (uuid encodes it as a URI, which throws)
+  if (LONE_SURROGATE.test(idOrGraph)) throw new NotFoundError(`assistant ${JSON.stringify(idOrGraph)} not found`);
   const byGraph = await repos.assistants.get(defaultAssistantId(idOrGraph));
   if (byGraph) return byGraph;
   throw new NotFoundError(`assistant ${idOrGraph} not found`);
