@@ -11,7 +11,7 @@
  */
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { EventSource } from "eventsource";
-import superjson from "superjson";
+import { transformer } from "@lgrs/api/transformer";
 import type { AppRouter } from "@lgrs/api";
 
 const SERVER_URL = process.env["SERVER_URL"] ?? "http://localhost:3000";
@@ -33,14 +33,14 @@ const client = createTRPCClient<AppRouter>({
       condition: (op) => op.type === "subscription",
       true: httpSubscriptionLink({
         url,
-        transformer: superjson,
+        transformer,
         EventSource,
         eventSourceOptions: () => ({
           fetch: (input: string | URL | Request, init?: RequestInit) =>
             fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
         }),
       }),
-      false: httpBatchLink({ url, transformer: superjson, headers, maxItems: 10, maxURLLength: 8000 }),
+      false: httpBatchLink({ url, transformer, headers, maxItems: 10, maxURLLength: 8000 }),
     }),
   ],
 });

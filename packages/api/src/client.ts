@@ -1,6 +1,6 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { EventSource } from "eventsource";
-import superjson from "superjson";
+import { transformer } from "./transformer.ts";
 import type { AppRouter } from "./router.ts";
 
 export interface ApiClientOptions {
@@ -25,14 +25,14 @@ export function createApiClient(options: ApiClientOptions) {
         condition: (op) => op.type === "subscription",
         true: httpSubscriptionLink({
           url,
-          transformer: superjson,
+          transformer,
           EventSource,
           eventSourceOptions: () => ({
             fetch: (input: string | URL | Request, init?: RequestInit) =>
               fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
           }),
         }),
-        false: httpBatchLink({ url, transformer: superjson, headers, maxItems: 10, maxURLLength: 8000 }),
+        false: httpBatchLink({ url, transformer, headers, maxItems: 10, maxURLLength: 8000 }),
       }),
     ],
   });

@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
+import { transformer } from "./transformer.ts";
 import { ZodError } from "zod";
 import { classifyError, findUnstorable, InvalidRequestError } from "@lgrs/runtime";
 import type { Context } from "./context.ts";
@@ -29,7 +29,7 @@ function runtimeFieldIssue(cause: unknown): FieldIssue[] | null {
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   // SSE keep-alive so proxies do not cut an idle subscription
   sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
   errorFormatter({ shape, error }) {

@@ -100,4 +100,28 @@ describe.each(testTargets)("request limits of the tRPC door on $provider", (targ
     );
     expect((await client.runs.list.query({ threadId: thread.id })).items).toEqual([]);
   });
+
+  it("keys superjson guards against (constructor, prototype) are stored and read back as plain keys; __proto__ pollutes nothing", async () => {
+    // written through the LangGraph door, as any SDK client may
+    const res = await fetch(`${server.url}/api/langgraph/threads`, {
+      method: "POST",
+      headers: { "x-api-key": key, "content-type": "application/json" },
+      body: '{"metadata":{"constructor":1,"nested":{"__proto__":{"polluted":true},"prototype":"p"}}}',
+    });
+    expect(res.status).toBe(200);
+    const { thread_id } = (await res.json()) as { thread_id: string };
+    const metadata = (await client.threads.get.query({ threadId: thread_id })).metadata as Record<string, unknown>;
+    expect(Object.keys(metadata)).toEqual(expect.arrayContaining(["constructor", "nested"]));
+    expect(metadata.constructor).toBe(1);
+    const nested = metadata.nested as Record<string, unknown>;
+    // `__proto__` never makes it in (the door's parsing drops it), the others do
+    expect(Object.getOwnPropertyNames(nested)).toEqual(["prototype"]);
+    expect(Object.getPrototypeOf(nested)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await client.threads.list.query({ limit: 500 })).items.some((t) => t.id === thread_id)).toBe(true);
+
+    // and through the tRPC door itself
+    const made = await client.threads.create.mutate({ metadata: JSON.parse('{"prototype":{"constructor":"x"}}') });
+    expect((await client.threads.get.query({ threadId: made.id })).metadata).toEqual(JSON.parse('{"prototype":{"constructor":"x"}}'));
+  });
 });

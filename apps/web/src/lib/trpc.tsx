@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
-import superjson from "superjson";
+import { transformer } from "@lgrs/api/transformer";
 import type { AppRouter } from "@lgrs/api";
 
 /** The typed API for the dashboard's client components: `const trpc = useTRPC()`. */
@@ -22,8 +22,8 @@ export function ApiProvider({ children }: { children: ReactNode }) {
       links: [
         splitLink({
           condition: (op) => op.type === "subscription",
-          true: httpSubscriptionLink({ url: URL, transformer: superjson }),
-          false: httpBatchLink({ url: URL, transformer: superjson, maxItems: 10, maxURLLength: 8000 }),
+          true: httpSubscriptionLink({ url: URL, transformer }),
+          false: httpBatchLink({ url: URL, transformer, maxItems: 10, maxURLLength: 8000 }),
         }),
       ],
     }),

@@ -26,7 +26,7 @@ function join(path: string, key: string | number): string {
 /**
  * The first place in a JSON-like value that no database can take as it is: a string or
  * key holding NUL or a lone surrogate, a key longer than MAX_KEY_LENGTH, or nesting deeper
- * than `maxDepth`; null when the whole value is fine. Walks with its own stack, so a hostile
+ * than `maxDepth`, an invalid Date or a BigInt (what superjson can revive); null when the whole value is fine. Walks with its own stack, so a hostile
  * depth cannot overflow the call stack. `root` prefixes every field it names (`body`).
  */
 export function findUnstorable(value: unknown, maxDepth: number, root = ""): InputProblem | null {
@@ -37,6 +37,14 @@ export function findUnstorable(value: unknown, maxDepth: number, root = ""): Inp
     if (typeof v === "string") {
       const bad = badCharacter(v);
       if (bad) return { field: item.path || "(input)", message: bad };
+      continue;
+    }
+    if (typeof v === "bigint") return { field: item.path || "(input)", message: "is a BigInt, which JSON cannot hold" };
+    if (v instanceof Date) {
+      // tRPC's superjson revives dates anywhere in an input, an invalid one too
+      const year = v.getUTCFullYear();
+      if (Number.isNaN(year) || year < 1 || year > 9999)
+        return { field: item.path || "(input)", message: "is not a date from year 1 to 9999" };
       continue;
     }
     if (v === null || typeof v !== "object") continue;
