@@ -46,10 +46,34 @@ function renameKeys(value: unknown, rename: (key: string) => string | undefined)
   return copy;
 }
 
+/**
+ * Whether any key of `value` is one `rename` changes. Walks with its own stack, so the common
+ * case (nothing to rename) costs one pass and any depth, even a hostile one, is safe.
+ */
+function hasKeyToRename(value: unknown, rename: (key: string) => string | undefined): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (Array.isArray(item)) {
+      for (const child of item) stack.push(child);
+    } else if (isPlainObject(item)) {
+      for (const [key, child] of Object.entries(item)) {
+        if (rename(key) !== undefined) return true;
+        stack.push(child);
+      }
+    }
+  }
+  return false;
+}
+
+function withKeysRenamed(value: unknown, rename: (key: string) => string | undefined): unknown {
+  return hasKeyToRename(value, rename) ? renameKeys(value, rename) : value;
+}
+
 const escapeKey = (key: string) => (RESERVED.has(key) ? MARK + key : undefined);
 const restoreKey = (key: string) => (key.startsWith(MARK) && RESERVED.has(key.slice(1)) ? key.slice(1) : undefined);
 
 export const transformer = {
-  serialize: (value: unknown) => superjson.serialize(renameKeys(value, escapeKey)),
-  deserialize: (data: unknown) => renameKeys(superjson.deserialize(data as Parameters<typeof superjson.deserialize>[0]), restoreKey),
+  serialize: (value: unknown) => superjson.serialize(withKeysRenamed(value, escapeKey)),
+  deserialize: (data: unknown) => withKeysRenamed(superjson.deserialize(data as Parameters<typeof superjson.deserialize>[0]), restoreKey),
 };
