@@ -1,0 +1,267 @@
+/**
+ * The server side of the bench: the official SDK Client over HTTP with an API
+ * key, driving one started server exactly as the issue measured it.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Client } from "@langchain/langgraph-sdk";
+import { GRAPH_ID, INPUT, RUN_CONFIGURABLE, settings } from "./settings.ts";
+import { PeakMemory, residentMb } from "./server-process.ts";
+import { p50, sequential, sleep, throughput, type RunTiming } from "./stats.ts";
+
+export interface FanoutResults {
+  /** ms from the origin stream's end to the last subscriber's end (negative: they all ended first) */
+  lastDoneAfterOrigin: number;
+  /** ms from each subscriber's join to its first graph event, median */
+  subscriberFirstEventP50: number;
+  /** subscribers whose first event came while the run was still streaming to its origin */
+  joinedWhileRunning: number;
+  /** subscribers that received every event the origin did */
+  complete: number;
+}
+
+export interface MemoryResults {
+  /** MB resident after start-up and the warm-up runs, before any measured load */
+  idle: number;
+  /** MB right after the 100th streamed run (under the load of the 120-run batch) */
+  after100: number;
+  /** highest MB sampled (every 100 ms) from the idle reading to the last run */
+  peak: number;
+  /** streamed runs on this server in all when the readings below were taken (0: not measured) */
+  runs: number;
+  /** MB right after the last of `runs` (under the same load of 8 in flight) */
+  afterRuns: number;
+  /** MB after `settings.settleMs` of quiet */
+  afterRunsSettled: number;
+}
+
+export interface ServerResults {
+  firstEventP50: number;
+  totalP50: number;
+  /** until the server's first event of any kind (`metadata`, sent once the run is created) */
+  metadataP50: number;
+  runsPerSecond: number;
+  fanout: FanoutResults;
+  /** `GET /assistants/<id>` through the SDK, end to end */
+  trivialP50: number;
+  /** the same SDK call answered by a bare node:http server in this process: the client's and HTTP's own share */
+  trivialFloorP50: number;
+  /** `POST /threads` through the SDK, end to end */
+  threadCreateP50: number;
+  memory: MemoryResults;
+}
+
+/** A client per bench: the SDK's default queue of 4 calls at a time would measure the client, not the server. */
+export function sdkClient(apiUrl: string, apiKey: string): Client {
+  return new Client({ apiUrl, apiKey, callerOptions: { maxConcurrency: Number.POSITIVE_INFINITY, maxRetries: 0 } });
+}
+
+const now = () => performance.now();
+const log = (line: string) => console.error(`  ${line}`);
+
+class ServerBench {
+  runsDone = 0;
+  after100 = Number.NaN;
+  private assistantId = "";
+
+  constructor(
+    private readonly client: Client,
+    private readonly pid: number,
+  ) {}
+
+  async init(): Promise<void> {
+    const [assistant] = await this.client.assistants.search({ graphId: GRAPH_ID, limit: 1 });
+    if (!assistant) throw new Error(`the server has no assistant for the "${GRAPH_ID}" graph`);
+    this.assistantId = assistant.assistant_id;
+  }
+
+  /** A thread, timed: thread creation is the second trivial request measured. */
+  async newThread(): Promise<{ threadId: string; ms: number }> {
+    const t0 = now();
+    const thread = await this.client.threads.create();
+    return { threadId: thread.thread_id, ms: now() - t0 };
+  }
+
+  /** One streamed run on `threadId`; its first event is the first one the graph made (not the server's `metadata`). */
+  async streamRun(threadId: string, configurable: Record<string, unknown> = RUN_CONFIGURABLE): Promise<RunTiming & { metadata: number }> {
+    const t0 = now();
+    let firstEvent = Number.NaN;
+    let metadata = Number.NaN;
+    for await (const part of this.client.runs.stream(threadId, this.assistantId, {
+      input: INPUT,
+      config: { configurable },
+      streamMode: ["values", "messages-tuple"],
+    })) {
+      if (part.event === "error") throw new Error(`a run failed: ${JSON.stringify(part.data)}`);
+      if (Number.isNaN(metadata)) metadata = now() - t0;
+      if (Number.isNaN(firstEvent) && part.event !== "metadata") firstEvent = now() - t0;
+    }
+    const total = now() - t0;
+    this.countRun();
+    return { firstEvent, total, metadata };
+  }
+
+  private countRun(): void {
+    this.runsDone++;
+    if (this.runsDone === 100) this.after100 = residentMb(this.pid);
+  }
+
+  /**
+   * One run followed by its origin (`runs.stream`) and `subscribers` joiners
+   * (`runs.joinStream` from the first event, "-1", so each gets the whole run),
+   * all joining as soon as the run's id is known. The run's model is slowed
+   * (settings.fanoutTokenDelayMs) so the joiners meet it running.
+   */
+  async fanout(): Promise<FanoutResults> {
+    const { threadId } = await this.newThread();
+    let created: (runId: string) => void = () => {};
+    const runIdKnown = new Promise<string>((resolve) => (created = resolve));
+    let originEnd = Number.NaN;
+    const origin = (async () => {
+      let events = 0;
+      for await (const part of this.client.runs.stream(threadId, this.assistantId, {
+        input: INPUT,
+        config: { configurable: { token_delay_ms: settings.fanoutTokenDelayMs } },
+        streamMode: ["values", "messages-tuple"],
+        onRunCreated: ({ run_id }) => created(run_id),
+      })) {
+        if (part.event === "error") throw new Error(`the fan-out run failed: ${JSON.stringify(part.data)}`);
+        events++;
+      }
+      originEnd = now();
+      this.countRun();
+      return events;
+    })();
+    const endedFirst = origin.then(() => Promise.reject(new Error("the fan-out run ended before the SDK reported its id")));
+    // it rejects whenever the run ends: only the race below may care
+    endedFirst.catch(() => {});
+    const runId = await Promise.race([runIdKnown, endedFirst]);
+    const subscribers = await Promise.all(
+      Array.from({ length: settings.subscribers }, async () => {
+        const t0 = now();
+        let first = Number.NaN;
+        let firstAt = Number.NaN;
+        let events = 0;
+        for await (const part of this.client.runs.joinStream(threadId, runId, { lastEventId: "-1" })) {
+          events++;
+          if (Number.isNaN(first) && part.event !== "metadata") {
+            firstAt = now();
+            first = firstAt - t0;
+          }
+        }
+        return { first, firstAt, end: now(), events };
+      }),
+    );
+    const originEvents = await origin;
+    return {
+      lastDoneAfterOrigin: Math.max(...subscribers.map((s) => s.end)) - originEnd,
+      subscriberFirstEventP50: p50(subscribers.map((s) => s.first)),
+      joinedWhileRunning: subscribers.filter((s) => s.firstAt < originEnd).length,
+      complete: subscribers.filter((s) => s.events === originEvents).length,
+    };
+  }
+
+  async trivial(): Promise<number[]> {
+    return sequential(settings.trivialRequests, async () => {
+      const t0 = now();
+      await this.client.assistants.get(this.assistantId);
+      return now() - t0;
+    });
+  }
+
+  /** The floor for `trivial`: the same SDK call, answered at once with the same body by a bare HTTP server here. */
+  async trivialFloor(apiKey: string): Promise<number[]> {
+    const body = JSON.stringify(await this.client.assistants.get(this.assistantId));
+    const bare = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => bare.listen(0, "127.0.0.1", resolve));
+    try {
+      const floor = sdkClient(`http://127.0.0.1:${(bare.address() as AddressInfo).port}`, apiKey);
+      const times: number[] = [];
+      for (let i = 0; i < settings.warmupRuns + settings.trivialRequests; i++) {
+        const t0 = now();
+        await floor.assistants.get(this.assistantId);
+        if (i >= settings.warmupRuns) times.push(now() - t0);
+      }
+      return times;
+    } finally {
+      bare.closeAllConnections();
+      await new Promise<void>((resolve) => bare.close(() => resolve()));
+    }
+  }
+}
+
+/**
+ * Every measure on one server: warm-up, idle memory, 30 sequential runs, 120 at 8
+ * in flight, the fan-out run, trivial requests, then (when `memoryRuns` > 0) more
+ * runs at 8 in flight until `memoryRuns` in all, for the memory readings.
+ */
+export async function benchServer(apiUrl: string, apiKey: string, pid: number, memoryRuns: number): Promise<ServerResults> {
+  const bench = new ServerBench(sdkClient(apiUrl, apiKey), pid);
+  await bench.init();
+  for (let i = 0; i < settings.warmupRuns; i++) await bench.streamRun((await bench.newThread()).threadId);
+  await bench.trivial();
+  await sleep(2000);
+  const idle = residentMb(pid);
+  const peak = new PeakMemory(pid);
+  try {
+    log(`${settings.sequentialRuns} sequential runs`);
+    const threadTimes: number[] = [];
+    const timings = await sequential(settings.sequentialRuns, async () => {
+      const { threadId, ms } = await bench.newThread();
+      threadTimes.push(ms);
+      return bench.streamRun(threadId);
+    });
+    log(`${settings.parallelRuns} runs at ${settings.inFlight} in flight`);
+    // threads made beforehand: runs/s counts runs, not thread creation
+    const threads = await sequential(settings.parallelRuns, () => bench.newThread());
+    threadTimes.push(...threads.map((t) => t.ms));
+    const runsPerSecond = await throughput(settings.parallelRuns, settings.inFlight, async (i) => {
+      await bench.streamRun(threads[i]!.threadId);
+    });
+    log(`one run with ${settings.subscribers} joined subscribers`);
+    const fanout = await bench.fanout();
+    log(`${settings.trivialRequests} trivial requests`);
+    const trivial = await bench.trivial();
+    const trivialFloor = await bench.trivialFloor(apiKey);
+
+    let afterRuns = Number.NaN;
+    let afterRunsSettled = Number.NaN;
+    if (memoryRuns > bench.runsDone) {
+      const remaining = memoryRuns - bench.runsDone;
+      log(`${remaining} more runs at ${settings.inFlight} in flight, for memory (${memoryRuns} in all)`);
+      await throughput(remaining, settings.inFlight, async () => {
+        await bench.streamRun((await bench.newThread()).threadId);
+        if (bench.runsDone % 500 === 0) log(`${bench.runsDone} runs, ${residentMb(pid).toFixed(0)} MB`);
+      });
+      afterRuns = residentMb(pid);
+    }
+    peak.stop();
+    if (!Number.isNaN(afterRuns)) {
+      await sleep(settings.settleMs);
+      afterRunsSettled = residentMb(pid);
+    }
+    return {
+      firstEventP50: p50(timings.map((t) => t.firstEvent)),
+      totalP50: p50(timings.map((t) => t.total)),
+      metadataP50: p50(timings.map((t) => t.metadata)),
+      runsPerSecond,
+      fanout,
+      trivialP50: p50(trivial),
+      trivialFloorP50: p50(trivialFloor),
+      threadCreateP50: p50(threadTimes),
+      memory: {
+        idle,
+        after100: bench.after100,
+        peak: peak.peak,
+        runs: Number.isNaN(afterRuns) ? 0 : bench.runsDone,
+        afterRuns,
+        afterRunsSettled,
+      },
+    };
+  } finally {
+    peak.stop();
+  }
+}
