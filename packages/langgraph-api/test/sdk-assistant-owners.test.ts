@@ -8,19 +8,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import { testTargets } from "@lgrs/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
-
-/** The HTTP status and body a call fails with; fails the test if it succeeds. */
-async function expectStatus(call: Promise<unknown>, status: number): Promise<string> {
-  try {
-    await call;
-  } catch (err) {
-    const e = err as { status?: number; text?: string };
-    if (typeof e.status !== "number") throw err;
-    expect(e.status, e.text).toBe(status);
-    return e.text ?? "";
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
+import { expectStatus } from "./support/sdk-failure.ts";
 
 describe.each(testTargets)("assistant owners through the SDK on $provider", (target) => {
   let server: TestServer;

@@ -16,15 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
 import { createLanggraphApp, LANGGRAPH_BASE_PATH } from "../src/app.ts";
 import type { LanggraphServices } from "../src/env.ts";
+import { failure } from "./support/sdk-failure.ts";
 
 /** What the owner wrote: no answer to the other user may contain it. */
 const SECRET = `alice-secret-${randomUUID()}`;
-
-/** A failed call: its status and body. */
-interface Failure {
-  status: number;
-  text: string;
-}
 
 type Http = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<unknown>;
 
@@ -59,18 +54,6 @@ function httpAs(api: string, apiKey: string): Http {
     if (!res.ok) throw Object.assign(new Error(`${method} ${path}: ${res.status} ${text}`), { status: res.status, text });
     return text === "" ? null : res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text;
   };
-}
-
-/** The status and body a call fails with; fails the test if it succeeds. */
-async function failure(call: Promise<unknown>): Promise<Failure> {
-  try {
-    await call;
-  } catch (err) {
-    const e = err as { status?: number; text?: string };
-    if (typeof e.status === "number") return { status: e.status, text: e.text ?? "" };
-    throw err;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
 }
 
 function noSecret(answer: unknown): void {

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { Client, type Assistant, type Thread, type ThreadState } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
+import { expectStatus, failure } from "./support/sdk-failure.ts";
 
 let server: TestServer;
 let api: string;
@@ -35,24 +36,6 @@ beforeAll(async () => {
   admin = sdk(ADMIN_KEY);
 }, 120_000);
 afterAll(() => server?.stop());
-
-/** The HTTP status (and body text) a call fails with; fails the test if it succeeds. */
-async function failure(call: Promise<unknown>): Promise<{ status: number; text: string }> {
-  try {
-    await call;
-  } catch (err) {
-    const e = err as { status?: number; text?: string; message?: string };
-    if (typeof e.status === "number") return { status: e.status, text: e.text ?? "" };
-    throw err;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
-
-async function expectStatus(call: Promise<unknown>, status: number): Promise<string> {
-  const f = await failure(call);
-  expect(f.status, f.text).toBe(status);
-  return f.text;
-}
 
 /** Raw HTTP to the shim, as alice unless headers say otherwise. */
 async function http(method: string, path: string, init: { body?: string | object; headers?: Record<string, string> } = {}) {

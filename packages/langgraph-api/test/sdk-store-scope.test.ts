@@ -9,17 +9,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import { testTargets } from "@lgrs/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
-
-async function status(call: Promise<unknown>): Promise<{ status: number; text: string }> {
-  try {
-    await call;
-  } catch (err) {
-    const e = err as { status?: number; text?: string };
-    if (typeof e.status === "number") return { status: e.status, text: e.text ?? "" };
-    throw err;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
+import { failure } from "./support/sdk-failure.ts";
 
 describe.each(testTargets)("store scoped to owners on $provider", (target) => {
   let server: TestServer;
@@ -52,11 +42,11 @@ describe.each(testTargets)("store scoped to owners on $provider", (target) => {
   });
 
   it("another user's item reads as missing, cannot be overwritten or deleted, and never shows in a search", async () => {
-    expect((await status(bob.store.getItem([aliceId, "notes"], "secret"))).status).toBe(404);
-    const write = await status(bob.store.putItem([aliceId, "notes"], "secret", { text: "bob was here" }));
+    expect((await failure(bob.store.getItem([aliceId, "notes"], "secret"))).status).toBe(404);
+    const write = await failure(bob.store.putItem([aliceId, "notes"], "secret", { text: "bob was here" }));
     expect(write.status).toBe(422);
     expect(write.text).toContain("namespace must start with your user id");
-    expect((await status(bob.store.deleteItem([aliceId, "notes"], "secret"))).status).toBe(422);
+    expect((await failure(bob.store.deleteItem([aliceId, "notes"], "secret"))).status).toBe(422);
     expect((await bob.store.searchItems([aliceId])).items).toEqual([]);
     expect((await bob.store.searchItems([])).items.map((i) => i.key)).toEqual(["mine"]);
     expect((await bob.store.listNamespaces({ prefix: [aliceId] })).namespaces).toEqual([]);
@@ -65,7 +55,7 @@ describe.each(testTargets)("store scoped to owners on $provider", (target) => {
   });
 
   it("a namespace outside any user id is refused to users and open to admins", async () => {
-    expect((await status(alice.store.putItem(["shared"], "k", { v: 1 }))).status).toBe(422);
+    expect((await failure(alice.store.putItem(["shared"], "k", { v: 1 }))).status).toBe(422);
     await admin.store.putItem(["shared"], "k", { v: 1 });
     expect((await admin.store.getItem([aliceId, "notes"], "secret"))?.value).toEqual({ text: "alice only" });
     const all = (await admin.store.listNamespaces()).namespaces;
