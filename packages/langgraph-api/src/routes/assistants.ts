@@ -73,6 +73,9 @@ const versionsBody = z
   })
   .strict();
 
+/** LangGraph takes any number; a version is a whole number from 1. */
+const latestBody = z.object({ version: z.number().int().min(1) }).strict();
+
 /** `?xray=true|false|<depth>` */
 const xrayQuery = z
   .object({
@@ -186,7 +189,7 @@ export const assistantRoutes = new Hono<ShimEnv>()
       output_schema: schemas.output ?? null,
       state_schema: schemas.state ?? null,
       config_schema: schemas.config ?? null,
-      context_schema: schemas.context,
+      context_schema: schemas.context ?? null,
     });
   })
 
@@ -208,4 +211,9 @@ export const assistantRoutes = new Hono<ShimEnv>()
       limit: b.limit,
     });
     return c.json(versions.map(assistantVersionToWire));
+  })
+
+  .post("/assistants/:assistant_id/latest", async (c) => {
+    const { version } = await body(c, latestBody);
+    return c.json(assistantToWire(await c.var.services.runtime.assistants.setLatest(c.var.caller, assistantParam(c), version)));
   });

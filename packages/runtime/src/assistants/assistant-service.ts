@@ -63,8 +63,8 @@ export interface VersionOptions {
 /** The JSON schemas of an assistant's graph (none for what the graph does not declare). */
 export interface AssistantSchemas extends GraphSchemas {
   graphId: string;
-  /** not derived by the graph registry: always null */
-  context: null;
+  /** the context schema: in LangGraph.js the config schema is the context schema (as LangGraph's server answers) */
+  context?: GraphSchemas["config"];
 }
 
 /** One subgraph of an assistant's graph, by namespace. */
@@ -222,6 +222,32 @@ export class AssistantService {
     });
   }
 
+  /**
+   * Makes one of the assistant's versions the current one (its graph, name, description,
+   * config, context and metadata): `get` answers it and new runs use it. No version is
+   * added; the next update numbers after the newest. The same rules as an update: the
+   * owner or an admin only, never a default assistant, and the version's graph must be
+   * loaded here (a run on it could not start otherwise).
+   */
+  async setLatest(actor: Actor, idOrGraphId: string, version: number): Promise<Assistant> {
+    if (!Number.isInteger(version) || version < 1) {
+      throw new InvalidRequestError(`version must be a whole number from 1, got ${version}`, { field: "version" });
+    }
+    const assistant = await this.get(actor, idOrGraphId);
+    refuseDefault(assistant, "changed");
+    requireOwner(actor, assistant, "change");
+    const repo = this.ctx.repos.assistants;
+    const [target] = await repo.versions(assistant.id, { offset: 0, limit: 1, version });
+    if (!target) throw new NotFoundError(`assistant ${assistant.id} has no version ${version}`);
+    this.requireLoaded(target.graphId);
+    const result = await repo.setLatest(assistant.id, version);
+    if (result.outcome === "set") return result.assistant;
+    // deleted, or its version gone with it, since it was read
+    throw new NotFoundError(
+      result.outcome === "no_assistant" ? `assistant ${assistant.id} not found` : `assistant ${assistant.id} has no version ${version}`,
+    );
+  }
+
   /** The nodes and edges of the assistant's graph; `xray` (true or a depth) draws subgraphs' own nodes. */
   async graph(actor: Actor, idOrGraphId: string, options: { xray?: boolean | number } = {}): Promise<GraphShape> {
     const assistant = await this.get(actor, idOrGraphId);
@@ -235,7 +261,7 @@ export class AssistantService {
   async schemas(actor: Actor, idOrGraphId: string): Promise<AssistantSchemas> {
     const assistant = await this.get(actor, idOrGraphId);
     const { schemas } = await this.describer().describe(assistant.graphId, { config: asObject(assistant.config) as GraphConfig });
-    return { graphId: assistant.graphId, ...schemas, context: null };
+    return { graphId: assistant.graphId, ...schemas, ...(schemas.config ? { context: schemas.config } : {}) };
   }
 
   /** The subgraphs of the assistant's graph (under `namespace`, all levels with `recurse`). */
