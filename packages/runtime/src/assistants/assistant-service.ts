@@ -20,7 +20,7 @@ import { IN_FLIGHT_STATUSES, type IfExists } from "../enums.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
 import type { GraphDescription, GraphShape } from "../registry/graph-registry.ts";
 import type { GraphConfig } from "../registry/graph-exports.ts";
-import type { GraphSchemas } from "../registry/graph-schemas.ts";
+import { schemasOf, type GraphSchemas } from "../registry/graph-schemas.ts";
 import type { RuntimeContext } from "../runs/context.ts";
 import type { GraphSource } from "../runs/graph-source.ts";
 import type { ThreadService } from "../threads/thread-service.ts";
@@ -60,17 +60,26 @@ export interface VersionOptions {
   limit?: number;
 }
 
-/** The JSON schemas of an assistant's graph (none for what the graph does not declare). */
-export interface AssistantSchemas extends GraphSchemas {
-  graphId: string;
-  /** the context schema: in LangGraph.js the config schema is the context schema (as LangGraph's server answers) */
+/** A graph's JSON schemas with its context schema (none for what the graph does not declare). */
+export interface SchemasWithContext extends GraphSchemas {
+  /** in LangGraph.js the config schema is the context schema (`new StateGraph(State, Context)`), as LangGraph's server answers */
   context?: GraphSchemas["config"];
 }
 
-/** One subgraph of an assistant's graph, by namespace. */
+/** The JSON schemas of an assistant's graph. */
+export interface AssistantSchemas extends SchemasWithContext {
+  graphId: string;
+}
+
+function withContext(schemas: GraphSchemas): SchemasWithContext {
+  return schemas.config ? { ...schemas, context: schemas.config } : schemas;
+}
+
+/** One subgraph of an assistant's graph, by namespace, with its own JSON schemas. */
 export interface SubgraphEntry {
   namespace: string;
   graphId: string;
+  schemas: SchemasWithContext;
 }
 
 /** The graph registry's drawing; a graph source without one (a fixed set of test graphs) draws nothing. */
@@ -261,7 +270,7 @@ export class AssistantService {
   async schemas(actor: Actor, idOrGraphId: string): Promise<AssistantSchemas> {
     const assistant = await this.get(actor, idOrGraphId);
     const { schemas } = await this.describer().describe(assistant.graphId, { config: asObject(assistant.config) as GraphConfig });
-    return { graphId: assistant.graphId, ...schemas, ...(schemas.config ? { context: schemas.config } : {}) };
+    return { graphId: assistant.graphId, ...withContext(schemas) };
   }
 
   /** The subgraphs of the assistant's graph (under `namespace`, all levels with `recurse`). */
@@ -275,8 +284,8 @@ export class AssistantService {
     const get = (graph as { getSubgraphsAsync?: (ns?: string, recurse?: boolean) => AsyncIterable<[string, unknown]> }).getSubgraphsAsync;
     if (typeof get !== "function") return [];
     const out: SubgraphEntry[] = [];
-    for await (const [namespace] of get.call(graph, options.namespace, options.recurse ?? false))
-      out.push({ namespace, graphId: assistant.graphId });
+    for await (const [namespace, subgraph] of get.call(graph, options.namespace, options.recurse ?? false))
+      out.push({ namespace, graphId: assistant.graphId, schemas: withContext(schemasOf(subgraph)) });
     return out;
   }
 

@@ -79,9 +79,9 @@ function VersionItem(props: { version: AssistantVersionRow; current: boolean; bu
         <span className="muted">graph {v.graphId}</span>
         <LocalTime value={v.createdAt} />
         {current ? (
-          <span className="badge badge-ok">current</span>
+          <span className={`badge badge-ok ${styles.action}`}>current</span>
         ) : props.canSet ? (
-          <button type="button" className="btn" disabled={props.busy} onClick={props.onSet}>
+          <button type="button" className={`btn ${styles.action}`} disabled={props.busy} onClick={props.onSet}>
             Make current
           </button>
         ) : null}
