@@ -42,7 +42,7 @@ const MESSAGE_LIKE: JsonSchema = {
     MESSAGE,
     { type: "object", properties: { role: { type: "string" }, content: CONTENT }, required: ["role", "content"] },
     { type: "string" },
-    { type: "array", prefixItems: [{ type: "string" }, { type: "string" }], minItems: 2, maxItems: 2 },
+    { type: "array", items: [{ type: "string" }, CONTENT], minItems: 2, maxItems: 2 },
   ],
 };
 
