@@ -83,6 +83,7 @@ const INPUTS: Record<string, (f: Fixture) => unknown> = {
   }),
   "assistants.delete": () => ({ assistantId: randomUUID(), deleteThreads: false }),
   "assistants.versions": (f) => ({ assistantId: f.assistantId, metadata: { k: "v" }, offset: 0, limit: 5 }),
+  "assistants.setLatest": (f) => ({ assistantId: f.assistantId, version: 1 }),
 
   "feedback.create": (f) => ({ runId: f.runId, key: "k", score: 1, value: { a: 1 }, comment: "c" }),
   "feedback.list": (f) => ({ runId: f.runId, limit: 10, cursor: null }),

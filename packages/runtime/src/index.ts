@@ -41,6 +41,7 @@ export {
   type AssistantPatchInput,
   type AssistantListOptions,
   type AssistantSchemas,
+  type SchemasWithContext,
   type SubgraphEntry,
   type VersionOptions,
 } from "./assistants/assistant-service.ts";
