@@ -18,6 +18,7 @@ import { createLanggraphHandler } from "@lgrs/langgraph-api";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
 import { limitBody } from "./src/server/body-limit.ts";
 import { answerClientError, refuseConnect } from "./src/server/client-errors.ts";
+import { protocolUpgradeHandler } from "./src/server/protocol-ws.ts";
 import { errorAnswer, type ErrorAnswer } from "./src/server/error-answers.ts";
 import { refuseMalformed } from "./src/server/request-guard.ts";
 import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
@@ -138,6 +139,15 @@ async function main(): Promise<void> {
   // what Node's parser refuses (oversized headers, malformed request lines) is answered in JSON too
   httpServer.on("clientError", answerClientError);
   httpServer.on("connect", refuseConnect);
+  // the protocol's WebSocket (SDK `transport: "websocket"`); other upgrades are Next's (dev reloads)
+  const nextUpgrade = (app as { getUpgradeHandler?: () => (req: unknown, socket: unknown, head: unknown) => Promise<void> }).getUpgradeHandler?.();
+  httpServer.on(
+    "upgrade",
+    protocolUpgradeHandler(services, (req, socket, head) => {
+      if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());
+      else socket.destroy();
+    }),
+  );
   // Longer than the usual client and proxy idle timeouts, so a client never reuses a
   // pooled connection the server has just closed (Node's default is 5 s).
   httpServer.keepAliveTimeout = 65_000;
