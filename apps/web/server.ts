@@ -139,8 +139,15 @@ async function main(): Promise<void> {
   // what Node's parser refuses (oversized headers, malformed request lines) is answered in JSON too
   httpServer.on("clientError", answerClientError);
   httpServer.on("connect", refuseConnect);
-  // the protocol's WebSocket (SDK `transport: "websocket"`); other upgrades are Next's (dev reloads)
-  const nextUpgrade = (app as { getUpgradeHandler?: () => (req: unknown, socket: unknown, head: unknown) => Promise<void> }).getUpgradeHandler?.();
+  // The protocol's WebSocket (SDK `transport: "websocket"`) is ours; other upgrades are Next's
+  // (dev reloads). Left alone, Next's custom server adds its own upgrade listener on the first
+  // request and answers every upgrade, ours included: mark that done and hand it the others.
+  const nextServer = app as unknown as {
+    didWebSocketSetup?: boolean;
+    getUpgradeHandler?: () => (req: unknown, socket: unknown, head: unknown) => Promise<void>;
+  };
+  nextServer.didWebSocketSetup = true;
+  const nextUpgrade = nextServer.getUpgradeHandler?.();
   httpServer.on(
     "upgrade",
     protocolUpgradeHandler(services, (req, socket, head) => {

@@ -101,10 +101,17 @@ async function inputRespond(ctx: CommandContext, params: unknown) {
   const pending = new Set(state.interrupts.map((i) => i.id));
   const unknown = answers.find((a) => !pending.has(a.interrupt_id));
   if (unknown) {
-    throw new CommandError(409, "invalid_argument", `body.params.interrupt_id: the thread is not waiting on interrupt ${unknown.interrupt_id}`);
+    throw new CommandError(
+      409,
+      "invalid_argument",
+      `body.params.interrupt_id: the thread is not waiting on interrupt ${unknown.interrupt_id}`,
+    );
   }
   // one answer resumes with its value; several go by interrupt id, as LangGraph's Command takes them
-  const resume = answers.length === 1 && pending.size === 1 ? answers[0]!.response : Object.fromEntries(answers.map((a) => [a.interrupt_id, a.response]));
+  const resume =
+    answers.length === 1 && pending.size === 1
+      ? answers[0]!.response
+      : Object.fromEntries(answers.map((a) => [a.interrupt_id, a.response]));
   await ctx.runtime.runs.create(
     ctx.caller,
     runRequest(ctx, latest.assistantId, { command: { resume }, config: p.config, metadata: p.metadata, ifNotExists: "reject" }),
@@ -116,8 +123,12 @@ async function stateGet(ctx: CommandContext, params: unknown) {
   const { keys } = parse(stateGetParams, params);
   const state = await ctx.runtime.threads.state(ctx.caller, ctx.threadId);
   const values = state.values as Record<string, unknown> | null;
-  const picked = keys && values && typeof values === "object" ? Object.fromEntries(Object.entries(values).filter(([k]) => keys.includes(k))) : values;
-  return { values: picked ?? {}, ...(state.checkpoint ? { checkpoint: { id: state.checkpoint.checkpointId, ns: state.checkpoint.checkpointNs } } : {}) };
+  const picked =
+    keys && values && typeof values === "object" ? Object.fromEntries(Object.entries(values).filter(([k]) => keys.includes(k))) : values;
+  return {
+    values: picked ?? {},
+    ...(state.checkpoint ? { checkpoint: { id: state.checkpoint.checkpointId, ns: state.checkpoint.checkpointNs } } : {}),
+  };
 }
 
 const HANDLERS: Record<string, (ctx: CommandContext, params: unknown) => Promise<unknown>> = {

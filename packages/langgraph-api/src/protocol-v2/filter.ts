@@ -42,6 +42,8 @@ export function matches(filter: EventFilter, event: ProtocolEvent): boolean {
   if (!filter.channels.includes(channel) && !(channel.startsWith("custom:") && filter.channels.includes("custom"))) return false;
   if (!filter.namespaces?.length) return true;
   return filter.namespaces.some(
-    (prefix) => isPrefix(event.params.namespace, prefix) && (filter.depth === undefined || event.params.namespace.length - prefix.length <= filter.depth),
+    (prefix) =>
+      isPrefix(event.params.namespace, prefix) &&
+      (filter.depth === undefined || event.params.namespace.length - prefix.length <= filter.depth),
   );
 }

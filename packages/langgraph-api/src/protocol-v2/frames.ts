@@ -46,7 +46,12 @@ export class ProtocolFramer {
     if (item.type === "end") {
       if (this.ended) return [];
       this.ended = true;
-      return [this.event(run, "end", this.lastId + 1, "lifecycle", [], { event: terminalOf(item.status, this.waiting), graph_name: run.assistantId })];
+      return [
+        this.event(run, "end", this.lastId + 1, "lifecycle", [], {
+          event: terminalOf(item.status, this.waiting),
+          graph_name: run.assistantId,
+        }),
+      ];
     }
     this.lastId = item.id;
     const { event: name, data } = item;
@@ -81,7 +86,15 @@ export class ProtocolFramer {
     return out;
   }
 
-  private event(run: Run, key: number | string, id: number, method: string, namespace: Namespace, data: unknown, node?: string): ProtocolEvent {
+  private event(
+    run: Run,
+    key: number | string,
+    id: number,
+    method: string,
+    namespace: Namespace,
+    data: unknown,
+    node?: string,
+  ): ProtocolEvent {
     return {
       type: "event",
       event_id: `${run.id}:${key}`,

@@ -15,13 +15,17 @@ type C = Context<ShimEnv>;
 export const eventFilterBody = z
   .object({
     channels: z.array(z.string().min(1).max(200)).min(1).max(50),
-    namespaces: z.array(z.array(z.string().max(1000)).max(50)).max(100).optional(),
+    namespaces: z
+      .array(z.array(z.string().max(1000)).max(50))
+      .max(100)
+      .optional(),
     depth: z.number().int().nonnegative().max(1000).optional(),
     since: z.number().int().nonnegative().optional(),
   })
   .strict();
 
-const HEARTBEAT = Number(process.env["LANGGRAPH_SSE_HEARTBEAT_MS"]) >= 50 ? Number(process.env["LANGGRAPH_SSE_HEARTBEAT_MS"]) : HEARTBEAT_MS;
+const HEARTBEAT =
+  Number(process.env["LANGGRAPH_SSE_HEARTBEAT_MS"]) >= 50 ? Number(process.env["LANGGRAPH_SSE_HEARTBEAT_MS"]) : HEARTBEAT_MS;
 
 /** A command: the result as a success frame, a refusal as its 4xx with the error frame and `detail`. */
 async function command(c: C) {

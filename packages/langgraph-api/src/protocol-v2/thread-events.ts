@@ -10,7 +10,12 @@ import type { ProtocolEvent } from "./types.ts";
  * next, until `signal` aborts. Resolves once the thread is known to be the
  * caller's: a missing or foreign thread is the runtime's NotFoundError.
  */
-export async function threadEvents(runtime: Runtime, caller: Caller, threadId: string, signal: AbortSignal): Promise<AsyncIterable<ProtocolEvent>> {
+export async function threadEvents(
+  runtime: Runtime,
+  caller: Caller,
+  threadId: string,
+  signal: AbortSignal,
+): Promise<AsyncIterable<ProtocolEvent>> {
   const items = await runtime.runs.followThread(caller, threadId, signal);
   const framer = new ProtocolFramer();
   return (async function* () {

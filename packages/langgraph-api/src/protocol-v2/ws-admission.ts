@@ -36,7 +36,8 @@ export async function admitProtocolSocket(services: LanggraphServices, request: 
   const refusal = services.auth.crossSiteWrite({ method: "POST", headers: request.headers }, true);
   if (refusal) return { ok: false, status: 403, detail: refusal };
   const caller: Caller | null = await services.auth.callerOf(request.headers);
-  if (!caller) return { ok: false, status: 401, detail: "missing or invalid credentials: send an API key as `x-api-key`, or the session cookie" };
+  if (!caller)
+    return { ok: false, status: 401, detail: "missing or invalid credentials: send an API key as `x-api-key`, or the session cookie" };
   const id = threadId.toLowerCase();
   return { ok: true, open: (socket) => new ProtocolWsSession(services.runtime, caller, id, socket) };
 }

@@ -67,7 +67,9 @@ export class ProtocolWsSession {
     } catch (err) {
       const refused = errorFrame(command.id, err);
       if (!refused) console.error(`langgraph-api: protocol command ${command.method}:`, err);
-      this.send(refused?.frame ?? { type: "error", id: command.id, error: "unknown_error", message: "internal error: the server logged it" });
+      this.send(
+        refused?.frame ?? { type: "error", id: command.id, error: "unknown_error", message: "internal error: the server logged it" },
+      );
     }
   }
 

@@ -49,7 +49,11 @@ export function withoutInterrupts(value: unknown): unknown {
  * out because only the run's end knows it (cancelled, failed, waiting for input):
  * the reader frames it from the run's status.
  */
-export async function* streamProtocolGraph(graph: RunnableGraph, input: unknown, options: Record<string, unknown>): AsyncGenerator<GraphEvent> {
+export async function* streamProtocolGraph(
+  graph: RunnableGraph,
+  input: unknown,
+  options: Record<string, unknown>,
+): AsyncGenerator<GraphEvent> {
   const asked = new Set<string>();
   function* requests(namespace: string[], value: unknown): Generator<GraphEvent> {
     for (const request of interruptRequests(value)) {
@@ -64,7 +68,10 @@ export async function* streamProtocolGraph(graph: RunnableGraph, input: unknown,
     if (method === "lifecycle" && namespace.length === 0) continue;
     if (method === "values") {
       yield* requests(namespace, params.data);
-      yield { event: `${PROTOCOL_EVENT_PREFIX}values`, data: toWire({ namespace, data: withoutInterrupts(params.data) }) };
+      // LangGraph sends an interrupt as a values chunk of its own: no state to show in it
+      const onlyInterrupts = isRecord(params.data) && "__interrupt__" in params.data && Object.keys(params.data).length === 1;
+      if (!onlyInterrupts)
+        yield { event: `${PROTOCOL_EVENT_PREFIX}values`, data: toWire({ namespace, data: withoutInterrupts(params.data) }) };
       continue;
     }
     if (method === "updates" && params.node === "__interrupt__") {

@@ -170,7 +170,8 @@ export class RunService {
     await this.requireThread(actor, threadId);
     const { repos, feed } = this.ctx;
     const scope = actor.scope;
-    const mine = (run: Run) => run.threadId === threadId && run.rolledBackAt == null && (!("ownerId" in scope) || run.ownerId === scope.ownerId);
+    const mine = (run: Run) =>
+      run.threadId === threadId && run.rolledBackAt == null && (!("ownerId" in scope) || run.ownerId === scope.ownerId);
     return followThread(
       {
         latest: async () => (await repos.runs.slice(scope, { threadId, rolledBack: false, offset: 0, limit: 1 })).map(present)[0],
