@@ -53,6 +53,8 @@ async function events(c: C) {
   c.header("X-Accel-Buffering", "no");
   return streamSSE(c, async (sse) => {
     sse.onAbort(() => leave.abort());
+    // the headers go out with the first bytes: a filter nothing matches yet must not keep the client waiting for them
+    await sse.write(": connected\n\n");
     const heartbeat = setInterval(() => {
       sse.write(": heartbeat\n\n").catch(() => leave.abort());
     }, HEARTBEAT);
