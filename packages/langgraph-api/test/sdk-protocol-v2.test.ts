@@ -117,7 +117,7 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
       expect(question!.payload).toEqual({ question: 'Approve "ship it"?', options: ["yes", "no"] });
       expect((await client.threads.get(thread.threadId)).status).toBe("interrupted");
 
-      await thread.respondInput({ interrupt_id: question!.interruptId, response: "yes" });
+      await thread.respondInput({ interrupt_id: question!.interruptId, namespace: question!.namespace, response: "yes" });
       const runs = await settledRuns(thread.threadId);
       expect(runs.map((r) => r.status)).toEqual(["success", "success"]);
       const state = await client.threads.getState(thread.threadId);
@@ -136,7 +136,7 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
     const thread = client.threads.stream({ assistantId: "human" });
     await thread.run.start({ input: { request: "x" } });
     await thread.output;
-    await expect(thread.respondInput({ interrupt_id: "not-an-interrupt", response: "yes" })).rejects.toThrow(/interrupt_id/);
+    await expect(thread.respondInput({ interrupt_id: "not-an-interrupt", namespace: [], response: "yes" })).rejects.toThrow(/interrupt_id/);
     await thread.close();
   });
 
@@ -235,7 +235,7 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
     await expect(intruder.run.start({ input: QUICK_START_INPUT })).rejects.toMatchObject({ status: 404 });
     await intruder.close();
     const reader = other.threads.stream(thread.threadId, { assistantId: "agent" });
-    await expect(reader.state.get()).rejects.toMatchObject({ status: 404 });
+    await expect(reader.state.get({ namespace: [] })).rejects.toMatchObject({ status: 404 });
     await reader.close();
 
     const raw = (path: string, body: unknown) =>

@@ -26,10 +26,18 @@ const runStartParams = z.object({
 
 const interruptResponse = z.object({ interrupt_id: z.string().min(1).max(1000), response: z.unknown() });
 
+/** What a resume may carry beside the answers: LangGraph's Command(update, goto), the run's config and metadata. */
+const resumeExtras = {
+  update: record.optional(),
+  goto: z.unknown().optional(),
+  config: schemas.runnableConfig.optional(),
+  metadata: record.optional(),
+};
+
 /** `input.respond`: one interrupt answered, or several at the same checkpoint. */
 const inputRespondParams = z.union([
-  interruptResponse.extend({ config: record.optional(), metadata: record.optional() }),
-  z.object({ responses: z.array(interruptResponse).min(1).max(100), config: record.optional(), metadata: record.optional() }),
+  interruptResponse.extend(resumeExtras),
+  z.object({ responses: z.array(interruptResponse).min(1).max(100), ...resumeExtras }),
 ]);
 
 const stateGetParams = z.object({ keys: z.array(z.string()).optional() }).passthrough();
@@ -114,7 +122,12 @@ async function inputRespond(ctx: CommandContext, params: unknown) {
       : Object.fromEntries(answers.map((a) => [a.interrupt_id, a.response]));
   await ctx.runtime.runs.create(
     ctx.caller,
-    runRequest(ctx, latest.assistantId, { command: { resume }, config: p.config, metadata: p.metadata, ifNotExists: "reject" }),
+    runRequest(ctx, latest.assistantId, {
+      command: { resume, ...(p.update !== undefined ? { update: p.update } : {}), ...(p.goto !== undefined ? { goto: p.goto } : {}) },
+      config: p.config,
+      metadata: p.metadata,
+      ifNotExists: "reject",
+    }),
   );
   return {};
 }
