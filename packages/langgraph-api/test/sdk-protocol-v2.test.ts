@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
 
+type TypedClient = Awaited<ReturnType<TestServer["user"]>>["client"];
+
 const AGENT_REPLY =
   'You said: "hello". This reply comes from the bundled offline model, streamed token by token so you can watch it arrive.';
 const QUICK_START_INPUT = { messages: [{ role: "user", content: "hello" }] };
@@ -34,6 +36,8 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
   let apiUrl: string;
   let key: string;
   let otherKey: string;
+  /** the typed (tRPC) API as the same user: what the dashboard reads */
+  let typed: TypedClient;
   let client: Client;
   let other: Client;
   /** no default headers: the SDK refuses them on a WebSocket (a browser could not send them) */
@@ -42,7 +46,7 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
   beforeAll(async () => {
     server = await startTestServer({ target });
     apiUrl = `${server.url}/api/langgraph`;
-    ({ key } = await server.user());
+    ({ key, client: typed } = await server.user());
     ({ key: otherKey } = await server.user());
     client = new Client({ apiUrl, apiKey: key });
     other = new Client({ apiUrl, apiKey: otherKey });
@@ -224,6 +228,27 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
       expect(lifecycle.at(-1)).toBe("interrupted");
     });
   }
+
+  it("its runs are the typed API's too: listed there while running, and rolled back from there", async () => {
+    const thread = client.threads.stream({ assistantId: "slow" });
+    const { run_id: runId } = (await thread.run.start({ input: {}, config: { configurable: { step_delay_ms: 300 } } })) as {
+      run_id: string;
+    };
+    for await (const values of thread.values) {
+      if (((values as { steps?: string[] }).steps?.length ?? 0) >= 1) break;
+    }
+    const listed = await typed.runs.get.query({ runId });
+    expect(listed).toMatchObject({ threadId: thread.threadId, status: "running", assistantId: expect.any(String) });
+    expect((await typed.runs.list.query({ threadId: thread.threadId })).items.map((r) => r.id)).toEqual([runId]);
+
+    const cancelled = await typed.runs.cancel.mutate({ runId, action: "rollback", wait: true });
+    expect(cancelled.status).toBe("interrupted");
+    expect((await typed.runs.get.query({ runId })).rolledBackAt).not.toBeNull();
+    expect(await thread.output).toBeDefined();
+    expect(thread.interrupted).toBe(true);
+    await thread.close();
+    expect((await client.threads.getState(thread.threadId)).values).toEqual({});
+  });
 
   it("another key's owner can neither read nor command the thread", async () => {
     const thread = client.threads.stream({ assistantId: "agent" });
