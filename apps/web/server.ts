@@ -18,7 +18,7 @@ import { createLanggraphHandler } from "@lgrs/langgraph-api";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
 import { limitBody } from "./src/server/body-limit.ts";
 import { answerClientError, refuseConnect } from "./src/server/client-errors.ts";
-import { protocolUpgradeHandler } from "./src/server/protocol-ws.ts";
+import { protocolSockets, type ProtocolSockets } from "./src/server/protocol-ws.ts";
 import { errorAnswer, type ErrorAnswer } from "./src/server/error-answers.ts";
 import { refuseMalformed } from "./src/server/request-guard.ts";
 import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
@@ -28,6 +28,7 @@ import { clearRuntime, setRuntime, type ServerConfig } from "./src/server/runtim
 const APP_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 let httpServer: Server | undefined;
+let sockets: ProtocolSockets | undefined;
 let nextApp: { close(): Promise<void> } | undefined;
 
 const lifecycle = new Lifecycle({
@@ -37,6 +38,7 @@ const lifecycle = new Lifecycle({
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    sockets?.closeAll();
     // Long-lived responses (streams) get a short grace period, then are cut.
     const force = setTimeout(() => server.closeAllConnections(), 5_000);
     force.unref();
@@ -148,13 +150,11 @@ async function main(): Promise<void> {
   };
   nextServer.didWebSocketSetup = true;
   const nextUpgrade = nextServer.getUpgradeHandler?.();
-  httpServer.on(
-    "upgrade",
-    protocolUpgradeHandler(services, (req, socket, head) => {
-      if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());
-      else socket.destroy();
-    }),
-  );
+  sockets = protocolSockets(services, (req, socket, head) => {
+    if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());
+    else socket.destroy();
+  });
+  httpServer.on("upgrade", sockets.upgrade);
   // Longer than the usual client and proxy idle timeouts, so a client never reuses a
   // pooled connection the server has just closed (Node's default is 5 s).
   httpServer.keepAliveTimeout = 65_000;

@@ -324,3 +324,24 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
     });
   });
 });
+
+describe("shutdown with a protocol WebSocket open", () => {
+  it("closes the socket instead of waiting on it", async () => {
+    const server = await startTestServer({});
+    const { key } = await server.user();
+    const bare = new Client({ apiUrl: `${server.url}/api/langgraph`, apiKey: null as unknown as string });
+    const thread = bare.threads.stream({
+      assistantId: "agent",
+      transport: "websocket",
+      webSocketFactory: socketFactory(key),
+      maxReconnectAttempts: 0,
+    });
+    await thread.run.start({ input: QUICK_START_INPUT });
+    await thread.output;
+    const started = Date.now();
+    // the socket stays open, following the thread; the server's stop must not wait for it (it kills after 10 s)
+    await server.stop();
+    expect(Date.now() - started).toBeLessThan(8_000);
+    await thread.close();
+  }, 60_000);
+});

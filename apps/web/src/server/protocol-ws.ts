@@ -22,19 +22,27 @@ function headersOf(req: IncomingMessage): Headers {
   return headers;
 }
 
+type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export interface ProtocolSockets {
+  /** the HTTP server's `upgrade` listener */
+  upgrade: UpgradeListener;
+  /** closes every open socket (going away): an upgraded socket would otherwise hold the server's close open */
+  closeAll(): void;
+}
+
 /**
  * The thread-centric protocol over WebSocket (`transport: "websocket"` in the
  * SDK): `GET /api/langgraph/threads/{id}/stream/events` upgraded. The LangGraph
  * door decides who may open it (API key or session cookie); this only moves
- * frames between the `ws` socket and its session. Returns the `upgrade` listener
- * for the HTTP server, which passes any other upgrade to `other`.
+ * frames between the `ws` socket and its session. Any other upgrade goes to `other`.
  */
-export function protocolUpgradeHandler(
-  services: LanggraphServices,
-  other: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
-): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+export function protocolSockets(services: LanggraphServices, other: UpgradeListener): ProtocolSockets {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  return (req, socket, head) => {
+  const closeAll = () => {
+    for (const ws of wss.clients) ws.close(1001, "the server is shutting down");
+  };
+  const upgrade: UpgradeListener = (req, socket, head) => {
     if (!isProtocolSocketPath(req.url ?? "")) {
       other(req, socket, head);
       return;
@@ -64,4 +72,5 @@ export function protocolUpgradeHandler(
       },
     );
   };
+  return { upgrade, closeAll };
 }
