@@ -345,3 +345,66 @@ describe("shutdown with a protocol WebSocket open", () => {
     await thread.close();
   }, 60_000);
 });
+
+describe("a browser's WebSocket, signed in by its session cookie", () => {
+  const EMAIL = "browser@example.com";
+  const PASSWORD = "browser-password-1234";
+  let server: TestServer;
+  let cookie: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ env: { AUTH_BOOTSTRAP_EMAIL: EMAIL, AUTH_BOOTSTRAP_PASSWORD: PASSWORD } });
+    const res = await fetch(`${server.url}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    });
+    expect(res.status).toBe(200);
+    cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0]!)
+      .filter((c) => /session_token=./.test(c))
+      .join("; ");
+    expect(cookie).not.toBe("");
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  /** What a browser page sends on its socket: its cookie, and the origin it was loaded from. */
+  const asBrowser =
+    (origin: string, sent = cookie) =>
+    (url: string) =>
+      new WebSocket(url, { headers: { cookie: sent, origin } }) as unknown as globalThis.WebSocket;
+
+  async function upgradeStatus(origin: string, sent: string): Promise<number | "open"> {
+    const url = `${server.url.replace(/^http/, "ws")}/api/langgraph/threads/${randomUUID()}/stream/events`;
+    return new Promise((resolve) => {
+      const ws = new WebSocket(url, { headers: { cookie: sent, origin } });
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on("open", () => {
+        ws.close();
+        resolve("open");
+      });
+      ws.on("error", () => undefined);
+    });
+  }
+
+  it("streams the quick start from the server's own origin", async () => {
+    const bare = new Client({ apiUrl: `${server.url}/api/langgraph`, apiKey: null as unknown as string });
+    const thread = bare.threads.stream({ assistantId: "agent", transport: "websocket", webSocketFactory: asBrowser(server.url) });
+    await thread.run.start({ input: QUICK_START_INPUT });
+    let text = "";
+    for await (const message of thread.messages) {
+      for await (const token of message.text) text += token;
+    }
+    await thread.close();
+    expect(text).toBe(AGENT_REPLY);
+  });
+
+  it("is refused from another site's page (403) and without a valid session (401)", async () => {
+    expect(await upgradeStatus(server.url, cookie)).toBe("open");
+    expect(await upgradeStatus("https://evil.example", cookie)).toBe(403);
+    expect(await upgradeStatus(server.url, "better-auth.session_token=forged")).toBe(401);
+  });
+});
