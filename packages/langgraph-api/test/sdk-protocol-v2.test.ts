@@ -173,6 +173,35 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
     expect(text).toBe(AGENT_REPLY);
   });
 
+  it("a dropped WebSocket is reopened by the SDK, which subscribes again and gets the replay without duplicates", async () => {
+    let sockets = 0;
+    const dropping = (url: string) => {
+      const ws = new WebSocket(url, { headers: { "x-api-key": key } });
+      if (++sockets === 1) {
+        // the first socket dies after a few frames, as a network drop would
+        let frames = 0;
+        ws.on("message", () => {
+          if (++frames === 8) ws.terminate();
+        });
+      }
+      return ws as unknown as globalThis.WebSocket;
+    };
+    const thread = bare.threads.stream({
+      assistantId: "agent",
+      transport: "websocket",
+      webSocketFactory: dropping,
+      reconnectDelayMs: () => 10,
+    });
+    await thread.run.start({ input: QUICK_START_INPUT, config: { configurable: { token_delay_ms: 10 } } });
+    let text = "";
+    for await (const message of thread.messages) {
+      for await (const token of message.text) text += token;
+    }
+    await thread.close();
+    expect(sockets).toBe(2);
+    expect(text).toBe(AGENT_REPLY);
+  });
+
   it("a reader joining mid-run (a reload) replays the run from its first event, then follows it live", async () => {
     const first = client.threads.stream({ assistantId: "slow" });
     await first.run.start({ input: {}, config: { configurable: { step_delay_ms: 150 } } });

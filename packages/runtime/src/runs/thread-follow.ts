@@ -44,6 +44,8 @@ export async function* followThread(source: ThreadFollowSource, signal: AbortSig
 
   const seen = new Set<string>();
   const nextAfter = async (previous: Run | undefined): Promise<Run | undefined> => {
+    // the query sees every run created so far: only changes from here on are still news
+    created.length = 0;
     const candidates = previous ? await source.since(previous.createdAt) : [];
     return candidates.find((r) => !seen.has(r.id));
   };
