@@ -18,6 +18,7 @@ import { createLanggraphHandler } from "@lgrs/langgraph-api";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
 import { limitBody } from "./src/server/body-limit.ts";
 import { answerClientError, refuseConnect } from "./src/server/client-errors.ts";
+import { protocolSockets, type ProtocolSockets } from "./src/server/protocol-ws.ts";
 import { errorAnswer, type ErrorAnswer } from "./src/server/error-answers.ts";
 import { refuseMalformed } from "./src/server/request-guard.ts";
 import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
@@ -27,6 +28,7 @@ import { clearRuntime, setRuntime, type ServerConfig } from "./src/server/runtim
 const APP_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 let httpServer: Server | undefined;
+let sockets: ProtocolSockets | undefined;
 let nextApp: { close(): Promise<void> } | undefined;
 
 const lifecycle = new Lifecycle({
@@ -36,6 +38,7 @@ const lifecycle = new Lifecycle({
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    sockets?.closeAll();
     // Long-lived responses (streams) get a short grace period, then are cut.
     const force = setTimeout(() => server.closeAllConnections(), 5_000);
     force.unref();
@@ -138,6 +141,20 @@ async function main(): Promise<void> {
   // what Node's parser refuses (oversized headers, malformed request lines) is answered in JSON too
   httpServer.on("clientError", answerClientError);
   httpServer.on("connect", refuseConnect);
+  // The protocol's WebSocket (SDK `transport: "websocket"`) is ours; other upgrades are Next's
+  // (dev reloads). Left alone, Next's custom server adds its own upgrade listener on the first
+  // request and answers every upgrade, ours included: mark that done and hand it the others.
+  const nextServer = app as unknown as {
+    didWebSocketSetup?: boolean;
+    getUpgradeHandler?: () => (req: unknown, socket: unknown, head: unknown) => Promise<void>;
+  };
+  nextServer.didWebSocketSetup = true;
+  const nextUpgrade = nextServer.getUpgradeHandler?.();
+  sockets = protocolSockets(services, (req, socket, head) => {
+    if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());
+    else socket.destroy();
+  });
+  httpServer.on("upgrade", sockets.upgrade);
   // Longer than the usual client and proxy idle timeouts, so a client never reuses a
   // pooled connection the server has just closed (Node's default is 5 s).
   httpServer.keepAliveTimeout = 65_000;

@@ -4,6 +4,7 @@ import { refuseCrossSiteWrites, requireCaller } from "./auth.ts";
 import type { LanggraphServices, ShimEnv } from "./env.ts";
 import { fromRuntimeError, HttpError } from "./http-errors.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
+import { protocolRoutes } from "./protocol-v2/routes.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { storeRoutes } from "./routes/store.ts";
@@ -43,6 +44,7 @@ export function createLanggraphApp(services: LanggraphServices) {
   app.route("/", threadRoutes);
   app.route("/", runRoutes);
   app.route("/", storeRoutes);
+  app.route("/", protocolRoutes);
 
   app.notFound((c) => c.json({ detail: `no endpoint ${c.req.method} ${c.req.path.slice(LANGGRAPH_BASE_PATH.length) || "/"}` }, 404));
   app.onError((err, c) => {

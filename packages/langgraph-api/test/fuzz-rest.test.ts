@@ -144,6 +144,19 @@ const TEMPLATES: Record<string, (f: Fixture) => Template> = {
   "POST /threads/:thread_id/runs/wait": (f) => ({ params: { thread_id: f.threadId }, body: { ...runBody, multitask_strategy: "enqueue" } }),
   "POST /runs": () => ({ body: { ...runBody, on_completion: "delete", after_seconds: 0 } }),
   "POST /runs/stream": () => ({ body: { ...runBody, stream_mode: "values" } }),
+  "POST /threads/:thread_id/commands": (f) => ({
+    params: { thread_id: f.threadId },
+    body: {
+      id: 1,
+      method: "run.start",
+      params: { assistant_id: "trivial", input: { count: 1 }, metadata: { fuzz: true }, multitask_strategy: "enqueue" },
+    },
+  }),
+  "POST /threads/:thread_id/stream/events": (f) => ({
+    params: { thread_id: f.threadId },
+    body: { channels: ["values", "lifecycle"], namespaces: [["a"]], depth: 1, since: 0 },
+  }),
+
   "POST /runs/wait": () => ({ body: { ...runBody, interrupt_before: ["increment"] } }),
   "POST /runs/batch": () => ({ body: [runBody, { ...runBody, input: { count: 2 } }] }),
   "POST /runs/cancel": (f) => ({ query: { action: "interrupt" }, body: { run_ids: [f.runId] } }),
@@ -185,6 +198,8 @@ function endpoints(): string[] {
 
 /** Endpoints whose answer is an event stream or a wait on a run: they may still be going when the read stops. */
 const LONG = /\/(stream|wait|join)$/;
+/** Endpoints that follow a thread and never end by themselves: their answer is read briefly. */
+const FOLLOWING = /\/stream\/events$/;
 
 const seed = fuzzSeed("fuzz-rest");
 const ENDPOINTS = endpoints();
@@ -279,7 +294,7 @@ describe.each(testTargets)("REST fuzz on $provider", (target) => {
       // the valid request first: it must not fail on its own
       for (const m of [null, ...cases]) {
         const p = request(endpoint, template, m);
-        const answer = await probe(p, server.output, { bodyMs: LONG.test(endpoint) ? 3_000 : 15_000 });
+        const answer = await probe(p, server.output, { bodyMs: FOLLOWING.test(endpoint) ? 500 : LONG.test(endpoint) ? 3_000 : 15_000 });
         const input = m ? describeMutation(m) : "the valid request";
         const problems: string[] = [];
         if (answer.status === 0) problems.push(answer.text);

@@ -289,6 +289,20 @@ const cases: Record<string, Case> = {
     const rollback = { assistant_id: "trivial", input: {}, multitask_strategy: "rollback" };
     await likeMissing((id) => bobHttp("POST", `/threads/${id}/runs/stream`, rollback), busyThread);
   },
+  // the thread-centric protocol (client.threads.stream): commands and the event stream
+  "POST /threads/:thread_id/commands": async ({ bobHttp, thread }) => {
+    const command = (method: string, params: unknown) => (id: string) =>
+      bobHttp("POST", `/threads/${id}/commands`, { id: 1, method, params });
+    await likeMissing(command("state.get", {}), thread);
+    await likeMissing(command("input.respond", { interrupt_id: "i", response: "yes" }), thread);
+    // run.start creates a thread nobody has (the SDK picks the id): hers is refused as missing, and gets no run
+    const refused = await failure(command("run.start", { assistant_id: "trivial", input: { secret: SECRET } })(thread));
+    expect(refused.status).toBe(404);
+    noSecret(refused.text);
+  },
+  "POST /threads/:thread_id/stream/events": async ({ bobHttp, thread }) => {
+    await likeMissing((id) => bobHttp("POST", `/threads/${id}/stream/events`, { channels: ["values", "messages", "lifecycle"] }), thread);
+  },
   "POST /threads/:thread_id/runs/wait": async (fx) => {
     await likeMissing((id) => fx.bob.runs.wait(id, "trivial", { input: {} }), fx.thread);
     await likeMissing((id) => fx.bob.runs.wait(id, "trivial", { input: {}, multitaskStrategy: "interrupt" }), fx.busyThread);

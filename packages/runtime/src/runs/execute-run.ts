@@ -10,6 +10,7 @@ import type { CancelAction, RunConfig, StreamMode } from "./types.ts";
 import { UsageRecorder } from "./usage-recorder.ts";
 import { sendWebhook } from "./webhook.ts";
 import { streamGraph } from "./graph-stream.ts";
+import { streamProtocolGraph } from "./protocol-stream.ts";
 import { toWire } from "./wire.ts";
 
 /** How a running run is steered from outside: cancellation and its kind. */
@@ -130,7 +131,8 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
       signal: control.signal,
       callbacks: [usage],
     };
-    for await (const { event, data } of streamGraph(graph, input, options, modes)) sink.publish(event, data);
+    const events = kwargs.protocol === "v2" ? streamProtocolGraph(graph, input, options) : streamGraph(graph, input, options, modes);
+    for await (const { event, data } of events) sink.publish(event, data);
     outcome = { status: "success" };
   } catch (err) {
     if (err instanceof LeaseLostError) throw err;

@@ -12,6 +12,7 @@ const KWARG_KEYS = [
   "checkpointId",
   "onDisconnect",
   "webhook",
+  "protocol",
 ] as const satisfies readonly (keyof RunKwargs)[];
 
 /** The names earlier versions stored kwargs under (the LangGraph API's). */

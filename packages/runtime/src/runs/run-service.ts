@@ -8,6 +8,7 @@ import type { RuntimeContext } from "./context.ts";
 import { readKwargs } from "./kwargs.ts";
 import type { RunManager } from "./run-manager.ts";
 import { inStreamModes } from "./stream-filter.ts";
+import { followThread, type ThreadStreamItem } from "./thread-follow.ts";
 import {
   isFinal,
   type CreateRunRequest,
@@ -157,6 +158,33 @@ export class RunService {
     let run = await this.find(actor, runId, options);
     if (options.action) run = await this.manager.cancel(actor.scope, run.id, { action: options.action });
     return { run: present(run), items: this.follow(actor, run, options) };
+  }
+
+  /**
+   * A thread's runs in order, each with its events from the first: from the
+   * thread's latest run on, then every run it gets next, until `signal` aborts
+   * (the thread-centric protocol's event log). The thread must be the caller's
+   * (NotFoundError, checked before anything is read). Leaving never cancels a run.
+   */
+  async followThread(actor: Actor, threadId: string, signal: AbortSignal): Promise<AsyncIterable<ThreadStreamItem>> {
+    await this.requireThread(actor, threadId);
+    const { repos, feed } = this.ctx;
+    const scope = actor.scope;
+    const mine = (run: Run) =>
+      run.threadId === threadId && run.rolledBackAt == null && (!("ownerId" in scope) || run.ownerId === scope.ownerId);
+    return followThread(
+      {
+        latest: async () => (await repos.runs.slice(scope, { threadId, rolledBack: false, offset: 0, limit: 1 })).map(present)[0],
+        since: async (since) =>
+          (await repos.runs.select(scope, { threadId, rolledBack: false })).filter((r) => r.createdAt >= since).map(present),
+        events: (run, stop) => this.follow(actor, run, { signal: stop, onDisconnect: "continue" }),
+        changes: (stop) =>
+          (async function* () {
+            for await (const run of feed.watch(stop)) if (mine(run)) yield present(run);
+          })(),
+      },
+      signal,
+    );
   }
 
   /**

@@ -38,6 +38,11 @@ export interface RunKwargs {
   /** what the creating request asked for when its client leaves before the end */
   onDisconnect?: OnDisconnect;
   webhook?: string | null;
+  /**
+   * `v2`: the run streams the thread-centric protocol's events (`protocol:<method>`,
+   * see protocol-stream.ts) instead of the stream modes: `client.threads.stream` started it.
+   */
+  protocol?: "v2";
 }
 
 export interface CreateRunRequest extends RunKwargs {

@@ -1,0 +1,172 @@
+import type { Caller } from "@lgrs/auth";
+import { schemas, type CreateRunRequest, type Runtime } from "@lgrs/runtime";
+import { z } from "zod";
+import { fieldErrors, fromRuntimeError } from "../http-errors.ts";
+import type { ErrorCode, ProtocolCommand, ProtocolError, ProtocolResponse } from "./types.ts";
+
+/** A command's envelope, as both transports receive it. */
+export const commandEnvelope = z.object({
+  id: z.number().int().nonnegative(),
+  method: z.string().min(1).max(100),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+
+const record = z.record(z.string(), z.unknown());
+
+/** `run.start`: the SDK sends `multitask_strategy` (and its camelCase twin) beside the protocol's fields. */
+const runStartParams = z.object({
+  assistant_id: z.string().min(1).max(1000),
+  input: z.unknown().optional(),
+  config: schemas.runnableConfig.optional(),
+  metadata: record.optional(),
+  context: record.optional(),
+  multitask_strategy: schemas.multitaskStrategy.optional(),
+  multitaskStrategy: schemas.multitaskStrategy.optional(),
+});
+
+const interruptResponse = z.object({ interrupt_id: z.string().min(1).max(1000), response: z.unknown() });
+
+/** What a resume may carry beside the answers: LangGraph's Command(update, goto), the run's config and metadata. */
+const resumeExtras = {
+  update: record.optional(),
+  goto: z.unknown().optional(),
+  config: schemas.runnableConfig.optional(),
+  metadata: record.optional(),
+};
+
+/** `input.respond`: one interrupt answered, or several at the same checkpoint. */
+const inputRespondParams = z.union([
+  interruptResponse.extend(resumeExtras),
+  z.object({ responses: z.array(interruptResponse).min(1).max(100), ...resumeExtras }),
+]);
+
+const stateGetParams = z.object({ keys: z.array(z.string()).optional() }).passthrough();
+
+/** A refusal, with the HTTP status the command endpoint answers it with (a WebSocket sends the frame alone). */
+export class CommandError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  const errors = fieldErrors("body.params", parsed.error);
+  throw new CommandError(422, "invalid_argument", errors.map((e) => `${e.field}: ${e.message}`).join("; "));
+}
+
+export interface CommandContext {
+  runtime: Runtime;
+  caller: Caller;
+  threadId: string;
+}
+
+/** The runs `client.threads.stream` starts: ordinary runs of the thread (created when missing), streaming protocol events. */
+function runRequest(ctx: CommandContext, assistantId: string, fields: Partial<CreateRunRequest>): CreateRunRequest {
+  return {
+    threadId: ctx.threadId,
+    assistantId,
+    ifNotExists: "create",
+    multitaskStrategy: "enqueue",
+    streamSubgraphs: true,
+    onDisconnect: "continue",
+    protocol: "v2",
+    ...fields,
+  };
+}
+
+async function runStart(ctx: CommandContext, params: unknown) {
+  const p = parse(runStartParams, params);
+  const configurable = p.config?.configurable ?? {};
+  // the SDK folds `forkFrom` into config.configurable.checkpoint_id, as the older run endpoints take it
+  const checkpointId = typeof configurable["checkpoint_id"] === "string" ? configurable["checkpoint_id"] : undefined;
+  const run = await ctx.runtime.runs.create(
+    ctx.caller,
+    runRequest(ctx, p.assistant_id, {
+      input: p.input ?? null,
+      config: p.config,
+      metadata: p.metadata,
+      context: p.context,
+      multitaskStrategy: p.multitask_strategy ?? p.multitaskStrategy ?? "enqueue",
+      ...(checkpointId ? { checkpointId } : {}),
+    }),
+  );
+  return { run_id: run.id };
+}
+
+/** Resumes the thread's interrupted graph: a new run of the assistant its latest run used. */
+async function inputRespond(ctx: CommandContext, params: unknown) {
+  const p = parse(inputRespondParams, params);
+  const answers = "responses" in p ? p.responses : [p];
+  const [latest] = await ctx.runtime.runs.listForThread(ctx.caller, ctx.threadId, { limit: 1 });
+  if (!latest) throw new CommandError(404, "no_such_run", "the thread has no run to resume: call run.start first");
+  const state = await ctx.runtime.threads.state(ctx.caller, ctx.threadId);
+  const pending = new Set(state.interrupts.map((i) => i.id));
+  const unknown = answers.find((a) => !pending.has(a.interrupt_id));
+  if (unknown) {
+    throw new CommandError(
+      409,
+      "invalid_argument",
+      `body.params.interrupt_id: the thread is not waiting on interrupt ${unknown.interrupt_id}`,
+    );
+  }
+  // one answer resumes with its value; several go by interrupt id, as LangGraph's Command takes them
+  const resume =
+    answers.length === 1 && pending.size === 1
+      ? answers[0]!.response
+      : Object.fromEntries(answers.map((a) => [a.interrupt_id, a.response]));
+  await ctx.runtime.runs.create(
+    ctx.caller,
+    runRequest(ctx, latest.assistantId, {
+      command: { resume, ...(p.update !== undefined ? { update: p.update } : {}), ...(p.goto !== undefined ? { goto: p.goto } : {}) },
+      config: p.config,
+      metadata: p.metadata,
+      ifNotExists: "reject",
+    }),
+  );
+  return {};
+}
+
+async function stateGet(ctx: CommandContext, params: unknown) {
+  const { keys } = parse(stateGetParams, params);
+  const state = await ctx.runtime.threads.state(ctx.caller, ctx.threadId);
+  const values = state.values as Record<string, unknown> | null;
+  const picked =
+    keys && values && typeof values === "object" ? Object.fromEntries(Object.entries(values).filter(([k]) => keys.includes(k))) : values;
+  return {
+    values: picked ?? {},
+    ...(state.checkpoint ? { checkpoint: { id: state.checkpoint.checkpointId, ns: state.checkpoint.checkpointNs } } : {}),
+  };
+}
+
+const HANDLERS: Record<string, (ctx: CommandContext, params: unknown) => Promise<unknown>> = {
+  "run.start": runStart,
+  "input.respond": inputRespond,
+  "state.get": stateGet,
+};
+
+/** The protocol error frame for a refusal (or a runtime error: not found, conflict, invalid). */
+export function errorFrame(id: number | null, err: unknown): { status: CommandError["status"]; frame: ProtocolError } | null {
+  if (err instanceof CommandError) return { status: err.status, frame: { type: "error", id, error: err.code, message: err.message } };
+  const http = fromRuntimeError(err);
+  if (!http) return null;
+  const code: ErrorCode = http.status === 404 ? "no_such_run" : "invalid_argument";
+  return { status: http.status, frame: { type: "error", id, error: code, message: http.message } };
+}
+
+/**
+ * Runs one command for the caller on the thread: each calls one runtime service
+ * (runs.create for `run.start` and `input.respond`, threads.state for `state.get`).
+ * Refusals are thrown (CommandError, or the runtime's own errors); our own faults too.
+ */
+export async function runCommand(ctx: CommandContext, command: ProtocolCommand): Promise<ProtocolResponse> {
+  const handler = HANDLERS[command.method];
+  if (!handler) throw new CommandError(400, "unknown_command", `body.method: unknown command "${command.method}"`);
+  const result = await handler(ctx, command.params);
+  return { type: "success", id: command.id, result, meta: { thread_id: ctx.threadId } };
+}
