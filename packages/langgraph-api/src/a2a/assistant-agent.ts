@@ -121,6 +121,24 @@ export class AssistantAgent implements A2ARequestHandler {
     return runToTask({ run, values, error, threadWaits: thread?.status === "interrupted" });
   }
 
+  /**
+   * A finished run's own result: the thread as this run left it, not as later runs
+   * on the same context made it. Runs on a thread go one after another, so that is
+   * the checkpoint the next run started from; with no next run that has started,
+   * the thread's latest values are this run's.
+   */
+  private async ownOutcome(outcome: RunOutcome): Promise<RunOutcome> {
+    const { run } = outcome;
+    if (outcome.error) return outcome;
+    const runs = await this.runtime.runs.listForThread(this.caller, run.threadId, { limit: 500 });
+    const next = runs
+      .filter((r) => r.createdAt > run.createdAt && r.checkpointId)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
+    if (!next?.checkpointId) return outcome;
+    const state = await this.runtime.threads.state(this.caller, run.threadId, { checkpointId: next.checkpointId });
+    return { ...outcome, values: state.values };
+  }
+
   async sendMessage(params: MessageSendParams): Promise<Task> {
     try {
       const request = await this.runRequest(params);
@@ -177,9 +195,8 @@ export class AssistantAgent implements A2ARequestHandler {
     try {
       const run = await this.runtime.runs.get(this.caller, params.id);
       if (run.assistantId !== this.assistant.id) throw A2AError.taskNotFound(params.id);
-      return (FINAL_STATUSES as readonly string[]).includes(run.status)
-        ? await this.finishedTask(await this.runtime.runs.wait(this.caller, run.id))
-        : runToTask({ run });
+      if (!(FINAL_STATUSES as readonly string[]).includes(run.status)) return runToTask({ run });
+      return await this.finishedTask(await this.ownOutcome(await this.runtime.runs.wait(this.caller, run.id)));
     } catch (err) {
       throw toA2AError(err, params.id);
     }
