@@ -147,6 +147,8 @@ describe.each(testTargets)("A2A through the official SDK on $provider", (target)
     await expect(theirs.cancelTask({ id: owners.id })).rejects.toBeInstanceOf(TaskNotFoundError);
     await expect(send(theirs, userMessage([text("hi")], { taskId: owners.id }))).rejects.toBeInstanceOf(TaskNotFoundError);
     await expect(send(theirs, userMessage([text("hi")], { contextId: owners.contextId }))).rejects.toThrow(/not found/);
+    // contexts are the server's to make: an unknown one is refused the same way
+    await expect(send(theirs, userMessage([text("hi")], { contextId: randomUUID() }))).rejects.toThrow(/not found/);
     // the owner's thread is as it was
     expect((await alice.sdk.threads.getState<{ messages: unknown[] }>(owners.contextId)).values.messages).toHaveLength(2);
     // a task is reached only at its own assistant's endpoint

@@ -22,6 +22,7 @@ import {
   type RunOutcome,
   type Runtime,
 } from "@lgrs/runtime";
+import { messageSendParams, parseParams, type SentMessage, taskIdParams, taskQueryParams } from "./params.ts";
 import { runToTask, taskState } from "./task-mapping.ts";
 
 type StreamEvent = Task | Message | TaskStatusUpdateEvent | TaskArtifactUpdateEvent;
@@ -47,18 +48,18 @@ function toA2AError(err: unknown, taskId?: string): A2AError {
  * (A2A agents keep a `messages` state), its data parts merged in as state keys.
  * File parts are refused: nothing here stores files.
  */
-function messageInput(message: Message): { input: Record<string, unknown>; text: string } {
-  if (message.role !== "user") throw A2AError.invalidParams("message.role: only a user message can be sent to an agent");
+function messageInput(message: SentMessage): { input: Record<string, unknown>; text: string } {
+  if (message.role !== "user") throw A2AError.invalidParams("params.message.role: only a user message can be sent to an agent");
   const input: Record<string, unknown> = {};
   const texts: string[] = [];
   for (const part of message.parts ?? []) {
     if (part.kind === "text") texts.push(part.text);
     else if (part.kind === "data") Object.assign(input, part.data);
-    else throw A2AError.invalidParams(`message.parts: a ${part.kind} part is not supported (text and data parts are)`);
+    else throw A2AError.invalidParams(`params.message.parts: a ${part.kind} part is not supported (text and data parts are)`);
   }
   const text = texts.join("\n");
   if (texts.length) input.messages = [{ role: "user", content: text }];
-  if (Object.keys(input).length === 0) throw A2AError.invalidParams("message.parts: no text or data part to send");
+  if (Object.keys(input).length === 0) throw A2AError.invalidParams("params.message.parts: no text or data part to send");
   return { input, text };
 }
 
@@ -87,11 +88,10 @@ export class AssistantAgent implements A2ARequestHandler {
   /**
    * The run a message asks for. With `taskId` it answers a task waiting for input
    * (the run resumes the graph with the message); with `contextId` it continues that
-   * thread (made when new: a client may name its own context); with neither it
-   * starts a new thread.
+   * thread, which must be one of the caller's; with neither it starts a new thread.
    */
   private async runRequest(params: MessageSendParams): Promise<CreateRunRequest> {
-    const { message } = params;
+    const { message } = parseParams(messageSendParams, params);
     const { input, text } = messageInput(message);
     const metadata = { source: "a2a", a2a_message_id: message.messageId };
     if (message.taskId) {
@@ -99,19 +99,19 @@ export class AssistantAgent implements A2ARequestHandler {
         throw toA2AError(err, message.taskId);
       });
       if (message.contextId && message.contextId !== prior.threadId)
-        throw A2AError.invalidParams(`message.contextId: task ${prior.id} belongs to context ${prior.threadId}`);
+        throw A2AError.invalidParams(`params.message.contextId: task ${prior.id} belongs to context ${prior.threadId}`);
       const thread = await this.runtime.threads.get(this.caller, prior.threadId);
       const state = taskState(prior.status, thread.status === "interrupted", false);
       if (state !== "input-required")
-        throw A2AError.invalidParams(`message.taskId: task ${prior.id} is ${state}: only a task waiting for input takes a reply`);
+        throw A2AError.invalidParams(`params.message.taskId: task ${prior.id} is ${state}: only a task waiting for input takes a reply`);
       return { threadId: prior.threadId, assistantId: this.assistant.id, command: { resume: text || input }, metadata };
     }
-    let threadId: string = randomUUID();
     if (message.contextId) {
-      if (!UUID.test(message.contextId)) throw A2AError.invalidParams("message.contextId: not a context of this server (a UUID)");
-      threadId = message.contextId.toLowerCase();
+      // contexts are the server's to make (A2A): an unknown one, or another user's, is refused alike
+      if (!UUID.test(message.contextId)) throw A2AError.invalidParams(`params.message.contextId: context ${message.contextId} not found`);
+      return { threadId: message.contextId.toLowerCase(), assistantId: this.assistant.id, input, metadata };
     }
-    return { threadId, ifNotExists: "create", assistantId: this.assistant.id, input, metadata };
+    return { threadId: randomUUID(), ifNotExists: "create", assistantId: this.assistant.id, input, metadata };
   }
 
   /** The task a finished run is: its values, or its error; input-required when its thread waits. */
@@ -142,7 +142,7 @@ export class AssistantAgent implements A2ARequestHandler {
   async sendMessage(params: MessageSendParams): Promise<Task> {
     try {
       const request = await this.runRequest(params);
-      if (params.configuration?.blocking === false) {
+      if (parseParams(messageSendParams, params).configuration?.blocking === false) {
         const run = await this.runtime.runs.create(this.caller, request);
         return runToTask({ run });
       }
@@ -193,6 +193,7 @@ export class AssistantAgent implements A2ARequestHandler {
 
   async getTask(params: TaskQueryParams): Promise<Task> {
     try {
+      parseParams(taskQueryParams, params);
       const run = await this.runtime.runs.get(this.caller, params.id);
       if (run.assistantId !== this.assistant.id) throw A2AError.taskNotFound(params.id);
       if (!(FINAL_STATUSES as readonly string[]).includes(run.status)) return runToTask({ run });
@@ -205,6 +206,7 @@ export class AssistantAgent implements A2ARequestHandler {
   /** Cancels the run (interrupt: the thread keeps what the run wrote so far), waiting for it to stop. */
   async cancelTask(params: TaskIdParams): Promise<Task> {
     try {
+      parseParams(taskIdParams, params);
       const run = await this.runtime.runs.get(this.caller, params.id);
       if (run.assistantId !== this.assistant.id) throw A2AError.taskNotFound(params.id);
       if ((FINAL_STATUSES as readonly string[]).includes(run.status)) throw A2AError.taskNotCancelable(params.id);

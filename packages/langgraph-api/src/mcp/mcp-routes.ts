@@ -1,6 +1,13 @@
 import { Hono, type Context } from "hono";
 import { findUnstorable } from "@lgrs/runtime";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  InitializeRequestSchema,
+  ListToolsRequestSchema,
+  PingRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { ShimEnv } from "../env.ts";
 import { invalid } from "../http-errors.ts";
 import { createMcpServer } from "./mcp-server.ts";
@@ -12,6 +19,34 @@ import { createMcpServer } from "./mcp-server.ts";
 function notAllowed(c: Context<ShimEnv>) {
   c.header("Allow", "POST");
   return c.json({ detail: `${c.req.method} /mcp: this MCP endpoint is stateless; send JSON-RPC messages with POST` }, 405);
+}
+
+/** The SDK's own schema of each request this server answers. */
+const REQUESTS: Record<
+  string,
+  { safeParse(value: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }
+> = {
+  initialize: InitializeRequestSchema,
+  ping: PingRequestSchema,
+  "tools/list": ListToolsRequestSchema,
+  "tools/call": CallToolRequestSchema,
+};
+
+/**
+ * A request whose params do not fit its method's schema, answered as JSON-RPC's
+ * invalid params naming each bad field; null when it fits (or is not a request we
+ * answer: the server reports those itself). The SDK would parse them inside its
+ * handler wrapper and answer an internal error instead.
+ */
+function invalidParams(message: unknown): object | null {
+  if (!message || typeof message !== "object" || Array.isArray(message)) return null;
+  const { id, method } = message as { id?: unknown; method?: unknown };
+  const schema = typeof method === "string" && Object.hasOwn(REQUESTS, method) ? REQUESTS[method] : undefined;
+  if (id === undefined || !schema) return null;
+  const parsed = schema.safeParse(message);
+  if (parsed.success) return null;
+  const fields = (parsed.error?.issues ?? []).map((issue) => `${issue.path.map(String).join(".") || "request"}: ${issue.message}`);
+  return { jsonrpc: "2.0", id, error: { code: ErrorCode.InvalidParams, message: `invalid ${method} request: ${fields.join("; ")}` } };
 }
 
 /**
@@ -31,6 +66,12 @@ async function handle(c: Context<ShimEnv>): Promise<Response> {
     // the same refusal as every body of the door: a value no database can take never reaches a run
     const problem = findUnstorable(parsedBody, c.var.services.runtime.limits.maxJsonDepth, "body");
     if (problem) throw invalid([problem]);
+    const refusals = (Array.isArray(parsedBody) ? parsedBody : [parsedBody]).map(invalidParams);
+    if (refusals.some(Boolean)) {
+      // one bad request refuses the whole batch: a batch is answered as one
+      const answers = refusals.filter(Boolean);
+      return c.json(Array.isArray(parsedBody) ? answers : answers[0]!);
+    }
   }
   // we always answer JSON (no SSE), so a client that accepts only JSON is served too
   const headers = new Headers(c.req.raw.headers);
