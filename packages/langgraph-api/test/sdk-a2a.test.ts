@@ -118,6 +118,16 @@ describe.each(testTargets)("A2A through the official SDK on $provider", (target)
     expect((await alice.client.runs.get.query({ runId: taskId })).status).toBe("success");
   });
 
+  it("message/stream refused before it starts (an unknown context) fails the client's stream with the error", async () => {
+    const client = await agent("agent", alice.key);
+    const events = async () => {
+      for await (const _ of client.sendMessageStream({ message: userMessage([text("x")], { contextId: randomUUID() }) })) {
+        // nothing may arrive
+      }
+    };
+    await expect(events()).rejects.toThrow(/not found/);
+  });
+
   it("a graph that waits for input is an input-required task; a reply with its task id resumes it", async () => {
     const client = await agent("human", alice.key);
     const waiting = await send(client, userMessage([{ kind: "data", data: { request: "deploy" } }]));

@@ -142,9 +142,9 @@ const probing = (fx: Fixture) => ({
   checkpoint_id: fx.checkpointId,
 });
 
-/** A JSON-RPC call to /mcp (stateless: no session needed); the answer's JSON. */
+/** A JSON-RPC call to /mcp (stateless: no session needed), asking for a JSON answer (not an event stream); the answer's JSON. */
 function mcp(http: Http, method: string, params: unknown): Promise<unknown> {
-  return http("POST", "/mcp", { jsonrpc: "2.0", id: 1, method, params }, { accept: "application/json, text/event-stream" });
+  return http("POST", "/mcp", { jsonrpc: "2.0", id: 1, method, params }, { accept: "application/json" });
 }
 
 /** A JSON-RPC call to an assistant's A2A endpoint; the answer's JSON. */

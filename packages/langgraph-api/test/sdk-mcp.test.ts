@@ -106,6 +106,27 @@ describe.each(testTargets)("MCP through the official SDK on $provider", (target)
     expect(bobs.items.every((r) => (r.metadata as { mcp_tool?: string }).mcp_tool !== "alice_s_counter")).toBe(true);
   });
 
+  it("a client that disconnects during a call cancels its run", async () => {
+    const leaving = await connect(alice.key);
+    const call = leaving.callTool({ name: "slow", arguments: { steps: [] } });
+    // the run starts, then the client leaves
+    let running: { id: string } | undefined;
+    for (let i = 0; i < 100 && !running; i++) {
+      const page = await alice.client.runs.list.query({ assistantId: "slow", status: "running", limit: 10 });
+      running = page.items.find((r) => (r.metadata as { source?: string }).source === "mcp");
+      if (!running) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(running, "the tool call's run never started").toBeDefined();
+    await leaving.close();
+    await expect(call).rejects.toThrow();
+    let status = "";
+    for (let i = 0; i < 100 && status !== "interrupted"; i++) {
+      status = (await alice.client.runs.get.query({ runId: running!.id })).status;
+      if (status !== "interrupted") await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe("interrupted");
+  });
+
   it("without an API key, or with a wrong one, the endpoint answers 401", async () => {
     for (const key of [undefined, "not-a-key"]) {
       const err = await connect(key).then(

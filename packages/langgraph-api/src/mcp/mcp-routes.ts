@@ -50,8 +50,7 @@ function invalidParams(message: unknown): object | null {
 }
 
 /**
- * POST /mcp: MCP's streamable HTTP transport (the official SDK's), stateless and
- * answering JSON. Every assistant the caller may run is a tool. Auth is the door's:
+ * POST /mcp: MCP's streamable HTTP transport (the official SDK's), stateless. Every assistant the caller may run is a tool. Auth is the door's:
  * the request got here with a caller.
  */
 async function handle(c: Context<ShimEnv>): Promise<Response> {
@@ -73,22 +72,54 @@ async function handle(c: Context<ShimEnv>): Promise<Response> {
       return c.json(Array.isArray(parsedBody) ? answers : answers[0]!);
     }
   }
-  // we always answer JSON (no SSE), so a client that accepts only JSON is served too
+  // A client that takes event streams gets one: keep-alive comments flow while a tool's run
+  // goes on, and its leaving is seen (the stream is cancelled), which a pending JSON answer
+  // never tells. Any other client (curl) gets one JSON answer.
+  const accept = c.req.header("accept") ?? "";
+  const streamed = accept.includes("text/event-stream");
   const headers = new Headers(c.req.raw.headers);
   headers.set("accept", "application/json, text/event-stream");
   const request = new Request(c.req.raw.url, { method: "POST", headers, body: parsedBody === undefined ? text : null });
 
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streamed });
   const server = createMcpServer(c.var.services.runtime, c.var.caller);
   await server.connect(transport);
-  // the client went away: closing aborts the tool calls in flight, which cancels their runs
-  c.req.raw.signal.addEventListener("abort", () => void server.close(), { once: true });
+  const close = () => void server.close();
+  let response: Response;
   try {
-    return await transport.handleRequest(request, parsedBody === undefined ? {} : { parsedBody });
-  } finally {
-    // the JSON answer is complete once handleRequest returns: nothing of this request's server stays behind
-    await server.close();
+    response = await transport.handleRequest(request, parsedBody === undefined ? {} : { parsedBody });
+  } catch (err) {
+    close();
+    throw err;
   }
+  if (!response.body || !response.headers.get("content-type")?.includes("text/event-stream")) {
+    // a complete answer (JSON, or 202 for notifications): nothing of this request's server stays behind
+    close();
+    return response;
+  }
+  return new Response(closingWith(response.body, close), { status: response.status, headers: response.headers });
+}
+
+/**
+ * The event stream as it is, calling `close` once it ends (every answer sent) or is
+ * cancelled (the client left): closing the server aborts the tool calls still in
+ * flight, and an aborted call cancels its run.
+ */
+function closingWith(body: ReadableStream<Uint8Array>, close: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        controller.close();
+        close();
+      } else controller.enqueue(value);
+    },
+    cancel(reason) {
+      close();
+      return reader.cancel(reason);
+    },
+  });
 }
 
 export const mcpRoutes = new Hono<ShimEnv>().post("/mcp", handle).get("/mcp", notAllowed).delete("/mcp", notAllowed);
