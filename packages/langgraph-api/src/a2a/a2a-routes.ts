@@ -62,6 +62,8 @@ async function rpc(c: C) {
   c.header("X-Accel-Buffering", "no");
   const id = (request as { id?: string | number | null }).id ?? null;
   return streamSSE(c, async (stream) => {
+    // the client left: stop following the run (it goes on, and tasks/get finds it)
+    stream.onAbort(() => void answer.return(undefined));
     try {
       for await (const response of answer) await stream.writeSSE({ data: JSON.stringify(response) });
     } catch (err) {

@@ -101,7 +101,7 @@ export class AssistantAgent implements A2ARequestHandler {
       if (message.contextId && message.contextId !== prior.threadId)
         throw A2AError.invalidParams(`params.message.contextId: task ${prior.id} belongs to context ${prior.threadId}`);
       const thread = await this.runtime.threads.get(this.caller, prior.threadId);
-      const state = taskState(prior.status, thread.status === "interrupted", false);
+      const state = taskState(prior.status, thread.status === "interrupted");
       if (state !== "input-required")
         throw A2AError.invalidParams(`params.message.taskId: task ${prior.id} is ${state}: only a task waiting for input takes a reply`);
       return { threadId: prior.threadId, assistantId: this.assistant.id, command: { resume: text || input }, metadata };

@@ -3,7 +3,7 @@ import type { Message, Part, Task, TaskState } from "@a2a-js/sdk";
 import type { Run, RunStatus } from "@lgrs/runtime";
 
 /** What a run's status is as an A2A task's state; a graph waiting for input is told apart by its thread. */
-export function taskState(status: RunStatus, threadWaits: boolean, failed: boolean): TaskState {
+export function taskState(status: RunStatus, threadWaits: boolean): TaskState {
   switch (status) {
     case "pending":
       return "submitted";
@@ -13,8 +13,9 @@ export function taskState(status: RunStatus, threadWaits: boolean, failed: boole
       return threadWaits ? "input-required" : "completed";
     case "interrupted":
       return "canceled";
-    default:
-      return failed || status === "error" || status === "timeout" ? "failed" : "unknown";
+    case "error":
+    case "timeout":
+      return "failed";
   }
 }
 
@@ -84,7 +85,7 @@ export interface TaskView {
  * artifact; a failed one the error as the status message.
  */
 export function runToTask({ run, values, error, threadWaits = false }: TaskView): Task {
-  const state = taskState(run.status, threadWaits, Boolean(error));
+  const state = taskState(run.status, threadWaits);
   const task: Task = {
     kind: "task",
     id: run.id,

@@ -50,8 +50,9 @@ function invalidParams(message: unknown): object | null {
 }
 
 /**
- * POST /mcp: MCP's streamable HTTP transport (the official SDK's), stateless. Every assistant the caller may run is a tool. Auth is the door's:
- * the request got here with a caller.
+ * POST /mcp: MCP's streamable HTTP transport (the official SDK's), stateless: every
+ * assistant the caller may run is a tool. Auth is the door's: the request got here
+ * with a caller.
  */
 async function handle(c: Context<ShimEnv>): Promise<Response> {
   const text = await c.req.text();
