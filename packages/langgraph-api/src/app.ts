@@ -3,6 +3,8 @@ import { cors } from "hono/cors";
 import { refuseCrossSiteWrites, requireCaller } from "./auth.ts";
 import type { LanggraphServices, ShimEnv } from "./env.ts";
 import { fromRuntimeError, HttpError } from "./http-errors.ts";
+import { a2aRoutes } from "./a2a/a2a-routes.ts";
+import { mcpRoutes } from "./mcp/mcp-routes.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
 import { protocolRoutes } from "./protocol-v2/routes.ts";
 import { metaRoutes } from "./routes/meta.ts";
@@ -25,7 +27,15 @@ export function createLanggraphApp(services: LanggraphServices) {
     "*",
     cors({
       origin: "*",
-      allowHeaders: ["Content-Type", "Authorization", "X-Api-Key", "Last-Event-ID", "X-Auth-Scheme"],
+      allowHeaders: [
+        "Content-Type",
+        "Authorization",
+        "X-Api-Key",
+        "Last-Event-ID",
+        "X-Auth-Scheme",
+        "Mcp-Protocol-Version",
+        "Mcp-Session-Id",
+      ],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       exposeHeaders: ["Content-Location", "Location", "X-Pagination-Next"],
       maxAge: 600,
@@ -45,6 +55,9 @@ export function createLanggraphApp(services: LanggraphServices) {
   app.route("/", runRoutes);
   app.route("/", storeRoutes);
   app.route("/", protocolRoutes);
+  // assistants as MCP tools and as A2A agents, as LangGraph Platform serves them
+  app.route("/", mcpRoutes);
+  app.route("/", a2aRoutes);
 
   app.notFound((c) => c.json({ detail: `no endpoint ${c.req.method} ${c.req.path.slice(LANGGRAPH_BASE_PATH.length) || "/"}` }, 404));
   app.onError((err, c) => {

@@ -180,6 +180,24 @@ const TEMPLATES: Record<string, (f: Fixture) => Template> = {
     query: { wait: "false", action: "interrupt", reason: "fuzz" },
   }),
 
+  // MCP and A2A speak JSON-RPC: the fuzzed fields are the envelope's and the method's params
+  "POST /mcp": () => ({ body: { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "trivial", arguments: { count: 1 } } } }),
+  "GET /mcp": () => ({}),
+  "DELETE /mcp": () => ({}),
+  "POST /a2a/:assistant_id": (f) => ({
+    params: { assistant_id: f.assistantId },
+    body: {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "message/send",
+      params: {
+        message: { kind: "message", role: "user", messageId: "m-1", contextId: f.threadId, parts: [{ kind: "data", data: { count: 1 } }] },
+        configuration: { blocking: true },
+      },
+    },
+  }),
+  "GET /.well-known/agent-card.json": (f) => ({ query: { assistant_id: f.assistantId } }),
+
   "PUT /store/items": () => ({ body: { namespace: ["fuzz", "ns"], key: "item", value: { a: 1 }, index: false, ttl: 5 } }),
   "GET /store/items": () => ({ query: { namespace: "fuzz.ns", key: "item", refresh_ttl: "false" } }),
   "DELETE /store/items": () => ({ body: { namespace: ["fuzz", "ns"], key: "not-there" } }),
@@ -194,6 +212,23 @@ function endpoints(): string[] {
   const app = createLanggraphApp({} as never);
   const keys = app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path.slice(LANGGRAPH_BASE_PATH.length)}`);
   return [...new Set(keys)].sort();
+}
+
+/** Endpoints that answer JSON-RPC: an error is `{ error: { code, message } }`, and a server fault hides in a 200 as code -32603. */
+const JSON_RPC = new Set(["POST /mcp", "POST /a2a/:assistant_id"]);
+
+/** What an error answer says: the door's `detail`, or a JSON-RPC error's message. */
+function errorMessage(endpoint: string, json: unknown): unknown {
+  const { detail, error } = (json ?? {}) as { detail?: unknown; error?: { message?: unknown } };
+  return detail ?? (JSON_RPC.has(endpoint) ? error?.message : undefined);
+}
+
+function internalRpcError(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { error?: { code?: unknown } }).error?.code === -32603;
+  } catch {
+    return false;
+  }
 }
 
 /** Endpoints whose answer is an event stream or a wait on a run: they may still be going when the read stops. */
@@ -300,9 +335,10 @@ describe.each(testTargets)("REST fuzz on $provider", (target) => {
         if (answer.status === 0) problems.push(answer.text);
         else if (answer.status >= 500) problems.push(`server error: ${short(answer.text)}`);
         else if (answer.status >= 400) {
-          const problem = errorBodyProblem(answer.contentType, answer.text, (j) => (j as { detail?: unknown }).detail);
+          const problem = errorBodyProblem(answer.contentType, answer.text, (j) => errorMessage(endpoint, j));
           if (problem) problems.push(problem);
-        } else if (!m && answer.status >= 300) problems.push(`the valid request was answered ${answer.status}`);
+        } else if (JSON_RPC.has(endpoint) && internalRpcError(answer.text)) problems.push(`JSON-RPC internal error: ${short(answer.text)}`);
+        else if (!m && answer.status >= 300) problems.push(`the valid request was answered ${answer.status}`);
         if (PRISMA_TEXT.test(answer.text)) problems.push(`Prisma text in the answer: ${short(answer.text.match(PRISMA_TEXT)?.[0])}`);
         for (const problem of problems) {
           const v = { endpoint, input, status: answer.status, problem, log: answer.log };

@@ -142,6 +142,33 @@ const probing = (fx: Fixture) => ({
   checkpoint_id: fx.checkpointId,
 });
 
+/** A JSON-RPC call to /mcp (stateless: no session needed), asking for a JSON answer (not an event stream); the answer's JSON. */
+function mcp(http: Http, method: string, params: unknown): Promise<unknown> {
+  return http("POST", "/mcp", { jsonrpc: "2.0", id: 1, method, params }, { accept: "application/json" });
+}
+
+/** A JSON-RPC call to an assistant's A2A endpoint; the answer's JSON. */
+function a2a(http: Http, assistant: string, method: string, params: unknown): Promise<unknown> {
+  return http("POST", `/a2a/${assistant}`, { jsonrpc: "2.0", id: 1, method, params });
+}
+
+function a2aMessage(text: string, extra: Record<string, unknown>) {
+  return { kind: "message", role: "user", messageId: randomUUID(), parts: [{ kind: "text", text }], ...extra };
+}
+
+/**
+ * A JSON-RPC call errs for the owner's id exactly as for an id nobody has: same
+ * error with the id put aside, none of the owner's data.
+ */
+async function rpcLikeMissing(call: (id: string) => Promise<unknown>, ownersId: string): Promise<void> {
+  const missingId = randomUUID();
+  const theirs = JSON.stringify(await call(ownersId));
+  const nobodys = JSON.stringify(await call(missingId));
+  expect(theirs).toContain('"error"');
+  expect(theirs.replaceAll(ownersId, "<id>")).toBe(nobodys.replaceAll(missingId, "<id>"));
+  noSecret(theirs);
+}
+
 type Case = (fx: Fixture) => Promise<void>;
 
 /** One case per route, keyed "METHOD /path" as the app declares it. */
@@ -379,6 +406,41 @@ const cases: Record<string, Case> = {
       await likeMissing((id) => fx.bob.runs.cancel(fx.bobThread, id, false, action), fx.pendingRun);
     }
     await pendingStill(fx);
+  },
+
+  // ---- MCP: each assistant (shared for running) a tool; a call is the caller's own run
+  "POST /mcp": async ({ bobHttp, bob, assistant }) => {
+    const listed = (await mcp(bobHttp, "tools/list", {})) as { result: { tools: { name: string; _meta: { assistant_id: string } }[] } };
+    noSecret(listed);
+    const tool = listed.result.tools.find((t) => t._meta.assistant_id === assistant);
+    expect(tool?.name).toBe("alice_s_assistant");
+    const called = (await mcp(bobHttp, "tools/call", { name: tool!.name, arguments: {} })) as {
+      result: { _meta: { run_id: string; thread_id: string } };
+    };
+    noSecret(called);
+    // the run is Bob's own, on a thread of his
+    const { run_id, thread_id } = called.result._meta;
+    expect(await bob.runs.get(thread_id, run_id)).toMatchObject({ run_id, status: "success" });
+  },
+  "GET /mcp": async ({ bobHttp }) => {
+    expect((await failure(bobHttp("GET", "/mcp"))).status).toBe(405);
+  },
+  "DELETE /mcp": async ({ bobHttp }) => {
+    expect((await failure(bobHttp("DELETE", "/mcp"))).status).toBe(405);
+  },
+
+  // ---- A2A: a task is a run, a context a thread: the owner's read as unknown ones
+  "POST /a2a/:assistant_id": async (fx) => {
+    const { bobHttp, run, thread, pendingRun } = fx;
+    await rpcLikeMissing((id) => a2a(bobHttp, "agent", "tasks/get", { id }), run);
+    await rpcLikeMissing((id) => a2a(bobHttp, "trivial", "tasks/cancel", { id }), pendingRun);
+    await rpcLikeMissing((id) => a2a(bobHttp, "agent", "message/send", { message: a2aMessage("hi", { taskId: id }) }), run);
+    await rpcLikeMissing((id) => a2a(bobHttp, "agent", "message/send", { message: a2aMessage("hi", { contextId: id }) }), thread);
+    await pendingStill(fx);
+  },
+  "GET /.well-known/agent-card.json": async ({ aliceHttp, bobHttp, assistant }) => {
+    const path = `/.well-known/agent-card.json?assistant_id=${assistant}`;
+    expect(await bobHttp("GET", path)).toEqual(await aliceHttp("GET", path));
   },
 
   // ---- the store: one for the whole server, every caller reads and writes every namespace
