@@ -4,6 +4,7 @@ import { refuseCrossSiteWrites, requireCaller } from "./auth.ts";
 import type { LanggraphServices, ShimEnv } from "./env.ts";
 import { fromRuntimeError, HttpError } from "./http-errors.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
+import { cronRoutes } from "./routes/crons.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { storeRoutes } from "./routes/store.ts";
@@ -41,6 +42,8 @@ export function createLanggraphApp(services: LanggraphServices) {
   app.use("*", requireCaller);
   app.route("/", assistantRoutes);
   app.route("/", threadRoutes);
+  // before the runs: `/runs/crons/...` must not be read as a run id
+  app.route("/", cronRoutes);
   app.route("/", runRoutes);
   app.route("/", storeRoutes);
 
