@@ -353,7 +353,10 @@ const cases: Record<string, Case> = {
     await likeMissing((id) => bob.crons.get.query({ cronId: id }), cron);
   },
   "crons.create": async ({ bob, thread }) => {
-    await likeMissing((id) => bob.crons.create.mutate({ assistantId: "trivial", threadId: id, schedule: "0 0 1 1 *", enabled: false }), thread);
+    await likeMissing(
+      (id) => bob.crons.create.mutate({ assistantId: "trivial", threadId: id, schedule: "0 0 1 1 *", enabled: false }),
+      thread,
+    );
   },
   "crons.update": async ({ bob, cron }) => {
     await likeMissing((id) => bob.crons.update.mutate({ cronId: id, enabled: true, metadata: { by: "bob" } }), cron);

@@ -199,7 +199,14 @@ const TEMPLATES: Record<string, (f: Fixture) => Template> = {
   "POST /runs/crons/count": (f) => ({ body: { assistant_id: f.assistantId, thread_id: f.threadId, metadata: { fuzz: true } } }),
   "PATCH /runs/crons/:cron_id": (f) => ({
     params: { cron_id: f.cronId },
-    body: { schedule: "15 4 * * *", timezone: "America/New_York", end_time: null, enabled: false, metadata: { k: "v" }, input: { count: 2 } },
+    body: {
+      schedule: "15 4 * * *",
+      timezone: "America/New_York",
+      end_time: null,
+      enabled: false,
+      metadata: { k: "v" },
+      input: { count: 2 },
+    },
   }),
   "DELETE /runs/crons/:cron_id": () => ({ params: { cron_id: randomUUID() } }),
 

@@ -37,8 +37,7 @@ describe.each(testTargets)("crons on $provider", (target) => {
   let bob: Client;
   let aliceKey: string;
 
-  const sdk = (apiKey: string) =>
-    new Client({ apiUrl: `${server.url}${LANGGRAPH_BASE_PATH}`, apiKey, callerOptions: { maxRetries: 0 } });
+  const sdk = (apiKey: string) => new Client({ apiUrl: `${server.url}${LANGGRAPH_BASE_PATH}`, apiKey, callerOptions: { maxRetries: 0 } });
 
   async function http(method: string, path: string, body: unknown) {
     const res = await fetch(`${server.url}${LANGGRAPH_BASE_PATH}${path}`, {
@@ -51,7 +50,11 @@ describe.each(testTargets)("crons on $provider", (target) => {
 
   /** The runs a cron has made, straight from the database (stateless ones live on threads of their own). */
   const runsOf = (cronId: string) =>
-    server.db.prisma.run.findMany({ where: { cronId }, orderBy: { createdAt: "asc" }, select: { id: true, threadId: true, createdAt: true } });
+    server.db.prisma.run.findMany({
+      where: { cronId },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, threadId: true, createdAt: true },
+    });
 
   beforeAll(async () => {
     server = await startTestServer({ target, env: { CRON_SECONDS: "1", CRON_RECHECK_MS: "500" } });
@@ -175,7 +178,11 @@ describe.each(testTargets)("crons on $provider", (target) => {
   it("fires a thread cron once per tick, its runs carrying the cron's id; paused, it fires no more", async () => {
     const thread = (await alice.threads.create()).thread_id;
     const cron = await alice.crons.createForThread(thread, "trivial", { schedule: EVERY_SECOND, input: { count: 1 } });
-    const runs = await until("three runs", () => alice.runs.list(thread, { limit: 100 }), (r) => r.length >= 3);
+    const runs = await until(
+      "three runs",
+      () => alice.runs.list(thread, { limit: 100 }),
+      (r) => r.length >= 3,
+    );
     for (const run of runs) expect(run).toMatchObject({ thread_id: thread, cron_id: cron.cron_id });
     await alice.crons.update(cron.cron_id, { enabled: false });
     const made = (await runsOf(cron.cron_id)).length;
@@ -192,7 +199,11 @@ describe.each(testTargets)("crons on $provider", (target) => {
   it("runs a stateless cron on a new thread per tick, kept when asked, and stops at its end time", async () => {
     const endTime = new Date(Date.now() + 3500).toISOString();
     const cron = await alice.crons.create("trivial", { schedule: EVERY_SECOND, input: { count: 2 }, onRunCompleted: "keep", endTime });
-    const runs = await until("two runs", () => runsOf(cron.cron_id), (r) => r.length >= 2);
+    const runs = await until(
+      "two runs",
+      () => runsOf(cron.cron_id),
+      (r) => r.length >= 2,
+    );
     expect(new Set(runs.map((r) => r.threadId)).size).toBe(runs.length);
     const state = await alice.threads.getState(runs[0]!.threadId);
     expect(state.values).toMatchObject({ count: expect.any(Number) });

@@ -40,7 +40,12 @@ describe.each(testTargets)("cron ticks on $provider", (target) => {
     const r = runtime();
     await r.start();
     // paused while the contenders are set up: the ticker leaves it alone
-    const cron = await r.crons.create(actor(), { assistantId: "quick", schedule: "0 0 1 1 *", enabled: false, payload: { input: { steps: [] } } });
+    const cron = await r.crons.create(actor(), {
+      assistantId: "quick",
+      schedule: "0 0 1 1 *",
+      enabled: false,
+      payload: { input: { steps: [] } },
+    });
     const from = new Date(Date.now() - 1000);
     await database().prisma.cron.update({ where: { id: cron.id }, data: { enabled: true, nextRunAt: from } });
     const to = new Date(Date.now() + 3_600_000);
@@ -48,7 +53,14 @@ describe.each(testTargets)("cron ticks on $provider", (target) => {
       Array.from({ length: 6 }, () =>
         repos.runs.admit(
           ALL,
-          { threadId: crypto.randomUUID(), ownerId: owner, assistantId: cron.assistantId, kwargs: {}, cronId: cron.id, onCompletion: "keep" },
+          {
+            threadId: crypto.randomUUID(),
+            ownerId: owner,
+            assistantId: cron.assistantId,
+            kwargs: {},
+            cronId: cron.id,
+            onCompletion: "keep",
+          },
           { rejectIfBusy: false, createThread: true, claim: { cronId: cron.id, from, to } },
         ),
       ),
@@ -105,7 +117,12 @@ describe.each(testTargets)("cron ticks on $provider", (target) => {
     const r = runtime();
     await r.start();
     const thread = await repos.threads.create({ ownerId: owner });
-    const cron = await r.crons.create(actor(), { assistantId: "quick", threadId: thread.id, schedule: "0 * * * *", payload: { input: { steps: [] } } });
+    const cron = await r.crons.create(actor(), {
+      assistantId: "quick",
+      threadId: thread.id,
+      schedule: "0 * * * *",
+      payload: { input: { steps: [] } },
+    });
     await r.shutdown(1000);
     // down for hours: three ticks went by
     const missed = new Date(Date.now() - 3 * 3_600_000);

@@ -190,7 +190,9 @@ export function parseStoreScope(raw: string | undefined): StoreScope {
 function parseCrons(env: Env): CoreConfig["crons"] {
   const raw = env["CRON_SECONDS"]?.trim();
   if (raw && raw !== "0" && raw !== "1") {
-    throw new ConfigError(`CRON_SECONDS "${raw}" is not valid: use 0 (5-field schedules, the default) or 1 (a leading seconds field allowed).`);
+    throw new ConfigError(
+      `CRON_SECONDS "${raw}" is not valid: use 0 (5-field schedules, the default) or 1 (a leading seconds field allowed).`,
+    );
   }
   const recheckMs = parsePositiveInt("CRON_RECHECK_MS", env["CRON_RECHECK_MS"], DEFAULT_CRON_RECHECK_MS, "30000");
   return { seconds: raw === "1", recheckMs };

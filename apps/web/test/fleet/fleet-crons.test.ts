@@ -43,7 +43,10 @@ describe.runIf(RUNNABLE)("crons on a fleet of two instances", () => {
     await sleep(6000);
     await b.crons.update(cron.cron_id, { enabled: false });
     const elapsed = (Date.now() - startedAt) / 1000;
-    const runs = await fleet.db.prisma.run.findMany({ where: { cronId: cron.cron_id }, select: { id: true, createdAt: true, threadId: true } });
+    const runs = await fleet.db.prisma.run.findMany({
+      where: { cronId: cron.cron_id },
+      select: { id: true, createdAt: true, threadId: true },
+    });
     const seconds = runs.map((r) => Math.floor(r.createdAt.getTime() / 1000));
     // one run per tick: never two in one second, and no tick left out (one at each end may fall outside the window)
     expect(new Set(seconds).size, `runs at ${seconds.join(", ")}`).toBe(seconds.length);

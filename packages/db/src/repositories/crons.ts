@@ -79,10 +79,7 @@ export interface CronClaim {
 }
 
 /** Applies a claim inside `tx` (the run admission's transaction, or its own); false when another instance won. */
-export async function applyCronClaim(
-  tx: Pick<Database["prisma"], "cron">,
-  claim: CronClaim,
-): Promise<boolean> {
+export async function applyCronClaim(tx: Pick<Database["prisma"], "cron">, claim: CronClaim): Promise<boolean> {
   const { count } = await tx.cron.updateMany({
     where: { id: claim.cronId, enabled: true, nextRunAt: claim.from },
     data: { nextRunAt: claim.to },

@@ -50,7 +50,9 @@ export function checkSchedule(schedule: Schedule, rules: ScheduleRules): void {
   try {
     CronExpressionParser.parse(schedule.expression, { tz: schedule.timezone ?? "UTC", strict: false });
   } catch (err) {
-    throw new InvalidRequestError(`schedule "${schedule.expression}" is not a cron schedule: ${(err as Error).message}`, { field: "schedule" });
+    throw new InvalidRequestError(`schedule "${schedule.expression}" is not a cron schedule: ${(err as Error).message}`, {
+      field: "schedule",
+    });
   }
 }
 

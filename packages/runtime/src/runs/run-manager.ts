@@ -66,12 +66,7 @@ export class RunManager {
    * `tick`: the run is a cron's, created in the same transaction as the claim of
    * that tick; TickTakenError when another instance had claimed it (no run).
    */
-  async create(
-    actor: Actor,
-    request: CreateRunRequest,
-    beforeQueue?: (run: Run) => Promise<void>,
-    tick?: CronClaim,
-  ): Promise<Run> {
+  async create(actor: Actor, request: CreateRunRequest, beforeQueue?: (run: Run) => Promise<void>, tick?: CronClaim): Promise<Run> {
     if (!this.accepting) throw new ShuttingDownError();
     const after = request.afterSeconds;
     if (after !== undefined && !(after >= 0 && after <= MAX_AFTER_SECONDS)) {

@@ -19,7 +19,10 @@ export function CronsList() {
   const queryClient = useQueryClient();
   const [limit, setLimit] = useState(PAGE_SIZE);
   const [deleting, setDeleting] = useState<string | null>(null);
-  const query = useQuery({ ...trpc.crons.list.queryOptions({ limit, sortBy: "createdAt", sortOrder: "desc" }), refetchInterval: REFRESH_MS });
+  const query = useQuery({
+    ...trpc.crons.list.queryOptions({ limit, sortBy: "createdAt", sortOrder: "desc" }),
+    refetchInterval: REFRESH_MS,
+  });
   const refresh = () => void queryClient.invalidateQueries(trpc.crons.list.pathFilter());
   const pause = useMutation(trpc.crons.pause.mutationOptions({ onSettled: refresh }));
   const remove = useMutation(
