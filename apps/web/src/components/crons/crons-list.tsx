@@ -97,12 +97,18 @@ export function CronsList() {
                   <button
                     type="button"
                     className={`btn ${styles.small}`}
+                    aria-label={`${cron.enabled ? "Pause" : "Resume"} cron ${cron.schedule}`}
                     disabled={pause.isPending}
                     onClick={() => pause.mutate({ cronId: cron.id, paused: cron.enabled })}
                   >
                     {cron.enabled ? "Pause" : "Resume"}
                   </button>
-                  <button type="button" className={`btn ${styles.small}`} onClick={() => setDeleting(cron.id)}>
+                  <button
+                    type="button"
+                    className={`btn ${styles.small}`}
+                    aria-label={`Delete cron ${cron.schedule}`}
+                    onClick={() => setDeleting(cron.id)}
+                  >
                     Delete
                   </button>
                 </div>
