@@ -74,8 +74,79 @@ describe.each(testTargets)("cron ticks on $provider", (target) => {
     await r.shutdown(1000);
   });
 
-  // two members of a fleet (PostgreSQL + Redis): an embedded runtime serves one process alone
-  it.runIf(target.provider === "postgresql")("two members of a fleet fire each tick of a cron exactly once", async () => {
+  it("a tick that cannot make a run (its thread busy under reject) is passed over and logged; the schedule goes on", async () => {
+    const logged: string[] = [];
+    const r = createRuntime({
+      db: database(),
+      graphs: source,
+      concurrency: 4,
+      crons: { seconds: true, recheckMs: 200 },
+      logError: (err) => logged.push(String((err as Error).message)),
+    });
+    runtimes.push(r);
+    await r.start();
+    const thread = await repos.threads.create({ ownerId: owner });
+    // in flight for a day: the thread stays busy
+    await r.runs.create(actor(), { threadId: thread.id, assistantId: "quick", input: { steps: [] }, afterSeconds: 86_400 });
+    const cron = await r.crons.create(actor(), {
+      assistantId: "quick",
+      threadId: thread.id,
+      schedule: "* * * * * *",
+      payload: { input: { steps: [] }, multitaskStrategy: "reject" },
+    });
+    const first = cron.nextRunAt!;
+    await sleep(2500);
+    await r.crons.setEnabled(actor(), cron.id, false);
+    expect(await database().prisma.run.count({ where: { cronId: cron.id } })).toBe(0);
+    expect(logged.some((m) => m.includes(`cron ${cron.id}`) && m.includes("made no run"))).toBe(true);
+    expect((await r.crons.get(actor(), cron.id)).nextRunAt!.getTime()).toBeGreaterThan(first.getTime());
+    await r.crons.delete(actor(), cron.id);
+    await r.runs.cancelMany(actor(), { threadId: thread.id });
+    await r.shutdown(1000);
+  });
+
+  it("a tick missed while no runtime ran fires once at start-up, then the schedule resumes from now", async () => {
+    const r = runtime();
+    await r.start();
+    const thread = await repos.threads.create({ ownerId: owner });
+    const cron = await r.crons.create(actor(), {
+      assistantId: "quick",
+      threadId: thread.id,
+      schedule: "0 * * * *",
+      payload: { input: { steps: [] } },
+    });
+    await r.shutdown(1000);
+    // down for hours: three ticks went by
+    const missed = new Date(Date.now() - 3 * 3_600_000);
+    await database().prisma.cron.update({ where: { id: cron.id }, data: { nextRunAt: missed } });
+    const again = runtime();
+    await again.start();
+    for (let i = 0; i < 50 && (await database().prisma.run.count({ where: { cronId: cron.id } })) === 0; i++) await sleep(100);
+    await sleep(500);
+    expect(await database().prisma.run.count({ where: { cronId: cron.id } })).toBe(1);
+    const next = (await again.crons.get(actor(), cron.id)).nextRunAt!;
+    expect(next.getTime()).toBeGreaterThan(Date.now());
+    expect(next.getTime() - Date.now()).toBeLessThanOrEqual(3_600_000);
+    expect(next.getUTCMinutes()).toBe(0);
+    await again.crons.delete(actor(), cron.id);
+  });
+});
+
+// two members of a fleet (PostgreSQL + Redis): an embedded runtime serves one process alone, so this is PostgreSQL's
+describe.each(testTargets.filter((t) => t.provider === "postgresql"))("cron ticks in a fleet on $provider", (target) => {
+  const database = useMigratedDatabase(target);
+  let owner: string;
+  const actor = (): Actor => ({ userId: owner, scope: { ownerId: owner } });
+  const runtimes: Runtime[] = [];
+
+  beforeAll(async () => {
+    owner = (await repositories(database()).users.createUser({ email: `cron-fleet-${Date.now()}@x.dev`, name: "owner" })).id;
+  });
+  afterAll(async () => {
+    for (const r of runtimes) await r.shutdown(1000);
+  });
+
+  it("two members of a fleet fire each tick of a cron exactly once", async () => {
     const prefix = `lgrs-test-${randomBytes(4).toString("hex")}:`;
     const redis = await Promise.all([0, 1].map(() => connectRedis(REDIS_URL, { keyPrefix: prefix })));
     const member = (r: RedisConnection) => {
@@ -111,31 +182,5 @@ describe.each(testTargets)("cron ticks on $provider", (target) => {
     await Promise.all([a.shutdown(1000), b.shutdown(1000)]);
     await deleteKeys(redis[0]!, prefix);
     await Promise.all(redis.map((r) => r.close()));
-  });
-
-  it("a tick missed while no runtime ran fires once at start-up, then the schedule resumes from now", async () => {
-    const r = runtime();
-    await r.start();
-    const thread = await repos.threads.create({ ownerId: owner });
-    const cron = await r.crons.create(actor(), {
-      assistantId: "quick",
-      threadId: thread.id,
-      schedule: "0 * * * *",
-      payload: { input: { steps: [] } },
-    });
-    await r.shutdown(1000);
-    // down for hours: three ticks went by
-    const missed = new Date(Date.now() - 3 * 3_600_000);
-    await database().prisma.cron.update({ where: { id: cron.id }, data: { nextRunAt: missed } });
-    const again = runtime();
-    await again.start();
-    for (let i = 0; i < 50 && (await database().prisma.run.count({ where: { cronId: cron.id } })) === 0; i++) await sleep(100);
-    await sleep(500);
-    expect(await database().prisma.run.count({ where: { cronId: cron.id } })).toBe(1);
-    const next = (await again.crons.get(actor(), cron.id)).nextRunAt!;
-    expect(next.getTime()).toBeGreaterThan(Date.now());
-    expect(next.getTime() - Date.now()).toBeLessThanOrEqual(3_600_000);
-    expect(next.getUTCMinutes()).toBe(0);
-    await again.crons.delete(actor(), cron.id);
   });
 });

@@ -18,6 +18,13 @@ export interface CronTickerOptions {
 }
 
 export const DEFAULT_CRON_RECHECK_MS = 30_000;
+/**
+ * The soonest the ticker looks again when a cron is still due after a round: one
+ * that failed (the database refused a write) is retried, but not in a tight loop.
+ */
+const RETRY_MS = 1000;
+/** batches of due crons per round; a longer backlog goes on in the next round */
+const MAX_BATCHES = 20;
 
 /**
  * Fires crons. It sleeps until the next tick due in the database (never longer
@@ -37,6 +44,8 @@ export class CronTicker {
   /** a poke arrived during a round: look again right after it */
   private again = false;
   private stopped = true;
+  /** a cron of the last round failed to fire: it is still due */
+  private failed = false;
   private readonly recheckMs: number;
   private readonly batch: number;
 
@@ -80,15 +89,21 @@ export class CronTicker {
   private round(): Promise<void> {
     if (this.stopped || this.running) return Promise.resolve();
     this.running = (async () => {
+      this.failed = false;
       try {
         await this.fireDue();
       } catch (err) {
+        this.failed = true;
         this.ctx.logError(err);
       }
       let delay = this.recheckMs;
       try {
         const next = await this.ctx.repos.crons.nextDue();
-        if (next) delay = Math.min(delay, next.getTime() - Date.now());
+        if (next) {
+          const wait = next.getTime() - Date.now();
+          // still due after a round with a failure: retried after a pause, not in a tight loop
+          delay = Math.min(delay, wait > 0 ? wait : this.failed ? RETRY_MS : 0);
+        }
       } catch (err) {
         this.ctx.logError(err);
       }
@@ -104,11 +119,14 @@ export class CronTicker {
   }
 
   private async fireDue(): Promise<void> {
-    for (;;) {
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const due = await this.ctx.repos.crons.due(new Date(), this.batch);
       for (const cron of due) {
         if (this.stopped) return;
-        await this.fire(cron).catch(this.ctx.logError);
+        await this.fire(cron).catch((err: unknown) => {
+          this.failed = true;
+          this.ctx.logError(err);
+        });
       }
       if (due.length < this.batch) return;
     }
