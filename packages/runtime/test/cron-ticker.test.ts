@@ -1,8 +1,9 @@
 /**
  * The cron ticker on SQLite and PostgreSQL: a tick claimed by several contenders
- * makes exactly one run (the claim and the run are one transaction), two runtimes
- * on one database fire each tick once, and a tick missed while no runtime ran
- * fires once at start-up, the schedule then resuming from now.
+ * makes exactly one run (the claim and the run are one transaction), a tick that
+ * cannot make a run is passed over and the schedule goes on, and a tick missed
+ * while no runtime ran fires once at start-up, the schedule then resuming from
+ * now. On PostgreSQL, two members of a fleet (with Redis) fire each tick once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL, repositories, type Repositories } from "@lgrs/db";
