@@ -1,7 +1,8 @@
 /**
  * Crons through the official `@langchain/langgraph-sdk` Client (`client.crons`)
  * against the real server, on SQLite and PostgreSQL: create (stateless and on a
- * thread), search, count, update, pause, delete, validation, ownership, and ticks
+ * thread), search, count, update, pause, delete, the same cron through the tRPC
+ * door, validation, ownership, and ticks
  * that create runs carrying the cron's id. The server runs with CRON_SECONDS=1 so
  * a schedule may tick every second (a sixth, leading field); the 5-field
  * schedules of the LangGraph API are checked as they are served by default.
@@ -9,6 +10,7 @@
 import { Client, type Cron } from "@langchain/langgraph-sdk";
 import { testTargets } from "@lgrs/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiClient } from "../../api/src/client.ts";
 import { startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
 import { LANGGRAPH_BASE_PATH } from "../src/app.ts";
 import { expectStatus, failure } from "./support/sdk-failure.ts";
@@ -36,6 +38,8 @@ describe.each(testTargets)("crons on $provider", (target) => {
   let alice: Client;
   let bob: Client;
   let aliceKey: string;
+  /** Alice through the typed tRPC door */
+  let aliceTrpc: ApiClient;
 
   const sdk = (apiKey: string) => new Client({ apiUrl: `${server.url}${LANGGRAPH_BASE_PATH}`, apiKey, callerOptions: { maxRetries: 0 } });
 
@@ -60,6 +64,7 @@ describe.each(testTargets)("crons on $provider", (target) => {
     server = await startTestServer({ target, env: { CRON_SECONDS: "1", CRON_RECHECK_MS: "500" } });
     const [a, b] = await Promise.all([server.user(), server.user()]);
     aliceKey = a.key;
+    aliceTrpc = a.client;
     alice = sdk(a.key);
     bob = sdk(b.key);
   }, 120_000);
@@ -139,6 +144,21 @@ describe.each(testTargets)("crons on $provider", (target) => {
     await alice.crons.delete(cron.cron_id);
     await expectStatus(alice.crons.delete(cron.cron_id), 404);
     await expectStatus(alice.crons.update(cron.cron_id, { enabled: false }), 404);
+  });
+
+  it("is one cron through both doors: made with the SDK, paused with tRPC; made with tRPC, deleted with the SDK", async () => {
+    const viaRest = await alice.crons.create("trivial", { schedule: "0 0 1 1 *", metadata: { door: "rest" } });
+    const seen = await aliceTrpc.crons.get.query({ cronId: viaRest.cron_id });
+    expect(seen).toMatchObject({ id: viaRest.cron_id, schedule: "0 0 1 1 *", metadata: { door: "rest" }, enabled: true });
+    expect(seen.nextRunAt?.toISOString()).toBe(viaRest.next_run_date);
+    await aliceTrpc.crons.pause.mutate({ cronId: viaRest.cron_id, paused: true });
+    expect((await alice.crons.search({ metadata: { door: "rest" } }))[0]).toMatchObject({ cron_id: viaRest.cron_id, enabled: false });
+    await alice.crons.delete(viaRest.cron_id);
+
+    const viaTrpc = await aliceTrpc.crons.create.mutate({ assistantId: "trivial", schedule: "0 0 1 1 *", metadata: { door: "trpc" } });
+    expect(await alice.crons.count({ metadata: { door: "trpc" } })).toBe(1);
+    await alice.crons.delete(viaTrpc.id);
+    expect((await aliceTrpc.crons.list.query({ metadata: { door: "trpc" } })).items).toEqual([]);
   });
 
   it("refuses a bad schedule, zone or end time with 422 naming the field", async () => {
