@@ -2,10 +2,10 @@
  * Crons through the official `@langchain/langgraph-sdk` Client (`client.crons`)
  * against the real server, on SQLite and PostgreSQL: create (stateless and on a
  * thread), search, count, update, pause, delete, the same cron through the tRPC
- * door, validation, ownership, and ticks
- * that create runs carrying the cron's id. The server runs with CRON_SECONDS=1 so
- * a schedule may tick every second (a sixth, leading field); the 5-field
- * schedules of the LangGraph API are checked as they are served by default.
+ * door, validation, ownership, and ticks that create runs carrying the cron's id.
+ * The server runs with CRON_SECONDS=1 so a schedule may tick every second (a
+ * sixth, leading field); 5-field schedules read the same either way
+ * (runtime/test/cron-schedule.test.ts checks that 6 fields are refused by default).
  */
 import { Client, type Cron } from "@langchain/langgraph-sdk";
 import { testTargets } from "@lgrs/db/testing";
