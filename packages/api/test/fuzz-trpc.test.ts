@@ -85,6 +85,7 @@ const INPUTS: Record<string, (f: Fixture) => unknown> = {
   }),
   "assistants.delete": () => ({ assistantId: randomUUID(), deleteThreads: false }),
   "assistants.versions": (f) => ({ assistantId: f.assistantId, metadata: { k: "v" }, offset: 0, limit: 5 }),
+  "assistants.setLatest": (f) => ({ assistantId: f.assistantId, version: 1 }),
 
   "crons.list": (f) => ({
     assistantId: "trivial",

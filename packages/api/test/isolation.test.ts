@@ -232,6 +232,13 @@ const cases: Record<string, Case> = {
   "assistants.versions": async ({ bob, assistant }) => {
     expect((await bob.assistants.versions.query({ assistantId: assistant })).map((v) => v.version)).toEqual([1]);
   },
+  "assistants.setLatest": async ({ bob, assistant }) => {
+    // the same answer whether the version exists or not: nothing of hers is told
+    for (const version of [1, 99]) {
+      const err = await failure(bob.assistants.setLatest.mutate({ assistantId: assistant, version }));
+      expect(err.data?.code).toBe("NOT_FOUND");
+    }
+  },
 
   // ---- feedback
   "feedback.create": async ({ bob, run }) => {

@@ -98,6 +98,7 @@ const TEMPLATES: Record<string, (f: Fixture) => Template> = {
     params: { assistant_id: f.assistantId },
     body: { metadata: { k: "v" }, limit: 5, offset: 0 },
   }),
+  "POST /assistants/:assistant_id/latest": (f) => ({ params: { assistant_id: f.assistantId }, body: { version: 1 } }),
 
   "POST /threads": () => ({ body: { metadata: { k: "v" }, if_exists: "do_nothing", ttl: { ttl: 5, strategy: "delete" } } }),
   "POST /threads/search": (f) => ({

@@ -201,6 +201,14 @@ const cases: Record<string, Case> = {
   "POST /assistants/:assistant_id/versions": async ({ bob, assistant }) => {
     expect((await bob.assistants.getVersions(assistant)).map((v) => v.version)).toEqual([1]);
   },
+  "POST /assistants/:assistant_id/latest": async ({ bob, assistant }) => {
+    // the same answer whether the version exists or not: nothing of hers is told
+    for (const version of [1, 99]) {
+      const err = await failure(bob.assistants.setLatest(assistant, version));
+      expect(err.status).toBe(404);
+      expect(err.text).toContain("only its owner or an admin");
+    }
+  },
 
   // ---- threads
   "POST /threads": async ({ bob, thread }) => {

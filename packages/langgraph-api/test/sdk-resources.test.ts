@@ -310,6 +310,11 @@ describe("assistants", () => {
     const subgraphs = await alice.assistants.getSubgraphs("subgraph");
     expect(Object.keys(subgraphs)).toEqual(["research"]);
     expect(subgraphs.research).toMatchObject({ graph_id: "subgraph" });
+    // the child's own state, read from its channels
+    expect(subgraphs.research?.state_schema).toMatchObject({
+      type: "object",
+      properties: { topic: {}, notes: { type: "array" }, lookups: { type: "number" } },
+    });
     expect(await alice.assistants.getSubgraphs("subgraph", { namespace: "research", recurse: true })).toHaveProperty("research");
     expect(await alice.assistants.getSubgraphs("agent")).toEqual({});
   });

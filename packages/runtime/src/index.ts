@@ -50,6 +50,7 @@ export {
   type AssistantPatchInput,
   type AssistantListOptions,
   type AssistantSchemas,
+  type SchemasWithContext,
   type SubgraphEntry,
   type VersionOptions,
 } from "./assistants/assistant-service.ts";

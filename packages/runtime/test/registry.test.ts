@@ -118,12 +118,15 @@ describe("graph registry", () => {
     });
   });
 
-  it("describes JSON schemas where the state declares them (StateSchema, zod) and none for Annotation states", async () => {
+  it("describes JSON schemas: exactly where the state declares them (StateSchema, zod), from the channels for Annotation states", async () => {
     const registry = await GraphRegistry.load(path.join(FIXTURES, "langgraph.json"));
     const { schemas } = await registry.describe("compiled");
     expect(schemas.input).toMatchObject({ type: "object", properties: { said: expect.objectContaining({ type: "string" }) } });
     expect(schemas.state).toMatchObject({ properties: { said: expect.objectContaining({ type: "string" }) } });
-    expect((await registry.describe("builder")).schemas).toEqual({});
+    const annotation = (await registry.describe("builder")).schemas;
+    expect(annotation.state).toMatchObject({ type: "object", properties: { said: {} } });
+    expect(annotation.input).toMatchObject({ type: "object", properties: { said: {} } });
+    expect(annotation.config).toBeUndefined();
   });
 
   it("refuses unknown and failed graphs with a not-found error that says why", async () => {

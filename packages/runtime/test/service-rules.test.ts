@@ -136,6 +136,24 @@ describe.each(testTargets)("thread, assistant and store rules on $provider", (ta
       expect((await runtime.assistants.versions(alice, assistantId, { metadata: { b: 2 } })).map((v) => v.version)).toEqual([2]);
     });
 
+    it("setLatest makes a version current without adding one, under an update's rules", async () => {
+      const made = await runtime.assistants.create(alice, { graphId: "trivial", name: "one", config: { tags: ["one"] } });
+      await runtime.assistants.update(alice, made.id, { name: "two", graphId: "agent", metadata: { v: 2 } });
+      const back = await runtime.assistants.setLatest(alice, made.id, 1);
+      expect(back).toMatchObject({ id: made.id, version: 1, name: "one", graphId: "trivial", config: { tags: ["one"] }, metadata: {} });
+      expect(await runtime.assistants.get(bob, made.id)).toEqual(back);
+      expect((await runtime.assistants.versions(alice, made.id)).map((v) => v.version)).toEqual([2, 1]);
+      expect((await runtime.assistants.update(alice, made.id, { name: "three" })).version).toBe(3);
+
+      const missing = await failure(runtime.assistants.setLatest(alice, made.id, 9));
+      expect(missing).toBeInstanceOf(NotFoundError);
+      expect(missing.message).toContain("no version 9");
+      expect(await failure(runtime.assistants.setLatest(alice, made.id, 0))).toMatchObject({ field: "version" });
+      expect(await failure(runtime.assistants.setLatest(bob, made.id, 1))).toBeInstanceOf(NotFoundError);
+      expect(await failure(runtime.assistants.setLatest(admin(bob.userId), "trivial", 1))).toBeInstanceOf(ConflictError);
+      expect((await runtime.assistants.setLatest(admin(bob.userId), made.id, 2)).name).toBe("two");
+    });
+
     it("refuses to delete an assistant with a run in flight, then deletes it with the caller's threads when asked", async () => {
       const slow = await runtime.assistants.create(alice, { graphId: "slow", config: { configurable: { step_delay_ms: 300 } } });
       const thread = await runtime.threads.create(alice);
@@ -250,7 +268,10 @@ describe.each(testTargets)("thread, assistant and store rules on $provider", (ta
       const described = await runtime.assistants.describe(alice, "subgraph");
       expect(described.graph?.nodes.map((n) => n.id)).toContain("research");
       expect((await runtime.assistants.schemas(alice, "agent")).graphId).toBe("agent");
-      expect(await runtime.assistants.subgraphs(alice, "subgraph")).toEqual([{ namespace: "research", graphId: "subgraph" }]);
+      const [research, ...more] = await runtime.assistants.subgraphs(alice, "subgraph");
+      expect(more).toEqual([]);
+      expect(research).toMatchObject({ namespace: "research", graphId: "subgraph" });
+      expect(Object.keys(research?.schemas.state?.properties ?? {})).toEqual(["topic", "notes", "lookups"]);
       expect(await runtime.assistants.subgraphs(alice, "agent")).toEqual([]);
     });
   });

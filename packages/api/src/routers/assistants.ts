@@ -109,4 +109,9 @@ export const assistantsRouter = router({
       const { assistantId, ...options } = input;
       return ctx.runtime.assistants.versions(ctx.caller, assistantId, options);
     }),
+
+  /** Makes one of the assistant's versions the current one (what `get` answers and new runs use); no version is added. */
+  setLatest: protectedProcedure
+    .input(z.object({ assistantId: z.string().min(1), version: z.number().int().min(1) }).strict())
+    .mutation(({ ctx, input }) => ctx.runtime.assistants.setLatest(ctx.caller, input.assistantId, input.version)),
 });

@@ -1,7 +1,7 @@
 import type { Database } from "../client.ts";
 import { newId } from "../ids.ts";
 import type { Assistant, AssistantVersion, RunStatus } from "../generated/sqlite/client.ts";
-import { jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
+import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import {
   containsText,
@@ -41,6 +41,8 @@ export interface AssistantMatch {
 export interface AssistantSearch extends AssistantMatch, OffsetWindow<AssistantSortKey> {}
 
 export interface VersionFilter {
+  /** only this version */
+  version?: number;
   /** every key must equal (top-level keys of the version's metadata) */
   metadata?: JsonObject;
   offset?: number;
@@ -182,10 +184,41 @@ export function assistantsRepository(db: Database) {
       });
     },
 
+    /**
+     * Makes a recorded version the current one: its graph, name, description, config,
+     * context and metadata, and its number, replace the assistant's (no new version is
+     * made, as on LangGraph Platform). Says which was missing when one was.
+     */
+    setLatest(id: string, version: number): Promise<{ outcome: "set"; assistant: Assistant } | { outcome: "no_assistant" | "no_version" }> {
+      return prisma.$transaction(async (tx) => {
+        const current = await tx.assistant.findUnique({ where: { id }, select: { id: true } });
+        if (!current) return { outcome: "no_assistant" as const };
+        const v = await tx.assistantVersion.findUnique({ where: { assistantId_version: { assistantId: id, version } } });
+        if (!v) return { outcome: "no_version" as const };
+        const assistant = await tx.assistant.update({
+          where: { id },
+          data: {
+            graphId: v.graphId,
+            name: v.name,
+            description: v.description,
+            config: jsonObject(asObject(v.config)),
+            context: jsonInput(v.context),
+            metadata: jsonObject(asObject(v.metadata)),
+            version: v.version,
+          },
+        });
+        return { outcome: "set" as const, assistant };
+      });
+    },
+
     /** The assistant's versions, newest first, those whose metadata matches, from `offset`. */
     versions(id: string, filter: VersionFilter = {}): Promise<AssistantVersion[]> {
       return prisma.assistantVersion.findMany({
-        where: { assistantId: id, AND: jsonEquals(db.provider, "metadata", filter.metadata) },
+        where: {
+          assistantId: id,
+          ...(filter.version !== undefined ? { version: filter.version } : {}),
+          AND: jsonEquals(db.provider, "metadata", filter.metadata),
+        },
         orderBy: { version: "desc" },
         skip: filter.offset ?? 0,
         ...(filter.limit !== undefined ? { take: filter.limit } : {}),

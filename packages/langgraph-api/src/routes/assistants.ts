@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { MAX_SEARCH_LIMIT, schemas, type AssistantSortKey } from "@lgrs/runtime";
+import { MAX_SEARCH_LIMIT, schemas, type AssistantSortKey, type SchemasWithContext } from "@lgrs/runtime";
 import type { ShimEnv } from "../env.ts";
 import { flag } from "../schemas.ts";
 import { body, query, uuidString } from "../validate.ts";
@@ -73,6 +73,9 @@ const versionsBody = z
   })
   .strict();
 
+/** LangGraph takes any number; a version is a whole number from 1. */
+const latestBody = z.object({ version: z.number().int().min(1) }).strict();
+
 /** `?xray=true|false|<depth>` */
 const xrayQuery = z
   .object({
@@ -116,19 +119,22 @@ function assistantParam(c: C): string {
   return c.req.param("assistant_id") ?? "";
 }
 
-/**
- * The subgraphs of the assistant's graph, keyed by namespace. LangGraph's server
- * gives each one's JSON schemas; we only know those of whole graphs, so each entry
- * names the graph and has null schemas.
- */
+/** A graph's schemas under LangGraph's names (null for what it does not declare). */
+function schemasToWire(graphId: string, s: SchemasWithContext) {
+  return {
+    graph_id: graphId,
+    input_schema: s.input ?? null,
+    output_schema: s.output ?? null,
+    state_schema: s.state ?? null,
+    config_schema: s.config ?? null,
+    context_schema: s.context ?? null,
+  };
+}
+
+/** The subgraphs of the assistant's graph, keyed by namespace, each with its own schemas (as LangGraph's server gives them). */
 async function subgraphs(c: C, namespace: string | undefined, recurse: boolean) {
   const entries = await c.var.services.runtime.assistants.subgraphs(c.var.caller, assistantParam(c), { namespace, recurse });
-  return Object.fromEntries(
-    entries.map((e) => [
-      e.namespace,
-      { graph_id: e.graphId, input_schema: null, output_schema: null, state_schema: null, config_schema: null, context_schema: null },
-    ]),
-  );
+  return Object.fromEntries(entries.map((e) => [e.namespace, schemasToWire(e.graphId, e.schemas)]));
 }
 
 export const assistantRoutes = new Hono<ShimEnv>()
@@ -180,14 +186,7 @@ export const assistantRoutes = new Hono<ShimEnv>()
 
   .get("/assistants/:assistant_id/schemas", async (c) => {
     const schemas = await c.var.services.runtime.assistants.schemas(c.var.caller, assistantParam(c));
-    return c.json({
-      graph_id: schemas.graphId,
-      input_schema: schemas.input ?? null,
-      output_schema: schemas.output ?? null,
-      state_schema: schemas.state ?? null,
-      config_schema: schemas.config ?? null,
-      context_schema: schemas.context,
-    });
+    return c.json(schemasToWire(schemas.graphId, schemas));
   })
 
   .get("/assistants/:assistant_id/subgraphs", async (c) => {
@@ -208,4 +207,9 @@ export const assistantRoutes = new Hono<ShimEnv>()
       limit: b.limit,
     });
     return c.json(versions.map(assistantVersionToWire));
+  })
+
+  .post("/assistants/:assistant_id/latest", async (c) => {
+    const { version } = await body(c, latestBody);
+    return c.json(assistantToWire(await c.var.services.runtime.assistants.setLatest(c.var.caller, assistantParam(c), version)));
   });

@@ -20,7 +20,7 @@ import { IN_FLIGHT_STATUSES, type IfExists } from "../enums.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
 import type { GraphDescription, GraphShape } from "../registry/graph-registry.ts";
 import type { GraphConfig } from "../registry/graph-exports.ts";
-import type { GraphSchemas } from "../registry/graph-schemas.ts";
+import { schemasOf, type GraphSchemas } from "../registry/graph-schemas.ts";
 import type { RuntimeContext } from "../runs/context.ts";
 import type { GraphSource } from "../runs/graph-source.ts";
 import type { ThreadService } from "../threads/thread-service.ts";
@@ -60,17 +60,26 @@ export interface VersionOptions {
   limit?: number;
 }
 
-/** The JSON schemas of an assistant's graph (none for what the graph does not declare). */
-export interface AssistantSchemas extends GraphSchemas {
-  graphId: string;
-  /** not derived by the graph registry: always null */
-  context: null;
+/** A graph's JSON schemas with its context schema (none for what the graph does not declare). */
+export interface SchemasWithContext extends GraphSchemas {
+  /** in LangGraph.js the config schema is the context schema (`new StateGraph(State, Context)`), as LangGraph's server answers */
+  context?: GraphSchemas["config"];
 }
 
-/** One subgraph of an assistant's graph, by namespace. */
+/** The JSON schemas of an assistant's graph. */
+export interface AssistantSchemas extends SchemasWithContext {
+  graphId: string;
+}
+
+function withContext(schemas: GraphSchemas): SchemasWithContext {
+  return schemas.config ? { ...schemas, context: schemas.config } : schemas;
+}
+
+/** One subgraph of an assistant's graph, by namespace, with its own JSON schemas. */
 export interface SubgraphEntry {
   namespace: string;
   graphId: string;
+  schemas: SchemasWithContext;
 }
 
 /** The graph registry's drawing; a graph source without one (a fixed set of test graphs) draws nothing. */
@@ -222,6 +231,32 @@ export class AssistantService {
     });
   }
 
+  /**
+   * Makes one of the assistant's versions the current one (its graph, name, description,
+   * config, context and metadata): `get` answers it and new runs use it. No version is
+   * added; the next update numbers after the newest. The same rules as an update: the
+   * owner or an admin only, never a default assistant, and the version's graph must be
+   * loaded here (a run on it could not start otherwise).
+   */
+  async setLatest(actor: Actor, idOrGraphId: string, version: number): Promise<Assistant> {
+    if (!Number.isInteger(version) || version < 1) {
+      throw new InvalidRequestError(`version must be a whole number from 1, got ${version}`, { field: "version" });
+    }
+    const assistant = await this.get(actor, idOrGraphId);
+    refuseDefault(assistant, "changed");
+    requireOwner(actor, assistant, "change");
+    const repo = this.ctx.repos.assistants;
+    const [target] = await repo.versions(assistant.id, { offset: 0, limit: 1, version });
+    if (!target) throw new NotFoundError(`assistant ${assistant.id} has no version ${version}`);
+    this.requireLoaded(target.graphId);
+    const result = await repo.setLatest(assistant.id, version);
+    if (result.outcome === "set") return result.assistant;
+    // deleted, or its version gone with it, since it was read
+    throw new NotFoundError(
+      result.outcome === "no_assistant" ? `assistant ${assistant.id} not found` : `assistant ${assistant.id} has no version ${version}`,
+    );
+  }
+
   /** The nodes and edges of the assistant's graph; `xray` (true or a depth) draws subgraphs' own nodes. */
   async graph(actor: Actor, idOrGraphId: string, options: { xray?: boolean | number } = {}): Promise<GraphShape> {
     const assistant = await this.get(actor, idOrGraphId);
@@ -235,7 +270,7 @@ export class AssistantService {
   async schemas(actor: Actor, idOrGraphId: string): Promise<AssistantSchemas> {
     const assistant = await this.get(actor, idOrGraphId);
     const { schemas } = await this.describer().describe(assistant.graphId, { config: asObject(assistant.config) as GraphConfig });
-    return { graphId: assistant.graphId, ...schemas, context: null };
+    return { graphId: assistant.graphId, ...withContext(schemas) };
   }
 
   /** The subgraphs of the assistant's graph (under `namespace`, all levels with `recurse`). */
@@ -249,8 +284,8 @@ export class AssistantService {
     const get = (graph as { getSubgraphsAsync?: (ns?: string, recurse?: boolean) => AsyncIterable<[string, unknown]> }).getSubgraphsAsync;
     if (typeof get !== "function") return [];
     const out: SubgraphEntry[] = [];
-    for await (const [namespace] of get.call(graph, options.namespace, options.recurse ?? false))
-      out.push({ namespace, graphId: assistant.graphId });
+    for await (const [namespace, subgraph] of get.call(graph, options.namespace, options.recurse ?? false))
+      out.push({ namespace, graphId: assistant.graphId, schemas: withContext(schemasOf(subgraph)) });
     return out;
   }
 

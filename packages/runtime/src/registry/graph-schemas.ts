@@ -1,12 +1,13 @@
 import { getConfigTypeSchema, getInputTypeSchema, getOutputTypeSchema, getStateTypeSchema } from "@langchain/langgraph/zod/schema";
+import { annotationSchemas } from "./annotation-schemas.ts";
 
 type JsonSchema = Record<string, unknown>;
 
 /**
- * JSON schemas of a graph's input, output, state and config, as LangGraph's
- * `/assistants/{id}/schemas` gives them. Only graphs whose state is declared with
- * StateSchema or zod have them: an Annotation state's types exist only at compile
- * time (LangGraph's server parses the TypeScript source for those; we do not).
+ * JSON schemas of a graph's input, output, state and config (its context schema:
+ * `new StateGraph(State, Context)`), as LangGraph's `/assistants/{id}/schemas` gives them. StateSchema and zod states convert
+ * exactly; an Annotation state (MessagesAnnotation among them) has its types only
+ * at compile time, so its schemas are read from the channels (see annotation-schemas.ts).
  */
 export interface GraphSchemas {
   input?: JsonSchema;
@@ -26,10 +27,12 @@ function attempt(get: (graph: unknown) => unknown, graph: unknown): JsonSchema |
 }
 
 export function schemasOf(graph: unknown): GraphSchemas {
+  // what LangGraph converts itself (StateSchema, zod) wins; the channels fill in the rest
+  const fromChannels = annotationSchemas(graph);
   const schemas: GraphSchemas = {
-    input: attempt(getInputTypeSchema, graph),
-    output: attempt(getOutputTypeSchema, graph),
-    state: attempt(getStateTypeSchema, graph),
+    input: attempt(getInputTypeSchema, graph) ?? fromChannels.input,
+    output: attempt(getOutputTypeSchema, graph) ?? fromChannels.output,
+    state: attempt(getStateTypeSchema, graph) ?? fromChannels.state,
     config: attempt(getConfigTypeSchema, graph),
   };
   return Object.fromEntries(Object.entries(schemas).filter(([, s]) => s !== undefined));
