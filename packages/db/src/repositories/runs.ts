@@ -6,6 +6,7 @@ import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type 
 import { ownedBy, type Scope } from "./scope.ts";
 import { fenced, type Lease } from "./leases.ts";
 import { applyCronClaim, type CronClaim } from "./crons.ts";
+import { lostRaceKind } from "../errors.ts";
 
 export type { Run, RunStatus, MultitaskStrategy };
 
@@ -31,6 +32,8 @@ export interface NewRun {
   onCompletion?: OnCompletion | null;
   /** the cron whose tick creates the run */
   cronId?: string | null;
+  /** that tick (one run per cron and tick) */
+  cronTick?: Date | null;
 }
 
 /** The outcome of admitting a run to its thread (see `admit`). */
@@ -106,6 +109,7 @@ function newRunRow(input: NewRun) {
     notBefore: input.notBefore ?? null,
     onCompletion: input.onCompletion ?? null,
     cronId: input.cronId ?? null,
+    cronTick: input.cronTick ?? null,
   };
 }
 
@@ -160,6 +164,8 @@ export function runsRepository(db: Database) {
         .catch((err: unknown): Admission => {
           if (err instanceof BusyThread) return { kind: "busy", inFlight: err.inFlight };
           if (err instanceof ClaimLost) return { kind: "claim-lost" };
+          // the (cron, tick) unique: that tick already has its run
+          if (options.claim && lostRaceKind(err) === "conflict") return { kind: "claim-lost" };
           throw err;
         });
     },

@@ -32,7 +32,8 @@ const MAX_BATCHES = 20;
  * one transaction: the claim moves `nextRunAt` from the value read to the next
  * tick only if it still holds that value, so when several instances wake for the
  * same tick exactly one creates the run, and a crash cannot leave a claim without
- * its run or the reverse.
+ * its run or the reverse. The run records its tick, and the database takes one run
+ * per cron and tick: a second one could not be stored even if a claim were won twice.
  *
  * Missed ticks (the server was down, or busy past a tick): a cron whose tick is
  * in the past fires once, as soon as the ticker sees it, and its next tick is

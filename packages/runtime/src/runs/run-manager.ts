@@ -98,6 +98,7 @@ export class RunManager {
         notBefore: request.afterSeconds ? new Date(Date.now() + request.afterSeconds * 1000) : null,
         onCompletion: stateless ? (request.onCompletion ?? "delete") : null,
         cronId: tick?.cronId ?? null,
+        cronTick: tick?.from ?? null,
       },
       {
         rejectIfBusy: strategy === "reject",

@@ -1,5 +1,6 @@
 -- AlterTable
-ALTER TABLE "run" ADD COLUMN     "cronId" TEXT;
+ALTER TABLE "run" ADD COLUMN     "cronId" TEXT,
+ADD COLUMN     "cronTick" TIMESTAMPTZ(3);
 
 -- CreateTable
 CREATE TABLE "cron" (
@@ -33,7 +34,7 @@ CREATE INDEX "cron_threadId_idx" ON "cron"("threadId");
 CREATE INDEX "cron_assistantId_idx" ON "cron"("assistantId");
 
 -- CreateIndex
-CREATE INDEX "run_cronId_createdAt_idx" ON "run"("cronId", "createdAt");
+CREATE UNIQUE INDEX "run_cronId_cronTick_key" ON "run"("cronId", "cronTick");
 
 -- AddForeignKey
 ALTER TABLE "run" ADD CONSTRAINT "run_cronId_fkey" FOREIGN KEY ("cronId") REFERENCES "cron"("id") ON DELETE SET NULL ON UPDATE CASCADE;

@@ -41,6 +41,7 @@ CREATE TABLE "new_run" (
     "leaseToken" TEXT,
     "cancelRequest" TEXT,
     "cronId" TEXT,
+    "cronTick" DATETIME,
     "inputTokens" INTEGER NOT NULL DEFAULT 0,
     "outputTokens" INTEGER NOT NULL DEFAULT 0,
     "totalTokens" INTEGER NOT NULL DEFAULT 0,
@@ -61,7 +62,7 @@ CREATE INDEX "run_status_createdAt_idx" ON "run"("status", "createdAt");
 CREATE INDEX "run_ownerId_createdAt_idx" ON "run"("ownerId", "createdAt");
 CREATE INDEX "run_assistantId_createdAt_idx" ON "run"("assistantId", "createdAt");
 CREATE INDEX "run_onCompletion_status_idx" ON "run"("onCompletion", "status");
-CREATE INDEX "run_cronId_createdAt_idx" ON "run"("cronId", "createdAt");
+CREATE UNIQUE INDEX "run_cronId_cronTick_key" ON "run"("cronId", "cronTick");
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
 
