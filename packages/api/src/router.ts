@@ -1,5 +1,6 @@
 import { accountRouter } from "./routers/account.ts";
 import { assistantsRouter } from "./routers/assistants.ts";
+import { cronsRouter } from "./routers/crons.ts";
 import { feedbackRouter } from "./routers/feedback.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { threadsRouter } from "./routers/threads.ts";
@@ -9,6 +10,7 @@ import { router } from "./trpc.ts";
 export const appRouter = router({
   account: accountRouter,
   assistants: assistantsRouter,
+  crons: cronsRouter,
   feedback: feedbackRouter,
   runs: runsRouter,
   threads: threadsRouter,

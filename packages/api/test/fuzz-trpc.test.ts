@@ -39,6 +39,8 @@ interface Fixture {
   threadId: string;
   runId: string;
   checkpointId: string;
+  /** a paused cron (it never fires during the test) */
+  cronId: string;
 }
 
 const DAY = 86_400_000;
@@ -84,6 +86,39 @@ const INPUTS: Record<string, (f: Fixture) => unknown> = {
   "assistants.delete": () => ({ assistantId: randomUUID(), deleteThreads: false }),
   "assistants.versions": (f) => ({ assistantId: f.assistantId, metadata: { k: "v" }, offset: 0, limit: 5 }),
   "assistants.setLatest": (f) => ({ assistantId: f.assistantId, version: 1 }),
+
+  "crons.list": (f) => ({
+    assistantId: "trivial",
+    threadId: f.threadId,
+    enabled: false,
+    metadata: { k: "v" },
+    sortBy: "nextRunAt",
+    sortOrder: "asc",
+    offset: 0,
+    limit: 10,
+  }),
+  "crons.get": (f) => ({ cronId: f.cronId }),
+  "crons.create": (f) => ({
+    assistantId: "trivial",
+    threadId: f.threadId,
+    schedule: "0 9 * * 1-5",
+    timezone: "Europe/Paris",
+    endTime: new Date(Date.now() + 365 * DAY),
+    enabled: false,
+    metadata: { k: "v" },
+    payload: { input: { count: 1 }, config: { tags: ["a"] }, streamMode: ["values"], multitaskStrategy: "enqueue", onCompletion: "keep" },
+  }),
+  "crons.update": (f) => ({
+    cronId: f.cronId,
+    schedule: "15 4 * * *",
+    timezone: null,
+    endTime: null,
+    enabled: false,
+    metadata: { k: "v" },
+    payload: { input: { count: 2 } },
+  }),
+  "crons.pause": (f) => ({ cronId: f.cronId, paused: true }),
+  "crons.delete": () => ({ cronId: randomUUID() }),
 
   "feedback.create": (f) => ({ runId: f.runId, key: "k", score: 1, value: { a: 1 }, comment: "c" }),
   "feedback.list": (f) => ({ runId: f.runId, limit: 10, cursor: null }),
@@ -234,7 +269,14 @@ describe.each(testTargets)("tRPC fuzz on $provider", (target) => {
     await api.runs.join.query({ runId: run.id });
     const state = await api.threads.state.query({ threadId: thread.id });
     await api.feedback.create.mutate({ runId: run.id, key: "k", score: 1 });
-    fixture = { assistantId: assistant.id, threadId: thread.id, runId: run.id, checkpointId: state.checkpoint!.checkpointId };
+    const cron = await api.crons.create.mutate({ assistantId: "trivial", schedule: "0 0 1 1 *", enabled: false });
+    fixture = {
+      assistantId: assistant.id,
+      threadId: thread.id,
+      runId: run.id,
+      checkpointId: state.checkpoint!.checkpointId,
+      cronId: cron.id,
+    };
   }, 120_000);
 
   afterAll(async () => {

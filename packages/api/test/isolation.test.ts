@@ -51,6 +51,8 @@ interface Fixture {
   /** Bob's own thread and finished agent run (started from her checkpoint id), for calls that mix his ids with hers */
   bobThread: string;
   bobRun: string;
+  /** Alice's paused cron on her thread */
+  cron: string;
 }
 
 async function setUp(server: TestServer): Promise<Fixture> {
@@ -85,7 +87,16 @@ async function setUp(server: TestServer): Promise<Fixture> {
   });
   expect((await bob.runs.join.query({ runId: bobRun.id })).status).toBe("success");
   await bob.feedback.create.mutate({ runId: bobRun.id, key: "bob-key", score: 0 });
+  const cron = await alice.crons.create.mutate({
+    assistantId: "trivial",
+    threadId: thread,
+    schedule: "0 0 1 1 *",
+    enabled: false,
+    metadata: { secret: SECRET },
+    payload: { input: { secret: SECRET } },
+  });
   return {
+    cron: cron.id,
     server,
     alice,
     aliceId: a.user.id,
@@ -122,6 +133,7 @@ async function ownerView(fx: Fixture) {
     versions: await alice.assistants.versions.query({ assistantId: fx.assistant }),
     keys: await alice.account.listApiKeys.query(),
     threadCount: await alice.threads.count.query(),
+    crons: await alice.crons.list.query(),
   };
 }
 
@@ -337,6 +349,32 @@ const cases: Record<string, Case> = {
     expect((await bob.threads.list.query({ status: "busy" })).items).toEqual([]);
     noSecret(page);
   },
+  "crons.list": async ({ bob, thread, cron }) => {
+    const all = await bob.crons.list.query({ limit: 1000 });
+    expect(all.items.map((c) => c.id)).not.toContain(cron);
+    noSecret(all);
+    expect((await bob.crons.list.query({ threadId: thread })).items).toEqual([]);
+    expect((await bob.crons.list.query({ metadata: { secret: SECRET } })).items).toEqual([]);
+  },
+  "crons.get": async ({ bob, cron }) => {
+    await likeMissing((id) => bob.crons.get.query({ cronId: id }), cron);
+  },
+  "crons.create": async ({ bob, thread }) => {
+    await likeMissing(
+      (id) => bob.crons.create.mutate({ assistantId: "trivial", threadId: id, schedule: "0 0 1 1 *", enabled: false }),
+      thread,
+    );
+  },
+  "crons.update": async ({ bob, cron }) => {
+    await likeMissing((id) => bob.crons.update.mutate({ cronId: id, enabled: true, metadata: { by: "bob" } }), cron);
+  },
+  "crons.pause": async ({ bob, cron }) => {
+    await likeMissing((id) => bob.crons.pause.mutate({ cronId: id, paused: false }), cron);
+  },
+  "crons.delete": async ({ bob, cron }) => {
+    await likeMissing((id) => bob.crons.delete.mutate({ cronId: id }), cron);
+  },
+
   "threads.search": async ({ bob, thread, busyThread }) => {
     expect((await bob.threads.search.query({ ids: [thread, busyThread] })).items).toEqual([]);
     expect((await bob.threads.search.query({ metadata: { secret: SECRET } })).items).toEqual([]);

@@ -7,6 +7,7 @@ import { a2aRoutes } from "./a2a/a2a-routes.ts";
 import { mcpRoutes } from "./mcp/mcp-routes.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
 import { protocolRoutes } from "./protocol-v2/routes.ts";
+import { cronRoutes } from "./routes/crons.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { storeRoutes } from "./routes/store.ts";
@@ -52,6 +53,8 @@ export function createLanggraphApp(services: LanggraphServices) {
   app.use("*", requireCaller);
   app.route("/", assistantRoutes);
   app.route("/", threadRoutes);
+  // before the runs: `/runs/crons/...` must not be read as a run id
+  app.route("/", cronRoutes);
   app.route("/", runRoutes);
   app.route("/", storeRoutes);
   app.route("/", protocolRoutes);

@@ -61,5 +61,7 @@ export function runToWire(r: Run) {
     metadata: r.metadata ?? {},
     kwargs: kwargsToWire(r.kwargs),
     multitask_strategy: r.multitaskStrategy,
+    // the cron whose tick created the run (not in LangGraph's own runs): only when there is one
+    ...(r.cronId ? { cron_id: r.cronId } : {}),
   };
 }

@@ -36,6 +36,8 @@ interface Fixture {
   threadId: string;
   runId: string;
   checkpointId: string;
+  /** a paused cron (it never fires during the test) */
+  cronId: string;
 }
 
 /** A valid request: path parameters, query and (JSON) body. */
@@ -197,6 +199,47 @@ const TEMPLATES: Record<string, (f: Fixture) => Template> = {
     },
   }),
   "GET /.well-known/agent-card.json": (f) => ({ query: { assistant_id: f.assistantId } }),
+  "POST /runs/crons": () => ({
+    body: {
+      ...runBody,
+      schedule: "0 9 * * 1-5",
+      timezone: "Europe/Paris",
+      end_time: "2099-01-01T00:00:00Z",
+      on_run_completed: "keep",
+      stream_mode: ["values"],
+      enabled: false,
+    },
+  }),
+  "POST /threads/:thread_id/runs/crons": (f) => ({
+    params: { thread_id: f.threadId },
+    body: { ...runBody, schedule: "30 6 1 * *", multitask_strategy: "enqueue", webhook: "https://example.com/hook", enabled: false },
+  }),
+  "POST /runs/crons/search": (f) => ({
+    body: {
+      assistant_id: "trivial",
+      thread_id: f.threadId,
+      enabled: false,
+      metadata: { fuzz: true },
+      limit: 10,
+      offset: 0,
+      sort_by: "next_run_date",
+      sort_order: "asc",
+      select: ["cron_id", "schedule"],
+    },
+  }),
+  "POST /runs/crons/count": (f) => ({ body: { assistant_id: f.assistantId, thread_id: f.threadId, metadata: { fuzz: true } } }),
+  "PATCH /runs/crons/:cron_id": (f) => ({
+    params: { cron_id: f.cronId },
+    body: {
+      schedule: "15 4 * * *",
+      timezone: "America/New_York",
+      end_time: null,
+      enabled: false,
+      metadata: { k: "v" },
+      input: { count: 2 },
+    },
+  }),
+  "DELETE /runs/crons/:cron_id": () => ({ params: { cron_id: randomUUID() } }),
 
   "PUT /store/items": () => ({ body: { namespace: ["fuzz", "ns"], key: "item", value: { a: 1 }, index: false, ttl: 5 } }),
   "GET /store/items": () => ({ query: { namespace: "fuzz.ns", key: "item", refresh_ttl: "false" } }),
@@ -277,7 +320,9 @@ describe.each(testTargets)("REST fuzz on $provider", (target) => {
     await call("GET", `/threads/${threadId}/runs/${run.run_id as string}/join`);
     const state = await call("GET", `/threads/${threadId}/state`);
     await call("PUT", "/store/items", { namespace: ["fuzz", "ns"], key: "item", value: { a: 1 } });
+    const cron = await call("POST", "/runs/crons", { assistant_id: "trivial", schedule: "0 0 1 1 *", enabled: false });
     fixture = {
+      cronId: cron.cron_id as string,
       assistantId: assistant.assistant_id as string,
       threadId,
       runId: run.run_id as string,

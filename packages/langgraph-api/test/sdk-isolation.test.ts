@@ -41,6 +41,8 @@ interface Fixture {
   /** Bob's own thread with a finished run */
   bobThread: string;
   bobRun: string;
+  /** Alice's paused cron on her thread */
+  cron: string;
 }
 
 function httpAs(api: string, apiKey: string): Http {
@@ -95,7 +97,14 @@ async function setUp(server: TestServer): Promise<Fixture> {
   const bobThread = (await bob.threads.create()).thread_id;
   const bobRun = await bob.runs.create(bobThread, "trivial", { input: {} });
   await bob.runs.join(bobThread, bobRun.run_id);
+  const cron = await alice.crons.createForThread(thread, "trivial", {
+    schedule: "0 0 1 1 *",
+    enabled: false,
+    input: { secret: SECRET },
+    metadata: { secret: SECRET },
+  });
   return {
+    cron: cron.cron_id,
     server,
     alice,
     bob,
@@ -125,6 +134,7 @@ async function ownerView(fx: Fixture) {
     assistant: await alice.assistants.get(fx.assistant),
     versions: await alice.assistants.getVersions(fx.assistant),
     threads: await alice.threads.count({}),
+    crons: await alice.crons.search({ limit: 100 }),
   };
 }
 
@@ -441,6 +451,35 @@ const cases: Record<string, Case> = {
   "GET /.well-known/agent-card.json": async ({ aliceHttp, bobHttp, assistant }) => {
     const path = `/.well-known/agent-card.json?assistant_id=${assistant}`;
     expect(await bobHttp("GET", path)).toEqual(await aliceHttp("GET", path));
+  },
+
+  // ---- crons: each caller's own
+  "POST /runs/crons": async ({ bob }) => {
+    const own = await bob.crons.create("trivial", { schedule: "0 0 1 1 *", enabled: false });
+    expect(own.user_id).not.toBeUndefined();
+    noSecret(own);
+    await bob.crons.delete(own.cron_id);
+  },
+  "POST /threads/:thread_id/runs/crons": async ({ bob, thread }) => {
+    await likeMissing((id) => bob.crons.createForThread(id, "trivial", { schedule: "0 0 1 1 *", enabled: false }), thread);
+  },
+  "POST /runs/crons/search": async ({ bob, thread, cron }) => {
+    const all = await bob.crons.search({ limit: 1000 });
+    expect(all.map((c) => c.cron_id)).not.toContain(cron);
+    noSecret(all);
+    expect(await bob.crons.search({ threadId: thread })).toEqual([]);
+    expect(await bob.crons.search({ metadata: { secret: SECRET } })).toEqual([]);
+  },
+  "POST /runs/crons/count": async ({ alice, bob, thread }) => {
+    expect(await alice.crons.count({ metadata: { secret: SECRET } })).toBe(1);
+    expect(await bob.crons.count({ metadata: { secret: SECRET } })).toBe(0);
+    expect(await bob.crons.count({ threadId: thread })).toBe(0);
+  },
+  "PATCH /runs/crons/:cron_id": async ({ bob, cron }) => {
+    await likeMissing((id) => bob.crons.update(id, { enabled: true, metadata: { by: "bob" } }), cron);
+  },
+  "DELETE /runs/crons/:cron_id": async ({ bob, cron }) => {
+    await likeMissing((id) => bob.crons.delete(id), cron);
   },
 
   // ---- the store: one for the whole server, every caller reads and writes every namespace

@@ -46,6 +46,17 @@ export class ShuttingDownError extends RuntimeError {
   }
 }
 
+/**
+ * A cron's tick was claimed by another instance of the fleet first: this one
+ * creates no run. Internal to the ticker; no door sees it.
+ */
+export class TickTakenError extends RuntimeError {
+  override name = "TickTakenError";
+  constructor(readonly cronId: string) {
+    super(`the tick of cron ${cronId} was claimed by another instance`);
+  }
+}
+
 export type ErrorKind = "not_found" | "conflict" | "invalid" | "too_large" | "unavailable";
 
 /**

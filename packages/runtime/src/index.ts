@@ -7,7 +7,16 @@ export {
   type RuntimeHealth,
   type FleetOptions,
   type WebhookOptions,
+  type CronOptions,
 } from "./runtime.ts";
+export {
+  CronService,
+  type CronRunPayload,
+  type NewCronInput,
+  type CronPatchInput,
+  type CronView,
+} from "./crons/cron-service.ts";
+export { DEFAULT_CRON_RECHECK_MS } from "./crons/cron-ticker.ts";
 export { RunManager, type StreamOptions } from "./runs/run-manager.ts";
 export {
   RunService,
@@ -59,6 +68,10 @@ export {
 export {
   THREAD_SORT_KEYS,
   ASSISTANT_SORT_KEYS,
+  CRON_SORT_KEYS,
+  type CronMatch,
+  type CronSearch,
+  type CronSortKey,
   DEFAULT_SEARCH_LIMIT,
   MAX_SEARCH_LIMIT,
   MAX_SEARCH_OFFSET,

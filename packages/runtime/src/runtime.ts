@@ -24,6 +24,9 @@ import { UsageService } from "./usage/usage-service.ts";
 import { ThreadService } from "./threads/thread-service.ts";
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, systemResolver, type WebhookResolver } from "./runs/webhook.ts";
 import { webhookPolicy } from "./runs/webhook-policy.ts";
+import { CronService } from "./crons/cron-service.ts";
+import { CronTicker } from "./crons/cron-ticker.ts";
+import { STANDARD_SCHEDULES } from "./crons/schedule.ts";
 
 /** A member of a fleet: PostgreSQL is the queue and the source of truth, Redis carries what is live. */
 export interface FleetOptions {
@@ -51,6 +54,15 @@ export interface RuntimeOptions {
   limits?: Partial<InputLimits>;
   /** who reaches which store namespaces through the API (default `shared`) */
   storeScope?: StoreScope;
+  crons?: CronOptions;
+}
+
+/** How crons are read and fired. */
+export interface CronOptions {
+  /** also take a sixth, leading seconds field in schedules (default false: 5 fields, as the LangGraph API) */
+  seconds?: boolean;
+  /** the longest the ticker goes without looking for crons changed on other instances (default 30 s) */
+  recheckMs?: number;
 }
 
 /** Where run webhooks may go (see webhook-policy.ts): by default only to public addresses. */
@@ -98,6 +110,8 @@ export interface Runtime {
   assistants: AssistantService;
   /** the long-term store graphs share */
   store: StoreService;
+  /** crons: scheduled runs, on a thread or each on a new one; this process's ticker fires them */
+  crons: CronService;
   /** the ids of the graphs this process serves */
   graphIds(): string[];
   /** what one request may carry: the doors hold bodies, batches and nesting to these */
@@ -176,6 +190,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
   const manager = new RunManager(ctx, coordinator, holds);
   const threads = new ThreadService(ctx, manager);
+  const ticker = new CronTicker(ctx, manager, { recheckMs: options.crons?.recheckMs });
   return {
     runs: new RunService(ctx, manager),
     feedback: new FeedbackService(ctx),
@@ -183,6 +198,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     threads,
     assistants: new AssistantService(ctx, threads),
     store: new StoreService(ctx),
+    crons: new CronService(ctx, { ...STANDARD_SCHEDULES, seconds: options.crons?.seconds ?? false }, ticker),
     graphIds: () => options.graphs.ids(),
     limits,
     async health() {
@@ -198,8 +214,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       // subscribed before the first claim, so no wake-up or cancel falls in between
       await fleetReady();
       await manager.start();
+      // after the runs a previous process left are settled: a tick missed while down fires now
+      ticker.start();
     },
     async shutdown(timeoutMs = 5000) {
+      await ticker.stop();
       await manager.shutdown(timeoutMs);
       await bridge.close();
       await feed.close();

@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/runs", label: "Runs" },
   { href: "/threads", label: "Threads" },
   { href: "/assistants", label: "Assistants" },
+  { href: "/crons", label: "Crons" },
   { href: "/usage", label: "Usage" },
   { href: "/runs/new", label: "New run" },
 ];

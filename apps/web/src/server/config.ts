@@ -1,6 +1,7 @@
 import path from "node:path";
 import { parseDatabaseUrl, redactUrl, type DatabaseConfig } from "@lgrs/db";
 import {
+  DEFAULT_CRON_RECHECK_MS,
   DEFAULT_INPUT_LIMITS,
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_ATTEMPTS,
@@ -181,6 +182,22 @@ export function parseStoreScope(raw: string | undefined): StoreScope {
   );
 }
 
+/**
+ * CRON_SECONDS=1 lets schedules carry a sixth, leading seconds field (for tests
+ * and demos: a tick every few seconds); off, schedules have the standard 5 fields.
+ * CRON_RECHECK_MS bounds how long a fleet member takes to see a cron made elsewhere.
+ */
+function parseCrons(env: Env): CoreConfig["crons"] {
+  const raw = env["CRON_SECONDS"]?.trim();
+  if (raw && raw !== "0" && raw !== "1") {
+    throw new ConfigError(
+      `CRON_SECONDS "${raw}" is not valid: use 0 (5-field schedules, the default) or 1 (a leading seconds field allowed).`,
+    );
+  }
+  const recheckMs = parsePositiveInt("CRON_RECHECK_MS", env["CRON_RECHECK_MS"], DEFAULT_CRON_RECHECK_MS, "30000");
+  return { seconds: raw === "1", recheckMs };
+}
+
 const FLEET_NEEDS_POSTGRES =
   "REDIS_URL turns fleet mode on, which needs a PostgreSQL DATABASE_URL (a SQLite file serves one process): set DATABASE_URL=postgresql://user:password@host:5432/database, or unset REDIS_URL.";
 
@@ -208,7 +225,8 @@ function loadCoreConfig(env: Env, baseDir: string, worker: boolean): CoreConfig 
   const webhookAllow = parseWebhookAllow(env["WEBHOOK_ALLOW"]);
   const limits = parseLimits(env);
   const storeScope = parseStoreScope(env["STORE_SCOPE"]);
-  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow, limits, storeScope };
+  const crons = parseCrons(env);
+  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow, limits, storeScope, crons };
 }
 
 export interface LoadOptions {

@@ -36,6 +36,8 @@ export interface CoreConfig {
   limits: InputLimits;
   /** STORE_SCOPE: who reaches which store namespaces */
   storeScope: StoreScope;
+  /** CRON_SECONDS (schedules may have a leading seconds field) and CRON_RECHECK_MS (see CronOptions) */
+  crons: { seconds: boolean; recheckMs: number };
 }
 
 /** Everything the server process read from its environment, validated. */

@@ -1,5 +1,6 @@
 import type { Database } from "../client.ts";
 import { assistantsRepository } from "./assistants.ts";
+import { cronsRepository } from "./crons.ts";
 import { eventsRepository } from "./events.ts";
 import { feedbackRepository } from "./feedback.ts";
 import { leasesRepository } from "./leases.ts";
@@ -9,6 +10,7 @@ import { usageRepository } from "./usage.ts";
 import { usersRepository } from "./users.ts";
 
 export * from "./assistants.ts";
+export * from "./crons.ts";
 export * from "./events.ts";
 export * from "./feedback.ts";
 export { LeaseLostError, type Lease, type CancelRequest, type Sweep, type LeasesRepository } from "./leases.ts";
@@ -33,6 +35,7 @@ export { asObject, type JsonObject } from "./json.ts";
 export function repositories(db: Database) {
   return {
     assistants: assistantsRepository(db),
+    crons: cronsRepository(db),
     events: eventsRepository(db),
     feedback: feedbackRepository(db),
     leases: leasesRepository(db),

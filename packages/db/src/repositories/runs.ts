@@ -5,6 +5,8 @@ import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { ownedBy, type Scope } from "./scope.ts";
 import { fenced, type Lease } from "./leases.ts";
+import { applyCronClaim, type CronClaim } from "./crons.ts";
+import { lostRaceKind } from "../errors.ts";
 
 export type { Run, RunStatus, MultitaskStrategy };
 
@@ -28,10 +30,19 @@ export interface NewRun {
   notBefore?: Date | null;
   /** set for a stateless run only: its thread is temporary */
   onCompletion?: OnCompletion | null;
+  /** the cron whose tick creates the run */
+  cronId?: string | null;
+  /** that tick (one run per cron and tick) */
+  cronTick?: Date | null;
 }
 
 /** The outcome of admitting a run to its thread (see `admit`). */
-export type Admission = { kind: "created"; run: Run; inFlight: Run[] } | { kind: "busy"; inFlight: Run[] } | { kind: "no-thread" };
+export type Admission =
+  | { kind: "created"; run: Run; inFlight: Run[] }
+  | { kind: "busy"; inFlight: Run[] }
+  | { kind: "no-thread" }
+  /** the cron tick the admission was to claim had been claimed by another instance: no run */
+  | { kind: "claim-lost" };
 
 /** Which runs a read matches, beyond the caller's scope. */
 export interface RunMatch {
@@ -77,6 +88,13 @@ class BusyThread extends Error {
   }
 }
 
+/** Rolls the admission transaction back when another instance claimed the cron tick. */
+class ClaimLost extends Error {
+  constructor() {
+    super("cron tick claimed elsewhere");
+  }
+}
+
 /** The row of a new run: defaults applied, JSON fields typed for Prisma. */
 function newRunRow(input: NewRun) {
   return {
@@ -90,6 +108,8 @@ function newRunRow(input: NewRun) {
     checkpointId: input.checkpointId ?? null,
     notBefore: input.notBefore ?? null,
     onCompletion: input.onCompletion ?? null,
+    cronId: input.cronId ?? null,
+    cronTick: input.cronTick ?? null,
   };
 }
 
@@ -112,10 +132,12 @@ export function runsRepository(db: Database) {
     admit(
       scope: Scope,
       input: NewRun,
-      options: { rejectIfBusy: boolean; createThread: boolean; threadMetadata?: JsonObject },
+      options: { rejectIfBusy: boolean; createThread: boolean; threadMetadata?: JsonObject; claim?: CronClaim },
     ): Promise<Admission> {
       return prisma
         .$transaction(async (tx): Promise<Admission> => {
+          // first, so the cron's row lock orders instances racing for the same tick: the loser creates nothing
+          if (options.claim && !(await applyCronClaim(tx, options.claim))) throw new ClaimLost();
           const thread = await tx.thread.findUnique({ where: { id: input.threadId }, select: { ownerId: true, metadata: true } });
           if (thread && "ownerId" in scope && thread.ownerId !== scope.ownerId) return { kind: "no-thread" };
           if (!thread) {
@@ -141,6 +163,9 @@ export function runsRepository(db: Database) {
         })
         .catch((err: unknown): Admission => {
           if (err instanceof BusyThread) return { kind: "busy", inFlight: err.inFlight };
+          if (err instanceof ClaimLost) return { kind: "claim-lost" };
+          // the (cron, tick) unique: that tick already has its run
+          if (options.claim && lostRaceKind(err) === "conflict") return { kind: "claim-lost" };
           throw err;
         });
     },

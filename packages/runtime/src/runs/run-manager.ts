@@ -1,8 +1,8 @@
-import { ALL, newId, type Lease, type Run, type Scope, type Sweep } from "@lgrs/db";
+import { ALL, newId, type CronClaim, type Lease, type Run, type Scope, type Sweep } from "@lgrs/db";
 import { MAX_AFTER_SECONDS } from "../input/limits.ts";
 import type { Actor } from "../actor.ts";
 import { resolveAssistant } from "../assistants/defaults.ts";
-import { ConflictError, InvalidRequestError, NotFoundError, ShuttingDownError } from "../errors.ts";
+import { ConflictError, InvalidRequestError, NotFoundError, ShuttingDownError, TickTakenError } from "../errors.ts";
 import type { RuntimeContext } from "./context.ts";
 import { executeRun, settleThread } from "./execute-run.ts";
 import { kwargsOf } from "./kwargs.ts";
@@ -63,8 +63,10 @@ export class RunManager {
   /**
    * Admits a run for `actor` (its owner) by the multitask strategy, and queues it.
    * `beforeQueue` runs once the run exists and before any worker can take it.
+   * `tick`: the run is a cron's, created in the same transaction as the claim of
+   * that tick; TickTakenError when another instance had claimed it (no run).
    */
-  async create(actor: Actor, request: CreateRunRequest, beforeQueue?: (run: Run) => Promise<void>): Promise<Run> {
+  async create(actor: Actor, request: CreateRunRequest, beforeQueue?: (run: Run) => Promise<void>, tick?: CronClaim): Promise<Run> {
     if (!this.accepting) throw new ShuttingDownError();
     const after = request.afterSeconds;
     if (after !== undefined && !(after >= 0 && after <= MAX_AFTER_SECONDS)) {
@@ -95,13 +97,17 @@ export class RunManager {
         metadata: request.metadata,
         notBefore: request.afterSeconds ? new Date(Date.now() + request.afterSeconds * 1000) : null,
         onCompletion: stateless ? (request.onCompletion ?? "delete") : null,
+        cronId: tick?.cronId ?? null,
+        cronTick: tick?.from ?? null,
       },
       {
         rejectIfBusy: strategy === "reject",
         createThread: stateless || request.ifNotExists === "create",
         threadMetadata: { graph_id: assistant.graphId, assistant_id: assistant.id },
+        claim: tick,
       },
     );
+    if (admission.kind === "claim-lost") throw new TickTakenError(tick!.cronId);
     if (admission.kind === "no-thread") throw new NotFoundError(`thread ${threadId} not found`);
     if (admission.kind === "busy") {
       throw new ConflictError(
