@@ -173,6 +173,7 @@ const TEMPLATES: Record<string, (f: Fixture) => Template> = {
     params: { thread_id: f.threadId, run_id: f.runId },
     query: { stream_mode: "values", cancel_on_disconnect: "0" },
   }),
+  "GET /runs/:run_id/stream": (f) => ({ params: { run_id: f.runId }, query: { stream_mode: "values", cancel_on_disconnect: "0" } }),
   "POST /threads/:thread_id/runs/:run_id/stream": (f) => ({
     params: { thread_id: f.threadId, run_id: f.runId },
     query: { action: "interrupt" },

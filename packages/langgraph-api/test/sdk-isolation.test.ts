@@ -405,6 +405,12 @@ const cases: Record<string, Case> = {
     await likeMissing((id) => bobHttp("GET", `/threads/${thread}/runs/${id}/stream`, undefined, { "Last-Event-ID": "-1" }), run);
     await likeMissing((id) => bobHttp("GET", `/threads/${bobThread}/runs/${id}/stream`), run);
   },
+  "GET /runs/:run_id/stream": async ({ bob, bobHttp, run }) => {
+    await likeMissing((id) => bobHttp("GET", `/runs/${id}/stream`, undefined, { "Last-Event-ID": "-1" }), run);
+    await likeMissing(async (id) => {
+      for await (const _ of bob.runs.joinStream(null, id)) break;
+    }, run);
+  },
   "POST /threads/:thread_id/runs/:run_id/stream": async (fx) => {
     const path = (id: string) => `/threads/${fx.busyThread}/runs/${id}/stream?action=rollback`;
     await likeMissing((id) => fx.bobHttp("POST", path(id)), fx.pendingRun);

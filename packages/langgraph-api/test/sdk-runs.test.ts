@@ -510,6 +510,8 @@ describe("joining a run's stream", () => {
     const joined = await collect(client.runs.joinStream(threadId, runId, { lastEventId: "-1" }));
     expect(joined).toEqual(original);
     expect(joined.map((p) => p.id)).toEqual(original.map((_, i) => String(i + 1)));
+    // without its thread (`joinStream(null, runId)`): the same run, found by its id
+    expect(await collect(client.runs.joinStream(null, runId, { lastEventId: "-1" }))).toEqual(original);
   });
 
   it("three concurrent joiners of a running run each receive every event", async () => {

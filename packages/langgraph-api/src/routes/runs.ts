@@ -109,6 +109,21 @@ const bulkCancelBody = z
 /** `cancel_on_disconnect` of a join: a joining client cancels the run by leaving only when it says so. */
 const onDisconnect = (cancel: boolean) => (cancel ? "cancel" : "continue");
 
+/** `runs.joinStream`: the run's events from `Last-Event-ID` on; a POST with an action cancels first, then streams what remains. */
+async function joinStream(c: C, threadId: string | undefined) {
+  const q = query(c, joinStreamQuery);
+  const leave = leaveSignal(c);
+  const events = await c.var.services.runtime.runs.stream(c.var.caller, uuidParam(c, "run_id"), {
+    threadId,
+    lastEventId: lastEventId(c),
+    signal: leave.signal,
+    onDisconnect: onDisconnect(q.cancel_on_disconnect),
+    streamModes: q.stream_mode === undefined ? undefined : [q.stream_mode].flat(),
+    action: c.req.method === "POST" ? q.action : undefined,
+  });
+  return runStreamResponse(c, events, leave);
+}
+
 export const runRoutes = new Hono<ShimEnv>()
   // ---- creating runs on a thread
   .post("/threads/:thread_id/runs", (c) => create(c, uuidParam(c, "thread_id")))
@@ -127,6 +142,8 @@ export const runRoutes = new Hono<ShimEnv>()
   })
 
   // ---- cancelling many runs
+  // `runs.joinStream(null, runId)`: the run found by its id alone (still only the caller's own)
+  .get("/runs/:run_id/stream", (c) => joinStream(c, undefined))
   .post("/runs/cancel", async (c) => {
     const { action } = query(c, z.object({ action: schemas.cancelAction.default("interrupt") }).strict());
     const filter = await body(c, bulkCancelBody);
@@ -166,20 +183,7 @@ export const runRoutes = new Hono<ShimEnv>()
       return leftEarly(c, err);
     }
   })
-  .on(["GET", "POST"], "/threads/:thread_id/runs/:run_id/stream", async (c) => {
-    const q = query(c, joinStreamQuery);
-    const leave = leaveSignal(c);
-    const events = await c.var.services.runtime.runs.stream(c.var.caller, uuidParam(c, "run_id"), {
-      threadId: uuidParam(c, "thread_id"),
-      lastEventId: lastEventId(c),
-      signal: leave.signal,
-      onDisconnect: onDisconnect(q.cancel_on_disconnect),
-      streamModes: q.stream_mode === undefined ? undefined : [q.stream_mode].flat(),
-      // POST with an action: cancel first, then stream what remains (the run's last events)
-      action: c.req.method === "POST" ? q.action : undefined,
-    });
-    return runStreamResponse(c, events, leave);
-  })
+  .on(["GET", "POST"], "/threads/:thread_id/runs/:run_id/stream", (c) => joinStream(c, uuidParam(c, "thread_id")))
   .post("/threads/:thread_id/runs/:run_id/cancel", async (c) => {
     const q = query(c, cancelQuery);
     await c.var.services.runtime.runs.cancel(c.var.caller, uuidParam(c, "run_id"), {
