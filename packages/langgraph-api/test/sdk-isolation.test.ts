@@ -297,6 +297,7 @@ const cases: Record<string, Case> = {
     await likeMissing(command("input.respond", { interrupt_id: "i", response: "yes" }), thread);
     await likeMissing(command("state.get", { namespace: ["child:1"] }), thread);
     await likeMissing(command("state.listCheckpoints", { limit: 5 }), thread);
+    await likeMissing(command("agent.getTree", {}), thread);
     await likeMissing(command("state.fork", { checkpoint_id: randomUUID(), input: { secret: SECRET } }), thread);
     await likeMissing(command("input.inject", { namespace: [], message: { role: "user", content: SECRET } }), thread);
     // run.start creates a thread nobody has (the SDK picks the id): hers is refused as missing, and gets no run

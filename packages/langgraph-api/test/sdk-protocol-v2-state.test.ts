@@ -3,7 +3,7 @@
  * (`thread.state.get` / `listCheckpoints` / `fork`, `thread.input.inject`)
  * against the real server, on SQLite and PostgreSQL: a subgraph's own state and
  * checkpoints by the namespace its events carry, time travel from a listed
- * checkpoint, a message injected into a thread, and the refusals (unknown
+ * checkpoint, a message injected into a thread, a run's agent tree, and the refusals (unknown
  * checkpoint or namespace, a namespace inject cannot reach).
  */
 import { Client } from "@langchain/langgraph-sdk";
@@ -13,6 +13,13 @@ import { startTestServer, type TestServer } from "../../api/test/support/test-se
 
 interface Checkpoints {
   checkpoints: { id: string; timestamp: string; step: number; node_name?: string; metadata?: Record<string, unknown> }[];
+}
+
+interface Tree {
+  namespace: string[];
+  status: string;
+  graph_name: string;
+  children?: Tree[];
 }
 
 interface WireEvent {
@@ -76,6 +83,26 @@ describe.each(testTargets)("protocol v2 state and input commands on $provider", 
     expect(inChild.checkpoints.map((c) => c.node_name)).toContain("gather");
 
     await expect(thread.state.get({ namespace: ["nowhere:1"] })).rejects.toThrow(/nowhere/);
+
+    // the run's agent tree: the root graph and the subgraph it started, both done
+    const { tree } = (await thread.agent.getTree()) as { tree: Tree };
+    expect(tree).toEqual({
+      namespace: [],
+      status: "completed",
+      graph_name: "subgraph",
+      children: [{ namespace: [child], status: "completed", graph_name: expect.any(String) }],
+    });
+    const [run] = await client.runs.list(thread.threadId);
+    expect(await thread.agent.getTree({ run_id: run!.run_id })).toEqual({ tree });
+    await expect(thread.agent.getTree({ run_id: "00000000-0000-4000-8000-000000000000" })).rejects.toThrow(/not found/);
+    await thread.close();
+  });
+
+  it("agent.getTree says a run waiting for input is interrupted", async () => {
+    const thread = client.threads.stream({ assistantId: "human" });
+    await thread.run.start({ input: { request: "ship it" } });
+    await thread.output;
+    expect(await thread.agent.getTree()).toEqual({ tree: { namespace: [], status: "interrupted", graph_name: "human" } });
     await thread.close();
   });
 

@@ -1,5 +1,5 @@
 import type { Caller } from "@lgrs/auth";
-import { schemas, type CreateRunRequest, type Runtime } from "@lgrs/runtime";
+import { type AgentTreeNode, schemas, type CreateRunRequest, type Runtime } from "@lgrs/runtime";
 import { z } from "zod";
 import { fieldErrors, fromRuntimeError } from "../http-errors.ts";
 import type { ErrorCode, ProtocolCommand, ProtocolError, ProtocolResponse } from "./types.ts";
@@ -237,6 +237,24 @@ async function inputInject(ctx: CommandContext, params: unknown) {
   return {};
 }
 
+const agentGetTreeParams = z.object({ run_id: z.string().min(1).max(1000).optional() }).passthrough();
+
+/** The protocol's tree: snake_case names, `children` only where there are some. */
+function wireTree(node: AgentTreeNode): Record<string, unknown> {
+  return {
+    namespace: node.namespace,
+    status: node.status,
+    graph_name: node.graphName,
+    ...(node.children.length ? { children: node.children.map(wireTree) } : {}),
+  };
+}
+
+/** The run's graph and the subgraphs it has started (the thread's latest run unless `run_id` names one). */
+async function agentGetTree(ctx: CommandContext, params: unknown) {
+  const { run_id } = parse(agentGetTreeParams, params);
+  return { tree: wireTree(await ctx.runtime.runs.agentTree(ctx.caller, ctx.threadId, run_id)) };
+}
+
 const HANDLERS: Record<string, (ctx: CommandContext, params: unknown) => Promise<unknown>> = {
   "run.start": runStart,
   "input.respond": inputRespond,
@@ -244,6 +262,7 @@ const HANDLERS: Record<string, (ctx: CommandContext, params: unknown) => Promise
   "state.listCheckpoints": stateListCheckpoints,
   "state.fork": stateFork,
   "input.inject": inputInject,
+  "agent.getTree": agentGetTree,
 };
 
 /** The protocol error frame for a refusal (or a runtime error: not found, conflict, invalid). */
