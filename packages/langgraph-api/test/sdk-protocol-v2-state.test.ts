@@ -6,9 +6,11 @@
  * checkpoint, a message injected into a thread, a run's agent tree, and the refusals (unknown
  * checkpoint or namespace, a namespace inject cannot reach).
  */
+import { randomUUID } from "node:crypto";
 import { Client } from "@langchain/langgraph-sdk";
 import { testTargets } from "@lgrs/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
 
 interface Checkpoints {
@@ -22,6 +24,15 @@ interface Tree {
   children?: Tree[];
 }
 
+interface Frame {
+  type: string;
+  id?: number;
+  event_id?: string;
+  method?: string;
+  result?: unknown;
+  params?: { namespace: string[]; data: unknown };
+}
+
 interface WireEvent {
   method: string;
   params: { namespace: string[]; data: { event?: string } };
@@ -30,10 +41,11 @@ interface WireEvent {
 describe.each(testTargets)("protocol v2 state and input commands on $provider", (target) => {
   let server: TestServer;
   let client: Client;
+  let key: string;
 
   beforeAll(async () => {
     server = await startTestServer({ target });
-    const { key } = await server.user();
+    ({ key } = await server.user());
     client = new Client({ apiUrl: `${server.url}/api/langgraph`, apiKey: key });
   }, 120_000);
   afterAll(async () => {
@@ -156,5 +168,66 @@ describe.each(testTargets)("protocol v2 state and input commands on $provider", 
     await expect(empty.input.inject({ namespace: [], message: { role: "user", content: "hi" } })).rejects.toThrow(/run\.start/);
     await empty.close();
     await thread.close();
+  });
+
+  it("subscription.reconnect on the same socket resends the run's events after the last one processed", async () => {
+    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/api/langgraph/threads/${randomUUID()}/stream/events`, {
+      headers: { "x-api-key": key },
+    });
+    const frames: Frame[] = [];
+    let notify = () => {};
+    ws.on("message", (data) => {
+      frames.push(JSON.parse(String(data)) as Frame);
+      notify();
+    });
+    await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+    /** Waits until a frame satisfies `test`, and returns it. */
+    const next = async (test: (f: Frame) => boolean): Promise<Frame> => {
+      for (;;) {
+        const found = frames.find(test);
+        if (found) return found;
+        await new Promise<void>((resolve) => (notify = resolve));
+      }
+    };
+    const command = async (id: number, method: string, params: unknown) => {
+      ws.send(JSON.stringify({ id, method, params }));
+      return next((f) => f.id === id && f.type !== "event");
+    };
+
+    // run.start creates the thread; the subscription replays the run from its first event
+    const started = await command(1, "run.start", { assistant_id: "trivial", input: { count: 1 } });
+    const runId = (started.result as { run_id: string }).run_id;
+    const sub = await command(2, "subscription.subscribe", { channels: ["values", "lifecycle"] });
+    const subscriptionId = (sub.result as { subscription_id: string }).subscription_id;
+    await next((f) => f.method === "lifecycle" && (f.params?.data as { event?: string }).event === "completed");
+    const events = frames.filter((f) => f.type === "event");
+    expect(events.length).toBeGreaterThanOrEqual(3);
+
+    const before = frames.length;
+    const again = await command(3, "subscription.reconnect", {
+      run_id: runId,
+      last_event_id: events[0]!.event_id,
+      subscriptions: [subscriptionId],
+    });
+    expect(again).toMatchObject({
+      type: "success",
+      result: { restored: true, missed_events: events.length - 1, current_namespaces: [{ namespace: [], status: "completed" }] },
+    });
+    // the response comes first, then the missed events again, the same ids in the same order
+    await next(() => frames.length >= before + events.length);
+    const resent = frames.slice(before + 1).filter((f) => f.type === "event");
+    expect(resent.map((f) => f.event_id)).toEqual(events.slice(1).map((f) => f.event_id));
+
+    // a subscription this socket does not have (a new socket's client): not restored, nothing resent
+    expect(await command(4, "subscription.reconnect", { run_id: runId, subscriptions: ["sub-99"] })).toMatchObject({
+      result: { restored: false, missed_events: 0 },
+    });
+    expect(await command(5, "subscription.reconnect", { run_id: randomUUID() })).toMatchObject({ type: "error", error: "no_such_run" });
+    expect(await command(6, "subscription.reconnect", {})).toMatchObject({
+      type: "error",
+      error: "invalid_argument",
+      message: expect.stringContaining("body.params.run_id"),
+    });
+    ws.close();
   });
 });
