@@ -199,7 +199,7 @@ describe.each(testTargets)("protocol v2 state and input commands on $provider", 
     const runId = (started.result as { run_id: string }).run_id;
     const sub = await command(2, "subscription.subscribe", { channels: ["values", "lifecycle"] });
     const subscriptionId = (sub.result as { subscription_id: string }).subscription_id;
-    await next((f) => f.method === "lifecycle" && (f.params?.data as { event?: string }).event === "completed");
+    await next((f) => f.method === "lifecycle" && (f.params?.data as { event?: string } | undefined)?.event === "completed");
     const events = frames.filter((f) => f.type === "event");
     expect(events.length).toBeGreaterThanOrEqual(3);
 
