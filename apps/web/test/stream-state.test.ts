@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { applyItem, EMPTY_STREAM, latestReply, type StreamItem, type StreamState } from "../src/components/run-detail/stream-state.ts";
+import {
+  applyItem,
+  EMPTY_STREAM,
+  latestReply,
+  logLineOf,
+  type StreamItem,
+  type StreamState,
+} from "../src/components/run-detail/stream-state.ts";
 
 // Items typed as runs.stream yields them (StreamItem is inferred from the router): a change of that shape fails the typecheck here.
 const human = { type: "human", id: "h1", content: "hello there" };
@@ -27,5 +34,23 @@ describe("the run page's stream state", () => {
   it("ignores what a resumed stream sends again", () => {
     const resumed = replay(items.slice(2), replay(items.slice(0, 4)));
     expect(resumed).toEqual(replay(items));
+  });
+});
+
+describe("the event log's lines", () => {
+  it("shows a protocol run's events by method, subgraph and node, with their own data", () => {
+    expect(logLineOf("protocol:lifecycle", { namespace: [], data: { event: "running" } })).toEqual({
+      event: "lifecycle",
+      summary: '{"event":"running"}',
+    });
+    expect(logLineOf("protocol:updates", { namespace: ["research:6d6a93f9-b3d5"], node: "gather", data: { lookups: 1 } })).toEqual({
+      event: "updates · research › gather",
+      summary: '{"lookups":1}',
+    });
+  });
+
+  it("leaves other events as they are", () => {
+    expect(logLineOf("values", { steps: ["plan"] })).toEqual({ event: "values", summary: '{"steps":["plan"]}' });
+    expect(logLineOf("protocol:values", "odd")).toEqual({ event: "protocol:values", summary: '"odd"' });
   });
 });

@@ -332,6 +332,11 @@ const cases: Record<string, Case> = {
       bobHttp("POST", `/threads/${id}/commands`, { id: 1, method, params });
     await likeMissing(command("state.get", {}), thread);
     await likeMissing(command("input.respond", { interrupt_id: "i", response: "yes" }), thread);
+    await likeMissing(command("state.get", { namespace: ["child:1"] }), thread);
+    await likeMissing(command("state.listCheckpoints", { limit: 5 }), thread);
+    await likeMissing(command("agent.getTree", {}), thread);
+    await likeMissing(command("state.fork", { checkpoint_id: randomUUID(), input: { secret: SECRET } }), thread);
+    await likeMissing(command("input.inject", { namespace: [], message: { role: "user", content: SECRET } }), thread);
     // run.start creates a thread nobody has (the SDK picks the id): hers is refused as missing, and gets no run
     const refused = await failure(command("run.start", { assistant_id: "trivial", input: { secret: SECRET } })(thread));
     expect(refused.status).toBe(404);

@@ -1,5 +1,5 @@
 import type { Caller } from "@lgrs/auth";
-import { schemas, type CreateRunRequest, type Runtime } from "@lgrs/runtime";
+import { type AgentTreeNode, schemas, type CreateRunRequest, type Runtime } from "@lgrs/runtime";
 import { z } from "zod";
 import { fieldErrors, fromRuntimeError } from "../http-errors.ts";
 import type { ErrorCode, ProtocolCommand, ProtocolError, ProtocolResponse } from "./types.ts";
@@ -40,7 +40,31 @@ const inputRespondParams = z.union([
   z.object({ responses: z.array(interruptResponse).min(1).max(100), ...resumeExtras }),
 ]);
 
-const stateGetParams = z.object({ keys: z.array(z.string()).optional() }).passthrough();
+/** A subgraph's namespace as events name it (`["research:<task id>"]`); empty for the root graph. */
+const namespace = z.array(z.string().min(1).max(1000)).max(50);
+
+const stateGetParams = z.object({ namespace: namespace.optional(), keys: z.array(z.string()).optional() }).passthrough();
+
+const listCheckpointsParams = z
+  .object({
+    namespace: namespace.optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    before: z.string().min(1).max(1000).optional(),
+  })
+  .passthrough();
+
+const stateForkParams = z
+  .object({ checkpoint_id: z.string().min(1).max(1000), input: z.unknown().optional(), config: schemas.runnableConfig.optional() })
+  .passthrough();
+
+const inputInjectParams = z
+  .object({
+    namespace: namespace.optional(),
+    message: z
+      .object({ role: z.enum(["user", "system"]), content: z.string().max(1_000_000), name: z.string().min(1).max(200).optional() })
+      .passthrough(),
+  })
+  .passthrough();
 
 /** A refusal, with the HTTP status the command endpoint answers it with (a WebSocket sends the frame alone). */
 export class CommandError extends Error {
@@ -132,9 +156,16 @@ async function inputRespond(ctx: CommandContext, params: unknown) {
   return {};
 }
 
+/** The assistant a thread's follow-up runs use: its latest run's (fork, inject), so the thread stays on its graph. */
+async function latestAssistant(ctx: CommandContext, what: string): Promise<string> {
+  const [latest] = await ctx.runtime.runs.listForThread(ctx.caller, ctx.threadId, { limit: 1 });
+  if (!latest) throw new CommandError(404, "no_such_run", `the thread has no run to ${what}: call run.start first`);
+  return latest.assistantId;
+}
+
 async function stateGet(ctx: CommandContext, params: unknown) {
-  const { keys } = parse(stateGetParams, params);
-  const state = await ctx.runtime.threads.state(ctx.caller, ctx.threadId);
+  const { keys, namespace: ns } = parse(stateGetParams, params);
+  const state = await ctx.runtime.threads.state(ctx.caller, ctx.threadId, ns?.length ? { namespace: ns } : {});
   const values = state.values as Record<string, unknown> | null;
   const picked =
     keys && values && typeof values === "object" ? Object.fromEntries(Object.entries(values).filter(([k]) => keys.includes(k))) : values;
@@ -144,10 +175,94 @@ async function stateGet(ctx: CommandContext, params: unknown) {
   };
 }
 
+/** The thread's checkpoints (or a subgraph's), newest first: the time-travel list a client forks from. */
+async function stateListCheckpoints(ctx: CommandContext, params: unknown) {
+  const p = parse(listCheckpointsParams, params);
+  const limit = p.limit ?? 10;
+  // one more than asked: the node that wrote a checkpoint is what its parent had next
+  const history = await ctx.runtime.threads.history(ctx.caller, ctx.threadId, {
+    limit: limit + 1,
+    ...(p.before ? { before: p.before } : {}),
+    ...(p.namespace?.length ? { namespace: p.namespace } : {}),
+  });
+  return {
+    checkpoints: history.slice(0, limit).flatMap((view, i) => {
+      if (!view.checkpoint) return [];
+      const step = typeof view.metadata["step"] === "number" ? view.metadata["step"] : -1;
+      const parent = history[i + 1];
+      const writer = parent && parent.checkpoint?.checkpointId === view.parentCheckpoint?.checkpointId ? parent.next : [];
+      return [
+        {
+          id: view.checkpoint.checkpointId,
+          timestamp: view.createdAt ?? new Date(0).toISOString(),
+          step,
+          ...(writer.length === 1 ? { node_name: writer[0] } : {}),
+          metadata: view.metadata,
+        },
+      ];
+    }),
+  };
+}
+
+/** Time travel: a new run of the thread from one of its checkpoints, with new input (or none, to replay from there). */
+async function stateFork(ctx: CommandContext, params: unknown) {
+  const p = parse(stateForkParams, params);
+  const assistantId = await latestAssistant(ctx, "fork");
+  // the checkpoint must be the thread's (not found otherwise), before a run is queued for it
+  await ctx.runtime.threads.state(ctx.caller, ctx.threadId, { checkpointId: p.checkpoint_id });
+  const run = await ctx.runtime.runs.create(
+    ctx.caller,
+    runRequest(ctx, assistantId, { input: p.input ?? null, config: p.config, checkpointId: p.checkpoint_id, ifNotExists: "reject" }),
+  );
+  return { run_id: run.id, thread_id: ctx.threadId };
+}
+
+/**
+ * A message the user (or system) sends while the agent works. A LangGraph run
+ * cannot take input mid-step, so it becomes the thread's next run, queued after
+ * the one in flight (started at once when none is): its input is the message,
+ * appended to the `messages` channel as any chat input is.
+ */
+async function inputInject(ctx: CommandContext, params: unknown) {
+  const p = parse(inputInjectParams, params);
+  if (p.namespace?.length) {
+    throw new CommandError(422, "not_supported", "body.params.namespace: input can only be injected into the root graph ([])");
+  }
+  const assistantId = await latestAssistant(ctx, "inject input into");
+  const { role, content, name } = p.message;
+  await ctx.runtime.runs.create(
+    ctx.caller,
+    runRequest(ctx, assistantId, { input: { messages: [{ role, content, ...(name ? { name } : {}) }] }, ifNotExists: "reject" }),
+  );
+  return {};
+}
+
+const agentGetTreeParams = z.object({ run_id: z.string().min(1).max(1000).optional() }).passthrough();
+
+/** The protocol's tree: snake_case names, `children` only where there are some. */
+function wireTree(node: AgentTreeNode): Record<string, unknown> {
+  return {
+    namespace: node.namespace,
+    status: node.status,
+    graph_name: node.graphName,
+    ...(node.children.length ? { children: node.children.map(wireTree) } : {}),
+  };
+}
+
+/** The run's graph and the subgraphs it has started (the thread's latest run unless `run_id` names one). */
+async function agentGetTree(ctx: CommandContext, params: unknown) {
+  const { run_id } = parse(agentGetTreeParams, params);
+  return { tree: wireTree(await ctx.runtime.runs.agentTree(ctx.caller, ctx.threadId, run_id)) };
+}
+
 const HANDLERS: Record<string, (ctx: CommandContext, params: unknown) => Promise<unknown>> = {
   "run.start": runStart,
   "input.respond": inputRespond,
   "state.get": stateGet,
+  "state.listCheckpoints": stateListCheckpoints,
+  "state.fork": stateFork,
+  "input.inject": inputInject,
+  "agent.getTree": agentGetTree,
 };
 
 /** The protocol error frame for a refusal (or a runtime error: not found, conflict, invalid). */
@@ -161,7 +276,8 @@ export function errorFrame(id: number | null, err: unknown): { status: CommandEr
 
 /**
  * Runs one command for the caller on the thread: each calls one runtime service
- * (runs.create for `run.start` and `input.respond`, threads.state for `state.get`).
+ * (runs.create for `run.start`, `input.respond`, `input.inject` and `state.fork`,
+ * threads.state for `state.get`, threads.history for `state.listCheckpoints`).
  * Refusals are thrown (CommandError, or the runtime's own errors); our own faults too.
  */
 export async function runCommand(ctx: CommandContext, command: ProtocolCommand): Promise<ProtocolResponse> {

@@ -16,7 +16,7 @@ export interface ProtocolEvent {
   params: { namespace: Namespace; timestamp: number; node?: string; data: unknown };
 }
 
-/** A command: `run.start`, `input.respond`, `state.get`, and over WebSocket `subscription.*`. */
+/** A command: `run.start`, `input.*`, `state.*`, `agent.getTree`, and over WebSocket `subscription.*`. */
 export interface ProtocolCommand {
   id: number;
   method: string;

@@ -1,5 +1,5 @@
 import type { Caller } from "@lgrs/auth";
-import type { Runtime } from "@lgrs/runtime";
+import type { AgentTreeNode, Runtime } from "@lgrs/runtime";
 import { z } from "zod";
 import { fieldErrors } from "../http-errors.ts";
 import { commandEnvelope, errorFrame, runCommand } from "./commands.ts";
@@ -19,6 +19,18 @@ const MAX_REPLAY = 20_000;
 
 const subscribeParams = eventFilterBody;
 const unsubscribeParams = z.object({ subscription_id: z.string().min(1).max(200) });
+const reconnectParams = z
+  .object({
+    run_id: z.string().min(1).max(1000),
+    last_event_id: z.string().min(1).max(2000).optional(),
+    subscriptions: z.array(z.string().min(1).max(200)).max(100).optional(),
+  })
+  .passthrough();
+
+/** Every namespace of an agent tree with its status, root first (`current_namespaces`). */
+function namespacesOf(node: AgentTreeNode): { namespace: string[]; status: string }[] {
+  return [{ namespace: node.namespace, status: node.status }, ...node.children.flatMap(namespacesOf)];
+}
 
 /**
  * One WebSocket connection on one thread: commands in, responses and the
@@ -27,7 +39,9 @@ const unsubscribeParams = z.object({ subscription_id: z.string().min(1).max(200)
  * subscription on; a subscription gets its success response first, then every
  * matching event the connection has read so far (the replay), then live ones.
  * A reconnecting client opens a new socket and subscribes again: it replays the
- * thread's latest run from its first event and drops what it has by `event_id`.
+ * thread's latest run from its first event and drops what it has by `event_id`;
+ * on the same socket, `subscription.reconnect` resends a run's events after the
+ * last one the client processed.
  */
 export class ProtocolWsSession {
   private readonly subscriptions = new Map<string, EventFilter>();
@@ -80,6 +94,7 @@ export class ProtocolWsSession {
 
   private async handle(command: ProtocolCommand): Promise<ProtocolResponse | null> {
     if (command.method === "subscription.subscribe") return this.subscribe(command);
+    if (command.method === "subscription.reconnect") return this.reconnect(command);
     if (command.method === "subscription.unsubscribe") {
       const parsed = unsubscribeParams.safeParse(command.params ?? {});
       if (!parsed.success) return this.invalid(command.id, parsed.error);
@@ -101,6 +116,39 @@ export class ProtocolWsSession {
     this.send({ type: "success", id: command.id, result: { subscription_id: id }, meta: { thread_id: this.threadId } });
     for (const event of this.history) if (matches(parsed.data, event)) this.send(event);
     this.subscriptions.set(id, parsed.data);
+    return null;
+  }
+
+  /**
+   * `subscription.reconnect`: the client missed events of a run on this socket
+   * (it fell behind, or it resumes after handling a gap) and names the last one it
+   * processed. Subscriptions live as long as their socket: those it names that
+   * this connection still has are restored and get every matching event of the
+   * run after `last_event_id` again (the whole run when that id is unknown); a
+   * client on a new socket gets `restored: false` and subscribes anew, which
+   * replays. The run must be the thread's (the runtime's agent tree checks it,
+   * and gives the namespaces' current status).
+   */
+  private async reconnect(command: ProtocolCommand): Promise<ProtocolResponse | null> {
+    const parsed = reconnectParams.safeParse(command.params ?? {});
+    if (!parsed.success) return this.invalid(command.id, parsed.error);
+    const p = parsed.data;
+    const tree = await this.runtime.runs.agentTree(this.caller, this.threadId, p.run_id);
+    const asked = p.subscriptions ?? [...this.subscriptions.keys()];
+    const kept = asked.filter((id) => this.subscriptions.has(id));
+    const restored = kept.length > 0 && kept.length === asked.length;
+    const ofRun = this.history.filter((e) => e.event_id.startsWith(`${p.run_id}:`));
+    const last = p.last_event_id ? ofRun.findIndex((e) => e.event_id === p.last_event_id) : -1;
+    const filters = kept.map((id) => this.subscriptions.get(id)!);
+    const missed = restored ? ofRun.slice(last + 1).filter((e) => filters.some((f) => matches(f, e))) : [];
+    // one synchronous block, as for subscribe: the response, then the missed events, then live ones
+    this.send({
+      type: "success",
+      id: command.id,
+      result: { restored, missed_events: missed.length, current_namespaces: namespacesOf(tree) },
+      meta: { thread_id: this.threadId },
+    });
+    for (const event of missed) this.send(event);
     return null;
   }
 

@@ -1,3 +1,5 @@
+import { type AgentTreeNode, agentTreeOf } from "./agent-tree.ts";
+import { PROTOCOL_EVENT_PREFIX } from "./protocol-stream.ts";
 import { ALL, IN_FLIGHT, type Page, type RunStatus } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
 import { resolveAssistant } from "../assistants/defaults.ts";
@@ -185,6 +187,33 @@ export class RunService {
       },
       signal,
     );
+  }
+
+  /**
+   * The agent tree of a thread's run (`runId`, else its latest): the root graph and
+   * the subgraphs its protocol events show started, each with its status. The
+   * thread must be the caller's, the run the thread's (NotFoundError).
+   */
+  async agentTree(actor: Actor, threadId: string, runId?: string): Promise<AgentTreeNode> {
+    await this.requireThread(actor, threadId);
+    const run = runId
+      ? await this.find(actor, runId, { threadId })
+      : (await this.ctx.repos.runs.slice(actor.scope, { threadId, rolledBack: false, offset: 0, limit: 1 }))[0];
+    if (!run) throw new NotFoundError(`thread ${threadId} has no run`);
+    const events: { event: string; data: unknown }[] = [];
+    let cursor: string | null = null;
+    // the events are in the database before any reader sees them: this is the run so far
+    do {
+      const page = await this.ctx.repos.events.list(run.id, { cursor, limit: 500 });
+      for (const e of page.items) if (e.event.startsWith(PROTOCOL_EVENT_PREFIX)) events.push({ event: e.event, data: e.data });
+      cursor = page.nextCursor;
+    } while (cursor);
+    // the root is named by its graph, as LangGraph names it; by the assistant id if that assistant is gone
+    const graphName = await resolveAssistant(this.ctx.repos, run.assistantId).then(
+      (a) => a.graphId,
+      () => run.assistantId,
+    );
+    return agentTreeOf({ status: run.status, graphName }, events);
   }
 
   /**

@@ -52,6 +52,8 @@ export interface ThreadStateOptions {
   checkpointId?: string;
   /** include the state of subgraph tasks (`tasks[].state`) */
   subgraphs?: boolean;
+  /** a subgraph's state: its namespace as the protocol names it (`["research:<task id>"]`); the root's when empty */
+  namespace?: string[];
 }
 
 export interface ThreadHistoryOptions {
@@ -63,6 +65,8 @@ export interface ThreadHistoryOptions {
   checkpointId?: string;
   /** only checkpoints whose metadata has these top-level values */
   metadata?: Record<string, unknown>;
+  /** a subgraph's checkpoints (its namespace, as for `state`); the root's when empty */
+  namespace?: string[];
 }
 
 export interface ThreadStateUpdate {
@@ -166,10 +170,18 @@ export class ThreadService {
    */
   async state(actor: Actor, threadId: string, opts: ThreadStateOptions = {}): Promise<ThreadStateView> {
     const thread = await this.thread(actor, threadId);
-    if (opts.checkpointId !== undefined) await this.requireCheckpoint(thread.id, opts.checkpointId);
+    const ns = checkpointNsOf(opts.namespace);
+    if (opts.checkpointId !== undefined) await this.requireCheckpoint(thread.id, opts.checkpointId, ns);
     const graph = await this.graphOf(thread);
-    if (!graph) return emptyView();
-    const snapshot = await graph.getState(this.stateConfig(thread.id, opts.checkpointId), { subgraphs: opts.subgraphs ?? false });
+    if (!graph) {
+      if (ns) throw new NotFoundError(`thread ${thread.id} has no subgraph ${ns}`);
+      return emptyView();
+    }
+    const config = this.stateConfig(thread.id, opts.checkpointId, ns);
+    const snapshot = await inSubgraph(thread.id, ns, () => graph.getState(config, { subgraphs: opts.subgraphs ?? false }));
+    // LangGraph answers a namespace the subgraph never checkpointed in with an empty snapshot
+    if (ns && !snapshot.config?.configurable?.["checkpoint_id"])
+      throw new NotFoundError(`thread ${thread.id} has no state in subgraph ${ns}`);
     return this.view(snapshot);
   }
 
@@ -183,16 +195,19 @@ export class ThreadService {
     const graph = await this.graphOf(thread);
     if (!graph) return [];
     if (!graph.getStateHistory) throw new InvalidRequestError(`the graph of thread ${thread.id} cannot list its history`);
+    const ns = checkpointNsOf(opts.namespace);
     const views: ThreadStateView[] = [];
-    const snapshots = graph.getStateHistory(this.stateConfig(thread.id, opts.checkpointId), {
-      limit,
-      ...(opts.before ? { before: { configurable: { checkpoint_id: opts.before } } } : {}),
-      ...(opts.metadata ? { filter: opts.metadata } : {}),
+    await inSubgraph(thread.id, ns, async () => {
+      const snapshots = graph.getStateHistory!(this.stateConfig(thread.id, opts.checkpointId, ns), {
+        limit,
+        ...(opts.before ? { before: { configurable: { checkpoint_id: opts.before } } } : {}),
+        ...(opts.metadata ? { filter: opts.metadata } : {}),
+      });
+      for await (const snapshot of snapshots) {
+        views.push(await this.view(snapshot));
+        if (views.length >= limit) break;
+      }
     });
-    for await (const snapshot of snapshots) {
-      views.push(await this.view(snapshot));
-      if (views.length >= limit) break;
-    }
     return views;
   }
 
@@ -295,9 +310,9 @@ export class ThreadService {
     return thread;
   }
 
-  private async requireCheckpoint(threadId: string, checkpointId: string): Promise<void> {
+  private async requireCheckpoint(threadId: string, checkpointId: string, ns = ""): Promise<void> {
     const tuple = await this.ctx.checkpointer.getTuple({
-      configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: checkpointId },
+      configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpointId },
     });
     if (!tuple) throw new NotFoundError(`checkpoint ${checkpointId} not found on thread ${threadId}`);
   }
@@ -334,8 +349,8 @@ export class ThreadService {
     });
   }
 
-  private stateConfig(threadId: string, checkpointId?: string): { configurable: Record<string, unknown> } {
-    return { configurable: { thread_id: threadId, checkpoint_ns: "", ...(checkpointId ? { checkpoint_id: checkpointId } : {}) } };
+  private stateConfig(threadId: string, checkpointId?: string, ns = ""): { configurable: Record<string, unknown> } {
+    return { configurable: { thread_id: threadId, checkpoint_ns: ns, ...(checkpointId ? { checkpoint_id: checkpointId } : {}) } };
   }
 
   private async view(snapshot: GraphStateSnapshot): Promise<ThreadStateView> {
@@ -379,5 +394,27 @@ export class ThreadService {
       configurable: { thread_id: configurable.thread_id, checkpoint_ns: configurable.checkpoint_ns ?? "" },
     });
     return refOf(tuple?.config.configurable);
+  }
+}
+
+/** LangGraph's checkpoint namespace for a protocol namespace (its segments joined by `|`); "" for the root. */
+function checkpointNsOf(namespace: string[] | undefined): string {
+  if (!namespace || namespace.length === 0) return "";
+  for (const segment of namespace) {
+    if (!segment || segment.includes("|"))
+      throw new InvalidRequestError(`namespace segment "${segment}" is not a subgraph's`, { field: "namespace" });
+  }
+  return namespace.join("|");
+}
+
+/** Reads a subgraph's state: LangGraph throws a plain Error for a namespace its graph has no subgraph at, which is not found. */
+async function inSubgraph<T>(threadId: string, ns: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (ns && err instanceof Error && /^Subgraph with namespace .* not found/.test(err.message)) {
+      throw new NotFoundError(`thread ${threadId} has no subgraph ${ns}`, { cause: err });
+    }
+    throw err;
   }
 }

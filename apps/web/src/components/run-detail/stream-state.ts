@@ -48,6 +48,22 @@ export function summarize(data: unknown, max: number = SUMMARY_CHARS): string {
   return json.length > max ? `${json.slice(0, max - 1)}…` : json;
 }
 
+/** The prefix of the events of a run started through the thread-centric protocol (`client.threads.stream`). */
+const PROTOCOL_PREFIX = "protocol:";
+
+/**
+ * How the log shows an event. A protocol run stores `protocol:<method>` with
+ * `{ namespace, node?, data }`: shown as its method, the subgraph it came from
+ * (`research`, task ids left out) and the node, and a summary of its own data.
+ */
+export function logLineOf(event: string, data: unknown): { event: string; summary: string } {
+  if (!event.startsWith(PROTOCOL_PREFIX) || !isRecord(data)) return { event, summary: summarize(data) };
+  const method = event.slice(PROTOCOL_PREFIX.length);
+  const namespace = Array.isArray(data.namespace) ? data.namespace.map((segment) => String(segment).split(":")[0]) : [];
+  const where = [...namespace, ...(typeof data.node === "string" ? [data.node] : [])].join(" › ");
+  return { event: where ? `${method} · ${where}` : method, summary: summarize(data.data) };
+}
+
 /** A message's text: its string content, or the text parts of a content list. */
 export function textOf(content: unknown): string {
   if (typeof content === "string") return content;
@@ -133,7 +149,7 @@ export function applyItem(state: StreamState, item: StreamItem): StreamState {
     const entry = { id: item.id, event: "gap", summary: `events ${payload.fromId}–${payload.toId} are no longer available` };
     return { ...base, log: [...state.log, entry] };
   }
-  const entry = { id: item.id, event: payload.event, summary: summarize(payload.data) };
+  const entry = { id: item.id, ...logLineOf(payload.event, payload.data) };
   return applyToReplies({ ...base, log: [...state.log, entry] }, payload.event, payload.data, item.id);
 }
 
