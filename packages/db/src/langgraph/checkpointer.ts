@@ -225,6 +225,14 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     return (await this.prisma.checkpoint.count({ where: { threadId, checkpointNs: "", runId }, take: 1 })) > 0;
   }
 
+  /** The last checkpoint (root namespace) the run wrote on the thread: the state it left. */
+  async lastRunCheckpoint(threadId: string, runId: string): Promise<CheckpointTuple | undefined> {
+    const row = await this.prisma.checkpoint.findFirst({ where: { threadId, checkpointNs: "", runId }, orderBy: { checkpointId: "desc" } });
+    if (!row) return undefined;
+    const [tuple] = await this.toTuples([{ row, metadata: await this.loadMetadata(row.metadata) }]);
+    return tuple;
+  }
+
   async deleteThread(threadId: string): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.checkpointWrite.deleteMany({ where: { threadId } }),
