@@ -4,6 +4,7 @@ import {
   DEFAULT_INPUT_LIMITS,
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_TTL_SWEEP_MS,
   LanggraphConfigError,
   loadLanggraphConfig,
   WebhookAllowError,
@@ -208,7 +209,8 @@ function loadCoreConfig(env: Env, baseDir: string, worker: boolean): CoreConfig 
   const webhookAllow = parseWebhookAllow(env["WEBHOOK_ALLOW"]);
   const limits = parseLimits(env);
   const storeScope = parseStoreScope(env["STORE_SCOPE"]);
-  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow, limits, storeScope };
+  const ttlSweepMs = parsePositiveInt("TTL_SWEEP_MS", env["TTL_SWEEP_MS"], DEFAULT_TTL_SWEEP_MS, String(DEFAULT_TTL_SWEEP_MS));
+  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow, limits, storeScope, ttlSweepMs };
 }
 
 export interface LoadOptions {

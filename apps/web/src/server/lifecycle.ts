@@ -99,6 +99,7 @@ export class Lifecycle {
       webhooks: { allow: config.webhookAllow },
       limits: config.limits,
       storeScope: config.storeScope,
+      ttlSweepMs: config.ttlSweepMs,
       ...(config.fleet && redis
         ? { fleet: { redis, worker: config.fleet.worker, leaseMs: config.fleet.leaseMs, maxAttempts: config.fleet.maxAttempts } }
         : {}),

@@ -36,6 +36,8 @@ export interface CoreConfig {
   limits: InputLimits;
   /** STORE_SCOPE: who reaches which store namespaces */
   storeScope: StoreScope;
+  /** TTL_SWEEP_MS: how often expired threads and store items are swept */
+  ttlSweepMs: number;
 }
 
 /** Everything the server process read from its environment, validated. */

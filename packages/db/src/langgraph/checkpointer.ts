@@ -337,7 +337,10 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       let removed = 0;
       for (const { key, type, checkpoint } of kept) {
         const { threadId: thread, checkpointNs, checkpointId } = key;
-        await tx.checkpoint.update({ where: { threadId_checkpointNs_checkpointId: key }, data: { type, checkpoint, parentCheckpointId: null } });
+        await tx.checkpoint.update({
+          where: { threadId_checkpointNs_checkpointId: key },
+          data: { type, checkpoint, parentCheckpointId: null },
+        });
         // only what is older: a checkpoint written since the read above stays, with its writes
         const older = { threadId: thread, checkpointNs, checkpointId: { lt: checkpointId } };
         await tx.checkpointWrite.deleteMany({ where: older });

@@ -253,12 +253,18 @@ export class ThreadService {
    * `checkpointId`) without making a new one (LangGraph's patchState): getState and the
    * history show it. NotFoundError when the thread has no such checkpoint (no run yet).
    */
-  async patchState(actor: Actor, threadId: string, input: { metadata: JsonObject; checkpointId?: string }): Promise<{ checkpointId: string }> {
+  async patchState(
+    actor: Actor,
+    threadId: string,
+    input: { metadata: JsonObject; checkpointId?: string },
+  ): Promise<{ checkpointId: string }> {
     const thread = await this.thread(actor, threadId);
     const patched = await this.ctx.checkpointer.patchMetadata(thread.id, input.metadata, input.checkpointId);
     if (!patched) {
       throw new NotFoundError(
-        input.checkpointId ? `checkpoint ${input.checkpointId} not found on thread ${thread.id}` : `thread ${thread.id} has no checkpoint yet`,
+        input.checkpointId
+          ? `checkpoint ${input.checkpointId} not found on thread ${thread.id}`
+          : `thread ${thread.id} has no checkpoint yet`,
       );
     }
     return { checkpointId: patched };

@@ -224,6 +224,7 @@ async function* runEvents(
       });
     }
   }
-  if (modes.has("run_modes")) tail.push({ id: eventId(run, lastSeq + 3), event: "run_done", data: { run_id: run.id, status: final.status } });
+  if (modes.has("run_modes"))
+    tail.push({ id: eventId(run, lastSeq + 3), event: "run_done", data: { run_id: run.id, status: final.status } });
   for (const e of tail) if (Number(e.id.split(".")[2]) > resumeAt) yield e;
 }
