@@ -27,11 +27,14 @@ type C = Context<ShimEnv>;
  * `{ ttl, strategy }`. The thread expires that long after it is set, then the sweeper
  * deletes it (`delete`) or keeps only its latest checkpoint (`keep_latest`).
  */
-const ttl = z.union([schemas.ttlMinutes, z.object({ ttl: schemas.ttlMinutes, strategy: schemas.pruneStrategy.optional() }).strict()]);
+const ttl = z.preprocess(
+  (value) => (typeof value === "number" ? { ttl: value } : value),
+  z.object({ ttl: schemas.ttlMinutes, strategy: schemas.pruneStrategy.optional() }).strict(),
+);
 
 function ttlOf(value: z.output<typeof ttl> | null | undefined): ThreadTtl | undefined {
   if (value == null) return undefined;
-  return typeof value === "number" ? { strategy: "delete", minutes: value } : { strategy: value.strategy ?? "delete", minutes: value.ttl };
+  return { strategy: value.strategy ?? "delete", minutes: value.ttl };
 }
 
 /** `include=ttl` of a thread read: its ttl as LangGraph shows it, or null. */

@@ -135,19 +135,16 @@ export async function* threadEvents(
     let cursor = options.lastEventId === undefined ? await startNow(ctx, threadId) : parseThreadEventId(options.lastEventId);
     while (!signal?.aborted) {
       const runs = await ctx.repos.runs.select(ALL, { threadId });
-      const next = runs.find((r) => (cursor.run === null ? true : runKey(r).id === cursor.run.id ? true : after(runKey(r), cursor.run)));
-      const resumeAt = next && cursor.run && next.id === cursor.run.id ? cursor.position : -1;
-      if (!next || (resumeAt >= 0 && isPast(next, resumeAt, await lastSeqOf(ctx, next)))) {
-        if (next) {
-          // this run is done with: what comes after it
-          cursor = { run: runKey(next), position: Number.MAX_SAFE_INTEGER };
-          if (runs.some((r) => after(runKey(r), runKey(next)))) continue;
-        }
+      // the run the cursor is in, while it has more to give; else the first run after it
+      const current = cursor.run ? runs.find((r) => r.id === cursor.run!.id) : undefined;
+      const unfinished = current && !isPast(current, cursor.position, await lastSeqOf(ctx, current));
+      const next = unfinished ? current : runs.find((r) => cursor.run === null || after(runKey(r), cursor.run));
+      if (!next) {
         if (!(await ctx.repos.threads.get(ALL, threadId))) return;
         await wake.wait(signal);
         continue;
       }
-      yield* runEvents(ctx, manager, next, resumeAt, modes, signal);
+      yield* runEvents(ctx, manager, next, unfinished ? cursor.position : -1, modes, signal);
       cursor = { run: runKey(next), position: Number.MAX_SAFE_INTEGER };
     }
   } finally {
