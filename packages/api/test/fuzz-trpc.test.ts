@@ -151,7 +151,7 @@ const INPUTS: Record<string, (f: Fixture) => unknown> = {
   "runs.stream": (f) => ({ runId: f.runId, lastEventId: null, streamMode: ["values"], onDisconnect: "continue" }),
   "runs.watch": () => undefined,
 
-  "threads.create": () => ({ metadata: { k: "v" }, ifExists: "raise" }),
+  "threads.create": () => ({ metadata: { k: "v" }, ifExists: "raise", ttl: { strategy: "delete", minutes: 60 } }),
   "threads.get": (f) => ({ threadId: f.threadId }),
   "threads.list": () => ({ status: "idle", metadata: { k: "v" }, values: { count: 1 }, limit: 10 }),
   "threads.search": (f) => ({
@@ -165,7 +165,10 @@ const INPUTS: Record<string, (f: Fixture) => unknown> = {
     limit: 10,
   }),
   "threads.count": (f) => ({ ids: [f.threadId], status: "idle", metadata: { k: "v" }, values: { count: 1 } }),
-  "threads.update": (f) => ({ threadId: f.threadId, metadata: { k: "v" } }),
+  "threads.update": (f) => ({ threadId: f.threadId, metadata: { k: "v" }, ttl: { strategy: "keep_latest", minutes: 60 } }),
+  "threads.patchState": (f) => ({ threadId: f.threadId, metadata: { k: "v" }, checkpointId: f.checkpointId }),
+  "threads.prune": () => ({ threadIds: [randomUUID()], strategy: "keep_latest" }),
+  "threads.stream": (f) => ({ threadId: f.threadId, lastEventId: "-1", streamMode: ["lifecycle", "state_update"] }),
   "threads.delete": () => ({ threadId: randomUUID() }),
   "threads.copy": (f) => ({ threadId: f.threadId }),
   "threads.state": (f) => ({ threadId: f.threadId, checkpointId: f.checkpointId, subgraphs: false }),

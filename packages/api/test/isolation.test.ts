@@ -161,7 +161,7 @@ function streamOf(client: ApiClient, runId: string): Recording<StreamItem> {
   return record<StreamItem>((h) => client.runs.stream.subscribe({ runId }, h));
 }
 
-async function streamFailure(recording: Recording<StreamItem>): Promise<ApiError> {
+async function streamFailure<T>(recording: Recording<T>): Promise<ApiError> {
   const err = await recording.done.then(
     () => new Error("expected the stream to fail, but it ended"),
     (e: unknown) => e,
@@ -397,6 +397,33 @@ const cases: Record<string, Case> = {
     // a thread with a run in flight: refusing must come before its runs are cancelled
     await likeMissing((id) => fx.bob.threads.delete.mutate({ threadId: id }), fx.busyThread);
     await pendingStill(fx);
+  },
+  "threads.patchState": async ({ bob, thread, checkpointId, bobThread }) => {
+    await likeMissing((id) => bob.threads.patchState.mutate({ threadId: id, metadata: { secret: "overwritten" } }), thread);
+    // her checkpoint is not one of his thread's
+    await likeMissing(
+      (id) => bob.threads.patchState.mutate({ threadId: bobThread, metadata: { by: "bob" }, checkpointId: id }),
+      checkpointId,
+    );
+  },
+  "threads.prune": async (fx) => {
+    // her threads are passed over as missing ones are: nothing pruned, nothing cancelled
+    for (const strategy of ["delete", "keep_latest"] as const) {
+      expect(await fx.bob.threads.prune.mutate({ threadIds: [fx.thread, fx.busyThread, randomUUID()], strategy })).toEqual({
+        prunedCount: 0,
+      });
+    }
+    await pendingStill(fx);
+  },
+  "threads.stream": async ({ bob, thread }) => {
+    const missing = randomUUID();
+    const subscribe = (threadId: string) =>
+      record<unknown>((h) => bob.threads.stream.subscribe({ threadId, lastEventId: "-1", streamMode: ["run_modes", "state_update"] }, h));
+    const theirs = await streamFailure(subscribe(thread));
+    const nobodys = await streamFailure(subscribe(missing));
+    expect(theirs.data?.code).toBe("NOT_FOUND");
+    expect(theirs.message.replaceAll(thread, "<id>")).toBe(nobodys.message.replaceAll(missing, "<id>"));
+    noSecret(theirs);
   },
   "threads.copy": async ({ bob, thread }) => {
     const before = await bob.threads.count.query();

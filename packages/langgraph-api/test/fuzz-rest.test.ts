@@ -114,6 +114,7 @@ const TEMPLATES: Record<string, (f: Fixture) => Template> = {
       select: ["thread_id"],
     },
   }),
+  "POST /threads/prune": () => ({ body: { thread_ids: [randomUUID()], strategy: "keep_latest" } }),
   "POST /threads/count": () => ({ body: { metadata: { k: "v" }, values: { count: 1 }, status: "idle" } }),
   "GET /threads/:thread_id": (f) => ({ params: { thread_id: f.threadId }, query: { include: "ttl" } }),
   "PATCH /threads/:thread_id": (f) => ({ params: { thread_id: f.threadId }, body: { metadata: { k: "v" }, ttl: 5 } }),
@@ -124,6 +125,11 @@ const TEMPLATES: Record<string, (f: Fixture) => Template> = {
     params: { thread_id: f.threadId },
     body: { values: { count: 1 }, as_node: "increment", checkpoint: { checkpoint_id: f.checkpointId, checkpoint_ns: "" } },
   }),
+  "PATCH /threads/:thread_id/state": (f) => ({
+    params: { thread_id: f.threadId },
+    body: { metadata: { k: "v" }, checkpoint_id: f.checkpointId },
+  }),
+  "GET /threads/:thread_id/stream": (f) => ({ params: { thread_id: f.threadId }, query: { stream_mode: "lifecycle" } }),
   "POST /threads/:thread_id/state/checkpoint": (f) => ({
     params: { thread_id: f.threadId },
     body: { checkpoint: { checkpoint_id: f.checkpointId, checkpoint_ns: "" }, subgraphs: false, select: ["values"] },

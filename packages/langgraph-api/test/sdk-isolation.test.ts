@@ -259,6 +259,13 @@ const cases: Record<string, Case> = {
     expect(await bob.threads.count({ metadata: { secret: SECRET } })).toBe(0);
     expect(await bob.threads.count({ status: "busy" })).toBe(0);
   },
+  "POST /threads/prune": async (fx) => {
+    // her threads are passed over as missing ones are: nothing pruned, nothing cancelled
+    for (const strategy of ["delete", "keep_latest"] as const) {
+      expect(await fx.bob.threads.prune([fx.thread, fx.busyThread, randomUUID()], { strategy })).toEqual({ pruned_count: 0 });
+    }
+    await pendingStill(fx);
+  },
   "GET /threads/:thread_id": async ({ bob, thread }) => {
     await likeMissing((id) => bob.threads.get(id), thread);
   },
@@ -284,6 +291,22 @@ const cases: Record<string, Case> = {
     await likeMissing((id) => bob.threads.updateState(id, { values: { messages: [] } }), thread);
     // her checkpoint is not one of his thread's
     await likeMissing((id) => bob.threads.updateState(bobThread, { values: { count: 1 }, checkpointId: id }), checkpointId);
+  },
+  "PATCH /threads/:thread_id/state": async ({ bob, bobHttp, thread, bobThread, checkpointId }) => {
+    await likeMissing((id) => bob.threads.patchState(id, { secret: "overwritten" }), thread);
+    // her checkpoint is not one of his thread's
+    await likeMissing(
+      (id) => bobHttp("PATCH", `/threads/${bobThread}/state`, { metadata: { by: "bob" }, checkpoint_id: id }),
+      checkpointId,
+    );
+  },
+  "GET /threads/:thread_id/stream": async ({ bobHttp, thread, busyThread }) => {
+    for (const owners of [thread, busyThread]) {
+      await likeMissing(
+        (id) => bobHttp("GET", `/threads/${id}/stream?stream_mode=run_modes`, undefined, { "Last-Event-ID": "-1" }),
+        owners,
+      );
+    }
   },
   "POST /threads/:thread_id/state/checkpoint": async ({ bob, thread, bobThread, checkpointId }) => {
     const at = (threadId: string, id: string) => ({ thread_id: threadId, checkpoint_ns: "", checkpoint_id: id, checkpoint_map: null });

@@ -61,3 +61,14 @@ export type IfNotExists = (typeof IF_NOT_EXISTS)[number];
 
 export const SORT_ORDERS = ["asc", "desc"] as const;
 export type SortOrder = (typeof SORT_ORDERS)[number];
+
+/**
+ * What a thread's stream carries: its runs' own events (`run_modes`, the default),
+ * each run's start and end (`lifecycle`), the thread's state after each run (`state_update`).
+ */
+export const THREAD_STREAM_MODES = ["run_modes", "lifecycle", "state_update"] as const;
+export type ThreadStreamMode = (typeof THREAD_STREAM_MODES)[number];
+
+/** Pruning threads, and what a thread's expiry does: delete it, or keep only its latest checkpoint. */
+export const PRUNE_STRATEGIES = ["delete", "keep_latest"] as const;
+export type PruneStrategy = (typeof PRUNE_STRATEGIES)[number];

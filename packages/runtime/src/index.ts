@@ -44,7 +44,11 @@ export {
   type ThreadStateOptions,
   type ThreadHistoryOptions,
   type ThreadStateUpdate,
+  type ThreadTtl,
+  type ThreadPatch,
 } from "./threads/thread-service.ts";
+export { parseThreadEventId, type ThreadStreamEvent, type ThreadStreamOptions } from "./threads/thread-stream.ts";
+export { DEFAULT_TTL_SWEEP_MS, type SweepResult } from "./threads/ttl-sweeper.ts";
 export type { CheckpointRef, ThreadStateView, ThreadTaskView, ThreadInterruptView } from "./threads/state-views.ts";
 export {
   AssistantService,
@@ -62,6 +66,7 @@ export {
   type StoreItem,
   type StoreItemRef,
   type StoreSearchOptions,
+  type StoreGetOptions,
   type NamespaceListOptions,
   type StoreScope,
 } from "./store/store-service.ts";

@@ -22,6 +22,7 @@ import { RunService } from "./runs/run-service.ts";
 import { FeedbackService } from "./feedback/feedback-service.ts";
 import { UsageService } from "./usage/usage-service.ts";
 import { ThreadService } from "./threads/thread-service.ts";
+import { DEFAULT_TTL_SWEEP_MS, TtlSweeper, type SweepResult } from "./threads/ttl-sweeper.ts";
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, systemResolver, type WebhookResolver } from "./runs/webhook.ts";
 import { webhookPolicy } from "./runs/webhook-policy.ts";
 import { CronService } from "./crons/cron-service.ts";
@@ -55,6 +56,8 @@ export interface RuntimeOptions {
   /** who reaches which store namespaces through the API (default `shared`) */
   storeScope?: StoreScope;
   crons?: CronOptions;
+  /** how often expired threads and store items are swept, in ms (default 5 minutes; 0: never) */
+  ttlSweepMs?: number;
 }
 
 /** How crons are read and fired. */
@@ -118,6 +121,8 @@ export interface Runtime {
   limits: InputLimits;
   /** the mode, the runs executing here and, in a fleet, whether Redis answers */
   health(): Promise<RuntimeHealth>;
+  /** one sweep of expired threads and store items now (the sweeper also runs on its own) */
+  sweepExpired(): Promise<SweepResult>;
   /** default assistants, reconciliation of what a previous process left behind */
   start(): Promise<void>;
   /** stop taking runs, drain the running ones (bounded), close the stream bridge */
@@ -191,6 +196,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const manager = new RunManager(ctx, coordinator, holds);
   const threads = new ThreadService(ctx, manager);
   const ticker = new CronTicker(ctx, manager, { recheckMs: options.crons?.recheckMs });
+  const sweeper = new TtlSweeper(ctx, options.ttlSweepMs ?? DEFAULT_TTL_SWEEP_MS);
   return {
     runs: new RunService(ctx, manager),
     feedback: new FeedbackService(ctx),
@@ -209,6 +215,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         redis: fleet ? await fleet.redis.ping() : null,
       };
     },
+    sweepExpired: () => sweeper.sweep(),
     async start() {
       await ensureDefaultAssistants(repos, options.graphs.ids());
       // subscribed before the first claim, so no wake-up or cancel falls in between
@@ -216,9 +223,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       await manager.start();
       // after the runs a previous process left are settled: a tick missed while down fires now
       ticker.start();
+      sweeper.start();
     },
     async shutdown(timeoutMs = 5000) {
       await ticker.stop();
+      await sweeper.stop();
       await manager.shutdown(timeoutMs);
       await bridge.close();
       await feed.close();

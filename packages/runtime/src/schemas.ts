@@ -17,6 +17,8 @@ import {
   STREAM_MODES,
   THREAD_STATUSES,
   USAGE_CALLERS,
+  THREAD_STREAM_MODES,
+  PRUNE_STRATEGIES,
 } from "./enums.ts";
 import { MAX_SEARCH_OFFSET } from "@lgrs/db";
 import { MAX_AFTER_SECONDS, MAX_KEY_LENGTH } from "./input/limits.ts";
@@ -33,6 +35,10 @@ export const ifExists = z.enum(IF_EXISTS);
 export const ifNotExists = z.enum(IF_NOT_EXISTS);
 export const sortOrder = z.enum(SORT_ORDERS);
 export const cancelManyStatus = z.enum(CANCEL_MANY_STATUSES);
+export const threadStreamMode = z.enum(THREAD_STREAM_MODES);
+export const pruneStrategy = z.enum(PRUNE_STRATEGIES);
+/** Minutes to live (a thread's or a store item's): up to ten years. */
+export const ttlMinutes = z.number().positive().max(5_256_000);
 
 /** A JSON object (metadata, configurable, context, filters). */
 export const jsonObject = z.record(z.string(), z.unknown());

@@ -5,6 +5,7 @@ import {
   DEFAULT_INPUT_LIMITS,
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_TTL_SWEEP_MS,
   LanggraphConfigError,
   loadLanggraphConfig,
   WebhookAllowError,
@@ -226,7 +227,8 @@ function loadCoreConfig(env: Env, baseDir: string, worker: boolean): CoreConfig 
   const limits = parseLimits(env);
   const storeScope = parseStoreScope(env["STORE_SCOPE"]);
   const crons = parseCrons(env);
-  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow, limits, storeScope, crons };
+  const ttlSweepMs = parsePositiveInt("TTL_SWEEP_MS", env["TTL_SWEEP_MS"], DEFAULT_TTL_SWEEP_MS, String(DEFAULT_TTL_SWEEP_MS));
+  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow, limits, storeScope, crons, ttlSweepMs };
 }
 
 export interface LoadOptions {

@@ -100,6 +100,7 @@ export class Lifecycle {
       limits: config.limits,
       storeScope: config.storeScope,
       crons: config.crons,
+      ttlSweepMs: config.ttlSweepMs,
       ...(config.fleet && redis
         ? { fleet: { redis, worker: config.fleet.worker, leaseMs: config.fleet.leaseMs, maxAttempts: config.fleet.maxAttempts } }
         : {}),

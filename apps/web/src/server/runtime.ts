@@ -38,6 +38,8 @@ export interface CoreConfig {
   storeScope: StoreScope;
   /** CRON_SECONDS (schedules may have a leading seconds field) and CRON_RECHECK_MS (see CronOptions) */
   crons: { seconds: boolean; recheckMs: number };
+  /** TTL_SWEEP_MS: how often expired threads and store items are swept */
+  ttlSweepMs: number;
 }
 
 /** Everything the server process read from its environment, validated. */

@@ -1,11 +1,16 @@
+import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { MAX_SEARCH_LIMIT, schemas, THREAD_SORT_KEYS } from "@lgrs/runtime";
+import { toTRPCError } from "../errors.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 import { page, uuid } from "../validators.ts";
 
 const { jsonObject, threadStatus, ifExists, sortOrder } = schemas;
 
 const threadId = z.object({ threadId: uuid }).strict();
+
+/** A thread's time to live: after `minutes` it is deleted, or kept with its latest checkpoint only. */
+const ttl = z.object({ strategy: schemas.pruneStrategy.default("delete"), minutes: schemas.ttlMinutes }).strict();
 
 /** What a search or count matches: every condition given. */
 const filters = {
@@ -28,6 +33,8 @@ export const threadsRouter = router({
           metadata: jsonObject.optional(),
           /** when a thread with this id exists: fail (default) or return it */
           ifExists: ifExists.default("raise"),
+          /** the thread expires this long after now */
+          ttl: ttl.optional(),
         })
         .strict(),
     )
@@ -65,10 +72,51 @@ export const threadsRouter = router({
     .input(z.object(filters).strict().default({}))
     .query(({ ctx, input }) => ctx.runtime.threads.count(ctx.caller, input)),
 
-  /** Merges `metadata` into the thread's. */
+  /** Merges `metadata` into the thread's; `ttl` sets its time to live from now (null removes it). */
   update: protectedProcedure
-    .input(z.object({ threadId: uuid, metadata: jsonObject }).strict())
-    .mutation(({ ctx, input }) => ctx.runtime.threads.update(ctx.caller, input.threadId, { metadata: input.metadata })),
+    .input(z.object({ threadId: uuid, metadata: jsonObject.optional(), ttl: ttl.nullable().optional() }).strict())
+    .mutation(({ ctx, input }) => ctx.runtime.threads.update(ctx.caller, input.threadId, { metadata: input.metadata, ttl: input.ttl })),
+
+  /** Merges `metadata` into the metadata of the latest checkpoint (or `checkpointId`'s), making no new checkpoint. */
+  patchState: protectedProcedure
+    .input(z.object({ threadId: uuid, metadata: jsonObject, checkpointId: z.string().min(1).optional() }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.runtime.threads.patchState(ctx.caller, input.threadId, { metadata: input.metadata, checkpointId: input.checkpointId }),
+    ),
+
+  /** Deletes the caller's threads among `threadIds`, or keeps each with only its latest checkpoint; how many were pruned. */
+  prune: protectedProcedure
+    .input(z.object({ threadIds: z.array(uuid).min(1).max(1000), strategy: schemas.pruneStrategy.default("delete") }).strict())
+    .mutation(({ ctx, input }) => ctx.runtime.threads.prune(ctx.caller, input.threadIds, input.strategy)),
+
+  /**
+   * The thread's stream: every run's events (`run_modes`), each run's start and end
+   * (`lifecycle`), the state each run left (`state_update`), live, until the client
+   * leaves. Each event is tracked by its thread-wide id, so a reconnecting client
+   * resumes right after the last one it had.
+   */
+  stream: protectedProcedure
+    .input(
+      z
+        .object({
+          threadId: uuid,
+          lastEventId: z.string().min(1).max(100).nullish(),
+          streamMode: z.array(schemas.threadStreamMode).min(1).optional(),
+        })
+        .strict(),
+    )
+    .subscription(async function* ({ ctx, input, signal }) {
+      try {
+        const events = await ctx.runtime.threads.stream(ctx.caller, input.threadId, {
+          lastEventId: input.lastEventId ?? undefined,
+          modes: input.streamMode,
+          signal,
+        });
+        for await (const e of events) yield tracked(e.id, { event: e.event, data: e.data });
+      } catch (err) {
+        throw toTRPCError(err);
+      }
+    }),
 
   /** Deletes the thread with its runs, events, checkpoints, feedback and usage; its in-flight runs are cancelled first. */
   delete: protectedProcedure.input(threadId).mutation(async ({ ctx, input }) => {

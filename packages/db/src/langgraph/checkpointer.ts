@@ -225,6 +225,14 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     return (await this.prisma.checkpoint.count({ where: { threadId, checkpointNs: "", runId }, take: 1 })) > 0;
   }
 
+  /** The last checkpoint (root namespace) the run wrote on the thread: the state it left. */
+  async lastRunCheckpoint(threadId: string, runId: string): Promise<CheckpointTuple | undefined> {
+    const row = await this.prisma.checkpoint.findFirst({ where: { threadId, checkpointNs: "", runId }, orderBy: { checkpointId: "desc" } });
+    if (!row) return undefined;
+    const [tuple] = await this.toTuples([{ row, metadata: await this.loadMetadata(row.metadata) }]);
+    return tuple;
+  }
+
   async deleteThread(threadId: string): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.checkpointWrite.deleteMany({ where: { threadId } }),
@@ -277,6 +285,68 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       await tx.checkpointWrite.deleteMany({ where: { threadId, runId } });
       const { count } = await tx.checkpoint.deleteMany({ where: { threadId, runId } });
       return count;
+    }, LONG_TRANSACTION);
+  }
+
+  /**
+   * Merges `patch` into the metadata of one checkpoint (root namespace), or of the
+   * thread's latest when `checkpointId` is absent, without making a new checkpoint
+   * (LangGraph's patchState). Returns the checkpoint patched; undefined when there is none.
+   */
+  async patchMetadata(threadId: string, patch: Record<string, unknown>, checkpointId?: string): Promise<string | undefined> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = checkpointId
+        ? await tx.checkpoint.findUnique({ where: { threadId_checkpointNs_checkpointId: { threadId, checkpointNs: "", checkpointId } } })
+        : await tx.checkpoint.findFirst({ where: { threadId, checkpointNs: "" }, orderBy: { checkpointId: "desc" } });
+      if (!row) return undefined;
+      const metadata = { ...((await this.loadMetadata(row.metadata)) as Record<string, unknown>), ...patch };
+      const [, serialized] = await this.serde.dumpsTyped(metadata);
+      await tx.checkpoint.update({
+        where: { threadId_checkpointNs_checkpointId: { threadId, checkpointNs: "", checkpointId: row.checkpointId } },
+        data: { metadata: bytes(serialized) },
+      });
+      return row.checkpointId;
+    });
+  }
+
+  /**
+   * Keeps only the latest checkpoint of each namespace of the thread, with its pending
+   * writes (an interrupt and its resume need them), and removes every older checkpoint
+   * and write (LangGraph's prune `keep_latest`). The kept checkpoint is rewritten to
+   * hold all its values itself, since the rows it carried values from go, and loses its
+   * parent. Returns how many checkpoints were removed.
+   */
+  async pruneToLatest(threadId: string): Promise<number> {
+    const namespaces = await this.prisma.checkpoint.groupBy({ by: ["checkpointNs"], where: { threadId }, _max: { checkpointId: true } });
+    const kept: { key: CheckpointKey; type: string; checkpoint: Uint8Array<ArrayBuffer> }[] = [];
+    // read first (carried values come from rows about to go), then write in one transaction
+    for (const { checkpointNs, _max } of namespaces) {
+      const key = { threadId, checkpointNs, checkpointId: _max.checkpointId! };
+      const row = await this.prisma.checkpoint.findUnique({ where: { threadId_checkpointNs_checkpointId: key } });
+      if (!row) continue;
+      const stored = await this.decodeStored(row);
+      const [carried] = await this.loadCarriedValues([row], [stored]);
+      const whole: StoredCheckpoint = {
+        checkpoint: { ...stored.checkpoint, channel_values: { ...carried, ...stored.checkpoint.channel_values } },
+        carried: {},
+      };
+      const [type, serialized] = await this.serde.dumpsTyped(whole);
+      kept.push({ key, type, checkpoint: bytes(serialized) });
+    }
+    return this.prisma.$transaction(async (tx) => {
+      let removed = 0;
+      for (const { key, type, checkpoint } of kept) {
+        const { threadId: thread, checkpointNs, checkpointId } = key;
+        await tx.checkpoint.update({
+          where: { threadId_checkpointNs_checkpointId: key },
+          data: { type, checkpoint, parentCheckpointId: null },
+        });
+        // only what is older: a checkpoint written since the read above stays, with its writes
+        const older = { threadId: thread, checkpointNs, checkpointId: { lt: checkpointId } };
+        await tx.checkpointWrite.deleteMany({ where: older });
+        removed += (await tx.checkpoint.deleteMany({ where: older })).count;
+      }
+      return removed;
     }, LONG_TRANSACTION);
   }
 

@@ -17,7 +17,9 @@
 // `startsWith`/`endsWith` do not escape LIKE wildcards ("_", "%") and are case-insensitive
 // on SQLite, so they may return a few rows too many, never too few.
 //
-// No TTL: `expiresAt` is left null (PutOperation has no ttl in this version).
+// Time to live: PutOperation has no ttl in this version, so `putWithTtl` sets one beside
+// `batch` (a plain put leaves the item without expiry). An expired item is invisible to
+// every read at once, before `sweepExpired` deletes it; `refreshTtl` restarts the clock.
 import { isDeepStrictEqual } from "node:util";
 import {
   BaseStore,
@@ -101,7 +103,7 @@ export class PrismaStore extends BaseStore {
       keysByNamespace.set(joined, (keysByNamespace.get(joined) ?? new Set()).add(key));
     }
     const rows = await this.prisma.storeItem.findMany({
-      where: { OR: [...keysByNamespace].map(([namespace, keys]) => ({ namespace, key: { in: [...keys] } })) },
+      where: { AND: [live(), { OR: [...keysByNamespace].map(([namespace, keys]) => ({ namespace, key: { in: [...keys] } })) }] },
     });
     for (const row of rows) {
       const item = toItem(row);
@@ -123,7 +125,7 @@ export class PrismaStore extends BaseStore {
     if (limit <= 0) return [];
     const prefix = joinNamespace(op.namespacePrefix);
     const where: Prisma.StoreItemWhereInput =
-      prefix === "" ? {} : { OR: [{ namespace: prefix }, { namespace: { startsWith: `${prefix}.` } }] };
+      prefix === "" ? live() : { AND: [live(), { OR: [{ namespace: prefix }, { namespace: { startsWith: `${prefix}.` } }] }] };
     const matches: SearchItem[] = [];
     let last: StoreItem | undefined;
     while (matches.length < offset + limit) {
@@ -151,7 +153,7 @@ export class PrismaStore extends BaseStore {
     const conditions = op.matchConditions ?? [];
     const groups = await this.prisma.storeItem.groupBy({
       by: ["namespace"],
-      where: { AND: conditions.map(candidateWhere) },
+      where: { AND: [live(), ...conditions.map(candidateWhere)] },
       orderBy: { namespace: "asc" },
     });
     let namespaces = groups
@@ -178,10 +180,51 @@ export class PrismaStore extends BaseStore {
         return this.prisma.storeItem.upsert({
           where: { namespace_key: { namespace: joined, key } },
           create: { namespace: joined, key, value: json },
-          update: { value: json },
+          // a put without a ttl leaves the item without expiry, as with LangGraph's stores
+          update: { value: json, expiresAt: null, ttlMinutes: null },
         });
       }),
     );
+  }
+
+  /**
+   * Writes the item with a time to live of `ttlMinutes` (null: none), counted from now.
+   * The namespace is checked as a put's.
+   */
+  async putWithTtl(namespace: string[], key: string, value: Record<string, unknown>, ttlMinutes: number | null): Promise<void> {
+    validateNamespace(namespace, { allowReservedRoot: true });
+    const joined = joinNamespace(namespace);
+    const json = value as Prisma.InputJsonObject;
+    const ttl = { ttlMinutes, expiresAt: ttlMinutes === null ? null : new Date(Date.now() + ttlMinutes * 60_000) };
+    await this.prisma.storeItem.upsert({
+      where: { namespace_key: { namespace: joined, key } },
+      create: { namespace: joined, key, value: json, ...ttl },
+      update: { value: json, ...ttl },
+    });
+  }
+
+  /** Restarts the clock of these items that have a time to live and have not expired (a read with refresh_ttl). */
+  async refreshTtl(items: { namespace: string[]; key: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    const rows = await this.prisma.storeItem.findMany({
+      where: {
+        AND: [live(), { ttlMinutes: { not: null } }, { OR: items.map((i) => ({ namespace: joinNamespace(i.namespace), key: i.key })) }],
+      },
+      select: { namespace: true, key: true, ttlMinutes: true },
+    });
+    const now = Date.now();
+    for (const row of rows) {
+      await this.prisma.storeItem.updateMany({
+        where: { namespace: row.namespace, key: row.key, ttlMinutes: row.ttlMinutes },
+        data: { expiresAt: new Date(now + row.ttlMinutes! * 60_000) },
+      });
+    }
+  }
+
+  /** Deletes the items expired by `now`; how many went. Safe to run from many processes at once. */
+  async sweepExpired(now = new Date()): Promise<number> {
+    const { count } = await this.prisma.storeItem.deleteMany({ where: { expiresAt: { lte: now } } });
+    return count;
   }
 
   private queryIgnored(query: string): void {
@@ -263,6 +306,11 @@ function compareNamespaces(a: string[], b: string[]): number {
 
 // ---------------------------------------------------------------------------
 // Items and filters
+
+/** Items whose time to live has not passed (or that have none). */
+function live(): Prisma.StoreItemWhereInput {
+  return { OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] };
+}
 
 function toItem(row: StoreItem): Item {
   return {

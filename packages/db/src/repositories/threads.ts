@@ -37,6 +37,22 @@ export interface NewThread {
   metadata?: JsonObject;
   status?: ThreadStatus;
   config?: JsonObject;
+  ttl?: ThreadTtl | null;
+}
+
+/** What a thread's expiry does: delete it, or keep it with its latest checkpoint only. */
+export type ThreadTtlStrategy = "delete" | "keep_latest";
+
+/** A thread's time to live: it expires `minutes` after it was set. */
+export interface ThreadTtl {
+  strategy: ThreadTtlStrategy;
+  minutes: number;
+}
+
+function ttlColumns(ttl: ThreadTtl | null | undefined, now = Date.now()) {
+  if (ttl === undefined) return {};
+  if (ttl === null) return { ttlStrategy: null, ttlMinutes: null, expiresAt: null };
+  return { ttlStrategy: ttl.strategy, ttlMinutes: ttl.minutes, expiresAt: new Date(now + ttl.minutes * 60_000) };
 }
 
 export interface ThreadFilter extends PageRequest {
@@ -67,6 +83,8 @@ export interface ThreadPatch {
   values?: unknown;
   interrupts?: unknown;
   config?: JsonObject;
+  /** set (expiry counted from now) or clear (null) the thread's time to live */
+  ttl?: ThreadTtl | null;
 }
 
 export function threadsRepository(db: Database) {
@@ -80,6 +98,7 @@ export function threadsRepository(db: Database) {
           metadata: jsonObject(input.metadata ?? {}),
           status: input.status ?? "idle",
           config: input.config === undefined ? undefined : jsonInput(input.config),
+          ...ttlColumns(input.ttl),
         },
       });
     },
@@ -142,8 +161,34 @@ export function threadsRepository(db: Database) {
             values: patch.values === undefined ? undefined : jsonInput(patch.values),
             interrupts: patch.interrupts === undefined ? undefined : jsonInput(patch.interrupts),
             config: patch.config === undefined ? undefined : jsonInput(patch.config),
+            ...ttlColumns(patch.ttl),
           },
         });
+      });
+    },
+
+    /** Threads whose time to live has passed by `now`, soonest expired first: what a sweep acts on. */
+    expired(now: Date, limit: number): Promise<Thread[]> {
+      return prisma.thread.findMany({ where: { expiresAt: { lte: now } }, orderBy: { expiresAt: "asc" }, take: limit });
+    },
+
+    /**
+     * Clears the thread's expiry if it is still the one a sweep read (`expiresAt`): a
+     * keep_latest sweep has pruned it, and a ttl set meanwhile is left alone. False when it changed.
+     */
+    async clearExpiry(id: string, expiresAt: Date): Promise<boolean> {
+      const { count } = await prisma.thread.updateMany({ where: { id, expiresAt }, data: { expiresAt: null } });
+      return count > 0;
+    },
+
+    /** Deletes the thread if its expiry is still the one a sweep read: another member may have swept it, or its ttl changed. */
+    async deleteExpired(id: string, expiresAt: Date): Promise<boolean> {
+      return prisma.$transaction(async (tx) => {
+        const { count } = await tx.thread.deleteMany({ where: { id, expiresAt } });
+        if (count === 0) return false;
+        await tx.checkpointWrite.deleteMany({ where: { threadId: id } });
+        await tx.checkpoint.deleteMany({ where: { threadId: id } });
+        return true;
       });
     },
 

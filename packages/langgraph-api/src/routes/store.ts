@@ -8,8 +8,10 @@ import { storeItemToWire } from "../wire-extra.ts";
 
 /**
  * The long-term store (`runtime.store`): one store for the whole server, as on
- * LangGraph Platform. Item TTLs and search indexing are accepted and ignored: items
- * stay until deleted, and there is no vector index (`query` does not rank). The
+ * LangGraph Platform. An item put with a `ttl` (minutes) expires that long after its
+ * last write or refreshing read (`refresh_ttl`, on by default): it is invisible from
+ * then on and swept. Search indexing is accepted and ignored: there is no vector index
+ * (`query` does not rank). The
  * store's own rules (no empty namespace, the reserved root "langgraph") are the
  * runtime's; the labels are checked here so that a bad one is named by its place.
  */
@@ -50,8 +52,8 @@ const putBody = z
     value: jsonObject,
     /** search indexing: accepted, ignored (no vector index) */
     index: z.union([z.literal(false), z.array(z.string())]).nullish(),
-    /** minutes to live: accepted, ignored (items stay until deleted) */
-    ttl: z.number().positive().nullish(),
+    /** minutes to live; absent or null: the item stays until deleted */
+    ttl: schemas.ttlMinutes.nullish(),
   })
   .strict();
 
@@ -93,13 +95,18 @@ const namespacesBody = z
 export const storeRoutes = new Hono<ShimEnv>()
   .put("/store/items", async (c) => {
     const b = await body(c, putBody);
-    await c.var.services.runtime.store.put(c.var.caller, { namespace: b.namespace, key: b.key, value: b.value });
+    await c.var.services.runtime.store.put(c.var.caller, { namespace: b.namespace, key: b.key, value: b.value, ttlMinutes: b.ttl ?? null });
     return c.body(null, 204);
   })
 
   .get("/store/items", async (c) => {
     const q = query(c, getQuery);
-    return c.json(storeItemToWire(await c.var.services.runtime.store.get(c.var.caller, { namespace: q.namespace, key: q.key })));
+    const item = await c.var.services.runtime.store.get(
+      c.var.caller,
+      { namespace: q.namespace, key: q.key },
+      { refreshTtl: q.refresh_ttl },
+    );
+    return c.json(storeItemToWire(item));
   })
 
   .delete("/store/items", async (c) => {
@@ -115,6 +122,7 @@ export const storeRoutes = new Hono<ShimEnv>()
       limit: b.limit,
       offset: b.offset,
       query: b.query ?? undefined,
+      refreshTtl: b.refresh_ttl ?? undefined,
     });
     return c.json({ items: items.map(storeItemToWire) });
   })

@@ -1,6 +1,14 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { MAX_SEARCH_LIMIT, schemas, type ThreadSortKey, type ThreadStateView } from "@lgrs/runtime";
+import {
+  MAX_SEARCH_LIMIT,
+  parseThreadEventId,
+  schemas,
+  type Thread,
+  type ThreadSortKey,
+  type ThreadStateView,
+  type ThreadTtl,
+} from "@lgrs/runtime";
 import type { ShimEnv } from "../env.ts";
 import { invalid } from "../http-errors.ts";
 import { flag } from "../schemas.ts";
@@ -9,17 +17,36 @@ import { threadToWire } from "../wire.ts";
 import { selectFields } from "../wire-extra.ts";
 import { searchAnswer, searchWindow } from "../search-page.ts";
 import { checkpointToWire, threadStateToWire } from "../wire-state.ts";
+import { leaveSignal } from "../sse.ts";
+import { threadStreamResponse } from "../thread-stream-sse.ts";
 
 type C = Context<ShimEnv>;
 
 /**
- * A thread's time to live: accepted as LangGraph takes it, but not applied (threads
- * stay until deleted; this server has no TTL sweeper).
+ * A thread's time to live as the SDK sends it: minutes alone (strategy `delete`), or
+ * `{ ttl, strategy }`. The thread expires that long after it is set, then the sweeper
+ * deletes it (`delete`) or keeps only its latest checkpoint (`keep_latest`).
  */
-const ttl = z.union([
-  z.number().positive(),
-  z.object({ ttl: z.number().positive(), strategy: z.enum(["delete", "keep_latest"]).optional() }).strict(),
-]);
+const ttl = z.preprocess(
+  (value) => (typeof value === "number" ? { ttl: value } : value),
+  z.object({ ttl: schemas.ttlMinutes, strategy: schemas.pruneStrategy.optional() }).strict(),
+);
+
+function ttlOf(value: z.output<typeof ttl> | null | undefined): ThreadTtl | undefined {
+  if (value == null) return undefined;
+  return { strategy: value.strategy ?? "delete", minutes: value.ttl };
+}
+
+/** `include=ttl` of a thread read: its ttl as LangGraph shows it, or null. */
+function withTtl(thread: Thread, include: string | string[] | undefined) {
+  const wire = threadToWire(thread);
+  if (![include ?? []].flat().some((i) => i.split(",").includes("ttl"))) return wire;
+  const ttlInfo =
+    thread.ttlMinutes == null
+      ? null
+      : { strategy: thread.ttlStrategy ?? "delete", ttl_minutes: thread.ttlMinutes, expires_at: thread.expiresAt?.toISOString() ?? null };
+  return { ...wire, ttl: ttlInfo };
+}
 
 const { jsonObject, threadStatus, ifExists, sortOrder } = schemas;
 
@@ -71,6 +98,26 @@ const createBody = z
   .strict();
 
 const patchBody = z.object({ metadata: jsonObject.nullish(), ttl: ttl.nullish() }).strict();
+
+const pruneBody = z
+  .object({
+    thread_ids: z.array(uuidString).min(1).max(1000),
+    strategy: schemas.pruneStrategy.default("delete"),
+  })
+  .strict();
+
+const patchStateBody = z
+  .object({
+    metadata: jsonObject,
+    checkpoint_id: z.string().min(1).nullish(),
+    checkpoint: checkpointRef.nullish(),
+  })
+  .strict();
+
+const threadStreamModes = z.union([schemas.threadStreamMode, z.array(schemas.threadStreamMode)]);
+
+/** `stream_mode` as the SDK sends it (`stream_modes` as LangGraph's reference names it). */
+const threadStreamQuery = z.object({ stream_mode: threadStreamModes.optional(), stream_modes: threadStreamModes.optional() }).strict();
 
 const filters = {
   metadata: jsonObject.nullish(),
@@ -187,6 +234,18 @@ function stateOut(view: ThreadStateView, select: string[] | null | undefined) {
   return selectFields(threadStateToWire(view), select ?? undefined);
 }
 
+/** Last-Event-ID of a thread stream: an id the stream gave, or -1 / - for the thread's first run; 422 naming the header otherwise. */
+function threadEventId(c: C): string | undefined {
+  const raw = c.req.header("Last-Event-ID")?.trim();
+  if (!raw) return undefined;
+  try {
+    parseThreadEventId(raw);
+  } catch (err) {
+    throw invalid([{ field: "header.Last-Event-ID", message: (err as Error).message }]);
+  }
+  return raw;
+}
+
 function checkpointParam(c: C): string {
   const id = c.req.param("checkpoint_id") ?? "";
   if (id.trim() === "") throw invalid([{ field: "path.checkpoint_id", message: "a checkpoint id is required" }]);
@@ -210,8 +269,15 @@ export const threadRoutes = new Hono<ShimEnv>()
       threadId: b.thread_id ?? undefined,
       metadata: b.metadata ?? undefined,
       ifExists: b.if_exists ?? undefined,
+      ttl: ttlOf(b.ttl),
     });
     return c.json(threadToWire(thread));
+  })
+
+  .post("/threads/prune", async (c) => {
+    const b = await body(c, pruneBody);
+    const { prunedCount } = await c.var.services.runtime.threads.prune(c.var.caller, b.thread_ids, b.strategy);
+    return c.json({ pruned_count: prunedCount });
   })
 
   .post("/threads/search", async (c) => {
@@ -226,14 +292,17 @@ export const threadRoutes = new Hono<ShimEnv>()
   })
 
   .get("/threads/:thread_id", async (c) => {
-    query(c, z.object({ include: z.union([z.string(), z.array(z.string())]).optional() }).strict());
-    return c.json(threadToWire(await c.var.services.runtime.threads.get(c.var.caller, uuidParam(c, "thread_id"))));
+    const q = query(c, z.object({ include: z.union([z.string(), z.array(z.string())]).optional() }).strict());
+    return c.json(withTtl(await c.var.services.runtime.threads.get(c.var.caller, uuidParam(c, "thread_id")), q.include));
   })
 
   .patch("/threads/:thread_id", async (c) => {
     const threadId = uuidParam(c, "thread_id");
     const b = await body(c, patchBody);
-    const thread = await c.var.services.runtime.threads.update(c.var.caller, threadId, { metadata: b.metadata ?? undefined });
+    const thread = await c.var.services.runtime.threads.update(c.var.caller, threadId, {
+      metadata: b.metadata ?? undefined,
+      ttl: ttlOf(b.ttl),
+    });
     if (/return=minimal/i.test(c.req.header("Prefer") ?? "")) return c.body(null, 204);
     return c.json(threadToWire(thread));
   })
@@ -267,6 +336,30 @@ export const threadRoutes = new Hono<ShimEnv>()
       checkpointId,
     });
     return c.json({ checkpoint: checkpointToWire(checkpoint) });
+  })
+
+  .patch("/threads/:thread_id/state", async (c) => {
+    const threadId = uuidParam(c, "thread_id");
+    const b = await body(c, patchStateBody);
+    await c.var.services.runtime.threads.patchState(c.var.caller, threadId, {
+      metadata: b.metadata,
+      checkpointId: b.checkpoint_id ?? rootCheckpointId(b.checkpoint, "body.checkpoint"),
+    });
+    return c.body(null, 204);
+  })
+
+  // ---- the thread's stream: every run on it, live, resumable with Last-Event-ID
+  .get("/threads/:thread_id/stream", async (c) => {
+    const threadId = uuidParam(c, "thread_id");
+    const q = query(c, threadStreamQuery);
+    const lastEventId = threadEventId(c);
+    const leave = leaveSignal(c);
+    const events = await c.var.services.runtime.threads.stream(c.var.caller, threadId, {
+      lastEventId,
+      modes: [q.stream_mode ?? [], q.stream_modes ?? []].flat(),
+      signal: leave.signal,
+    });
+    return threadStreamResponse(c, events, leave);
   })
 
   .post("/threads/:thread_id/state/checkpoint", async (c) => {

@@ -29,6 +29,13 @@ export interface StoreSearchOptions {
   offset?: number;
   /** accepted, not used for ranking (no vector index) */
   query?: string;
+  /** restart the time to live of the items found (default true, as LangGraph's refresh_on_read) */
+  refreshTtl?: boolean;
+}
+
+export interface StoreGetOptions {
+  /** restart the item's time to live (default true, as LangGraph's refresh_on_read) */
+  refreshTtl?: boolean;
 }
 
 export interface NamespaceListOptions {
@@ -53,8 +60,12 @@ export interface NamespaceListOptions {
 export class StoreService {
   constructor(private readonly ctx: RuntimeContext) {}
 
-  /** Writes the item, replacing its value if it exists. */
-  async put(actor: Actor, item: StoreItemRef & { value: Record<string, unknown> }): Promise<void> {
+  /**
+   * Writes the item, replacing its value if it exists. With `ttlMinutes` it expires that
+   * long after its last write (or read that refreshes it): invisible at once, deleted by
+   * the sweeper; without, it stays until deleted.
+   */
+  async put(actor: Actor, item: StoreItemRef & { value: Record<string, unknown>; ttlMinutes?: number | null }): Promise<void> {
     checkRef(item);
     this.refuseForeign(actor, item.namespace);
     const bytes = Buffer.byteLength(JSON.stringify(item.value));
@@ -64,13 +75,19 @@ export class StoreService {
         "value",
       );
     }
-    await this.call(() => this.ctx.store.put(item.namespace, item.key, item.value));
+    if (item.ttlMinutes != null) {
+      const { ttlMinutes } = item;
+      await this.call(() => this.ctx.store.putWithTtl(item.namespace, item.key, item.value, ttlMinutes));
+    } else {
+      await this.call(() => this.ctx.store.put(item.namespace, item.key, item.value));
+    }
   }
 
-  /** The item; NotFoundError when there is none. */
-  async get(actor: Actor, ref: StoreItemRef): Promise<StoreItem> {
+  /** The item (its ttl restarted unless `refreshTtl` is false); NotFoundError when there is none or it has expired. */
+  async get(actor: Actor, ref: StoreItemRef, options: StoreGetOptions = {}): Promise<StoreItem> {
     const item = this.reaches(actor, ref.namespace) ? await this.call(() => this.ctx.store.get(ref.namespace, ref.key)) : null;
     if (!item) throw new NotFoundError(`no item "${ref.key}" in namespace [${ref.namespace.join(", ")}]`);
+    if (options.refreshTtl !== false) await this.ctx.store.refreshTtl([item]);
     return item;
   }
 
@@ -81,10 +98,13 @@ export class StoreService {
   }
 
   /** Items under the namespace prefix, most recently updated first, matching the filter. */
-  search(actor: Actor, namespacePrefix: string[], options: StoreSearchOptions = {}): Promise<StoreItem[]> {
+  async search(actor: Actor, namespacePrefix: string[], options: StoreSearchOptions = {}): Promise<StoreItem[]> {
     const prefix = this.within(actor, namespacePrefix);
-    if (!prefix) return Promise.resolve([]);
-    return this.call(() => this.ctx.store.search(prefix, options));
+    if (!prefix) return [];
+    const { refreshTtl, ...search } = options;
+    const items = await this.call(() => this.ctx.store.search(prefix, search));
+    if (refreshTtl !== false) await this.ctx.store.refreshTtl(items);
+    return items;
   }
 
   /** The distinct namespaces matching prefix and suffix, sorted. */

@@ -13,12 +13,13 @@ import {
 } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
-import type { IfExists } from "../enums.ts";
+import type { IfExists, PruneStrategy } from "../enums.ts";
 import type { RuntimeContext } from "../runs/context.ts";
 import type { GraphStateSnapshot, GraphTaskSnapshot, RunnableGraph } from "../runs/graph-source.ts";
 import type { RunManager } from "../runs/run-manager.ts";
 import { threadStateOf } from "../runs/thread-state.ts";
 import { toWire } from "../runs/wire.ts";
+import { parseThreadEventId, threadEvents, type ThreadStreamEvent, type ThreadStreamOptions } from "./thread-stream.ts";
 import {
   emptyView,
   errorText,
@@ -36,6 +37,21 @@ export interface NewThreadInput {
   metadata?: JsonObject;
   /** when a thread with this id exists: fail (default) or return it, if it is the caller's */
   ifExists?: IfExists;
+  /** the thread expires this long after now, then is deleted or pruned (see ThreadTtl) */
+  ttl?: ThreadTtl;
+}
+
+/** A thread's time to live: after `minutes`, the sweeper deletes it (`delete`) or keeps only its latest checkpoint (`keep_latest`). */
+export interface ThreadTtl {
+  strategy: PruneStrategy;
+  minutes: number;
+}
+
+export interface ThreadPatch {
+  /** merged into the thread's metadata */
+  metadata?: JsonObject;
+  /** a new time to live counted from now; null removes it */
+  ttl?: ThreadTtl | null;
 }
 
 export interface ThreadListOptions {
@@ -122,7 +138,7 @@ export class ThreadService {
       if (existing) throw new ConflictError(`thread ${threadId} already exists`);
     }
     try {
-      return await repo.create({ id: threadId, ownerId: actor.userId, metadata: input.metadata ?? {} });
+      return await repo.create({ id: threadId, ownerId: actor.userId, metadata: input.metadata ?? {}, ttl: input.ttl });
     } catch (err) {
       if (!threadId || lostRaceKind(err) !== "conflict") throw err;
       // another request made the same id between the check and the write
@@ -136,10 +152,10 @@ export class ThreadService {
     return this.thread(actor, threadId);
   }
 
-  /** Merges `metadata` into the thread's (as LangGraph does); without it, the thread as it is. */
-  async update(actor: Actor, threadId: string, patch: { metadata?: JsonObject }): Promise<Thread> {
-    if (!patch.metadata) return this.thread(actor, threadId);
-    const thread = await this.ctx.repos.threads.update(actor.scope, threadId, { metadata: patch.metadata });
+  /** Merges `metadata` into the thread's (as LangGraph does) and sets or clears its ttl; without either, the thread as it is. */
+  async update(actor: Actor, threadId: string, patch: ThreadPatch): Promise<Thread> {
+    if (!patch.metadata && patch.ttl === undefined) return this.thread(actor, threadId);
+    const thread = await this.ctx.repos.threads.update(actor.scope, threadId, { metadata: patch.metadata, ttl: patch.ttl });
     if (!thread) throw new NotFoundError(`thread ${threadId} not found`);
     return thread;
   }
@@ -245,6 +261,68 @@ export class ThreadService {
     const state = await threadStateOf(graph, thread.id);
     await this.ctx.repos.threads.update(ALL, thread.id, { values: toWire(state.values), interrupts: toWire(state.interrupts) });
     return { checkpoint };
+  }
+
+  /**
+   * Merges `metadata` into the metadata of the thread's latest checkpoint (or of
+   * `checkpointId`) without making a new one (LangGraph's patchState): getState and the
+   * history show it. NotFoundError when the thread has no such checkpoint (no run yet).
+   */
+  async patchState(
+    actor: Actor,
+    threadId: string,
+    input: { metadata: JsonObject; checkpointId?: string },
+  ): Promise<{ checkpointId: string }> {
+    const thread = await this.thread(actor, threadId);
+    const patched = await this.ctx.checkpointer.patchMetadata(thread.id, input.metadata, input.checkpointId);
+    if (!patched) {
+      throw new NotFoundError(
+        input.checkpointId
+          ? `checkpoint ${input.checkpointId} not found on thread ${thread.id}`
+          : `thread ${thread.id} has no checkpoint yet`,
+      );
+    }
+    return { checkpointId: patched };
+  }
+
+  /**
+   * Prunes the caller's threads among `threadIds` (another owner's, or a missing one,
+   * is passed over): `delete` removes each (cancelling its runs, as delete does);
+   * `keep_latest` keeps each thread with only its latest checkpoint, passing over a
+   * thread with a run in flight. Answers how many threads were pruned.
+   */
+  async prune(actor: Actor, threadIds: readonly string[], strategy: PruneStrategy = "delete"): Promise<{ prunedCount: number }> {
+    let prunedCount = 0;
+    for (const threadId of new Set(threadIds)) {
+      const thread = await this.ctx.repos.threads.get(actor.scope, threadId);
+      if (!thread) continue;
+      if (strategy === "delete") {
+        try {
+          await this.delete(actor, thread.id);
+          prunedCount++;
+        } catch (err) {
+          // deleted meanwhile by someone else: nothing left to prune
+          if (!(err instanceof NotFoundError)) throw err;
+        }
+        continue;
+      }
+      if ((await this.ctx.repos.runs.inFlight(thread.id)).length > 0) continue;
+      await this.ctx.checkpointer.pruneToLatest(thread.id);
+      prunedCount++;
+    }
+    return { prunedCount };
+  }
+
+  /**
+   * The thread's stream: every run's events, start and end, and state after each run,
+   * live, from where `lastEventId` left off (see thread-stream.ts), until `signal`
+   * aborts. The thread is checked now: another owner's or a missing one is NotFoundError,
+   * and a Last-Event-ID this stream cannot have given is InvalidRequestError.
+   */
+  async stream(actor: Actor, threadId: string, options: ThreadStreamOptions = {}): Promise<AsyncIterable<ThreadStreamEvent>> {
+    const thread = await this.thread(actor, threadId);
+    if (options.lastEventId !== undefined) parseThreadEventId(options.lastEventId);
+    return threadEvents(this.ctx, this.runs, thread.id, options);
   }
 
   /**
