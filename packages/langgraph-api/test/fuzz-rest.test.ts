@@ -284,7 +284,7 @@ function internalRpcError(text: string): boolean {
 /** Endpoints whose answer is an event stream or a wait on a run: they may still be going when the read stops. */
 const LONG = /\/(stream|wait|join)$/;
 /** Endpoints that follow a thread and never end by themselves: their answer is read briefly. */
-const FOLLOWING = /\/stream\/events$/;
+const FOLLOWING = /(\/stream\/events|^GET \/threads\/:thread_id\/stream)$/;
 
 const seed = fuzzSeed("fuzz-rest");
 const ENDPOINTS = endpoints();
@@ -381,7 +381,7 @@ describe.each(testTargets)("REST fuzz on $provider", (target) => {
       // the valid request first: it must not fail on its own
       for (const m of [null, ...cases]) {
         const p = request(endpoint, template, m);
-        const answer = await probe(p, server.output, { bodyMs: FOLLOWING.test(endpoint) ? 500 : LONG.test(endpoint) ? 3_000 : 15_000 });
+        const answer = await probe(p, server.output, { bodyMs: FOLLOWING.test(endpoint) ? 200 : LONG.test(endpoint) ? 3_000 : 15_000 });
         const input = m ? describeMutation(m) : "the valid request";
         const problems: string[] = [];
         if (answer.status === 0) problems.push(answer.text);
