@@ -10,7 +10,7 @@ export const metaRoutes = new Hono<ShimEnv>()
     c.json({
       version: VERSION,
       langgraph_js_version: null,
-      flags: { assistants: true, crons: false, langsmith: false, langsmith_tracing_replicas: false },
+      flags: { assistants: true, crons: true, langsmith: false, langsmith_tracing_replicas: false },
       host: { kind: "self-hosted", project_id: null, revision_id: null, tenant_id: null },
       graphs: c.var.services.runtime.graphIds(),
     }),

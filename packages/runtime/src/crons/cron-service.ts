@@ -1,32 +1,14 @@
 import type { Cron, CronMatch, CronSearch, JsonObject, OffsetPage } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
 import { resolveAssistant } from "../assistants/defaults.ts";
-import type { MultitaskStrategy, OnCompletion, StreamMode } from "../enums.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import type { RuntimeContext } from "../runs/context.ts";
-import type { RunCommand, RunConfig } from "../runs/types.ts";
 import { webhookUrlProblem } from "../runs/webhook-policy.ts";
 import type { CronTicker } from "./cron-ticker.ts";
+import type { CronRunPayload } from "./cron-payload.ts";
 import { checkSchedule, nextTick, type ScheduleRules } from "./schedule.ts";
 
-/** What each tick's run is asked to do (a run request without its thread and assistant). */
-export interface CronRunPayload {
-  input?: unknown;
-  command?: RunCommand | null;
-  config?: RunConfig;
-  context?: Record<string, unknown> | null;
-  /** the metadata of each run */
-  metadata?: JsonObject;
-  streamMode?: StreamMode[];
-  streamSubgraphs?: boolean;
-  interruptBefore?: string[] | "*";
-  interruptAfter?: string[] | "*";
-  webhook?: string | null;
-  /** a thread cron's runs when the thread is busy at a tick (default `enqueue`: the tick waits its turn) */
-  multitaskStrategy?: MultitaskStrategy;
-  /** a stateless cron's thread once its run has ended: deleted (the default) or kept */
-  onCompletion?: OnCompletion;
-}
+export type { CronRunPayload };
 
 export interface NewCronInput {
   /** an assistant id, or a graph id standing for its default assistant */

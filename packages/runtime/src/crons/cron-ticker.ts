@@ -3,7 +3,7 @@ import { ShuttingDownError, TickTakenError } from "../errors.ts";
 import type { RuntimeContext } from "../runs/context.ts";
 import type { RunManager } from "../runs/run-manager.ts";
 import type { CreateRunRequest } from "../runs/types.ts";
-import type { CronRunPayload } from "./cron-service.ts";
+import type { CronRunPayload } from "./cron-payload.ts";
 import { nextTick } from "./schedule.ts";
 
 export interface CronTickerOptions {
