@@ -50,73 +50,76 @@ export function CronsList() {
           {pause.error.message}
         </p>
       ) : null}
-      <table className={styles.table} aria-label="Crons">
-        <thead>
-          <tr>
-            <th scope="col">Schedule</th>
-            <th scope="col">Next run</th>
-            <th scope="col">Thread</th>
-            <th scope="col">Assistant</th>
-            <th scope="col">Ends</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {crons.map((cron) => (
-            <tr key={cron.id} data-cron-id={cron.id} data-enabled={cron.enabled ? "true" : "false"}>
-              <td>
-                <span className={styles.mono}>{cron.schedule}</span>
-                <div className="muted">{cron.timezone ?? "UTC"}</div>
-              </td>
-              <td>
-                {!cron.enabled ? (
-                  <span className={styles.paused}>paused</span>
-                ) : cron.nextRunAt ? (
-                  <LocalTime value={cron.nextRunAt} />
-                ) : (
-                  <span className="muted">ended</span>
-                )}
-              </td>
-              <td>
-                {cron.threadId ? (
-                  <Link href={`/threads/${cron.threadId}`} className={styles.mono}>
-                    {cron.threadId.slice(0, 8)}
-                  </Link>
-                ) : (
-                  <span className="muted">new thread each run</span>
-                )}
-              </td>
-              <td className={styles.mono}>{cron.assistantId.slice(0, 8)}</td>
-              <td>
-                <LocalTime value={cron.endTime} />
-              </td>
-              <td>
-                <div className={styles.actions}>
-                  <button
-                    type="button"
-                    className={`btn ${styles.small}`}
-                    aria-label={`${cron.enabled ? "Pause" : "Resume"} cron ${cron.schedule}`}
-                    disabled={pause.isPending}
-                    onClick={() => pause.mutate({ cronId: cron.id, paused: cron.enabled })}
-                  >
-                    {cron.enabled ? "Pause" : "Resume"}
-                  </button>
-                  <button
-                    type="button"
-                    className={`btn ${styles.small}`}
-                    aria-label={`Delete cron ${cron.schedule}`}
-                    onClick={() => setDeleting(cron.id)}
-                  >
-                    Delete
-                  </button>
-                </div>
-              </td>
+      {/* a phone scrolls the table sideways instead of widening the page */}
+      <div className={styles.tableWrap}>
+        <table className={styles.table} aria-label="Crons">
+          <thead>
+            <tr>
+              <th scope="col">Schedule</th>
+              <th scope="col">Next run</th>
+              <th scope="col">Thread</th>
+              <th scope="col">Assistant</th>
+              <th scope="col">Ends</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {crons.map((cron) => (
+              <tr key={cron.id} data-cron-id={cron.id} data-enabled={cron.enabled ? "true" : "false"}>
+                <td>
+                  <span className={`${styles.mono} ${styles.nowrap}`}>{cron.schedule}</span>
+                  <div className="muted">{cron.timezone ?? "UTC"}</div>
+                </td>
+                <td>
+                  {!cron.enabled ? (
+                    <span className={styles.paused}>paused</span>
+                  ) : cron.nextRunAt ? (
+                    <LocalTime value={cron.nextRunAt} />
+                  ) : (
+                    <span className="muted">ended</span>
+                  )}
+                </td>
+                <td>
+                  {cron.threadId ? (
+                    <Link href={`/threads/${cron.threadId}`} className={styles.mono}>
+                      {cron.threadId.slice(0, 8)}
+                    </Link>
+                  ) : (
+                    <span className="muted">new thread each run</span>
+                  )}
+                </td>
+                <td className={styles.mono}>{cron.assistantId.slice(0, 8)}</td>
+                <td>
+                  <LocalTime value={cron.endTime} />
+                </td>
+                <td>
+                  <div className={styles.actions}>
+                    <button
+                      type="button"
+                      className={`btn ${styles.small}`}
+                      aria-label={`${cron.enabled ? "Pause" : "Resume"} cron ${cron.schedule}`}
+                      disabled={pause.isPending}
+                      onClick={() => pause.mutate({ cronId: cron.id, paused: cron.enabled })}
+                    >
+                      {cron.enabled ? "Pause" : "Resume"}
+                    </button>
+                    <button
+                      type="button"
+                      className={`btn ${styles.small}`}
+                      aria-label={`Delete cron ${cron.schedule}`}
+                      onClick={() => setDeleting(cron.id)}
+                    >
+                      Delete
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {query.data.hasMore ? (
         <button type="button" className={`btn ${styles.more}`} onClick={() => setLimit((n) => n + PAGE_SIZE)}>
           Load more
