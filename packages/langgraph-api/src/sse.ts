@@ -31,19 +31,49 @@ export function runStreamResponse(c: Context, { run, items }: RunEvents, leave: 
   const { contentLocation, location } = runLocation(run);
   c.header("Content-Location", contentLocation);
   c.header("Location", location);
+  return sseResponse(c, frames(items), leave);
+}
+
+/** A run's items as SSE frames, up to its end marker. */
+async function* frames(items: RunEvents["items"]): AsyncIterable<SseFrame> {
+  for await (const item of items) {
+    if (item.type === "end") return;
+    if (item.type === "event") yield { id: String(item.id), event: item.event, data: item.data };
+  }
+}
+
+/** One server-sent event: `data` is sent as JSON. */
+export interface SseFrame {
+  id: string;
+  event: string;
+  data: unknown;
+}
+
+/**
+ * Frames as server-sent events, with heartbeat comments while idle (proxies keep the
+ * connection, the SDK's idle watchdog stays armed). `leave` aborts when the client goes
+ * away, which ends the iteration behind `frames`. A stream that may wait long for its
+ * first frame (one that follows a thread) says `connected` at once: the headers go out
+ * with the first bytes, and the client must not wait for them.
+ */
+export function sseResponse(
+  c: Context,
+  frames: AsyncIterable<SseFrame>,
+  leave: AbortController,
+  options: { connected?: boolean } = {},
+): Response {
   c.header("X-Accel-Buffering", "no");
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => leave.abort());
+    if (options.connected) await stream.write(": connected\n\n");
     const heartbeat = setInterval(() => {
       stream.write(": heartbeat\n\n").catch(() => leave.abort());
     }, HEARTBEAT_INTERVAL);
     try {
-      for await (const item of items) {
-        if (item.type === "end") break;
-        if (item.type === "event") await stream.writeSSE({ id: String(item.id), event: item.event, data: JSON.stringify(item.data) });
-      }
+      for await (const f of frames) await stream.writeSSE({ id: f.id, event: f.event, data: JSON.stringify(f.data) });
     } finally {
       clearInterval(heartbeat);
+      leave.abort();
     }
   });
 }

@@ -1,13 +1,12 @@
 import { Hono, type Context } from "hono";
-import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { ShimEnv } from "../env.ts";
-import { HEARTBEAT_MS, leaveSignal } from "../sse.ts";
+import { leaveSignal, sseResponse, type SseFrame } from "../sse.ts";
 import { body, uuidParam } from "../validate.ts";
 import { commandEnvelope, errorFrame, runCommand } from "./commands.ts";
 import { matches } from "./filter.ts";
 import { threadEvents } from "./thread-events.ts";
-import type { EventFilter } from "./types.ts";
+import type { EventFilter, ProtocolEvent } from "./types.ts";
 
 type C = Context<ShimEnv>;
 
@@ -23,9 +22,6 @@ export const eventFilterBody = z
     since: z.number().int().nonnegative().optional(),
   })
   .strict();
-
-const HEARTBEAT =
-  Number(process.env["LANGGRAPH_SSE_HEARTBEAT_MS"]) >= 50 ? Number(process.env["LANGGRAPH_SSE_HEARTBEAT_MS"]) : HEARTBEAT_MS;
 
 /** A command: the result as a success frame, a refusal as its 4xx with the error frame and `detail`. */
 async function command(c: C) {
@@ -50,23 +46,11 @@ async function events(c: C) {
   const filter: EventFilter = await body(c, eventFilterBody);
   const leave = leaveSignal(c);
   const stream = await threadEvents(c.var.services.runtime, c.var.caller, threadId, leave.signal);
-  c.header("X-Accel-Buffering", "no");
-  return streamSSE(c, async (sse) => {
-    sse.onAbort(() => leave.abort());
-    // the headers go out with the first bytes: a filter nothing matches yet must not keep the client waiting for them
-    await sse.write(": connected\n\n");
-    const heartbeat = setInterval(() => {
-      sse.write(": heartbeat\n\n").catch(() => leave.abort());
-    }, HEARTBEAT);
-    try {
-      for await (const event of stream) {
-        if (matches(filter, event)) await sse.writeSSE({ id: event.event_id, event: event.method, data: JSON.stringify(event) });
-      }
-    } finally {
-      clearInterval(heartbeat);
-      leave.abort();
-    }
-  });
+  return sseResponse(c, matching(filter, stream), leave, { connected: true });
+}
+
+async function* matching(filter: EventFilter, stream: AsyncIterable<ProtocolEvent>): AsyncIterable<SseFrame> {
+  for await (const event of stream) if (matches(filter, event)) yield { id: event.event_id, event: event.method, data: event };
 }
 
 /** The thread-centric protocol over HTTP: commands, and filtered event streams (the SDK's default SSE transport). */

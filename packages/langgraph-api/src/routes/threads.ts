@@ -17,8 +17,7 @@ import { threadToWire } from "../wire.ts";
 import { selectFields } from "../wire-extra.ts";
 import { searchAnswer, searchWindow } from "../search-page.ts";
 import { checkpointToWire, threadStateToWire } from "../wire-state.ts";
-import { leaveSignal } from "../sse.ts";
-import { threadStreamResponse } from "../thread-stream-sse.ts";
+import { leaveSignal, sseResponse } from "../sse.ts";
 
 type C = Context<ShimEnv>;
 
@@ -359,7 +358,7 @@ export const threadRoutes = new Hono<ShimEnv>()
       modes: [q.stream_mode ?? [], q.stream_modes ?? []].flat(),
       signal: leave.signal,
     });
-    return threadStreamResponse(c, events, leave);
+    return sseResponse(c, events, leave, { connected: true });
   })
 
   .post("/threads/:thread_id/state/checkpoint", async (c) => {
