@@ -14,6 +14,9 @@ export interface SourceSchemas {
   context?: JsonSchema;
 }
 
+/** How long the last program is kept for the next graph's read to reuse. */
+const KEEP_PROGRAM_MS = 30_000;
+
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 /**
@@ -33,13 +36,16 @@ const TYPE_ARGUMENTS: Record<string, { state: number; update: number; input: num
  * does: at run time an Annotation field without a default says nothing of its type,
  * and an Annotation context is dropped altogether. A graph's source is read on its
  * first schemas request and the answer kept. The read is synchronous and takes
- * seconds (LangGraph's typings), so only a schemas request asks for it; each program
- * is given the one before, whose parsed files it reuses, and only the last is kept.
+ * seconds (LangGraph's typings), so only a schemas request asks for it. A program
+ * holds 100 MB or more: each is given the one before, whose parsed files it reuses
+ * (a second graph reads in a fraction of the first's time), and the last one is let
+ * go after a short while without reads.
  * Any failure leaves the graph with its channel-based schemas, told once in the log.
  */
 export class SourceSchemaReader {
   private readonly results = new Map<string, Promise<SourceSchemas | undefined>>();
   private previous: ts.Program | undefined;
+  private release: NodeJS.Timeout | undefined;
 
   constructor(private readonly specs: GraphSpec[]) {}
 
@@ -70,6 +76,10 @@ export class SourceSchemaReader {
       };
       const program = tsx.createProgram([spec.file], options, undefined, this.previous);
       this.previous = program;
+      clearTimeout(this.release);
+      this.release = setTimeout(() => {
+        this.previous = undefined;
+      }, KEEP_PROGRAM_MS).unref();
       return readGraph(tsx, program, program.getTypeChecker(), spec);
     } catch (err) {
       console.warn(`graph schemas: ${graphId} (${path.basename(spec.file)}): ${String(err)}; its schemas come from the channels only`);
