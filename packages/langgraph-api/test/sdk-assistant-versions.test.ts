@@ -155,19 +155,38 @@ describe.each(testTargets)("assistant versions and schemas through the SDK on $p
     expect((await admin.assistants.setLatest(made.assistant_id, 1)).name).toBe("mine");
   });
 
-  it("getSchemas describes an Annotation state from its channels", async () => {
+  it("getSchemas describes an Annotation state from its channels and its source; an Annotation context from its source", async () => {
     const s = await alice.assistants.getSchemas("annotation");
     expect(s.graph_id).toBe("annotation");
-    expect(Object.keys(s.state_schema?.properties ?? {})).toEqual(["topic", "count", "notes", "done", "greeting"]);
+    const keys = ["topic", "count", "notes", "done", "greeting", "tone", "tags", "source"];
+    expect(Object.keys(s.state_schema?.properties ?? {})).toEqual(keys);
+    // fields without a default get their types from the graph's TypeScript source
     expect(s.state_schema).toMatchObject({
       type: "object",
-      properties: { topic: {}, count: { type: "number" }, notes: { type: "array" }, done: { type: "boolean" }, greeting: {} },
+      properties: {
+        topic: { type: "string" },
+        count: { type: "number" },
+        notes: { type: "array" },
+        done: { type: "boolean" },
+        greeting: { type: "string" },
+        tone: { type: "string", enum: ["plain", "warm"] },
+        tags: { type: "array", items: { type: "string" } },
+        source: { type: "object", properties: { url: { type: "string" }, pages: { type: "number" } }, required: ["url"] },
+      },
     });
-    expect(s.input_schema).toMatchObject({ type: "object", properties: { count: { type: "number" }, done: { type: "boolean" } } });
+    expect(s.input_schema).toMatchObject({
+      type: "object",
+      properties: { topic: { type: "string" }, count: { type: "number" }, notes: { type: "array", items: { type: "string" } } },
+    });
     expect(s.output_schema?.properties).toEqual(s.state_schema?.properties);
-    // LangGraph keeps no Annotation context at run time
-    expect(s.config_schema).toBeNull();
-    expect(s.context_schema).toBeNull();
+    // LangGraph keeps no Annotation context at run time: the source gives it, as context and config schema
+    expect(s.context_schema).toMatchObject({
+      type: "object",
+      properties: { model: { type: "string", enum: ["small", "large"] }, temperature: { type: "number" }, verbose: { type: "boolean" } },
+      required: ["model", "temperature"],
+    });
+    expect(Object.keys(s.context_schema?.properties ?? {})).toEqual(["model", "temperature", "verbose"]);
+    expect(s.config_schema).toEqual(s.context_schema);
   });
 
   it("getSchemas describes MessagesAnnotation states: messages are a list of messages", async () => {

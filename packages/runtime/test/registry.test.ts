@@ -2,10 +2,11 @@ import { lstatSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { InMemoryStore, MemorySaver } from "@langchain/langgraph";
 import { NotFoundError } from "../src/errors.ts";
 import { GraphRegistry, LanggraphConfigError, loadLanggraphConfig, type CompiledGraph } from "../src/registry/index.ts";
+import { SourceSchemaReader } from "../src/registry/source-schemas.ts";
 import { makeUserProject } from "./fixtures/user-project.ts";
 
 const FIXTURES = path.resolve(import.meta.dirname, "fixtures/user-graphs");
@@ -127,6 +128,59 @@ describe("graph registry", () => {
     expect(annotation.state).toMatchObject({ type: "object", properties: { said: {} } });
     expect(annotation.input).toMatchObject({ type: "object", properties: { said: {} } });
     expect(annotation.config).toBeUndefined();
+  });
+
+  it("reads Annotation field types from the source for a schemas request: StateGraphs, factories, promises", async () => {
+    const registry = await GraphRegistry.load(path.join(FIXTURES, "langgraph.json"));
+    for (const id of ["builder", "factory", "awaited", "compiled"]) {
+      const { schemas } = await registry.describe(id, { sourceTypes: true });
+      expect(schemas.state, id).toMatchObject({ type: "object", properties: { said: { type: "string" } } });
+      expect(schemas.input, id).toMatchObject({ properties: { said: { type: "string" } } });
+      expect(schemas.output, id).toMatchObject({ properties: { said: { type: "string" } } });
+      expect(schemas.config, id).toBeUndefined();
+    }
+    // a drawing does not read the source
+    expect((await registry.describe("builder")).schemas.state).toMatchObject({ properties: { said: {} } });
+  });
+
+  it("types an Annotation state's fields without defaults and gives an Annotation context its schema", async () => {
+    const dir = tempDir("lgrs-source-types-");
+    const file = path.resolve(import.meta.dirname, "../../graphs/src/state-kinds/annotation.ts");
+    writeFileSync(path.join(dir, "langgraph.json"), JSON.stringify({ graphs: { annotation: `${file}:graph` } }));
+    const registry = await GraphRegistry.load(path.join(dir, "langgraph.json"));
+    const { schemas } = await registry.describe("annotation", { sourceTypes: true });
+    const state = schemas.state?.properties as Record<string, unknown>;
+    expect(state).toEqual({
+      topic: { type: "string" },
+      count: { type: "number" },
+      notes: { type: "array" }, // told by its default: the channels' answer stays
+      done: { type: "boolean" },
+      greeting: { type: "string" },
+      tone: { type: "string", enum: ["plain", "warm"] },
+      tags: { type: "array", items: { type: "string" } },
+      source: { type: "object", properties: { url: { type: "string" }, pages: { type: "number" } }, required: ["url"] },
+    });
+    // a list with a concat reducer: the channels cannot tell what an update takes, the source can
+    expect(schemas.input?.properties).toMatchObject({ notes: { type: "array", items: { type: "string" } }, topic: { type: "string" } });
+    expect(schemas.output?.properties).toEqual(state);
+    expect(schemas.config).toMatchObject({
+      type: "object",
+      properties: { model: { type: "string", enum: ["small", "large"] }, temperature: { type: "number" }, verbose: { type: "boolean" } },
+      required: ["model", "temperature"],
+    });
+  });
+
+  it("falls back to the channels when a graph's source cannot be read, and says so once", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const reader = new SourceSchemaReader([{ graphId: "gone", file: path.join(FIXTURES, "missing.ts"), exportName: "graph" }]);
+      expect(await reader.schemasOf("gone")).toBeUndefined();
+      expect(await reader.schemasOf("gone")).toBeUndefined();
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/gone \(missing\.ts\).*channels only/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("refuses unknown and failed graphs with a not-found error that says why", async () => {

@@ -83,7 +83,9 @@ export interface SubgraphEntry {
 }
 
 /** The graph registry's drawing; a graph source without one (a fixed set of test graphs) draws nothing. */
-type Describer = { describe(graphId: string, options: { config?: GraphConfig; xray?: boolean | number }): Promise<GraphDescription> };
+type Describer = {
+  describe(graphId: string, options: { config?: GraphConfig; xray?: boolean | number; sourceTypes?: boolean }): Promise<GraphDescription>;
+};
 
 function describerOf(graphs: GraphSource): Describer | null {
   return typeof (graphs as Partial<Describer>).describe === "function" ? (graphs as unknown as Describer) : null;
@@ -269,7 +271,10 @@ export class AssistantService {
 
   async schemas(actor: Actor, idOrGraphId: string): Promise<AssistantSchemas> {
     const assistant = await this.get(actor, idOrGraphId);
-    const { schemas } = await this.describer().describe(assistant.graphId, { config: asObject(assistant.config) as GraphConfig });
+    const { schemas } = await this.describer().describe(assistant.graphId, {
+      config: asObject(assistant.config) as GraphConfig,
+      sourceTypes: true,
+    });
     return { graphId: assistant.graphId, ...withContext(schemas) };
   }
 

@@ -6,6 +6,7 @@ import type { GraphSource } from "../runs/graph-source.ts";
 import { instantiate, isGraphExport, type CompiledGraph, type GraphConfig } from "./graph-exports.ts";
 import { createGraphModuleLoader, type GraphModuleLoader } from "./graph-module-loader.ts";
 import { schemasOf, type GraphSchemas } from "./graph-schemas.ts";
+import { SourceSchemaReader, withSourceTypes } from "./source-schemas.ts";
 import { loadLanggraphConfig, type GraphSpec, type LanggraphConfig } from "./langgraph-config.ts";
 
 /** The langgraph.json of the bundled graphs, served when no LANGGRAPH_CONFIG is given. */
@@ -63,12 +64,17 @@ function describeError(err: unknown): string {
  * with its id, file and error instead of failing the whole registry.
  */
 export class GraphRegistry implements GraphSource {
+  /** the field types of Annotation states and contexts, read from the graphs' sources on the first request */
+  private readonly sources: SourceSchemaReader;
+
   private constructor(
     /** the config the graphs came from */
     readonly config: LanggraphConfig,
     private readonly exports: Map<string, { spec: GraphSpec; value: unknown }>,
     private readonly failed: GraphLoadFailure[],
-  ) {}
+  ) {
+    this.sources = new SourceSchemaReader([...exports.values()].map((e) => e.spec));
+  }
 
   /** Loads every graph of a langgraph.json (its path, or the file already read); the bundled graphs when none is given. */
   static async load(config: string | LanggraphConfig = BUNDLED_CONFIG): Promise<GraphRegistry> {
@@ -109,11 +115,21 @@ export class GraphRegistry implements GraphSource {
     return this.instantiate(graphId, options);
   }
 
-  /** The graph's nodes and edges (`xray` also draws subgraphs' own nodes), and its JSON schemas where it declares them. */
-  async describe(graphId: string, options: { config?: GraphConfig; xray?: boolean | number } = {}): Promise<GraphDescription> {
+  /**
+   * The graph's nodes and edges (`xray` also draws subgraphs' own nodes), and its JSON
+   * schemas where it declares them. `sourceTypes` adds the Annotation field and context
+   * types read from the graph's source: only for a schemas request, as the first read
+   * takes seconds.
+   */
+  async describe(
+    graphId: string,
+    options: { config?: GraphConfig; xray?: boolean | number; sourceTypes?: boolean } = {},
+  ): Promise<GraphDescription> {
     const graph = await this.instantiate(graphId, { config: options.config });
     const drawn = await graph.getGraphAsync({ ...options.config, ...(options.xray !== undefined && { xray: options.xray }) });
-    return { graph: drawn.toJSON() as unknown as GraphShape, schemas: schemasOf(graph) };
+    const source = options.sourceTypes ? await this.sources.schemasOf(graphId) : undefined;
+    const schemas = withSourceTypes(schemasOf(graph), source);
+    return { graph: drawn.toJSON() as unknown as GraphShape, schemas };
   }
 
   /** `instantiate` for a graph id, its errors (a factory that throws) naming the graph and its file. */

@@ -7,7 +7,8 @@ type JsonSchema = Record<string, unknown>;
  * JSON schemas of a graph's input, output, state and config (its context schema:
  * `new StateGraph(State, Context)`), as LangGraph's `/assistants/{id}/schemas` gives them. StateSchema and zod states convert
  * exactly; an Annotation state (MessagesAnnotation among them) has its types only
- * at compile time, so its schemas are read from the channels (see annotation-schemas.ts).
+ * at compile time, so its schemas are read from the channels (see annotation-schemas.ts),
+ * and for a schemas request completed from the graph's source (see source-schemas.ts).
  */
 export interface GraphSchemas {
   input?: JsonSchema;
