@@ -12,6 +12,7 @@ import { testTargets } from "@lgrs/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
+import { settledRuns, type WireEvent } from "./support/protocol-v2.ts";
 
 interface Checkpoints {
   checkpoints: { id: string; timestamp: string; step: number; node_name?: string; metadata?: Record<string, unknown> }[];
@@ -33,11 +34,6 @@ interface Frame {
   params?: { namespace: string[]; data: unknown };
 }
 
-interface WireEvent {
-  method: string;
-  params: { namespace: string[]; data: { event?: string } };
-}
-
 describe.each(testTargets)("protocol v2 state and input commands on $provider", (target) => {
   let server: TestServer;
   let client: Client;
@@ -51,12 +47,6 @@ describe.each(testTargets)("protocol v2 state and input commands on $provider", 
   afterAll(async () => {
     await server?.stop();
   });
-
-  async function settledRuns(threadId: string) {
-    const runs = await client.runs.list(threadId);
-    for (const run of runs) await client.runs.join(threadId, run.run_id);
-    return client.runs.list(threadId);
-  }
 
   it("a subgraph's state and checkpoints, by the namespace its events carry", async () => {
     const thread = client.threads.stream({ assistantId: "subgraph" });
@@ -130,7 +120,7 @@ describe.each(testTargets)("protocol v2 state and input commands on $provider", 
       thread_id: string;
     };
     expect(forked).toEqual({ run_id: expect.stringMatching(/^[0-9a-f-]{36}$/), thread_id: thread.threadId });
-    const runs = await settledRuns(thread.threadId);
+    const runs = await settledRuns(client, thread.threadId);
     expect(runs.map((r) => r.status)).toEqual(["success", "success"]);
     const state = await client.threads.getState(thread.threadId);
     // the fork starts from the input checkpoint: otters' notes are not in it, the new topic's are
@@ -146,7 +136,7 @@ describe.each(testTargets)("protocol v2 state and input commands on $provider", 
     const thread = client.threads.stream({ assistantId: "agent" });
     await thread.run.start({ input: { messages: [{ role: "user", content: "hello" }] } });
     await thread.input.inject({ namespace: [], message: { role: "user", content: "and again" } });
-    const runs = await settledRuns(thread.threadId);
+    const runs = await settledRuns(client, thread.threadId);
     expect(runs.map((r) => r.status)).toEqual(["success", "success"]);
     const state = await client.threads.getState(thread.threadId);
     const messages = (state.values as { messages: { type: string; content: string }[] }).messages;

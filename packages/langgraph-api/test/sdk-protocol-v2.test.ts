@@ -14,22 +14,13 @@ import { testTargets } from "@lgrs/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
+import { settledRuns, socketFactory, type WireEvent } from "./support/protocol-v2.ts";
 
 type TypedClient = Awaited<ReturnType<TestServer["user"]>>["client"];
 
 const AGENT_REPLY =
   'You said: "hello". This reply comes from the bundled offline model, streamed token by token so you can watch it arrive.';
 const QUICK_START_INPUT = { messages: [{ role: "user", content: "hello" }] };
-
-/** Node has no global WebSocket: the SDK takes a factory, which sets the API key header (a browser would send its cookie). */
-function socketFactory(apiKey: string | undefined) {
-  return (url: string) => new WebSocket(url, apiKey ? { headers: { "x-api-key": apiKey } } : {}) as unknown as globalThis.WebSocket;
-}
-
-interface Lifecycle {
-  method: string;
-  params: { namespace: string[]; data: { event?: string } };
-}
 
 describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) => {
   let server: TestServer;
@@ -56,13 +47,6 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
     await server?.stop();
   });
 
-  /** The thread's runs once none is in flight. */
-  async function settledRuns(threadId: string) {
-    const runs = await client.runs.list(threadId);
-    for (const run of runs) await client.runs.join(threadId, run.run_id);
-    return client.runs.list(threadId);
-  }
-
   it("the README's quick start, as written (SSE)", async () => {
     const thread = client.threads.stream({ assistantId: "agent" });
 
@@ -81,7 +65,7 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
     expect(text).toBe(AGENT_REPLY);
     expect(output.messages.map((m) => m.text)).toEqual(["hello", AGENT_REPLY]);
     // an ordinary run: the runs API lists it, finished
-    const runs = await settledRuns(thread.threadId);
+    const runs = await settledRuns(client, thread.threadId);
     expect(runs.map((r) => r.status)).toEqual(["success"]);
     expect((await client.threads.get(thread.threadId)).status).toBe("idle");
   });
@@ -122,7 +106,7 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
       expect((await client.threads.get(thread.threadId)).status).toBe("interrupted");
 
       await thread.respondInput({ interrupt_id: question!.interruptId, namespace: question!.namespace, response: "yes" });
-      const runs = await settledRuns(thread.threadId);
+      const runs = await settledRuns(client, thread.threadId);
       expect(runs.map((r) => r.status)).toEqual(["success", "success"]);
       const state = await client.threads.getState(thread.threadId);
       expect(state.values).toMatchObject({ request: "ship it", answer: "yes", approved: true, outcome: "approved" });
@@ -231,7 +215,7 @@ describe.each(testTargets)("protocol v2 through the SDK on $provider", (target) 
       const thread = client.threads.stream({ assistantId: "slow" });
       const lifecycle: string[] = [];
       thread.onEvent((event) => {
-        const e = event as unknown as Lifecycle;
+        const e = event as unknown as WireEvent;
         if (e.method === "lifecycle" && e.params.namespace.length === 0) lifecycle.push(e.params.data.event ?? "");
       });
       const started = (await thread.run.start({ input: {}, config: { configurable: { step_delay_ms: 300 } } })) as { run_id: string };

@@ -127,8 +127,7 @@ async function runStart(ctx: CommandContext, params: unknown) {
 async function inputRespond(ctx: CommandContext, params: unknown) {
   const p = parse(inputRespondParams, params);
   const answers = "responses" in p ? p.responses : [p];
-  const [latest] = await ctx.runtime.runs.listForThread(ctx.caller, ctx.threadId, { limit: 1 });
-  if (!latest) throw new CommandError(404, "no_such_run", "the thread has no run to resume: call run.start first");
+  const assistantId = await latestAssistant(ctx, "resume");
   const state = await ctx.runtime.threads.state(ctx.caller, ctx.threadId);
   const pending = new Set(state.interrupts.map((i) => i.id));
   const unknown = answers.find((a) => !pending.has(a.interrupt_id));
@@ -146,7 +145,7 @@ async function inputRespond(ctx: CommandContext, params: unknown) {
       : Object.fromEntries(answers.map((a) => [a.interrupt_id, a.response]));
   await ctx.runtime.runs.create(
     ctx.caller,
-    runRequest(ctx, latest.assistantId, {
+    runRequest(ctx, assistantId, {
       command: { resume, ...(p.update !== undefined ? { update: p.update } : {}), ...(p.goto !== undefined ? { goto: p.goto } : {}) },
       config: p.config,
       metadata: p.metadata,
