@@ -67,7 +67,9 @@ export async function startServer(env: Record<string, string>, spawned: (stop: (
     ...env,
     PORT: String(port),
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeArgs = (process.env["BENCH_SERVER_NODE_ARGS"] ?? "").split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
     cwd: APP_DIR,
     // a plain record: the web app's type-check (where Next requires NODE_ENV) includes this file too
     env: childEnv as NodeJS.ProcessEnv,
