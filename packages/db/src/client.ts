@@ -1,9 +1,9 @@
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.ts";
 import type { DatabaseConfig, Provider } from "./config.ts";
 import { migrate, type MigrationStatus } from "./migrate.ts";
+import { TunedSqliteAdapter } from "./sqlite-adapter.ts";
 
 /**
  * The Prisma client type the repositories are written against. Both generated
@@ -26,18 +26,28 @@ export interface Database {
  */
 const TRANSACTION_OPTIONS = { maxWait: 10_000 };
 
+/** Which database each client talks to, for the few statements written in SQL (see raw-insert.ts). */
+const providers = new WeakMap<PrismaDb, Provider>();
+
+export function providerOf(prisma: PrismaDb): Provider {
+  const provider = providers.get(prisma);
+  if (!provider) throw new Error("this Prisma client was not made by createPrismaClient");
+  return provider;
+}
+
 export function createPrismaClient(config: DatabaseConfig): PrismaDb {
-  if (config.provider === "sqlite") {
-    return new SqlitePrismaClient({
-      adapter: new PrismaBetterSqlite3({ url: config.file, timeout: 5000 }),
-      transactionOptions: TRANSACTION_OPTIONS,
-    });
-  }
-  const client = new PostgresPrismaClient({
-    adapter: new PrismaPg({ connectionString: config.url }),
-    transactionOptions: TRANSACTION_OPTIONS,
-  });
-  return client as unknown as PrismaDb;
+  const client =
+    config.provider === "sqlite"
+      ? new SqlitePrismaClient({
+          adapter: new TunedSqliteAdapter({ url: config.file, timeout: 5000 }, config.synchronous ?? "normal"),
+          transactionOptions: TRANSACTION_OPTIONS,
+        })
+      : (new PostgresPrismaClient({
+          adapter: new PrismaPg({ connectionString: config.url }),
+          transactionOptions: TRANSACTION_OPTIONS,
+        }) as unknown as PrismaDb);
+  providers.set(client, config.provider);
+  return client;
 }
 
 export function openDatabase(config: DatabaseConfig): Database {

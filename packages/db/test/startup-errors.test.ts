@@ -34,7 +34,14 @@ describe("DATABASE_URL", () => {
       provider: "sqlite",
       url: "file:./data/langgraph.db",
       file: "/srv/app/data/langgraph.db",
+      synchronous: "normal",
     });
+  });
+
+  it("takes SQLITE_SYNCHRONOUS normal or full, and refuses anything else naming the setting", () => {
+    expect(parseDatabaseUrl("file:/var/lib/x.db", "/", "FULL")).toMatchObject({ synchronous: "full" });
+    expect(parseDatabaseUrl("file:/var/lib/x.db", "/", "")).toMatchObject({ synchronous: "normal" });
+    expect(() => parseDatabaseUrl("file:/var/lib/x.db", "/", "off")).toThrow(/SQLITE_SYNCHRONOUS="off".*normal.*full/);
   });
 
   it("accepts file:, postgresql:// and postgres:// URLs", () => {

@@ -218,7 +218,7 @@ function parseFleet(env: Env, database: DatabaseConfig, worker: boolean): FleetC
 }
 
 function loadCoreConfig(env: Env, baseDir: string, worker: boolean): CoreConfig {
-  const database = parseDatabaseUrl(env["DATABASE_URL"], baseDir);
+  const database = parseDatabaseUrl(env["DATABASE_URL"], baseDir, env["SQLITE_SYNCHRONOUS"]);
   const langgraphConfig = readLanggraphConfig(env["LANGGRAPH_CONFIG"], baseDir);
   const concurrency = parsePositiveInt("RUN_CONCURRENCY", env["RUN_CONCURRENCY"], 10, "10");
   const drainTimeoutMs = parsePositiveInt("SHUTDOWN_DRAIN_MS", env["SHUTDOWN_DRAIN_MS"], 5000, "5000");

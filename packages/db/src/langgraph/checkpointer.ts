@@ -32,7 +32,9 @@ import {
   type PendingWrite,
   type SerializerProtocol,
 } from "@langchain/langgraph-checkpoint";
-import type { PrismaDb } from "../client.ts";
+import { providerOf, type PrismaDb } from "../client.ts";
+import type { Provider } from "../config.ts";
+import { insertRows, type Executor, type OnConflict } from "../repositories/raw-insert.ts";
 import { fenced, type Lease } from "../repositories/leases.ts";
 import type { Prisma, Checkpoint as CheckpointRow, CheckpointWrite as WriteRow } from "../generated/sqlite/client.ts";
 
@@ -64,7 +66,30 @@ const MAX_IDS_PER_QUERY = 500;
 /** Copying or rolling back a long thread can take longer than Prisma's 5 s default. */
 const LONG_TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
 
+const CHECKPOINT_COLUMNS = [
+  "threadId",
+  "checkpointNs",
+  "checkpointId",
+  "parentCheckpointId",
+  "runId",
+  "type",
+  "checkpoint",
+  "metadata",
+  "createdAt",
+] as const;
+/** a checkpoint saved again (a retried step) replaces what it held; its creation time stays */
+const CHECKPOINT_UPSERT: OnConflict = {
+  key: ["threadId", "checkpointNs", "checkpointId"],
+  update: ["parentCheckpointId", "runId", "type", "checkpoint", "metadata"],
+};
+const WRITE_COLUMNS = ["threadId", "checkpointNs", "checkpointId", "taskId", "idx", "channel", "type", "value", "taskPath", "runId"] as const;
+const WRITE_KEY = ["threadId", "checkpointNs", "checkpointId", "taskId", "idx"];
+const SPECIAL_WRITE_REPLACES: OnConflict = { key: WRITE_KEY, update: ["channel", "type", "value", "taskPath", "runId"] };
+const REGULAR_WRITE_KEPT: OnConflict = { key: WRITE_KEY, ignore: true };
+
 export class PrismaCheckpointSaver extends BaseCheckpointSaver {
+  private readonly provider: Provider;
+
   /**
    * `lease`: the saver of one run executed by a fleet worker, whose writes are
    * fenced by its lease (see `fencedBy`); absent, writes are not fenced.
@@ -75,6 +100,7 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     private readonly lease?: Lease,
   ) {
     super(serde);
+    this.provider = providerOf(prisma);
   }
 
   /**
@@ -168,13 +194,8 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       checkpoint: bytes(checkpointBytes),
       metadata: bytes(metadataBytes),
     };
-    await fenced(this.prisma, this.lease, (db) =>
-      db.checkpoint.upsert({
-        where: { threadId_checkpointNs_checkpointId: { threadId, checkpointNs, checkpointId: checkpoint.id } },
-        create: { threadId, checkpointNs, checkpointId: checkpoint.id, ...data },
-        update: data,
-      }),
-    );
+    const row = [threadId, checkpointNs, checkpoint.id, data.parentCheckpointId, data.runId, data.type, data.checkpoint, data.metadata, new Date()];
+    await fenced(this.prisma, this.lease, (db) => insertRows(db, this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT));
     return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
   }
 
@@ -203,21 +224,28 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       }),
     );
     if (rows.length === 0) return;
-    const upserts = (db: Pick<PrismaDb, "checkpointWrite">) =>
-      rows.map(({ key, data }) =>
-        db.checkpointWrite.upsert({
-          where: { threadId_checkpointNs_checkpointId_taskId_idx: key },
-          create: { ...key, ...data },
-          update: key.idx < 0 ? data : {},
-        }),
-      );
-    if (!this.lease) {
-      await this.prisma.$transaction(upserts(this.prisma));
-      return;
-    }
-    await fenced(this.prisma, this.lease, async (tx) => {
-      for (const upsert of upserts(tx)) await upsert;
-    });
+    const values = ({ key, data }: (typeof rows)[number]) => [
+      key.threadId,
+      key.checkpointNs,
+      key.checkpointId,
+      key.taskId,
+      key.idx,
+      data.channel,
+      data.type,
+      data.value,
+      data.taskPath,
+      data.runId,
+    ];
+    const special = rows.filter((r) => r.key.idx < 0).map(values);
+    const regular = rows.filter((r) => r.key.idx >= 0).map(values);
+    const write = async (db: Executor) => {
+      if (special.length > 0) await insertRows(db, this.provider, "checkpoint_write", WRITE_COLUMNS, special, SPECIAL_WRITE_REPLACES);
+      if (regular.length > 0) await insertRows(db, this.provider, "checkpoint_write", WRITE_COLUMNS, regular, REGULAR_WRITE_KEPT);
+    };
+    // one statement needs no transaction; a mix of both kinds is written all or nothing
+    if (!this.lease && (special.length === 0 || regular.length === 0)) await write(this.prisma);
+    else if (!this.lease) await this.prisma.$transaction((tx) => write(tx));
+    else await fenced(this.prisma, this.lease, write);
   }
 
   /** Whether the run has saved a checkpoint of the thread (root namespace): a resumed attempt continues from there. */

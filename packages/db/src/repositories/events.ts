@@ -1,6 +1,7 @@
 import type { Database } from "../client.ts";
 import type { RunEvent as RunEventRow } from "../generated/sqlite/client.ts";
 import { fenced, type Lease } from "./leases.ts";
+import { insertRows } from "./raw-insert.ts";
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from "./pagination.ts";
 
 /** A stored event of a run, its data parsed back from the JSON text it was saved as. */
@@ -13,6 +14,8 @@ export interface NewRunEvent {
   createdAt?: Date;
 }
 
+const EVENT_COLUMNS = ["runId", "seq", "event", "data", "createdAt"] as const;
+
 export function eventsRepository(db: Database) {
   const { prisma } = db;
   return {
@@ -22,19 +25,10 @@ export function eventsRepository(db: Database) {
      */
     async append(runId: string, events: NewRunEvent[], lease?: Lease): Promise<number> {
       if (events.length === 0) return 0;
-      const { count } = await fenced(prisma, lease, (tx) =>
-        tx.runEvent.createMany({
-          data: events.map((e) => ({
-            runId,
-            seq: e.seq,
-            event: e.event,
-            // serialized here, once: a replay sends these bytes, exactly what a live reader got
-            data: JSON.stringify(e.data ?? null),
-            createdAt: e.createdAt,
-          })),
-        }),
-      );
-      return count;
+      const now = new Date();
+      // serialized here, once: a replay sends these bytes, exactly what a live reader got
+      const rows = events.map((e) => [runId, e.seq, e.event, JSON.stringify(e.data ?? null), e.createdAt ?? now]);
+      return fenced(prisma, lease, (tx) => insertRows(tx, db.provider, "run_event", EVENT_COLUMNS, rows));
     },
 
     /** A run's events in seq order; the cursor is the last seq read, `afterSeq` starts after a known id. */
