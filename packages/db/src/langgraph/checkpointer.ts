@@ -82,7 +82,18 @@ const CHECKPOINT_UPSERT: OnConflict = {
   key: ["threadId", "checkpointNs", "checkpointId"],
   update: ["parentCheckpointId", "runId", "type", "checkpoint", "metadata"],
 };
-const WRITE_COLUMNS = ["threadId", "checkpointNs", "checkpointId", "taskId", "idx", "channel", "type", "value", "taskPath", "runId"] as const;
+const WRITE_COLUMNS = [
+  "threadId",
+  "checkpointNs",
+  "checkpointId",
+  "taskId",
+  "idx",
+  "channel",
+  "type",
+  "value",
+  "taskPath",
+  "runId",
+] as const;
 const WRITE_KEY = ["threadId", "checkpointNs", "checkpointId", "taskId", "idx"];
 const SPECIAL_WRITE_REPLACES: OnConflict = { key: WRITE_KEY, update: ["channel", "type", "value", "taskPath", "runId"] };
 const REGULAR_WRITE_KEPT: OnConflict = { key: WRITE_KEY, ignore: true };
@@ -194,8 +205,20 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       checkpoint: bytes(checkpointBytes),
       metadata: bytes(metadataBytes),
     };
-    const row = [threadId, checkpointNs, checkpoint.id, data.parentCheckpointId, data.runId, data.type, data.checkpoint, data.metadata, new Date()];
-    await fenced(this.prisma, this.lease, (db) => insertRows(db, this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT));
+    const row = [
+      threadId,
+      checkpointNs,
+      checkpoint.id,
+      data.parentCheckpointId,
+      data.runId,
+      data.type,
+      data.checkpoint,
+      data.metadata,
+      new Date(),
+    ];
+    await fenced(this.prisma, this.lease, (db) =>
+      insertRows(db, this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT),
+    );
     return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
   }
 
