@@ -1,5 +1,4 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { Mutex } from "async-mutex";
 import type Sqlite from "better-sqlite3";
 
 /** How SQLite makes commits durable: see `SqliteSynchronous` in config.ts. */
@@ -19,10 +18,6 @@ const STATEMENT_CACHE_SIZE = 500;
  *   last commits, never corrupt the file.
  * - Statements are prepared once and kept: the adapter prepares every query anew,
  *   which was about 5% of the server's CPU under load.
- * - A query made outside a transaction waits while one is open. The adapter has one
- *   connection and lets such a query run on it at any time, where it would join the
- *   open transaction: a run's event written while another request's transaction is
- *   open would vanish if that transaction rolled back (a busy thread's admission does).
  */
 export class TunedSqliteAdapter extends PrismaBetterSqlite3 {
   constructor(
@@ -38,36 +33,8 @@ export class TunedSqliteAdapter extends PrismaBetterSqlite3 {
     const client = (adapter as unknown as { client: Sqlite.Database }).client;
     client.pragma(`synchronous = ${this.synchronous.toUpperCase()}`);
     cachePreparedStatements(client);
-    outsideTransactions(adapter);
     return adapter;
   }
-}
-
-type Adapter = Awaited<ReturnType<PrismaBetterSqlite3["connect"]>>;
-
-/** Top-level queries queue behind the open transaction, and transactions behind each other (as before). */
-function outsideTransactions(adapter: Adapter): void {
-  const gate = new Mutex();
-  const startTransaction = adapter.startTransaction.bind(adapter);
-  adapter.startTransaction = async (isolationLevel) => {
-    const release = await gate.acquire();
-    try {
-      const tx = await startTransaction(isolationLevel);
-      // Prisma sends COMMIT or ROLLBACK through the transaction, then calls one of these
-      const commit = tx.commit.bind(tx);
-      const rollback = tx.rollback.bind(tx);
-      tx.commit = () => commit().finally(release);
-      tx.rollback = () => rollback().finally(release);
-      return tx;
-    } catch (err) {
-      release();
-      throw err;
-    }
-  };
-  const queryRaw = adapter.queryRaw.bind(adapter);
-  const executeRaw = adapter.executeRaw.bind(adapter);
-  adapter.queryRaw = (query) => (gate.isLocked() ? gate.runExclusive(() => queryRaw(query)) : queryRaw(query));
-  adapter.executeRaw = (query) => (gate.isLocked() ? gate.runExclusive(() => executeRaw(query)) : executeRaw(query));
 }
 
 /**

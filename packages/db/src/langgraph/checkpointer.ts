@@ -98,6 +98,28 @@ const WRITE_KEY = ["threadId", "checkpointNs", "checkpointId", "taskId", "idx"];
 const SPECIAL_WRITE_REPLACES: OnConflict = { key: WRITE_KEY, update: ["channel", "type", "value", "taskPath", "runId"] };
 const REGULAR_WRITE_KEPT: OnConflict = { key: WRITE_KEY, ignore: true };
 
+/** The checkpoint and task writes under way, by thread: each leaves the set once it settles. */
+class WritesInFlight {
+  private readonly byThread = new Map<string, Set<Promise<unknown>>>();
+
+  track<T>(threadId: string, write: Promise<T>): Promise<T> {
+    let writes = this.byThread.get(threadId);
+    if (!writes) this.byThread.set(threadId, (writes = new Set()));
+    writes.add(write);
+    const done = () => {
+      writes.delete(write);
+      if (writes.size === 0 && this.byThread.get(threadId) === writes) this.byThread.delete(threadId);
+    };
+    write.then(done, done);
+    return write;
+  }
+
+  async settled(threadId: string): Promise<void> {
+    const writes = this.byThread.get(threadId);
+    if (writes) await Promise.allSettled([...writes]);
+  }
+}
+
 export class PrismaCheckpointSaver extends BaseCheckpointSaver {
   private readonly provider: Provider;
 
@@ -109,6 +131,8 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     private readonly prisma: PrismaDb,
     serde?: SerializerProtocol,
     private readonly lease?: Lease,
+    /** shared with the fenced copies: a rollback waits for every copy's writes */
+    private readonly writes = new WritesInFlight(),
   ) {
     super(serde);
     this.provider = providerOf(prisma);
@@ -121,7 +145,7 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
    * change the thread under the worker that resumed it.
    */
   fencedBy(lease: Lease): PrismaCheckpointSaver {
-    return new PrismaCheckpointSaver(this.prisma, this.serde, lease);
+    return new PrismaCheckpointSaver(this.prisma, this.serde, lease, this.writes);
   }
 
   // -------------------------------------------------------------------------
@@ -216,8 +240,9 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       data.metadata,
       new Date(),
     ];
-    await fenced(this.prisma, this.lease, (db) =>
-      insertRows(db, this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT),
+    await this.writes.track(
+      threadId,
+      fenced(this.prisma, this.lease, (db) => insertRows(db, this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT)),
     );
     return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
   }
@@ -266,9 +291,32 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       if (regular.length > 0) await insertRows(db, this.provider, "checkpoint_write", WRITE_COLUMNS, regular, REGULAR_WRITE_KEPT);
     };
     // one statement needs no transaction; a mix of both kinds is written all or nothing
-    if (!this.lease && (special.length === 0 || regular.length === 0)) await write(this.prisma);
-    else if (!this.lease) await this.prisma.$transaction((tx) => write(tx));
-    else await fenced(this.prisma, this.lease, write);
+    const written =
+      !this.lease && (special.length === 0 || regular.length === 0)
+        ? write(this.prisma)
+        : !this.lease
+          ? this.prisma.$transaction((tx) => write(tx))
+          : fenced(this.prisma, this.lease, write);
+    await this.writes.track(threadId, written);
+  }
+
+  /**
+   * Resolves once the checkpoint and task writes under way on the thread have settled.
+   * LangGraph saves checkpoints in the background, and an aborted run does not wait for
+   * them: whoever reads or rolls back the thread after such a run waits here first.
+   */
+  writesSettled(threadId: string): Promise<void> {
+    return this.writes.settled(threadId);
+  }
+
+  /** The id of the thread's latest checkpoint (root namespace), null before its first. */
+  async latestCheckpointId(threadId: string): Promise<string | null> {
+    const row = await this.prisma.checkpoint.findFirst({
+      where: { threadId, checkpointNs: "" },
+      orderBy: { checkpointId: "desc" },
+      select: { checkpointId: true },
+    });
+    return row?.checkpointId ?? null;
   }
 
   /** Whether the run has saved a checkpoint of the thread (root namespace): a resumed attempt continues from there. */
@@ -307,6 +355,7 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
    * finishing an interrupted step) go too: each write records its run.
    */
   async deleteRunCheckpoints(threadId: string, runId: string): Promise<number> {
+    await this.writesSettled(threadId);
     return this.prisma.$transaction(async (tx) => {
       const doomed = await tx.checkpoint.findMany({
         where: { threadId, runId },

@@ -4,7 +4,7 @@ import type { CancelAction } from "../enums.ts";
 /** A run this process is to execute now, with its lease when a fleet's queue handed it out. */
 export interface Assignment {
   runId: string;
-  /** the run as claimed (a fleet claim reads it); absent, the executor reads it */
+  /** the run as claimed (a fleet claim reads it) or as admitted (queued here); absent, the executor reads it */
   run?: Run;
   lease?: Lease;
 }

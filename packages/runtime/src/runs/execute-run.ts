@@ -53,11 +53,30 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
   const { repos } = ctx;
   const { lease } = control;
   const kwargs = readKwargs(queued.kwargs);
-  // a claim has marked the run running already; one process marks it now
-  let run = lease ? queued : await repos.runs.transition(queued.id, { status: "running", startedAt: new Date(), workerId: ctx.workerId });
+  // an earlier attempt of this run (its worker died, or was shut down) saved checkpoints: go on from the latest
+  const resuming = queued.attempt > 1 || lease !== undefined ? await ctx.checkpointer.hasRunCheckpoints(queued.threadId, queued.id) : false;
+  // Where the run starts from: rollback returns the thread here. Read before the graph starts,
+  // as nothing else writes the thread meanwhile (its runs execute one at a time).
+  const startCheckpoint = resuming
+    ? undefined
+    : (kwargs.checkpointId ?? (await ctx.checkpointer.latestCheckpointId(queued.threadId)) ?? null);
+  // a claim has marked the run running already; one process marks it now, with its start
+  let run = lease
+    ? queued
+    : await repos.runs.transition(queued.id, {
+        status: "running",
+        startedAt: new Date(),
+        workerId: ctx.workerId,
+        checkpointId: startCheckpoint,
+      });
+  if (startCheckpoint !== undefined && startCheckpoint !== run.checkpointId) {
+    run = await repos.runs.transition(run.id, { status: "running", checkpointId: startCheckpoint }, lease);
+  }
   ctx.feed.emit(run);
-  // ids continue after what an earlier attempt published; what it published but did not save is saved now
-  const unsaved = await ctx.live.begin(run.id, (await repos.events.lastSeq(run.id)) ?? 0);
+  // Ids continue after what an earlier attempt published; what it published but did not save is
+  // saved now. A first attempt executed here has published nothing: no read.
+  const stored = lease || run.attempt > 1 ? ((await repos.events.lastSeq(run.id)) ?? 0) : 0;
+  const unsaved = await ctx.live.begin(run.id, stored);
   if (unsaved.length > 0)
     await repos.events.append(
       run.id,
@@ -90,19 +109,8 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
     };
 
     const checkpointer = lease ? ctx.checkpointer.fencedBy(lease) : ctx.checkpointer;
-    // an earlier attempt of this run (its worker died, or was shut down) saved checkpoints: go on from the latest
-    const resuming = run.attempt > 1 || lease !== undefined ? await ctx.checkpointer.hasRunCheckpoints(run.threadId, run.id) : false;
     if (resuming) delete configurable.checkpoint_id;
     graph = await ctx.graphs.compile(assistant.graphId, { checkpointer, store: ctx.store, config: { configurable } });
-
-    if (!resuming) {
-      // Where the run starts from: rollback returns the thread here.
-      const start = await graph.getState({ configurable });
-      const startCheckpoint = (start.config?.configurable?.checkpoint_id as string | undefined) ?? null;
-      if (startCheckpoint !== run.checkpointId) {
-        run = await repos.runs.transition(run.id, { status: "running", checkpointId: startCheckpoint }, lease);
-      }
-    }
 
     const modes = kwargs.streamMode?.length ? kwargs.streamMode : DEFAULT_STREAM_MODES;
     const recursionLimit = kwargs.config?.recursion_limit ?? assistantConfig.recursion_limit;
@@ -144,6 +152,8 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
     }
   }
 
+  // an aborted graph leaves its last checkpoint writes under way: the thread is read (and rolled back) after them
+  await ctx.checkpointer.writesSettled(run.threadId);
   await usage.flush();
   if (control.abandoned()) {
     // the shutdown drain already recorded how the run ended: do not overwrite it

@@ -7,16 +7,27 @@ export class LocalCoordinator implements RunCoordinator {
   readonly shared = false;
   private readonly scheduler: Scheduler;
   private host: ExecutionHost | undefined;
+  /**
+   * The queued runs as admitted: the executor starts from this row instead of reading
+   * it again. Nothing else changes a queued run here (a cancel dequeues it first).
+   */
+  private readonly queued = new Map<string, Run>();
 
   constructor(concurrency: number) {
-    this.scheduler = new Scheduler(concurrency, (q) => this.startRun({ runId: q.runId }));
+    this.scheduler = new Scheduler(concurrency, (q) => {
+      const run = this.queued.get(q.runId);
+      this.queued.delete(q.runId);
+      this.startRun({ runId: q.runId, run });
+    });
   }
 
   enqueue(run: Run): void {
+    this.queued.set(run.id, run);
     this.scheduler.add({ runId: run.id, threadId: run.threadId, notBefore: run.notBefore?.getTime() });
   }
 
   dequeue(runId: string): void {
+    this.queued.delete(runId);
     this.scheduler.remove(runId);
   }
 
@@ -48,6 +59,7 @@ export class LocalCoordinator implements RunCoordinator {
 
   async close(): Promise<void> {
     this.scheduler.pause();
+    this.queued.clear();
   }
 
   private startRun(assignment: Assignment): void {

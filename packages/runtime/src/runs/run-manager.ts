@@ -358,7 +358,9 @@ export class RunManager {
         // after an abandoned run, shutdown has settled its thread already (or another worker will);
         // a heartbeat can find a lease gone because the run has just ended here: that run still settles
         const endedHere = active.lease !== undefined && isFinal(ended.status) && ended.leaseToken === active.lease.token;
-        if (!active.abandoned || endedHere) await this.temporary.settle(ended.threadId).catch(this.ctx.logError);
+        // only a stateless run's thread is temporary: the others have nothing to look up
+        const temporary = ended.onCompletion === "delete";
+        if (temporary && (!active.abandoned || endedHere)) await this.temporary.settle(ended.threadId).catch(this.ctx.logError);
         return ended;
       } finally {
         this.active.delete(assignment.runId);
