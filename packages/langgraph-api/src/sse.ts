@@ -70,12 +70,26 @@ export function sseResponse(
       stream.write(": heartbeat\n\n").catch(() => leave.abort());
     }, HEARTBEAT_INTERVAL);
     try {
-      for await (const f of frames) await stream.writeSSE({ id: f.id, event: f.event, data: JSON.stringify(f.data) });
+      for await (const f of frames) await stream.writeSSE({ id: f.id, event: f.event, data: jsonOf(f.data) });
     } finally {
       clearInterval(heartbeat);
       leave.abort();
     }
   });
+}
+
+/**
+ * An event's data as JSON, serialized once however many clients stream it: the
+ * subscribers of a run in flight get the very same data object from its live log, so
+ * fifty of them cost one serialization, not fifty. Keyed weakly: the text goes with the data.
+ */
+const serialized = new WeakMap<object, string>();
+
+function jsonOf(data: unknown): string {
+  if (typeof data !== "object" || data === null) return JSON.stringify(data);
+  let json = serialized.get(data);
+  if (json === undefined) serialized.set(data, (json = JSON.stringify(data)));
+  return json;
 }
 
 /** An abort controller that fires when the request's client goes away, for the runtime calls that follow a run. */
