@@ -4,6 +4,7 @@ import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/cli
 import type { DatabaseConfig, Provider } from "./config.ts";
 import { migrate, type MigrationStatus } from "./migrate.ts";
 import { TunedSqliteAdapter } from "./sqlite-adapter.ts";
+import type Sqlite from "better-sqlite3";
 
 /**
  * The Prisma client type the repositories are written against. Both generated
@@ -28,6 +29,13 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000 };
 
 /** Which database each client talks to, for the few statements written in SQL (see raw-insert.ts). */
 const providers = new WeakMap<PrismaDb, Provider>();
+/** A SQLite client's adapter, whose connection those statements can run on directly. */
+const sqliteAdapters = new WeakMap<object, TunedSqliteAdapter>();
+
+/** The SQLite connection of a client made here once it has connected; undefined for anything else (a transaction, PostgreSQL). */
+export function sqliteConnection(db: object): Sqlite.Database | undefined {
+  return sqliteAdapters.get(db)?.connection;
+}
 
 export function providerOf(prisma: PrismaDb): Provider {
   const provider = providers.get(prisma);
@@ -36,16 +44,17 @@ export function providerOf(prisma: PrismaDb): Provider {
 }
 
 export function createPrismaClient(config: DatabaseConfig): PrismaDb {
-  const client =
-    config.provider === "sqlite"
-      ? new SqlitePrismaClient({
-          adapter: new TunedSqliteAdapter({ url: config.file, timeout: 5000 }, config.synchronous ?? "normal"),
-          transactionOptions: TRANSACTION_OPTIONS,
-        })
-      : (new PostgresPrismaClient({
-          adapter: new PrismaPg({ connectionString: config.url }),
-          transactionOptions: TRANSACTION_OPTIONS,
-        }) as unknown as PrismaDb);
+  let client: PrismaDb;
+  if (config.provider === "sqlite") {
+    const adapter = new TunedSqliteAdapter({ url: config.file, timeout: 5000 }, config.synchronous ?? "normal");
+    client = new SqlitePrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+    sqliteAdapters.set(client, adapter);
+  } else {
+    client = new PostgresPrismaClient({
+      adapter: new PrismaPg({ connectionString: config.url }),
+      transactionOptions: TRANSACTION_OPTIONS,
+    }) as unknown as PrismaDb;
+  }
   providers.set(client, config.provider);
   return client;
 }

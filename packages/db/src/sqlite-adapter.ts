@@ -20,6 +20,9 @@ const STATEMENT_CACHE_SIZE = 500;
  *   which was about 5% of the server's CPU under load.
  */
 export class TunedSqliteAdapter extends PrismaBetterSqlite3 {
+  /** the driver connection Prisma's queries run on, once it has connected */
+  connection: Sqlite.Database | undefined;
+
   constructor(
     config: { url: string; timeout: number },
     private readonly synchronous: SqliteSynchronous,
@@ -33,6 +36,7 @@ export class TunedSqliteAdapter extends PrismaBetterSqlite3 {
     const client = (adapter as unknown as { client: Sqlite.Database }).client;
     client.pragma(`synchronous = ${this.synchronous.toUpperCase()}`);
     cachePreparedStatements(client);
+    this.connection = client;
     return adapter;
   }
 }
@@ -74,4 +78,11 @@ function boundLater(statement: Sqlite.Statement) {
     },
     run: (...params: unknown[]) => statement.run(...params),
   };
+}
+
+/** A value as the adapter binds it (its default iso8601 dates), for statements run on the connection directly. */
+export function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value;
 }

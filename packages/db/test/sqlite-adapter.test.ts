@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseDatabaseUrl, startDatabase, type Database } from "../src/index.ts";
+import { parseDatabaseUrl, repositories, startDatabase, type Database } from "../src/index.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -56,6 +56,35 @@ describe("the SQLite connection", () => {
         })
         .catch(() => {});
       expect(await db.prisma.thread.findUnique({ where: { id: "t0" } })).not.toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("stores the rows it writes directly (events) exactly as Prisma stores its own", async () => {
+    const db = await sqlite();
+    try {
+      const repos = repositories(db);
+      const owner = await db.prisma.user.create({ data: { id: "u1", name: "u", email: "u@example.com" } });
+      const thread = await db.prisma.thread.create({ data: { id: "t1", ownerId: owner.id, metadata: {} } });
+      const assistant = await repos.assistants.create({ graphId: "agent", name: "agent" });
+      const run = await repos.runs.create({ threadId: thread.id, ownerId: owner.id, assistantId: assistant.id, kwargs: {} });
+      const at = new Date("2026-11-30T01:02:03.456Z");
+      await repos.events.append(run.id, [
+        { seq: 1, event: "metadata", data: { run_id: run.id }, createdAt: at },
+        { seq: 2, event: "values", data: { text: "naïve ✓" }, createdAt: at },
+      ]);
+      const { items } = await repos.events.list(run.id);
+      expect(items.map((e) => [e.seq, e.event, e.data, e.createdAt])).toEqual([
+        [1, "metadata", { run_id: run.id }, at],
+        [2, "values", { text: "naïve ✓" }, at],
+      ]);
+      // the stored text of a date is the adapter's own format (ordering and filters compare it as text)
+      const stored = await db.prisma.$queryRawUnsafe<{ event: string; thread: string }[]>(
+        `SELECT (SELECT CAST("createdAt" AS TEXT) FROM "run_event" LIMIT 1) AS event, (SELECT CAST("createdAt" AS TEXT) FROM "thread" LIMIT 1) AS thread`,
+      );
+      expect(String(stored[0]!.event)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
+      expect(String(stored[0]!.thread)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
     } finally {
       await db.close();
     }

@@ -1,5 +1,6 @@
 import type { Provider } from "../config.ts";
-import type { PrismaDb } from "../client.ts";
+import { sqliteConnection, type PrismaDb } from "../client.ts";
+import { sqliteValue } from "../sqlite-adapter.ts";
 
 /** What runs a raw statement: the client, or the transaction a fenced write holds. */
 export type Executor = Pick<PrismaDb, "$executeRawUnsafe">;
@@ -23,6 +24,11 @@ const ROWS_PER_STATEMENT = 500;
  * parameters, never spliced in; table and column names come from this package's
  * code only. Dates and bytes are bound as Prisma binds them, so the rows are the
  * ones its own writes would make.
+ *
+ * On SQLite, outside a transaction, the statement runs on the connection Prisma's
+ * queries use, directly: a synchronous call of some microseconds where Prisma's raw
+ * query pipeline costs a tenth of a millisecond, for each of a run's streamed events.
+ * It is the same connection and the same single statement, so it commits as Prisma's would.
  */
 export async function insertRows(
   db: Executor,
@@ -32,6 +38,7 @@ export async function insertRows(
   rows: readonly (readonly unknown[])[],
   onConflict?: OnConflict,
 ): Promise<number> {
+  const direct = provider === "sqlite" ? sqliteConnection(db) : undefined;
   let written = 0;
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const batch = rows.slice(start, start + ROWS_PER_STATEMENT);
@@ -44,7 +51,7 @@ export async function insertRows(
       return `(${marks.join(",")})`;
     });
     const sql = `INSERT INTO ${quote(table)} (${columns.map(quote).join(",")}) VALUES ${tuples.join(",")}${conflictClause(onConflict)}`;
-    written += await db.$executeRawUnsafe(sql, ...values);
+    written += direct ? direct.prepare(sql).run(values.map(sqliteValue)).changes : await db.$executeRawUnsafe(sql, ...values);
   }
   return written;
 }
