@@ -1,7 +1,8 @@
 import { usersRepository, type Database, type PageRequest, type UsersRepository } from "@lgrs/db";
 import { createBetterAuth, type AuthOptions, type BetterAuth } from "./better-auth.ts";
 import { bootstrapAuth, type BootstrapSettings } from "./bootstrap.ts";
-import { isBanned, resolveCaller, type Caller } from "./caller.ts";
+import { isBanned } from "./banned.ts";
+import { resolveCaller, type Caller } from "./caller.ts";
 import { CLIENT_ADDRESS_HEADER, clientAddress, type TrustedProxy } from "./client-address.ts";
 import { allowedOrigins, crossSiteWriteRefusal, type WriteRequest } from "./cross-site.ts";
 import { issueApiKey } from "./operators.ts";

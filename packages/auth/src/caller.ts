@@ -1,4 +1,5 @@
 import { ALL, type Scope } from "@lgrs/db";
+import { isBanned } from "./banned.ts";
 import type { BetterAuth } from "./better-auth.ts";
 import type { VerifiedKeys } from "./verified-keys.ts";
 
@@ -40,9 +41,4 @@ export async function resolveCaller(auth: BetterAuth, keys: VerifiedKeys, header
   if (!headers.get("cookie")) return null;
   const session = await auth.api.getSession({ headers });
   return session && !isBanned(session.user) ? callerOf(session.user, "session") : null;
-}
-
-export function isBanned(user: { banned?: boolean | null; banExpires?: Date | null }): boolean {
-  if (!user.banned) return false;
-  return !user.banExpires || user.banExpires.getTime() > Date.now();
 }

@@ -1,5 +1,5 @@
 import { hashApiKey, type User, type UsersRepository } from "@lgrs/db";
-import { isBanned } from "./caller.ts";
+import { isBanned } from "./banned.ts";
 
 /**
  * How long a verified API key is believed without asking the database again. It
