@@ -13,13 +13,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PRISMA_DIR } from "@lgrs/db";
 import { handleTrpcRequest, trpcErrorResponse } from "@lgrs/api";
-import { createAuth, PEER_ADDRESS_HEADER } from "@lgrs/auth";
+import { createAuth } from "@lgrs/auth";
 import { createLanggraphHandler } from "@lgrs/langgraph-api";
+import { apiListener, isApiTarget, normalizingRedirect } from "./src/server/api-listener.ts";
+import { apiRoutes } from "./src/server/api-routes.ts";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
 import { limitBody } from "./src/server/body-limit.ts";
 import { answerClientError, refuseConnect } from "./src/server/client-errors.ts";
 import { protocolSockets, type ProtocolSockets } from "./src/server/protocol-ws.ts";
 import { errorAnswer, type ErrorAnswer } from "./src/server/error-answers.ts";
+import { stampPeerAddress } from "./src/server/peer-address.ts";
 import { refuseMalformed } from "./src/server/request-guard.ts";
 import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
 import { Lifecycle, log, StartupError } from "./src/server/lifecycle.ts";
@@ -100,7 +103,6 @@ async function main(): Promise<void> {
     engine,
     graphs,
     auth,
-    handlers,
     stopping: () => lifecycle.stopping,
   });
 
@@ -119,17 +121,23 @@ async function main(): Promise<void> {
   }
   if (lifecycle.stopping) return;
   const handle = app.getRequestHandler();
+  const api = apiListener(apiRoutes(handlers));
 
   // 6. HTTP.
   httpServer = createServer((req, res) => {
-    // Who is on the other end of the connection, for the sign-in limit: from the socket,
-    // never from the client (a copy it sent is replaced; Next's own x-forwarded-for is the client's when it sent one).
-    const peer = req.socket.remoteAddress;
-    if (peer) req.headers[PEER_ADDRESS_HEADER] = peer;
-    else delete req.headers[PEER_ADDRESS_HEADER];
+    // the client address the sign-in limit keys on comes from the socket alone
+    stampPeerAddress(req);
     const refused = refuseMalformed(req.method ?? "", req.url ?? "");
     if (refused) {
       send(res, refused);
+      return;
+    }
+    // the API is ours alone; Next.js serves the pages
+    const target = req.url ?? "";
+    if (isApiTarget(target)) {
+      const redirect = normalizingRedirect(target);
+      if (redirect) send(res, redirect);
+      else api(req, res);
       return;
     }
     handle(req, res).catch((err: unknown) => {

@@ -1,10 +1,12 @@
 import { usersRepository, type Database, type PageRequest, type UsersRepository } from "@lgrs/db";
 import { createBetterAuth, type AuthOptions, type BetterAuth } from "./better-auth.ts";
 import { bootstrapAuth, type BootstrapSettings } from "./bootstrap.ts";
-import { isBanned, resolveCaller, type Caller } from "./caller.ts";
+import { isBanned } from "./banned.ts";
+import { resolveCaller, type Caller } from "./caller.ts";
 import { CLIENT_ADDRESS_HEADER, clientAddress, type TrustedProxy } from "./client-address.ts";
 import { allowedOrigins, crossSiteWriteRefusal, type WriteRequest } from "./cross-site.ts";
 import { issueApiKey } from "./operators.ts";
+import { VerifiedKeys } from "./verified-keys.ts";
 
 /**
  * Auth as the API doors and the web server see it: who is calling, the caller's
@@ -15,12 +17,15 @@ import { issueApiKey } from "./operators.ts";
 export class AuthService {
   private readonly library: BetterAuth;
   private readonly users: UsersRepository;
+  /** keys verified recently: forgotten on every change made here, believed for a few seconds otherwise */
+  private readonly keys: VerifiedKeys;
   private readonly origins: ReadonlySet<string>;
   private readonly trustedProxy: TrustedProxy | null;
 
   constructor(db: Database, options: AuthOptions) {
-    this.library = createBetterAuth(db, options);
     this.users = usersRepository(db);
+    this.keys = new VerifiedKeys(this.users);
+    this.library = createBetterAuth(db, options, { userChanged: (userId) => this.keys.forgetUser(userId) });
     this.origins = allowedOrigins(options.baseURL, options.trustedOrigins);
     this.trustedProxy = options.trustedProxy ?? null;
   }
@@ -35,7 +40,16 @@ export class AuthService {
     const address = clientAddress(headers, this.trustedProxy);
     if (address) headers.set(CLIENT_ADDRESS_HEADER, address);
     else headers.delete(CLIENT_ADDRESS_HEADER);
-    return this.library.handler(new Request(request, { headers }));
+    // a copy from its parts: the request may be the API server's light Request, which Request() cannot copy
+    const bodyless = request.method === "GET" || request.method === "HEAD";
+    const init: RequestInit & { duplex: "half" } = {
+      method: request.method,
+      headers,
+      body: bodyless ? null : request.body,
+      signal: request.signal,
+      duplex: "half",
+    };
+    return this.library.handler(new Request(request.url, init));
   }
 
   /**
@@ -50,7 +64,7 @@ export class AuthService {
 
   /** The caller of a request (API key or session cookie), or null when it presents no valid credentials. */
   callerOf(headers: Headers): Promise<Caller | null> {
-    return resolveCaller(this.library, this.users, headers);
+    return resolveCaller(this.library, this.keys, headers);
   }
 
   /** The signed-in browser session a request carries (the dashboard pages), or null; a banned user has none, as for callerOf. */
@@ -60,8 +74,10 @@ export class AuthService {
   }
 
   /** The bootstrap admin and key, or on a first start an admin whose password goes to `log` once. */
-  bootstrap(settings: BootstrapSettings, log?: (line: string) => void): Promise<void> {
-    return bootstrapAuth(this.library, this.users, settings, log);
+  async bootstrap(settings: BootstrapSettings, log?: (line: string) => void): Promise<void> {
+    await bootstrapAuth(this.library, this.users, settings, log);
+    // it may have made a key's owner an admin
+    this.keys.forgetAll();
   }
 
   /** A new API key for the user. The key is in this result only: the database keeps its hash. */
@@ -75,8 +91,11 @@ export class AuthService {
   }
 
   /** Revokes one of the user's keys; false when the user has no such key. */
-  revokeApiKey(userId: string, keyId: string): Promise<boolean> {
-    return this.users.revokeApiKey(userId, keyId);
+  async revokeApiKey(userId: string, keyId: string): Promise<boolean> {
+    const revoked = await this.users.revokeApiKey(userId, keyId);
+    // refused from the next request on, not once the verified key's few seconds run out
+    this.keys.forgetUser(userId);
+    return revoked;
   }
 }
 

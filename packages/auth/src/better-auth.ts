@@ -17,12 +17,17 @@ export interface AuthOptions {
   trustedProxy?: TrustedProxy | null;
 }
 
+/** Told when better-auth changed or removed a user (the admin endpoints: ban, unban, role, remove, update). */
+export interface UserChanges {
+  userChanged?(userId: string): void;
+}
+
 /**
  * Operator sign-in with email and password, and sessions in the database, by
  * better-auth. Public sign-up is off: operators are made by an admin (the
  * `pnpm admin` command, or the bootstrap settings).
  */
-export function createBetterAuth(db: Database, options: AuthOptions) {
+export function createBetterAuth(db: Database, options: AuthOptions, changes: UserChanges = {}) {
   return betterAuth({
     appName: "LangGraph Run Server",
     secret: options.secret,
@@ -40,6 +45,12 @@ export function createBetterAuth(db: Database, options: AuthOptions) {
       customRules: { "/sign-in/email": { window: 60, max: options.signInsPerMinute ?? 10 } },
     },
     plugins: [admin({ defaultRole: "user", adminRoles: ["admin"] })],
+    databaseHooks: {
+      user: {
+        update: { after: async (user) => changes.userChanged?.(user.id) },
+        delete: { after: async (user) => changes.userChanged?.(user.id) },
+      },
+    },
     advanced: {
       // the same time-ordered ids as every other row
       database: { generateId: () => newId() },

@@ -1,5 +1,7 @@
-import { ALL, type Scope, type UsersRepository } from "@lgrs/db";
+import { ALL, type Scope } from "@lgrs/db";
+import { isBanned } from "./banned.ts";
 import type { BetterAuth } from "./better-auth.ts";
+import type { VerifiedKeys } from "./verified-keys.ts";
 
 /** Who is calling: every API procedure runs as one. */
 export interface Caller {
@@ -30,18 +32,13 @@ function callerOf(user: { id: string; email: string; role?: string | null }, via
  * key, when present, decides alone: a wrong key is not rescued by a cookie.
  * Banned users are refused either way.
  */
-export async function resolveCaller(auth: BetterAuth, users: UsersRepository, headers: Headers): Promise<Caller | null> {
+export async function resolveCaller(auth: BetterAuth, keys: VerifiedKeys, headers: Headers): Promise<Caller | null> {
   const key = presentedApiKey(headers);
   if (key) {
-    const user = await users.findUserByApiKey(key);
+    const user = await keys.ownerOf(key);
     return user && !isBanned(user) ? callerOf(user, "api-key") : null;
   }
   if (!headers.get("cookie")) return null;
   const session = await auth.api.getSession({ headers });
   return session && !isBanned(session.user) ? callerOf(session.user, "session") : null;
-}
-
-export function isBanned(user: { banned?: boolean | null; banExpires?: Date | null }): boolean {
-  if (!user.banned) return false;
-  return !user.banExpires || user.banExpires.getTime() > Date.now();
 }

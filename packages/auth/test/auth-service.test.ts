@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { describe, expect, it } from "vitest";
-import { ALL, usersRepository } from "@lgrs/db";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ALL, hashApiKey, usersRepository } from "@lgrs/db";
 import { testTargets, useMigratedDatabase } from "@lgrs/db/testing";
 import { runAdminCommand } from "../src/admin/commands.ts";
-import { type AuthService, BOOTSTRAP_KEY_OWNER, createAuth, FIRST_START_ADMIN } from "../src/index.ts";
+import { type AuthService, BOOTSTRAP_KEY_OWNER, createAuth, FIRST_START_ADMIN, VERIFIED_KEY_TTL_MS } from "../src/index.ts";
 
 const BASE_URL = "http://localhost:3999";
 
@@ -116,5 +116,87 @@ describe.each(testTargets)("auth service on $provider", (target) => {
     expect(await auth().callerOf(headers)).toBeNull();
     await database().prisma.user.update({ where: { id: user.id }, data: { banExpires: new Date(Date.now() - 1000) } });
     expect(await auth().callerOf(headers)).toMatchObject({ userId: user.id });
+  });
+  describe("verified keys", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** The key's row goes as another process would take it away: this service is not told. */
+    async function deleteBehindItsBack(key: string) {
+      const { count } = await database().prisma.apikey.deleteMany({ where: { key: hashApiKey(key) } });
+      expect(count).toBe(1);
+    }
+
+    it("a key verified once is believed without asking the database, for VERIFIED_KEY_TTL_MS at most", async () => {
+      const user = await newUser();
+      const { key } = await auth().createApiKey(user.id);
+      const headers = new Headers({ "x-api-key": key });
+      vi.useFakeTimers({ toFake: ["Date"] });
+      expect(await auth().callerOf(headers)).toMatchObject({ userId: user.id });
+
+      await deleteBehindItsBack(key);
+      // no query ran: the row is gone, yet the caller is known
+      vi.advanceTimersByTime(VERIFIED_KEY_TTL_MS - 1);
+      expect(await auth().callerOf(headers)).toMatchObject({ userId: user.id });
+      vi.advanceTimersByTime(2);
+      expect(await auth().callerOf(headers)).toBeNull();
+    });
+
+    it("a verified key still ends at its own expiry, within the few seconds it is believed", async () => {
+      const user = await newUser();
+      const { key } = await auth().createApiKey(user.id, { expiresAt: new Date(Date.now() + 1_000) });
+      const headers = new Headers({ "x-api-key": key });
+      vi.useFakeTimers({ toFake: ["Date"] });
+      expect(await auth().callerOf(headers)).toMatchObject({ userId: user.id });
+      vi.advanceTimersByTime(1_001);
+      expect(await auth().callerOf(headers)).toBeNull();
+    });
+
+    it("revoking here refuses a verified key on the very next call, and leaves others' keys verified", async () => {
+      const [user, other] = [await newUser(), await newUser()];
+      const mine = await auth().createApiKey(user.id);
+      const theirs = await auth().createApiKey(other.id);
+      expect(await auth().callerOf(new Headers({ "x-api-key": mine.key }))).toMatchObject({ userId: user.id });
+      expect(await auth().callerOf(new Headers({ "x-api-key": theirs.key }))).toMatchObject({ userId: other.id });
+
+      await deleteBehindItsBack(theirs.key);
+      expect(await auth().revokeApiKey(user.id, mine.id)).toBe(true);
+      expect(await auth().callerOf(new Headers({ "x-api-key": mine.key }))).toBeNull();
+      // the other user's key was not forgotten (its row is gone, so only the kept verification answers)
+      expect(await auth().callerOf(new Headers({ "x-api-key": theirs.key }))).toMatchObject({ userId: other.id });
+    });
+
+    it("a ban, a role change or a removal by better-auth's admin endpoints reaches a verified key at once", async () => {
+      const email = `admin${++made}-${Date.now()}@example.com`;
+      await runAdminCommand(["user", "create", "--email", email, "--password", "admin-password", "--role", "admin"], {
+        db: database(),
+        print: () => {},
+      });
+      const cookie = await signIn(email, "admin-password");
+      async function adminEndpoint(name: string, body: object) {
+        const res = await auth().handler(
+          new Request(`${BASE_URL}/api/auth/admin/${name}`, {
+            method: "POST",
+            headers: { "content-type": "application/json", origin: BASE_URL, cookie },
+            body: JSON.stringify(body),
+          }),
+        );
+        expect(res.status, await res.text()).toBe(200);
+      }
+      const user = await newUser();
+      const { key } = await auth().createApiKey(user.id);
+      const headers = new Headers({ "x-api-key": key });
+      expect(await auth().callerOf(headers)).toMatchObject({ role: "user" });
+
+      await adminEndpoint("set-role", { userId: user.id, role: "admin" });
+      expect(await auth().callerOf(headers)).toMatchObject({ role: "admin", scope: ALL });
+      await adminEndpoint("ban-user", { userId: user.id });
+      expect(await auth().callerOf(headers)).toBeNull();
+      await adminEndpoint("unban-user", { userId: user.id });
+      expect(await auth().callerOf(headers)).toMatchObject({ userId: user.id });
+      await adminEndpoint("remove-user", { userId: user.id });
+      expect(await auth().callerOf(headers)).toBeNull();
+    });
   });
 });

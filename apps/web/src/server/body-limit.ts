@@ -9,7 +9,8 @@ export type Handler = (req: Request) => Promise<Response>;
 export function limitBody(handler: Handler, maxBytes: number, tooLarge: (message: string) => Response): Handler {
   const message = `the request body is larger than the ${maxBytes} bytes this server takes (MAX_BODY_BYTES)`;
   return async (req) => {
-    if (!req.body) return handler(req);
+    // (a GET or HEAD has no body: asking for it would only build one)
+    if (req.method === "GET" || req.method === "HEAD" || !req.body) return handler(req);
     const declared = Number(req.headers.get("content-length") ?? Number.NaN);
     if (declared > maxBytes) return closing(tooLarge(message));
     const chunks: Uint8Array[] = [];

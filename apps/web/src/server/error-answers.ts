@@ -1,4 +1,4 @@
-// the subpath alone: route handlers import this file, and the package root brings the whole router
+// the subpath alone: the package root brings the whole router
 import { trpcErrorBody } from "@lgrs/api/error-response";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 
@@ -56,7 +56,7 @@ export function errorAnswer(pathname: string | null, status: number, message: st
   };
 }
 
-/** As a fetch Response, for the route handlers. */
+/** As a fetch Response, for the API's routes. */
 export function errorResponse(answer: ErrorAnswer): Response {
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
@@ -69,7 +69,7 @@ export function methodNotAllowed(req: Request, allow: readonly string[]): Respon
   );
 }
 
-/** The methods of the read-only routes (health): Next.js answers HEAD and OPTIONS itself from GET. */
+/** The methods of the read-only routes (health): HEAD is answered as GET, OPTIONS names every method. */
 const READ_ONLY = ["GET", "HEAD", "OPTIONS"] as const;
 
 /** The 405 of a read-only route, for the methods that would change something. */

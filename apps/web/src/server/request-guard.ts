@@ -1,9 +1,10 @@
 import { type ErrorAnswer, errorAnswer, isApiPath, isTrpcPath } from "./error-answers.ts";
 
 /**
- * Requests refused before Next.js sees them, because Next would answer them with
- * a bare 500 (a path it cannot decode, a method it does not know) or would quietly
- * serve another path than the one asked for (dot segments it resolves away).
+ * Requests refused before Next.js or the API (api-routes.ts) sees them, because Next
+ * would answer them with a bare 500 (a path it cannot decode, a method it does not
+ * know) or would quietly serve another path than the one asked for (dot segments it
+ * resolves away); the API keeps the same rules, so every path is answered alike.
  */
 
 /** The methods Next.js routes; it fails on any other with a 500. */

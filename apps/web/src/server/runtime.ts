@@ -60,22 +60,12 @@ export interface Runtime {
   graphs: GraphRegistry;
   /** sign-in, sessions */
   auth: AuthService;
-  /**
-   * The API's request handlers, built by server.ts from its own module instances:
-   * route bundles only delegate to them, so errors thrown by the runtime are the
-   * classes the API maps (a bundled copy would have its own classes).
-   */
-  handlers: {
-    trpc(req: Request): Promise<Response>;
-    auth(req: Request): Promise<Response>;
-    langgraph(req: Request): Promise<Response>;
-  };
   startedAt: Date;
   /** true once SIGTERM/SIGINT arrived: the server drains and is no longer ready */
   stopping(): boolean;
 }
 
-// Kept on globalThis: Next's route bundles do not share module instances with
+// Kept on globalThis: Next's page bundles do not share module instances with
 // server.ts (nor always with each other), but they share the process.
 const KEY = Symbol.for("@lgrs/web.runtime");
 type Holder = { [KEY]?: Runtime };

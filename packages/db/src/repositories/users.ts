@@ -39,6 +39,15 @@ function withoutHash({ key: _hash, ...info }: Apikey): ApiKeyInfo {
 
 export function usersRepository(db: Database) {
   const { prisma } = db;
+
+  /** A usable key by its stored hash (enabled, not expired at `at`): when it expires, and its owner. */
+  function findApiKeyByHash(hash: string, at: Date = new Date()): Promise<{ expiresAt: Date | null; user: User } | null> {
+    return prisma.apikey.findFirst({
+      where: { key: hash, enabled: { not: false }, OR: [{ expiresAt: null }, { expiresAt: { gt: at } }] },
+      select: { expiresAt: true, user: true },
+    });
+  }
+
   return {
     createUser(input: NewUser): Promise<User> {
       return prisma.user.create({
@@ -93,16 +102,10 @@ export function usersRepository(db: Database) {
 
     /** The owner of a presented key, if the key exists, is enabled and has not expired. */
     async findUserByApiKey(plainKey: string, at: Date = new Date()): Promise<User | null> {
-      const key = await prisma.apikey.findFirst({
-        where: {
-          key: hashApiKey(plainKey),
-          enabled: { not: false },
-          OR: [{ expiresAt: null }, { expiresAt: { gt: at } }],
-        },
-        include: { user: true },
-      });
-      return key?.user ?? null;
+      return (await findApiKeyByHash(hashApiKey(plainKey), at))?.user ?? null;
     },
+
+    findApiKeyByHash,
 
     async listApiKeys(userId: string, request: PageRequest = {}): Promise<Page<ApiKeyInfo>> {
       const limit = pageSize(request);
