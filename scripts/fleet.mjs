@@ -115,7 +115,8 @@ function start(name, entry, env) {
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: webDir,
     // INIT_CWD: relative paths (./data, LANGGRAPH_CONFIG) resolve where the command was run, as with `pnpm start`
-    env: { INIT_CWD: process.cwd(), ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...env },
+    // MALLOC_ARENA_MAX: two malloc arenas, as `pnpm start` and `pnpm worker` set it (see apps/web/README.md)
+    env: { INIT_CWD: process.cwd(), MALLOC_ARENA_MAX: "2", ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

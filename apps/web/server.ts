@@ -7,6 +7,7 @@
  * 1, and no request is ever served by a half-started server. The part shared with
  * worker.ts (database, Redis, graphs, engine, shutdown) is src/server/lifecycle.ts.
  */
+import "./src/server/heap-growth.ts";
 import { dev } from "./src/server/process-mode.ts";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import path from "node:path";

@@ -6,6 +6,7 @@
  * did not finish for another worker. Start-up and shutdown are server.ts's
  * (src/server/lifecycle.ts), minus the HTTP front.
  */
+import "./src/server/heap-growth.ts";
 import { loadWorkerConfig, userBaseDir } from "./src/server/config.ts";
 import { Lifecycle, log } from "./src/server/lifecycle.ts";
 

@@ -63,6 +63,8 @@ export async function startServer(env: Record<string, string>, spawned: (stop: (
   const childEnv: Record<string, string | undefined> = {
     ...base,
     SHUTDOWN_DRAIN_MS: "2000",
+    // as `pnpm start` sets it (apps/web/package.json): two malloc arenas, see apps/web/README.md
+    MALLOC_ARENA_MAX: process.env["MALLOC_ARENA_MAX"] ?? "2",
     AUTH_SECRET: randomBytes(32).toString("hex"),
     ...env,
     PORT: String(port),

@@ -1,4 +1,7 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { getEventListeners } from "node:events";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MemoryStreamBridge, RunStreamNotFoundError, type BridgeItem } from "../src/bridge/index.ts";
 
@@ -24,6 +27,16 @@ function publishMany(bridge: MemoryStreamBridge, runId: string, from: number, to
 afterEach(() => {
   vi.useRealTimers();
 });
+
+/** Full garbage collections until finalizers have had their turn (gc exposed for this process from here on). */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  for (let i = 0; i < 5; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 describe("in-process stream bridge", () => {
   it("numbers each run's events 1, 2, 3... and gives the backlog, then live events, then the end", async () => {
@@ -172,6 +185,30 @@ describe("in-process stream bridge", () => {
     expect(bridge.has("run-0")).toBe(false);
     expect(bridge.lastId("run-0")).toBeUndefined();
     await expect(collect(bridge.subscribe("run-0"))).rejects.toBeInstanceOf(RunStreamNotFoundError);
+  });
+
+  it("a finished run's kept log holds nothing of the async context it ended in (the request that streamed it)", async () => {
+    const bridge = new MemoryStreamBridge({ finishedRetentionMs: 60_000 });
+    // as a web framework keeps each request's state (its response, body streams) in an AsyncLocalStorage
+    const request = new AsyncLocalStorage<{ response: Uint8Array }>();
+    let freed = 0;
+    const finalized = new FinalizationRegistry(() => freed++);
+    // a function of its own: no variable of the test's frame keeps the last request's state
+    const streamInRequest = (run: number) => {
+      const state = { response: new Uint8Array(64 * 1024) };
+      finalized.register(state, run);
+      request.run(state, () => {
+        publishMany(bridge, `r${run}`, 1, 3);
+        bridge.end(`r${run}`, "success");
+      });
+    };
+    for (let run = 0; run < 20; run++) streamInRequest(run);
+    await collectGarbage();
+    // every request's state is gone, while every finished log is still kept and readable
+    expect(freed).toBe(20);
+    expect(bridge.stats().runs).toBe(20);
+    expect(await collect(bridge.subscribe("r19"))).toEqual([...evs(1, 3), end()]);
+    await bridge.close();
   });
 
   it("an aborted subscriber stops at once, while waiting, and leaves no listener behind", async () => {

@@ -1,3 +1,4 @@
+import { ExpiryQueue } from "./expiry-queue.ts";
 import {
   RunStreamNotFoundError,
   type PublishedEvent,
@@ -34,7 +35,6 @@ class RunLog {
   private readonly waiters = new Set<() => void>();
   lastId = 0;
   status: string | undefined;
-  freeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly capacity: number) {}
 
@@ -80,14 +80,15 @@ class RunLog {
 
 export class MemoryStreamBridge implements StreamBridge {
   private readonly logs = new Map<string, RunLog>();
+  /** finished logs, freed once their retention window has passed */
+  private readonly finished: ExpiryQueue;
   private readonly maxEvents: number;
-  private readonly retentionMs: number;
   private subscribers = 0;
   private closed = false;
 
   constructor(options: MemoryBridgeOptions = {}) {
     this.maxEvents = options.maxEventsPerRun ?? 10_000;
-    this.retentionMs = options.finishedRetentionMs ?? 60_000;
+    this.finished = new ExpiryQueue(options.finishedRetentionMs ?? 60_000, (runId) => this.logs.delete(runId));
     if (!Number.isInteger(this.maxEvents) || this.maxEvents < 1) throw new RangeError("maxEventsPerRun must be a positive integer");
   }
 
@@ -117,8 +118,7 @@ export class MemoryStreamBridge implements StreamBridge {
     const log = this.logOf(runId);
     if (log.status !== undefined) return;
     log.finish(status);
-    log.freeTimer = setTimeout(() => this.logs.delete(runId), this.retentionMs);
-    log.freeTimer.unref();
+    this.finished.add(runId);
   }
 
   subscribe(runId: string, options: SubscribeOptions = {}): AsyncIterable<BridgeItem> {
@@ -172,8 +172,8 @@ export class MemoryStreamBridge implements StreamBridge {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.finished.clear();
     for (const log of this.logs.values()) {
-      clearTimeout(log.freeTimer);
       if (log.status === undefined) log.finish("interrupted");
     }
     this.logs.clear();

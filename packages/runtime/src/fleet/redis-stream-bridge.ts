@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { BridgeItem, BridgeStats, PublishedEvent, StreamBridge, SubscribeOptions } from "../bridge/stream-bridge.ts";
+import { ExpiryQueue } from "../bridge/expiry-queue.ts";
 import type { RedisConnection } from "./redis.ts";
 
 /** What `endedStatus` may tell about a finished run: with the id of its last saved event, lost events become a gap. */
@@ -69,7 +70,7 @@ export class RedisStreamBridge implements StreamBridge {
   /** the last id handed out, for the runs this process publishes */
   private readonly counters = new Map<string, number>();
   /** runs this process ended, refused further events during the retention window */
-  private readonly endedHere = new Map<string, NodeJS.Timeout>();
+  private readonly endedHere: ExpiryQueue;
   /** stops every reader at close() */
   private readonly readers = new Set<() => void>();
   private subscribers = 0;
@@ -82,6 +83,7 @@ export class RedisStreamBridge implements StreamBridge {
   ) {
     this.maxEvents = options.maxEventsPerRun ?? 10_000;
     this.retentionMs = options.finishedRetentionMs ?? 60_000;
+    this.endedHere = new ExpiryQueue(this.retentionMs, () => {});
     this.blockMs = options.blockMs ?? 5000;
     this.logError = options.logError ?? ((err) => console.error("stream bridge:", err));
     if (!Number.isInteger(this.maxEvents) || this.maxEvents < 1) throw new RangeError("maxEventsPerRun must be a positive integer");
@@ -95,7 +97,6 @@ export class RedisStreamBridge implements StreamBridge {
     const lastInLog = latest ? (seqOf(latest[0]) ?? 0) : 0;
     const unsaved = lastInLog > afterId ? await this.conn.client.xrange(key, `(0-${afterId}`, LAST_EVENT_ID) : [];
     this.counters.set(runId, Math.max(afterId, lastInLog, this.counters.get(runId) ?? 0));
-    clearTimeout(this.endedHere.get(runId));
     this.endedHere.delete(runId);
     return unsaved.map(([id, fields]) => eventOf(seqOf(id)!, fields));
   }
@@ -128,9 +129,7 @@ export class RedisStreamBridge implements StreamBridge {
     if (this.closed || this.endedHere.has(runId)) return;
     const last = this.counters.get(runId);
     this.counters.delete(runId);
-    const timer = setTimeout(() => this.endedHere.delete(runId), this.retentionMs);
-    timer.unref();
-    this.endedHere.set(runId, timer);
+    this.endedHere.add(runId);
     // the last id lets a reader that missed events (Redis restarted) report them as a gap
     const fields = last === undefined ? ["end", status] : ["end", status, "n", String(last)];
     const key = this.keyOf(runId);
@@ -224,7 +223,6 @@ export class RedisStreamBridge implements StreamBridge {
   async close(): Promise<void> {
     this.closed = true;
     for (const stop of this.readers) stop();
-    for (const timer of this.endedHere.values()) clearTimeout(timer);
     this.endedHere.clear();
     this.counters.clear();
   }

@@ -1,6 +1,9 @@
-import type { NextConfig } from "next";
+// Plain JavaScript, not next.config.ts: Next.js transpiles a TypeScript config with
+// SWC on every start, which loads SWC's native binding (about 30 MB resident, and
+// its thread pool) into the production server for the life of the process.
 
-const nextConfig: NextConfig = {
+/** @type {import("next").NextConfig} */
+const nextConfig = {
   // @lgrs/db (and the workspace packages to come) ship TypeScript source, not a build.
   transpilePackages: ["@lgrs/db", "@lgrs/runtime", "@lgrs/graphs", "@lgrs/auth", "@lgrs/api", "@lgrs/langgraph-api"],
   // Native addons and driver packages are loaded by Node at run time, never bundled.
