@@ -27,35 +27,35 @@ export interface Database {
  */
 const TRANSACTION_OPTIONS = { maxWait: 10_000 };
 
-/** Which database each client talks to, for the few statements written in SQL (see raw-insert.ts). */
-const providers = new WeakMap<PrismaDb, Provider>();
-/** A SQLite client's adapter, whose connection those statements can run on directly. */
-const sqliteAdapters = new WeakMap<object, TunedSqliteAdapter>();
+/**
+ * The clients made here: which database each talks to and, on SQLite, its adapter, for
+ * the few statements written in SQL (see raw-insert.ts), which may run on its connection.
+ */
+const clients = new WeakMap<object, { provider: Provider; sqlite?: TunedSqliteAdapter }>();
 
 /** The SQLite connection of a client made here once it has connected; undefined for anything else (a transaction, PostgreSQL). */
 export function sqliteConnection(db: object): Sqlite.Database | undefined {
-  return sqliteAdapters.get(db)?.connection;
+  return clients.get(db)?.sqlite?.connection;
 }
 
 export function providerOf(prisma: PrismaDb): Provider {
-  const provider = providers.get(prisma);
-  if (!provider) throw new Error("this Prisma client was not made by createPrismaClient");
-  return provider;
+  const made = clients.get(prisma);
+  if (!made) throw new Error("this Prisma client was not made by createPrismaClient");
+  return made.provider;
 }
 
 export function createPrismaClient(config: DatabaseConfig): PrismaDb {
-  let client: PrismaDb;
   if (config.provider === "sqlite") {
-    const adapter = new TunedSqliteAdapter({ url: config.file, timeout: 5000 }, config.synchronous ?? "normal");
-    client = new SqlitePrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
-    sqliteAdapters.set(client, adapter);
-  } else {
-    client = new PostgresPrismaClient({
-      adapter: new PrismaPg({ connectionString: config.url }),
-      transactionOptions: TRANSACTION_OPTIONS,
-    }) as unknown as PrismaDb;
+    const sqlite = new TunedSqliteAdapter({ url: config.file, timeout: 5000 }, config.synchronous ?? "normal");
+    const client = new SqlitePrismaClient({ adapter: sqlite, transactionOptions: TRANSACTION_OPTIONS });
+    clients.set(client, { provider: "sqlite", sqlite });
+    return client;
   }
-  providers.set(client, config.provider);
+  const client = new PostgresPrismaClient({
+    adapter: new PrismaPg({ connectionString: config.url }),
+    transactionOptions: TRANSACTION_OPTIONS,
+  }) as unknown as PrismaDb;
+  clients.set(client, { provider: "postgresql" });
   return client;
 }
 

@@ -14,6 +14,7 @@ import type { ApiClient } from "../../api/src/client.ts";
 import { startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
 import { LANGGRAPH_BASE_PATH } from "../src/app.ts";
 import { expectStatus, failure } from "./support/sdk-failure.ts";
+import { until } from "./support/until.ts";
 
 const EVERY_SECOND = "* * * * * *";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -21,16 +22,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The hour and minute `date` shows in `zone`. */
 function wallClock(date: Date, zone: string): string {
   return new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(date);
-}
-
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await sleep(200);
-  }
 }
 
 describe.each(testTargets)("crons on $provider", (target) => {

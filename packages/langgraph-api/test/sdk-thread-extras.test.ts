@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../api/test/support/test-server.ts";
 import { LANGGRAPH_BASE_PATH } from "../src/app.ts";
 import { expectStatus } from "./support/sdk-failure.ts";
+import { until } from "./support/until.ts";
 
 interface StreamEvent {
   id?: string;
@@ -58,12 +59,8 @@ const lifecycle = (events: StreamEvent[]) =>
   events.filter((e) => e.event === "lifecycle").map((e) => (e.data as Lifecycle).event + ":" + (e.data as Lifecycle).run_id);
 
 /** Polls until `check` holds (the sweeper runs every 200 ms here), at most 15 s. */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error("the condition never held");
-    await sleep(100);
-  }
+function eventually(check: () => Promise<boolean>): Promise<boolean> {
+  return until("the condition", check, (held) => held, { everyMs: 100 });
 }
 
 describe.each(testTargets)("thread stream, patchState, prune and ttl on $provider", (target) => {

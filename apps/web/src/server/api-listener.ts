@@ -38,7 +38,7 @@ export function apiListener(answer: (req: Request) => Promise<Response>): ApiLis
  * absolute form goes to Next.js as before, which redirects it.
  */
 export function isApiTarget(target: string): boolean {
-  return target.startsWith("/api") && isApiPath(target.split("?", 1)[0]!);
+  return isApiPath(target.split("?", 1)[0]!);
 }
 
 /** The 308 Next.js answered a path with a trailing slash, repeated slashes or backslashes with; null when the path is clean. */

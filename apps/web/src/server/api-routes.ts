@@ -16,6 +16,9 @@ export interface ApiHandlers {
 
 type Route = (req: Request, pathname: string) => Response | Promise<Response>;
 
+const TRPC_PREFIX = "/api/trpc/";
+const AUTH_PREFIX = "/api/auth/";
+
 /** What Next.js answered OPTIONS with on a route that does not serve OPTIONS itself. */
 const EVERY_METHOD = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT";
 
@@ -52,7 +55,9 @@ function authRoute(handlers: ApiHandlers): Route {
 }
 
 /** A read-only health answer: never cached, HEAD served as GET (Node sends no body for HEAD). */
-function healthRoute(answer: () => Promise<{ body: unknown; ok: boolean }> | { body: unknown; ok: boolean }): Route {
+type HealthAnswer = { body: unknown; ok: boolean };
+
+function healthRoute(answer: () => Promise<HealthAnswer> | HealthAnswer): Route {
   return async (req) => {
     if (req.method === "OPTIONS") return options(EVERY_METHOD);
     if (req.method !== "GET" && req.method !== "HEAD") return refuseWrite(req);
@@ -81,8 +86,8 @@ export function apiRoutes(handlers: ApiHandlers): (req: Request) => Promise<Resp
   function routeOf(pathname: string): Route {
     if (pathname === "/api/langgraph" || pathname.startsWith("/api/langgraph/")) return langgraph;
     // one segment after the prefix, as the route files' [trpc] and [...all] matched
-    if (pathname.startsWith("/api/trpc/") && !pathname.includes("/", 10)) return trpc;
-    if (pathname.startsWith("/api/auth/") && pathname.length > 10) return auth;
+    if (pathname.startsWith(TRPC_PREFIX) && !pathname.includes("/", TRPC_PREFIX.length)) return trpc;
+    if (pathname.startsWith(AUTH_PREFIX) && pathname.length > AUTH_PREFIX.length) return auth;
     if (pathname === "/api/health") return health;
     if (pathname === "/api/health/live") return live;
     if (pathname === "/api/health/ready") return ready;

@@ -12,18 +12,10 @@ export function stampPeerAddress(req: IncomingMessage): void {
   if (peer) req.headers[PEER_ADDRESS_HEADER] = peer;
   else delete req.headers[PEER_ADDRESS_HEADER];
 
+  // rawHeaders alternates names and values; from the end, so a removal does not shift what is still to read
   const raw = req.rawHeaders;
-  let sent = false;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === PEER_ADDRESS_HEADER.length && raw[i]!.toLowerCase() === PEER_ADDRESS_HEADER) sent = true;
-  }
-  if (sent) {
-    const kept: string[] = [];
-    for (let i = 0; i < raw.length; i += 2) {
-      if (raw[i]!.toLowerCase() !== PEER_ADDRESS_HEADER) kept.push(raw[i]!, raw[i + 1]!);
-    }
-    raw.length = 0;
-    raw.push(...kept);
+  for (let i = raw.length - 2; i >= 0; i -= 2) {
+    if (raw[i]!.toLowerCase() === PEER_ADDRESS_HEADER) raw.splice(i, 2);
   }
   if (peer) raw.push(PEER_ADDRESS_HEADER, peer);
 }

@@ -35,6 +35,7 @@ import {
 import { providerOf, type PrismaDb } from "../client.ts";
 import type { Provider } from "../config.ts";
 import { insertRows, type Executor, type OnConflict } from "../repositories/raw-insert.ts";
+import { WritesInFlight } from "./writes-in-flight.ts";
 import { fenced, type Lease } from "../repositories/leases.ts";
 import type { Prisma, Checkpoint as CheckpointRow, CheckpointWrite as WriteRow } from "../generated/sqlite/client.ts";
 
@@ -97,28 +98,6 @@ const WRITE_COLUMNS = [
 const WRITE_KEY = ["threadId", "checkpointNs", "checkpointId", "taskId", "idx"];
 const SPECIAL_WRITE_REPLACES: OnConflict = { key: WRITE_KEY, update: ["channel", "type", "value", "taskPath", "runId"] };
 const REGULAR_WRITE_KEPT: OnConflict = { key: WRITE_KEY, ignore: true };
-
-/** The checkpoint and task writes under way, by thread: each leaves the set once it settles. */
-class WritesInFlight {
-  private readonly byThread = new Map<string, Set<Promise<unknown>>>();
-
-  track<T>(threadId: string, write: Promise<T>): Promise<T> {
-    let writes = this.byThread.get(threadId);
-    if (!writes) this.byThread.set(threadId, (writes = new Set()));
-    writes.add(write);
-    const done = () => {
-      writes.delete(write);
-      if (writes.size === 0 && this.byThread.get(threadId) === writes) this.byThread.delete(threadId);
-    };
-    write.then(done, done);
-    return write;
-  }
-
-  async settled(threadId: string): Promise<void> {
-    const writes = this.byThread.get(threadId);
-    if (writes) await Promise.allSettled([...writes]);
-  }
-}
 
 export class PrismaCheckpointSaver extends BaseCheckpointSaver {
   private readonly provider: Provider;
@@ -291,12 +270,11 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       if (regular.length > 0) await insertRows(db, this.provider, "checkpoint_write", WRITE_COLUMNS, regular, REGULAR_WRITE_KEPT);
     };
     // one statement needs no transaction; a mix of both kinds is written all or nothing
-    const written =
-      !this.lease && (special.length === 0 || regular.length === 0)
-        ? write(this.prisma)
-        : !this.lease
-          ? this.prisma.$transaction((tx) => write(tx))
-          : fenced(this.prisma, this.lease, write);
+    const oneStatement = special.length === 0 || regular.length === 0;
+    let written: Promise<void>;
+    if (this.lease) written = fenced(this.prisma, this.lease, write);
+    else if (oneStatement) written = write(this.prisma);
+    else written = this.prisma.$transaction((tx) => write(tx));
     await this.writes.track(threadId, written);
   }
 
