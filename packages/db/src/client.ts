@@ -4,7 +4,6 @@ import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/cli
 import type { DatabaseConfig, Provider } from "./config.ts";
 import { migrate, type MigrationStatus } from "./migrate.ts";
 import { TunedSqliteAdapter } from "./sqlite-adapter.ts";
-import type Sqlite from "better-sqlite3";
 
 /**
  * The Prisma client type the repositories are written against. Both generated
@@ -33,9 +32,13 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000 };
  */
 const clients = new WeakMap<object, { provider: Provider; sqlite?: TunedSqliteAdapter }>();
 
-/** The SQLite connection of a client made here once it has connected; undefined for anything else (a transaction, PostgreSQL). */
-export function sqliteConnection(db: object): Sqlite.Database | undefined {
-  return clients.get(db)?.sqlite?.connection;
+/**
+ * The SQLite adapter of a client made here once it has connected, for statements run
+ * on its connection directly; undefined for anything else (a transaction, PostgreSQL).
+ */
+export function sqliteDirect(db: object): TunedSqliteAdapter | undefined {
+  const sqlite = clients.get(db)?.sqlite;
+  return sqlite?.connection ? sqlite : undefined;
 }
 
 export function providerOf(prisma: PrismaDb): Provider {

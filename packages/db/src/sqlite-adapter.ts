@@ -18,6 +18,11 @@ const STATEMENT_CACHE_SIZE = 500;
  *   last commits, never corrupt the file.
  * - Statements are prepared once and kept: the adapter prepares every query anew,
  *   which was about 5% of the server's CPU under load.
+ * - A statement made outside a transaction never runs inside another request's open
+ *   one. The adapter has one connection and runs a top-level query on it at any time,
+ *   where it would join whatever interactive transaction is open: an event written
+ *   while a busy thread's admission is open would vanish when the admission rolls
+ *   back. Such a query now waits for that transaction to end (see `outsideTransaction`).
  */
 export class TunedSqliteAdapter extends PrismaBetterSqlite3 {
   /** the driver connection Prisma's queries run on, once it has connected */
@@ -37,8 +42,56 @@ export class TunedSqliteAdapter extends PrismaBetterSqlite3 {
     client.pragma(`synchronous = ${this.synchronous.toUpperCase()}`);
     cachePreparedStatements(client);
     this.connection = client;
+    this.transactionEnd = trackTransactions(adapter);
     return adapter;
   }
+
+  /** Ends of the interactive transactions Prisma opens on the connection (set once connected). */
+  private transactionEnd: (() => Promise<void>) | undefined;
+
+  /**
+   * Runs `statement` (synchronous, on the connection) once no interactive transaction
+   * is open: at once when none is, as is nearly always the case.
+   */
+  outsideTransaction<T>(statement: () => T): T | Promise<T> {
+    const connection = this.connection;
+    if (!connection?.inTransaction || !this.transactionEnd) return statement();
+    return this.transactionEnd().then(() => this.outsideTransaction(statement));
+  }
+}
+
+type Adapter = Awaited<ReturnType<PrismaBetterSqlite3["connect"]>>;
+
+/**
+ * Makes the adapter's top-level queries wait for an open interactive transaction to
+ * end, and answers when the one open now ends. Transactions themselves are already
+ * one at a time (the adapter's own lock); a top-level query runs synchronously on the
+ * connection, so "no transaction open when it starts" means it is outside every one.
+ */
+function trackTransactions(adapter: Adapter): () => Promise<void> {
+  const client = (adapter as unknown as { client: Sqlite.Database }).client;
+  let ended: Promise<void> = Promise.resolve();
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    const tx = await startTransaction(isolationLevel);
+    let end = () => {};
+    ended = new Promise<void>((resolve) => (end = resolve));
+    // Prisma sends COMMIT or ROLLBACK through the transaction, then calls one of these
+    const commit = tx.commit.bind(tx);
+    const rollback = tx.rollback.bind(tx);
+    tx.commit = () => commit().finally(end);
+    tx.rollback = () => rollback().finally(end);
+    return tx;
+  };
+  const whenOutside = async <T>(query: () => Promise<T>): Promise<T> => {
+    while (client.inTransaction) await ended;
+    return query();
+  };
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.queryRaw = (query) => (client.inTransaction ? whenOutside(() => queryRaw(query)) : queryRaw(query));
+  adapter.executeRaw = (query) => (client.inTransaction ? whenOutside(() => executeRaw(query)) : executeRaw(query));
+  return () => ended;
 }
 
 /**

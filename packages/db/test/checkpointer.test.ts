@@ -63,6 +63,24 @@ describe.each(testTargets)("PrismaCheckpointSaver on $provider", (target) => {
       expect(rows.map((row) => row.runId)).toEqual(["run-from-metadata", "run-from-config"]);
     });
 
+    it("a run's saver: closing waits for the writes under way and skips any made after", async () => {
+      const threadId = randomUUID();
+      const runSaver = saver.forRun();
+      const config = { configurable: { thread_id: threadId, run_id: "run-1" } };
+      // not awaited: the run ends while this save is under way, as an aborted graph's does
+      const underWay = runSaver.put(config, checkpointWith({ a: 1 }, { a: 1 }), meta(-1), { a: 1 });
+      await runSaver.close(threadId);
+      expect(await countRows(database(), threadId)).toEqual({ checkpoints: 1, writes: 0 });
+      const saved = await underWay;
+      // a late save (a failed task's error write, a step that finished as the run was aborted) writes nothing
+      await runSaver.put(saved, checkpointWith({ a: 2 }, { a: 2 }), meta(0), { a: 2 });
+      await runSaver.putWrites(saved, [["a", 3]], "task-1");
+      expect(await countRows(database(), threadId)).toEqual({ checkpoints: 1, writes: 0 });
+      // the shared saver and other runs' savers still write
+      await saver.forRun().putWrites(saved, [["a", 3]], "task-1");
+      expect(await countRows(database(), threadId)).toEqual({ checkpoints: 1, writes: 1 });
+    });
+
     it("keeps values carried over from earlier checkpoints, storing each only once", async () => {
       const threadId = randomUUID();
       const run = new ThreadWriter(saver, threadId);

@@ -68,7 +68,7 @@ describe.each(postgres)("run leases on $provider", (target) => {
     await drain();
     const { threadId, runs } = await pendingRuns(1);
     const claim = (await repo.leases.claim("w1", 50))!;
-    const saver = new PrismaCheckpointSaver(database().prisma).fencedBy(claim.lease);
+    const saver = new PrismaCheckpointSaver(database().prisma).forRun(claim.lease);
     const config = { configurable: { thread_id: threadId, checkpoint_ns: "", run_id: runs[0]!.id } };
     await saver.put(
       config,

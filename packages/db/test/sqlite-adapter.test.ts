@@ -89,4 +89,35 @@ describe("the SQLite connection", () => {
       await db.close();
     }
   });
+
+  it("keeps writes made outside a transaction out of another request's transaction that rolls back", async () => {
+    const db = await sqlite();
+    try {
+      const repos = repositories(db);
+      const owner = await db.prisma.user.create({ data: { id: "u1", name: "u", email: "u@example.com" } });
+      const assistant = await repos.assistants.create({ graphId: "agent", name: "agent" });
+      await db.prisma.thread.create({ data: { id: "t1", ownerId: owner.id, metadata: {} } });
+      const run = await repos.runs.create({ threadId: "t1", ownerId: owner.id, assistantId: assistant.id, kwargs: {} });
+      const outside: Promise<unknown>[] = [];
+      let outsideDone = 0;
+      await db.prisma
+        .$transaction(async (tx) => {
+          await tx.thread.create({ data: { id: "inside", ownerId: owner.id, metadata: {} } });
+          // other requests write while this transaction is open: a Prisma query, and a
+          // run's event, which is written on the connection directly
+          outside.push(db.prisma.thread.create({ data: { id: "outside", ownerId: owner.id, metadata: {} } }));
+          outside.push(repos.events.append(run.id, [{ seq: 1, event: "metadata", data: {} }]));
+          for (const write of outside) void write.then(() => outsideDone++);
+          // the transaction goes on until those writes are done (they must not be, inside) or 50 statements later
+          for (let i = 0; i < 50 && outsideDone < outside.length; i++) await tx.thread.count();
+          throw new Error("roll back");
+        })
+        .catch(() => {});
+      await Promise.all(outside);
+      expect((await db.prisma.thread.findMany({ orderBy: { id: "asc" } })).map((t) => t.id)).toEqual(["outside", "t1"]);
+      expect((await repos.events.list(run.id)).items.map((e) => e.seq)).toEqual([1]);
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -102,15 +102,18 @@ const REGULAR_WRITE_KEPT: OnConflict = { key: WRITE_KEY, ignore: true };
 export class PrismaCheckpointSaver extends BaseCheckpointSaver {
   private readonly provider: Provider;
 
+  /** set on one run's saver once the run has ended: its writes are refused from then on */
+  private closed = false;
+
   /**
    * `lease`: the saver of one run executed by a fleet worker, whose writes are
-   * fenced by its lease (see `fencedBy`); absent, writes are not fenced.
+   * fenced by its lease (see `forRun`); absent, writes are not fenced.
    */
   constructor(
     private readonly prisma: PrismaDb,
     serde?: SerializerProtocol,
     private readonly lease?: Lease,
-    /** shared with the fenced copies: a rollback waits for every copy's writes */
+    /** shared with the copies made for runs: a rollback waits for every copy's writes */
     private readonly writes = new WritesInFlight(),
   ) {
     super(serde);
@@ -118,13 +121,35 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
   }
 
   /**
-   * The same saver for one run of a fleet worker: every checkpoint and write is
-   * made in a transaction that first checks the run's lease (LeaseLostError when a
-   * sweep gave the run to another worker), so a worker that lost its run cannot
-   * change the thread under the worker that resumed it.
+   * The same saver for one run, to be closed when the run ends (`close`). A fleet
+   * worker's run passes its `lease`: every checkpoint and write is then made in a
+   * transaction that first checks it (LeaseLostError when a sweep gave the run to
+   * another worker), so a worker that lost its run cannot change the thread under
+   * the worker that resumed it.
    */
-  fencedBy(lease: Lease): PrismaCheckpointSaver {
+  forRun(lease?: Lease): PrismaCheckpointSaver {
     return new PrismaCheckpointSaver(this.prisma, this.serde, lease, this.writes);
+  }
+
+  /**
+   * Refuses this run's writes from now on and resolves once those under way have
+   * settled. An aborted graph does not wait for its background saves, and may even
+   * start one after the abort (a failed task's error write): closing makes the set of
+   * writes final, so a rollback or the thread's settled state reads after all of them.
+   */
+  async close(threadId: string): Promise<void> {
+    this.closed = true;
+    await this.writes.settled(threadId);
+  }
+
+  /**
+   * Counts a write as under way from its call (serializing it takes a moment). Once
+   * the run has ended the write is skipped: nothing reads the graph's result any more,
+   * and a rejection there would go unhandled.
+   */
+  private tracked(threadId: string, write: () => Promise<void>): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.writes.track(threadId, write());
   }
 
   // -------------------------------------------------------------------------
@@ -189,6 +214,17 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
   ): Promise<RunnableConfig> {
     const threadId = requireThreadId(config, "put checkpoint");
     const checkpointNs = (config.configurable?.checkpoint_ns as string | undefined) ?? "";
+    await this.tracked(threadId, () => this.saveCheckpoint({ threadId, checkpointNs }, config, checkpoint, metadata, newVersions));
+    return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
+  }
+
+  private async saveCheckpoint(
+    { threadId, checkpointNs }: { threadId: string; checkpointNs: string },
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<void> {
     // the config passed to put is the parent's: LangGraph saves each checkpoint under its predecessor
     const parentCheckpointId = (config.configurable?.checkpoint_id as string | undefined) || null;
     const stored = await this.toStored(
@@ -219,11 +255,9 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       data.metadata,
       new Date(),
     ];
-    await this.writes.track(
-      threadId,
-      fenced(this.prisma, this.lease, (db) => insertRows(db, this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT)),
+    await fenced(this.prisma, this.lease, (db) =>
+      insertRows(db, this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT),
     );
-    return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
   }
 
   /**
@@ -234,6 +268,16 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
    */
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath = ""): Promise<void> {
     const threadId = requireThreadId(config, "put writes");
+    return this.tracked(threadId, () => this.saveTaskWrites(threadId, config, writes, taskId, taskPath));
+  }
+
+  private async saveTaskWrites(
+    threadId: string,
+    config: RunnableConfig,
+    writes: PendingWrite[],
+    taskId: string,
+    taskPath: string,
+  ): Promise<void> {
     const checkpointNs = (config.configurable?.checkpoint_ns as string | undefined) ?? "";
     const checkpointId = config.configurable?.checkpoint_id as string | undefined;
     if (!checkpointId) {
@@ -271,11 +315,9 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     };
     // one statement needs no transaction; a mix of both kinds is written all or nothing
     const oneStatement = special.length === 0 || regular.length === 0;
-    let written: Promise<void>;
-    if (this.lease) written = fenced(this.prisma, this.lease, write);
-    else if (oneStatement) written = write(this.prisma);
-    else written = this.prisma.$transaction((tx) => write(tx));
-    await this.writes.track(threadId, written);
+    if (this.lease) await fenced(this.prisma, this.lease, write);
+    else if (oneStatement) await write(this.prisma);
+    else await this.prisma.$transaction((tx) => write(tx));
   }
 
   /**

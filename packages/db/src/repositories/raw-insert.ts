@@ -1,5 +1,5 @@
 import type { Provider } from "../config.ts";
-import { sqliteConnection, type PrismaDb } from "../client.ts";
+import { sqliteDirect, type PrismaDb } from "../client.ts";
 import { sqliteValue } from "../sqlite-adapter.ts";
 
 /** What runs a raw statement: the client, or the transaction a fenced write holds. */
@@ -28,7 +28,8 @@ const ROWS_PER_STATEMENT = 500;
  * On SQLite, outside a transaction, the statement runs on the connection Prisma's
  * queries use, directly: a synchronous call of some microseconds where Prisma's raw
  * query pipeline costs a tenth of a millisecond, for each of a run's streamed events.
- * It is the same connection and the same single statement, so it commits as Prisma's would.
+ * It is the same connection and the same single statement, so it commits as Prisma's would,
+ * and like Prisma's own queries it waits while another request's transaction is open.
  */
 export async function insertRows(
   db: Executor,
@@ -38,7 +39,7 @@ export async function insertRows(
   rows: readonly (readonly unknown[])[],
   onConflict?: OnConflict,
 ): Promise<number> {
-  const direct = provider === "sqlite" ? sqliteConnection(db) : undefined;
+  const direct = provider === "sqlite" ? sqliteDirect(db) : undefined;
   let written = 0;
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const batch = rows.slice(start, start + ROWS_PER_STATEMENT);
@@ -51,7 +52,9 @@ export async function insertRows(
       return `(${marks.join(",")})`;
     });
     const sql = `INSERT INTO ${quote(table)} (${columns.map(quote).join(",")}) VALUES ${tuples.join(",")}${conflictClause(onConflict)}`;
-    written += direct ? direct.prepare(sql).run(values.map(sqliteValue)).changes : await db.$executeRawUnsafe(sql, ...values);
+    written += direct
+      ? await direct.outsideTransaction(() => direct.connection!.prepare(sql).run(values.map(sqliteValue)).changes)
+      : await db.$executeRawUnsafe(sql, ...values);
   }
   return written;
 }

@@ -91,6 +91,8 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
     ctx.logError,
   );
 
+  // this run's own saver: closed at its end, so no late background save lands after it
+  const checkpointer = ctx.checkpointer.forRun(lease);
   let graph: RunnableGraph | undefined;
   let outcome: { status: "success" | "error" | "interrupted"; error?: { type: string; message: string } };
   try {
@@ -108,7 +110,6 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
       ...(kwargs.checkpointId ? { checkpoint_id: kwargs.checkpointId } : {}),
     };
 
-    const checkpointer = lease ? ctx.checkpointer.fencedBy(lease) : ctx.checkpointer;
     if (resuming) delete configurable.checkpoint_id;
     graph = await ctx.graphs.compile(assistant.graphId, { checkpointer, store: ctx.store, config: { configurable } });
 
@@ -153,7 +154,7 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
   }
 
   // an aborted graph leaves its last checkpoint writes under way: the thread is read (and rolled back) after them
-  await ctx.checkpointer.writesSettled(run.threadId);
+  await checkpointer.close(run.threadId);
   await usage.flush();
   if (control.abandoned()) {
     // the shutdown drain already recorded how the run ended: do not overwrite it
