@@ -1,5 +1,6 @@
 import type { Database } from "../client.ts";
 import { newId } from "../ids.ts";
+import { lostRaceKind } from "../errors.ts";
 import type { Thread, ThreadStatus } from "../generated/sqlite/client.ts";
 import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
@@ -150,20 +151,25 @@ export function threadsRepository(db: Database) {
 
     /** null when the thread does not exist for this caller */
     async update(scope: Scope, id: string, patch: ThreadPatch): Promise<Thread | null> {
+      const data = {
+        status: patch.status,
+        values: patch.values === undefined ? undefined : jsonInput(patch.values),
+        interrupts: patch.interrupts === undefined ? undefined : jsonInput(patch.interrupts),
+        config: patch.config === undefined ? undefined : jsonInput(patch.config),
+        ...ttlColumns(patch.ttl),
+      };
+      // one statement, unless metadata is merged into what is there (every run's end writes no metadata)
+      if (!patch.metadata) {
+        return prisma.thread.update({ where: { id, ...ownedBy(scope) }, data }).catch((err: unknown) => {
+          if (lostRaceKind(err) === "not_found") return null;
+          throw err;
+        });
+      }
+      const metadata = patch.metadata;
       return prisma.$transaction(async (tx) => {
         const current = await tx.thread.findFirst({ where: { id, ...ownedBy(scope) } });
         if (!current) return null;
-        return tx.thread.update({
-          where: { id },
-          data: {
-            metadata: patch.metadata ? jsonObject({ ...asObject(current.metadata), ...patch.metadata }) : undefined,
-            status: patch.status,
-            values: patch.values === undefined ? undefined : jsonInput(patch.values),
-            interrupts: patch.interrupts === undefined ? undefined : jsonInput(patch.interrupts),
-            config: patch.config === undefined ? undefined : jsonInput(patch.config),
-            ...ttlColumns(patch.ttl),
-          },
-        });
+        return tx.thread.update({ where: { id }, data: { ...data, metadata: jsonObject({ ...asObject(current.metadata), ...metadata }) } });
       });
     },
 
