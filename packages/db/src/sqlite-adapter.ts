@@ -127,6 +127,8 @@ function boundLater(statement: Sqlite.Statement) {
         run: () => statement.run(params),
         columns: () => statement.columns(),
         raw: () => ({ all: () => statement.raw(true).all(params) }),
+        // rows as objects, for the statements run on the connection directly (see direct-rows.ts)
+        all: () => statement.raw(false).all(params),
       };
     },
     run: (...params: unknown[]) => statement.run(...params),

@@ -35,6 +35,7 @@ import {
 import { providerOf, type PrismaDb } from "../client.ts";
 import type { Provider } from "../config.ts";
 import { insertRows, type Executor, type OnConflict } from "../repositories/raw-insert.ts";
+import { directRows } from "../repositories/direct-rows.ts";
 import { WritesInFlight } from "./writes-in-flight.ts";
 import { fenced, type Lease } from "../repositories/leases.ts";
 import type { Prisma, Checkpoint as CheckpointRow, CheckpointWrite as WriteRow } from "../generated/sqlite/client.ts";
@@ -331,6 +332,12 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
 
   /** The id of the thread's latest checkpoint (root namespace), null before its first. */
   async latestCheckpointId(threadId: string): Promise<string | null> {
+    const direct = directRows(this.prisma);
+    if (direct) {
+      const sql = `SELECT "checkpointId" FROM "checkpoint" WHERE "threadId" = ? AND "checkpointNs" = '' ORDER BY "checkpointId" DESC LIMIT 1`;
+      const [latest] = await direct.all<{ checkpointId: string }>("Checkpoint", sql, [threadId]);
+      return latest?.checkpointId ?? null;
+    }
     const row = await this.prisma.checkpoint.findFirst({
       where: { threadId, checkpointNs: "" },
       orderBy: { checkpointId: "desc" },

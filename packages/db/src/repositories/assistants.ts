@@ -3,6 +3,7 @@ import { newId } from "../ids.ts";
 import type { Assistant, AssistantVersion, RunStatus } from "../generated/sqlite/client.ts";
 import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
+import { directRows } from "./direct-rows.ts";
 import {
   containsText,
   countRows,
@@ -125,7 +126,9 @@ export function assistantsRepository(db: Database) {
       });
     },
 
-    get(id: string): Promise<Assistant | null> {
+    async get(id: string): Promise<Assistant | null> {
+      const direct = directRows(prisma);
+      if (direct) return (await direct.all<Assistant>("Assistant", `SELECT * FROM "assistant" WHERE "id" = ?`, [id]))[0] ?? null;
       return prisma.assistant.findUnique({ where: { id } });
     },
 

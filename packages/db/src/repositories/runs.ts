@@ -7,6 +7,7 @@ import { ownedBy, type Scope } from "./scope.ts";
 import { fenced, type Lease } from "./leases.ts";
 import { applyCronClaim, type CronClaim } from "./crons.ts";
 import { lostRaceKind } from "../errors.ts";
+import { directRows, RowNotFoundError } from "./direct-rows.ts";
 
 export type { Run, RunStatus, MultitaskStrategy };
 
@@ -171,7 +172,21 @@ export function runsRepository(db: Database) {
     },
 
     /** The run, when it is in the scope and matches (on that thread, rolled back or not). */
-    get(scope: Scope, id: string, match: RunMatch = {}): Promise<Run | null> {
+    async get(scope: Scope, id: string, match: RunMatch = {}): Promise<Run | null> {
+      const direct = directRows(prisma);
+      if (direct && match.status === undefined && match.rolledBack === undefined) {
+        // by id, owner and thread: how every request and wait reads a run
+        const where: [string, unknown][] = [["id", id]];
+        if ("ownerId" in scope) where.push(["ownerId", scope.ownerId]);
+        if (match.threadId) where.push(["threadId", match.threadId]);
+        const sql = `SELECT * FROM "run" WHERE ${where.map(([name]) => `"${name}" = ?`).join(" AND ")}`;
+        const [run] = await direct.all<Run>(
+          "Run",
+          sql,
+          where.map(([, value]) => value),
+        );
+        return run ?? null;
+      }
       return prisma.run.findFirst({ where: { id, ...matching(scope, match) } });
     },
 
@@ -233,6 +248,14 @@ export function runsRepository(db: Database) {
 
     /** The thread's unfinished runs, oldest first: the running one, then the queue. */
     inFlight(threadId: string): Promise<Run[]> {
+      const direct = directRows(prisma);
+      if (direct) {
+        return direct.all<Run>(
+          "Run",
+          `SELECT * FROM "run" WHERE "threadId" = ? AND "status" IN (${IN_FLIGHT.map(() => "?").join(",")}) ORDER BY "createdAt" ASC, "id" ASC`,
+          [threadId, ...IN_FLIGHT],
+        );
+      }
       return prisma.run.findMany({
         where: { threadId, status: { in: [...IN_FLIGHT] } },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -248,7 +271,27 @@ export function runsRepository(db: Database) {
     },
 
     /** Writes a status change; with `lease`, only while that lease is held (else LeaseLostError, nothing written). */
-    transition(id: string, change: RunTransition, lease?: Lease): Promise<Run> {
+    async transition(id: string, change: RunTransition, lease?: Lease): Promise<Run> {
+      const direct = lease ? undefined : directRows(prisma);
+      if (direct) {
+        const columns = Object.entries({
+          status: change.status,
+          error: change.error === undefined ? undefined : change.error === null ? null : JSON.stringify(change.error),
+          startedAt: change.startedAt,
+          endedAt: change.endedAt,
+          workerId: change.workerId,
+          leaseExpiresAt: change.leaseExpiresAt,
+          checkpointId: change.checkpointId,
+          updatedAt: new Date(),
+        }).filter(([, value]) => value !== undefined);
+        const [run] = await direct.all<Run>(
+          "Run",
+          `UPDATE "run" SET ${columns.map(([name]) => `"${name}" = ?`).join(", ")} WHERE "id" = ? RETURNING *`,
+          [...columns.map(([, value]) => value), id],
+        );
+        if (!run) throw new RowNotFoundError(`run ${id} not found`);
+        return run;
+      }
       return fenced(prisma, lease, (tx) =>
         tx.run.update({
           where: { id },

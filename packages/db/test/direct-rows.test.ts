@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ALL, PrismaCheckpointSaver, parseDatabaseUrl, repositories, startDatabase, type Database } from "../src/index.ts";
+import { directRows } from "../src/repositories/direct-rows.ts";
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function sqlite(): Promise<Database> {
+  const dir = mkdtempSync(path.join(tmpdir(), "lgrs-direct-rows-"));
+  dirs.push(dir);
+  return startDatabase(parseDatabaseUrl(`file:${path.join(dir, "app.db")}`, dir));
+}
+
+describe("a run's reads and writes made on the SQLite connection directly", () => {
+  it("give exactly the rows Prisma gives, and store what Prisma reads back the same", async () => {
+    const db = await sqlite();
+    try {
+      const repos = repositories(db);
+      const owner = await db.prisma.user.create({ data: { id: "u1", name: "u", email: "u@example.com" } });
+      const assistant = await repos.assistants.create({
+        graphId: "agent",
+        name: "agent",
+        config: { configurable: { model: "fake" }, recursion_limit: 7 },
+        metadata: { team: "naïve ✓" },
+      });
+      expect(directRows(db.prisma)).toBeDefined();
+      expect(await repos.assistants.get(assistant.id)).toStrictEqual(await db.prisma.assistant.findUnique({ where: { id: assistant.id } }));
+      expect(await repos.assistants.get("missing")).toBeNull();
+
+      await db.prisma.thread.create({ data: { id: "t1", ownerId: owner.id, metadata: {} } });
+      const run = await repos.runs.create({
+        threadId: "t1",
+        ownerId: owner.id,
+        assistantId: assistant.id,
+        kwargs: { input: { messages: [{ role: "user", content: "hi" }] }, stream_mode: ["values"] },
+        metadata: { n: 1, nested: { ok: true } },
+        notBefore: new Date("2026-11-30T01:02:03.456Z"),
+      });
+      const prismaRow = () => db.prisma.run.findUnique({ where: { id: run.id } });
+
+      const started = await repos.runs.transition(run.id, { status: "running", startedAt: new Date(), workerId: "w1", checkpointId: "c1" });
+      expect(started).toStrictEqual(await prismaRow());
+      expect(started.startedAt).toBeInstanceOf(Date);
+      expect(started.attempt).toBe(1);
+
+      expect(await repos.runs.get(ALL, run.id)).toStrictEqual(await prismaRow());
+      expect(await repos.runs.get({ ownerId: owner.id }, run.id, { threadId: "t1" })).toStrictEqual(await prismaRow());
+      expect(await repos.runs.get({ ownerId: "someone-else" }, run.id)).toBeNull();
+      expect(await repos.runs.get(ALL, run.id, { threadId: "t2" })).toBeNull();
+      expect(await repos.runs.inFlight("t1")).toStrictEqual([await prismaRow()]);
+
+      const ended = await repos.runs.transition(run.id, {
+        status: "error",
+        error: { type: "ValueError", message: "boom \u2713" },
+        endedAt: new Date(),
+      });
+      expect(ended).toStrictEqual(await prismaRow());
+      expect(ended.error).toEqual({ type: "ValueError", message: "boom \u2713" });
+      expect(await repos.runs.inFlight("t1")).toEqual([]);
+      await expect(repos.runs.transition("missing", { status: "success" })).rejects.toMatchObject({ code: "P2025" });
+
+      const saver = new PrismaCheckpointSaver(db.prisma);
+      expect(await saver.latestCheckpointId("t1")).toBeNull();
+      for (const [checkpointNs, checkpointId] of [
+        ["", "1f0-a"],
+        ["", "1f0-b"],
+        ["child:1", "1f0-c"],
+      ]) {
+        const bytes = new Uint8Array([123, 125]);
+        await db.prisma.checkpoint.create({
+          data: {
+            threadId: "t1",
+            checkpointNs: checkpointNs!,
+            checkpointId: checkpointId!,
+            type: "json",
+            checkpoint: bytes,
+            metadata: bytes,
+          },
+        });
+      }
+      // the root namespace's newest
+      expect(await saver.latestCheckpointId("t1")).toBe("1f0-b");
+    } finally {
+      await db.close();
+    }
+  });
+});
