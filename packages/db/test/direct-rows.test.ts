@@ -64,6 +64,20 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
       expect(await repos.runs.inFlight("t1")).toEqual([]);
       await expect(repos.runs.transition("missing", { status: "success" })).rejects.toMatchObject({ code: "P2025" });
 
+      const settled = await repos.threads.update({ ownerId: owner.id }, "t1", {
+        status: "idle",
+        values: { messages: [{ type: "ai", content: "naïve ✓" }] },
+        interrupts: [],
+        ttl: { strategy: "delete", minutes: 5 },
+      });
+      const threadRow = () => db.prisma.thread.findUnique({ where: { id: "t1" } });
+      expect(settled).toStrictEqual(await threadRow());
+      expect(settled?.values).toEqual({ messages: [{ type: "ai", content: "naïve ✓" }] });
+      expect(await repos.threads.update(ALL, "t1", { values: null, ttl: null })).toStrictEqual(await threadRow());
+      expect((await threadRow())?.values).toBeNull();
+      expect(await repos.threads.update({ ownerId: "someone-else" }, "t1", { status: "busy" })).toBeNull();
+      expect((await threadRow())?.status).toBe("idle");
+
       const saver = new PrismaCheckpointSaver(db.prisma);
       expect(await saver.latestCheckpointId("t1")).toBeNull();
       for (const [checkpointNs, checkpointId] of [
@@ -85,6 +99,26 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
       }
       // the root namespace's newest
       expect(await saver.latestCheckpointId("t1")).toBe("1f0-b");
+      await db.prisma.checkpointWrite.create({
+        data: {
+          threadId: "t1",
+          checkpointNs: "",
+          checkpointId: "1f0-b",
+          taskId: "task",
+          idx: -1,
+          channel: "__error__",
+          type: "json",
+          value: new TextEncoder().encode(JSON.stringify("boom")),
+          taskPath: "",
+        },
+      });
+      const direct = directRows(db.prisma)!;
+      expect(await direct.all("Checkpoint", `SELECT * FROM "checkpoint" ORDER BY "checkpointId"`, [])).toStrictEqual(
+        await db.prisma.checkpoint.findMany({ orderBy: { checkpointId: "asc" } }),
+      );
+      expect(await direct.all("CheckpointWrite", `SELECT * FROM "checkpoint_write"`, [])).toStrictEqual(
+        await db.prisma.checkpointWrite.findMany(),
+      );
     } finally {
       await db.close();
     }

@@ -162,13 +162,8 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     const checkpointNs = (config.configurable?.checkpoint_ns as string | undefined) ?? "";
     const checkpointId = getCheckpointId(config);
     const row = checkpointId
-      ? await this.prisma.checkpoint.findUnique({
-          where: { threadId_checkpointNs_checkpointId: { threadId, checkpointNs, checkpointId } },
-        })
-      : await this.prisma.checkpoint.findFirst({
-          where: { threadId, checkpointNs },
-          orderBy: { checkpointId: "desc" },
-        });
+      ? (await this.checkpointRows({ threadId, checkpointNs, checkpointId: { in: [checkpointId] } }))[0]
+      : await this.latestRow(threadId, checkpointNs);
     if (!row) return undefined;
     const [tuple] = await this.toTuples([{ row, metadata: await this.loadMetadata(row.metadata) }]);
     return tuple;
@@ -604,7 +599,7 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       }
     });
     for (const where of inGroups([...missing.values()])) {
-      for (const row of await this.prisma.checkpoint.findMany({ where })) available.set(keyOf(row), row);
+      for (const row of await this.checkpointRows(where)) available.set(keyOf(row), row);
     }
     return Promise.all(
       rows.map(async (row, i) => {
@@ -626,7 +621,7 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
   /** Pending writes of each row, by row key, in `writesSortKey` order. */
   private async loadWrites(keys: CheckpointKey[]): Promise<Map<string, CheckpointPendingWrite[]>> {
     const rows: WriteRow[] = [];
-    for (const where of inGroups(keys)) rows.push(...(await this.prisma.checkpointWrite.findMany({ where })));
+    for (const where of inGroups(keys)) rows.push(...(await this.writeRows(where)));
     return this.groupWrites(rows);
   }
 
@@ -656,7 +651,7 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     const parents = children.map((row) => ({ ...row, checkpointId: row.parentCheckpointId! }));
     const writes: WriteRow[] = [];
     for (const where of inGroups(parents)) {
-      writes.push(...(await this.prisma.checkpointWrite.findMany({ where: { ...where, channel: TASKS } })));
+      writes.push(...(await this.writeRows({ ...where, channel: TASKS })));
     }
     const byParent = await this.groupWrites(writes);
     for (const [child, parent] of children.map((row, i) => [row, parents[i]!] as const)) {
@@ -666,6 +661,33 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       );
     }
     return sends;
+  }
+
+  // Every read of checkpoints and writes by key goes through these three: on SQLite they
+  // are single statements on the connection (see direct-rows.ts), elsewhere Prisma's.
+
+  private async latestRow(threadId: string, checkpointNs: string): Promise<CheckpointRow | undefined> {
+    const direct = directRows(this.prisma);
+    if (!direct) {
+      const row = await this.prisma.checkpoint.findFirst({ where: { threadId, checkpointNs }, orderBy: { checkpointId: "desc" } });
+      return row ?? undefined;
+    }
+    const sql = `SELECT * FROM "checkpoint" WHERE "threadId" = ? AND "checkpointNs" = ? ORDER BY "checkpointId" DESC LIMIT 1`;
+    return (await direct.all<CheckpointRow>("Checkpoint", sql, [threadId, checkpointNs]))[0];
+  }
+
+  private checkpointRows(where: RowsWhere): Promise<CheckpointRow[]> {
+    const direct = directRows(this.prisma);
+    if (!direct) return this.prisma.checkpoint.findMany({ where });
+    return direct.all<CheckpointRow>("Checkpoint", `SELECT * FROM "checkpoint" WHERE ${rowsCondition(where)}`, rowsParams(where));
+  }
+
+  private writeRows(where: RowsWhere & { channel?: string }): Promise<WriteRow[]> {
+    const direct = directRows(this.prisma);
+    if (!direct) return this.prisma.checkpointWrite.findMany({ where });
+    const channel = where.channel === undefined ? "" : ` AND "channel" = ?`;
+    const params = where.channel === undefined ? rowsParams(where) : [...rowsParams(where), where.channel];
+    return direct.all<WriteRow>("CheckpointWrite", `SELECT * FROM "checkpoint_write" WHERE ${rowsCondition(where)}${channel}`, params);
   }
 
   private migratePendingSends(checkpoint: Checkpoint, sends: unknown[]): void {
@@ -765,7 +787,22 @@ function keyOf(key: CheckpointKey): string {
  * slice of ids), each `{ threadId, checkpointNs, checkpointId: { in } }`. Works for both
  * tables, whose key columns share names.
  */
-function inGroups(keys: CheckpointKey[]) {
+/** Rows of one thread and namespace by their checkpoint ids: what `inGroups` makes. */
+interface RowsWhere {
+  threadId: string;
+  checkpointNs: string;
+  checkpointId: { in: string[] };
+}
+
+function rowsCondition(where: RowsWhere): string {
+  return `"threadId" = ? AND "checkpointNs" = ? AND "checkpointId" IN (${where.checkpointId.in.map(() => "?").join(",")})`;
+}
+
+function rowsParams(where: RowsWhere): unknown[] {
+  return [where.threadId, where.checkpointNs, ...where.checkpointId.in];
+}
+
+function inGroups(keys: CheckpointKey[]): RowsWhere[] {
   const groups = new Map<string, { threadId: string; checkpointNs: string; ids: Set<string> }>();
   for (const { threadId, checkpointNs, checkpointId } of keys) {
     const groupKey = JSON.stringify([threadId, checkpointNs]);

@@ -2,15 +2,16 @@ import { sqliteDirect, type PrismaDb } from "../client.ts";
 import { sqliteValue, type TunedSqliteAdapter } from "../sqlite-adapter.ts";
 
 /** The models read this way: those a run reads and writes on its way. */
-export type DirectModel = "Run" | "Assistant" | "Checkpoint";
+export type DirectModel = "Run" | "Assistant" | "Thread" | "Checkpoint" | "CheckpointWrite";
 
 /**
  * The column types Prisma stores on SQLite in a form other than its value's: dates
- * and JSON as text, booleans as 0/1, and numbers come back as bigint (the adapter's
- * connection reads every integer safely).
+ * and JSON as text, booleans as 0/1, numbers come back as bigint (the adapter's
+ * connection reads every integer safely) and bytes as a Buffer, where Prisma gives a
+ * plain Uint8Array.
  */
-const STORED = new Set(["DateTime", "Json", "Boolean", "Int", "Float"]);
-type Stored = "DateTime" | "Json" | "Boolean" | "Int" | "Float";
+const STORED = new Set(["DateTime", "Json", "Boolean", "Int", "Float", "Bytes"]);
+type Stored = "DateTime" | "Json" | "Boolean" | "Int" | "Float" | "Bytes";
 
 interface RuntimeDataModel {
   models: Record<string, { fields: { name: string; kind: string; type: string }[] }>;
@@ -49,6 +50,20 @@ export class DirectRows {
       for (const [name, type] of columns) if (name in row) row[name] = fromStored(type, row[name]);
     }
     return rows as T[];
+  }
+
+  /**
+   * `UPDATE ... RETURNING *` of the rows matching every `where` column: the columns of
+   * `set` that are not undefined are written (JSON columns as their text, null as SQL
+   * NULL), and `updatedAt` with them, as Prisma's `@updatedAt` does.
+   */
+  update<T>(model: DirectModel, table: string, set: Record<string, unknown>, where: Record<string, unknown>): Promise<T[]> {
+    const json = new Set(this.storedColumns(model).flatMap(([name, type]) => (type === "Json" ? [name] : [])));
+    const columns = Object.entries({ ...set, updatedAt: new Date() }).filter(([, value]) => value !== undefined);
+    const values = columns.map(([name, value]) => (json.has(name) && value !== null ? JSON.stringify(value) : value));
+    const conditions = Object.entries(where);
+    const sql = `UPDATE "${table}" SET ${columns.map(([name]) => `"${name}" = ?`).join(", ")} WHERE ${conditions.map(([name]) => `"${name}" = ?`).join(" AND ")} RETURNING *`;
+    return this.all<T>(model, sql, [...values, ...conditions.map(([, value]) => value)]);
   }
 
   private storedColumns(model: DirectModel): [string, Stored][] {
@@ -93,6 +108,8 @@ function fromStored(type: Stored, value: unknown): unknown {
     case "Int":
     case "Float":
       return typeof value === "bigint" ? Number(value) : value;
+    case "Bytes":
+      return new Uint8Array(value as Uint8Array);
   }
 }
 

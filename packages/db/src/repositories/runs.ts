@@ -274,21 +274,9 @@ export function runsRepository(db: Database) {
     async transition(id: string, change: RunTransition, lease?: Lease): Promise<Run> {
       const direct = lease ? undefined : directRows(prisma);
       if (direct) {
-        const columns = Object.entries({
-          status: change.status,
-          error: change.error === undefined ? undefined : change.error === null ? null : JSON.stringify(change.error),
-          startedAt: change.startedAt,
-          endedAt: change.endedAt,
-          workerId: change.workerId,
-          leaseExpiresAt: change.leaseExpiresAt,
-          checkpointId: change.checkpointId,
-          updatedAt: new Date(),
-        }).filter(([, value]) => value !== undefined);
-        const [run] = await direct.all<Run>(
-          "Run",
-          `UPDATE "run" SET ${columns.map(([name]) => `"${name}" = ?`).join(", ")} WHERE "id" = ? RETURNING *`,
-          [...columns.map(([, value]) => value), id],
-        );
+        const { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId } = change;
+        const set = { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId };
+        const [run] = await direct.update<Run>("Run", "run", set, { id });
         if (!run) throw new RowNotFoundError(`run ${id} not found`);
         return run;
       }

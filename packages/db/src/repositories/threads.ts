@@ -1,6 +1,7 @@
 import type { Database } from "../client.ts";
 import { newId } from "../ids.ts";
 import { lostRaceKind } from "../errors.ts";
+import { directRows } from "./direct-rows.ts";
 import type { Thread, ThreadStatus } from "../generated/sqlite/client.ts";
 import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
@@ -151,14 +152,18 @@ export function threadsRepository(db: Database) {
 
     /** null when the thread does not exist for this caller */
     async update(scope: Scope, id: string, patch: ThreadPatch): Promise<Thread | null> {
-      const data = {
+      const set = {
         status: patch.status,
-        values: patch.values === undefined ? undefined : jsonInput(patch.values),
-        interrupts: patch.interrupts === undefined ? undefined : jsonInput(patch.interrupts),
-        config: patch.config === undefined ? undefined : jsonInput(patch.config),
+        values: patch.values,
+        interrupts: patch.interrupts,
+        config: patch.config,
         ...ttlColumns(patch.ttl),
       };
       // one statement, unless metadata is merged into what is there (every run's end writes no metadata)
+      const direct = patch.metadata ? undefined : directRows(prisma);
+      if (direct) return (await direct.update<Thread>("Thread", "thread", set, { id, ...ownedBy(scope) }))[0] ?? null;
+      const json = (value: unknown) => (value === undefined ? undefined : jsonInput(value));
+      const data = { ...set, values: json(set.values), interrupts: json(set.interrupts), config: json(set.config) };
       if (!patch.metadata) {
         return prisma.thread.update({ where: { id, ...ownedBy(scope) }, data }).catch((err: unknown) => {
           if (lostRaceKind(err) === "not_found") return null;
