@@ -2,7 +2,7 @@
 
 import { Background, type Edge, MarkerType, type Node, ReactFlow } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useMemo } from "react";
+import { memo, useMemo } from "react";
 import { type GraphShape, placeGraph } from "./graph-layout.ts";
 import styles from "./graph-view.module.css";
 
@@ -27,7 +27,7 @@ function stateOf(id: string, visited: ReadonlySet<string> | undefined, current: 
  * a picture, not an editor: nodes cannot be dragged or connected, but the view
  * pans and zooms. A subgraph is one node (dashed); a run's path is highlighted.
  */
-export function GraphView({ graph, visited, current, finished = false }: GraphViewProps) {
+export const GraphView = memo(function GraphView({ graph, visited, current, finished = false }: GraphViewProps) {
   const placed = useMemo(() => placeGraph(graph), [graph]);
   // a run always passes through start; it reached end once its last node is done
   const reached = useMemo(() => {
@@ -38,38 +38,47 @@ export function GraphView({ graph, visited, current, finished = false }: GraphVi
     return all;
   }, [visited, finished]);
 
-  const nodes: Node[] = placed.nodes.map((n) => {
-    const state = stateOf(n.id, reached, current);
-    return {
-      id: n.id,
-      position: { x: n.x, y: n.y },
-      data: { label: n.label },
-      type: n.terminal && n.id === "__start__" ? "input" : n.terminal ? "output" : "default",
-      width: n.width,
-      height: n.height,
-      className: [styles.node, n.terminal ? styles.terminal : "", n.subgraph ? styles.subgraph : "", styles[state] ?? ""].join(" "),
-      ariaLabel: `${n.label}${n.subgraph ? " (subgraph)" : ""}${state === "idle" ? "" : state === "current" ? ", running now" : ", visited"}`,
-      draggable: false,
-      connectable: false,
-      selectable: false,
-    };
-  });
-  const edges: Edge[] = placed.edges.map((e) => {
-    const taken = !!reached?.has(e.source) && !!reached?.has(e.target);
-    return {
-      id: e.id,
-      source: e.source,
-      target: e.target,
-      label: e.label ?? undefined,
-      className: taken ? styles.taken : undefined,
-      style: e.conditional ? { strokeDasharray: "5 4" } : undefined,
-      // the marker scales with the stroke: a taken edge's (2 px) gets half the size
-      markerEnd: taken
-        ? { type: MarkerType.ArrowClosed, width: 9, height: 9, color: "#2f5bea" }
-        : { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-      animated: taken && e.target === current,
-    };
-  });
+  // new arrays make React Flow redo every node: made again only when the drawing changes, not on each streamed event
+  const nodes: Node[] = useMemo(
+    () =>
+      placed.nodes.map((n) => {
+        const state = stateOf(n.id, reached, current);
+        return {
+          id: n.id,
+          position: { x: n.x, y: n.y },
+          data: { label: n.label },
+          type: n.terminal && n.id === "__start__" ? "input" : n.terminal ? "output" : "default",
+          width: n.width,
+          height: n.height,
+          className: [styles.node, n.terminal ? styles.terminal : "", n.subgraph ? styles.subgraph : "", styles[state] ?? ""].join(" "),
+          ariaLabel: `${n.label}${n.subgraph ? " (subgraph)" : ""}${state === "idle" ? "" : state === "current" ? ", running now" : ", visited"}`,
+          draggable: false,
+          connectable: false,
+          selectable: false,
+        };
+      }),
+    [placed, reached, current],
+  );
+  const edges: Edge[] = useMemo(
+    () =>
+      placed.edges.map((e) => {
+        const taken = !!reached?.has(e.source) && !!reached?.has(e.target);
+        return {
+          id: e.id,
+          source: e.source,
+          target: e.target,
+          label: e.label ?? undefined,
+          className: taken ? styles.taken : undefined,
+          style: e.conditional ? { strokeDasharray: "5 4" } : undefined,
+          // the marker scales with the stroke: a taken edge's (2 px) gets half the size
+          markerEnd: taken
+            ? { type: MarkerType.ArrowClosed, width: 9, height: 9, color: "#2f5bea" }
+            : { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+          animated: taken && e.target === current,
+        };
+      }),
+    [placed, reached, current],
+  );
 
   return (
     <div className={styles.canvas} style={{ height: Math.min(Math.max(placed.height + 40, 200), 520) }}>
@@ -91,4 +100,4 @@ export function GraphView({ graph, visited, current, finished = false }: GraphVi
       </ReactFlow>
     </div>
   );
-}
+});

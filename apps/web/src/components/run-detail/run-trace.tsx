@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { CopyButton } from "@/components/copy-button.tsx";
 import { JsonTree } from "@/components/json-tree/json-tree.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
@@ -10,9 +10,11 @@ import type { RunTrace as Trace, TraceStep } from "./use-run-trace.ts";
 import styles from "./run-trace.module.css";
 
 /** The step's events as the stream delivered them: its payload, in order. */
-function payloadOf(step: TraceStep, byId: ReadonlyMap<string, RunStream["log"][number]>): unknown[] {
+function payloadOf(step: TraceStep, log: RunStream["log"]): unknown[] {
+  // the log is in id order from the run's first event: look each id up where it should be, then search
   return step.eventIds.map((id) => {
-    const entry = byId.get(String(id));
+    const guess = log[id - 1];
+    const entry = guess?.id === String(id) ? guess : log.find((e) => e.id === String(id));
     return entry ? { id, event: entry.event, data: entry.data } : { id, event: null, data: "not received yet" };
   });
 }
@@ -28,7 +30,7 @@ function stepName(step: TraceStep): string {
  */
 export function RunTrace({ trace, stream, loading }: { trace: Trace | undefined; stream: RunStream; loading: boolean }) {
   const [openId, setOpenId] = useState<string | null>(null);
-  const byId = useMemo(() => new Map(stream.log.map((e) => [e.id, e])), [stream.log]);
+  const { log } = stream;
   const steps = trace?.steps ?? [];
   const origin = trace?.events[0]?.at.getTime() ?? 0;
   const live = stream.endStatus === null;
@@ -96,10 +98,10 @@ export function RunTrace({ trace, stream, loading }: { trace: Trace | undefined;
                       </dd>
                     </dl>
                     <div className={styles.buttons}>
-                      <CopyButton label="Copy payload" text={() => JSON.stringify(payloadOf(step, byId), null, 2)} />
+                      <CopyButton label="Copy payload" text={() => JSON.stringify(payloadOf(step, log), null, 2)} />
                       <CopyButton label="Copy step id" text={step.id} />
                     </div>
-                    <JsonTree value={payloadOf(step, byId)} label="Step payload" />
+                    <JsonTree value={payloadOf(step, log)} label="Step payload" />
                   </div>
                 ) : null}
               </li>
