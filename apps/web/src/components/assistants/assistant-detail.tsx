@@ -63,7 +63,7 @@ export function AssistantDetail({ assistantId }: { assistantId: string }) {
           ) : null}
         </dl>
       </header>
-      <section className="card" aria-labelledby="assistant-graph-heading">
+      <section className={`card ${styles.graph}`} aria-labelledby="assistant-graph-heading">
         <div className="card-head">
           <h2 id="assistant-graph-heading">Graph</h2>
         </div>

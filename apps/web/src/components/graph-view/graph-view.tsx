@@ -1,8 +1,8 @@
 "use client";
 
-import { Background, type Edge, MarkerType, type Node, ReactFlow } from "@xyflow/react";
+import { Background, type Edge, type FitViewOptions, MarkerType, type Node, ReactFlow, useReactFlow, useStore } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { memo, useMemo } from "react";
+import { memo, useEffect, useMemo } from "react";
 import { type GraphShape, placeGraph } from "./graph-layout.ts";
 import styles from "./graph-view.module.css";
 
@@ -14,6 +14,18 @@ export interface GraphViewProps {
   current?: string | null;
   /** the run finished its graph: the end is reached too */
   finished?: boolean;
+}
+
+const FIT: FitViewOptions = { padding: 0.15, maxZoom: 1.2 };
+
+/** Fits the drawing again when its box changes width (a phone turned, a column that wraps): the first fit alone would leave it off to one side. */
+function FitOnResize() {
+  const { fitView } = useReactFlow();
+  const width = useStore((s) => s.width);
+  useEffect(() => {
+    if (width > 0) void fitView(FIT);
+  }, [width, fitView]);
+  return null;
 }
 
 /** What a node is, for its colour and for a screen reader: visited, running now, or neither. */
@@ -86,7 +98,7 @@ export const GraphView = memo(function GraphView({ graph, visited, current, fini
         nodes={nodes}
         edges={edges}
         fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
+        fitViewOptions={FIT}
         minZoom={0.3}
         nodesDraggable={false}
         nodesConnectable={false}
@@ -97,6 +109,7 @@ export const GraphView = memo(function GraphView({ graph, visited, current, fini
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={16} size={1} />
+        <FitOnResize />
       </ReactFlow>
     </div>
   );
