@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { GraphView } from "@/components/graph-view/graph-view.tsx";
 import { useTRPC } from "@/lib/trpc.tsx";
+import styles from "./run-detail.module.css";
 import type { RunStream } from "./use-run-stream.ts";
 
 /** The run's assistant graph with the nodes the run went through highlighted, following the stream live. */
@@ -15,7 +16,7 @@ export function RunGraph({ assistantId, stream, live }: { assistantId: string; s
   const graph = assistant.data?.graph;
   if (!graph) return null;
   return (
-    <section className="card" aria-labelledby="graph-heading">
+    <section className={`card ${styles.card}`} aria-labelledby="graph-heading">
       <div className="card-head">
         <h2 id="graph-heading">Graph</h2>
       </div>

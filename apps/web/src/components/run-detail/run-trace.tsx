@@ -7,6 +7,7 @@ import { StatusBadge } from "@/components/status-badge.tsx";
 import { formatClock, formatDuration, formatTokens } from "@/lib/format.ts";
 import type { RunStream } from "./use-run-stream.ts";
 import type { RunTrace as Trace, TraceStep } from "./use-run-trace.ts";
+import pageStyles from "./run-detail.module.css";
 import styles from "./run-trace.module.css";
 
 /** The step's events as the stream delivered them: its payload, in order. */
@@ -39,7 +40,7 @@ export function RunTrace({ trace, stream, loading }: { trace: Trace | undefined;
   const span = end - origin;
 
   return (
-    <section className={`card ${styles.card}`} aria-labelledby="trace-heading">
+    <section className={`card ${pageStyles.card}`} aria-labelledby="trace-heading">
       <div className="card-head">
         <h2 id="trace-heading">Trace</h2>
         <span className="muted">
