@@ -4,6 +4,7 @@ import {
   EMPTY_STREAM,
   latestReply,
   logLineOf,
+  nodeStepOf,
   type StreamItem,
   type StreamState,
 } from "../src/components/run-detail/stream-state.ts";
@@ -52,5 +53,32 @@ describe("the event log's lines", () => {
   it("leaves other events as they are", () => {
     expect(logLineOf("values", { steps: ["plan"] })).toEqual({ event: "values", summary: '{"steps":["plan"]}' });
     expect(logLineOf("protocol:values", "odd")).toEqual({ event: "protocol:values", summary: '"odd"' });
+  });
+});
+
+describe("the run's path through its graph", () => {
+  const ev = (id: string, event: string, data: unknown): StreamItem => ({ id, data: { type: "event", event, data } });
+
+  it("a node streaming tokens is the one working; the state values that follow end its step; each node is kept once", () => {
+    const chunk = (id: string, node: string) => ev(id, "messages", [{ type: "AIMessageChunk", content: "x" }, { langgraph_node: node }]);
+    const working = replay([ev("1", "values", { messages: [] }), chunk("2", "agent"), chunk("3", "agent")]);
+    expect(working.visited).toEqual(["agent"]);
+    expect(working.current).toBe("agent");
+    const done = replay([ev("4", "values", { messages: [] }), chunk("5", "tools")], working);
+    expect(done.visited).toEqual(["agent", "tools"]);
+    expect(replay([ev("6", "values", {})], done).current).toBeNull();
+  });
+
+  it("names nodes from updates, tasks, debug and protocol events; a subgraph's events are its parent node's", () => {
+    expect(nodeStepOf("updates", { plan: {}, __interrupt__: [] })).toEqual({ nodes: ["plan"], phase: "end" });
+    expect(nodeStepOf("updates|research:1f0-77", { gather: {} })).toEqual({ nodes: ["research"], phase: "start" });
+    expect(nodeStepOf("tasks", { id: "t", name: "ask", input: {}, triggers: [] })).toEqual({ nodes: ["ask"], phase: "start" });
+    expect(nodeStepOf("debug", { type: "task_result", payload: { id: "t", name: "ask", result: [] } })).toEqual({
+      nodes: ["ask"],
+      phase: "end",
+    });
+    expect(nodeStepOf("protocol:updates", { namespace: [], node: "write", data: {} })).toEqual({ nodes: ["write"], phase: "end" });
+    expect(nodeStepOf("protocol:messages", { namespace: ["research:9"], data: [] })).toEqual({ nodes: ["research"], phase: "start" });
+    expect(nodeStepOf("values", { messages: [] })).toBeNull();
   });
 });

@@ -150,6 +150,7 @@ const INPUTS: Record<string, (f: Fixture) => unknown> = {
   "runs.delete": () => ({ runId: randomUUID() }),
   "runs.stream": (f) => ({ runId: f.runId, lastEventId: null, streamMode: ["values"], onDisconnect: "continue" }),
   "runs.watch": () => undefined,
+  "runs.trace": (f) => ({ runId: f.runId }),
 
   "threads.create": () => ({ metadata: { k: "v" }, ifExists: "raise", ttl: { strategy: "delete", minutes: 60 } }),
   "threads.get": (f) => ({ threadId: f.threadId }),

@@ -284,6 +284,10 @@ const cases: Record<string, Case> = {
     expect(ids((await bob.runs.list.query({ status: "pending", limit: 100 })).items)).not.toContain(pendingRun);
     noSecret(all);
   },
+  "runs.trace": async ({ bob, run, pendingRun }) => {
+    await likeMissing((id) => bob.runs.trace.query({ runId: id }), run);
+    await likeMissing((id) => bob.runs.trace.query({ runId: id }), pendingRun);
+  },
   "runs.join": async ({ bob, run, pendingRun }) => {
     await likeMissing((id) => bob.runs.join.query({ runId: id }), run);
     await likeMissing((id) => bob.runs.join.query({ runId: id, onDisconnect: "cancel" }), pendingRun);

@@ -30,6 +30,7 @@ export { readKwargs } from "./runs/kwargs.ts";
 export type { ThreadStreamItem } from "./runs/thread-follow.ts";
 export { PROTOCOL_EVENT_PREFIX, type ProtocolEventBody } from "./runs/protocol-stream.ts";
 export type { AgentStatus, AgentTreeNode } from "./runs/agent-tree.ts";
+export type { RunTrace, TraceEvent, TraceStep, TraceStepStatus } from "./runs/run-trace.ts";
 export { inStreamModes } from "./runs/stream-filter.ts";
 export { FeedbackService, type NewFeedback, type FeedbackListFilter, type FeedbackSummaryFilter } from "./feedback/feedback-service.ts";
 export { UsageService, MAX_HOURLY_DAYS, type UsageSummaryQuery, type UsageTopQuery } from "./usage/usage-service.ts";

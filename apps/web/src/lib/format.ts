@@ -31,3 +31,8 @@ export function shortId(id: string): string {
 export function isInFlight(status: string): boolean {
   return IN_FLIGHT.has(status);
 }
+
+/** A time of day to the millisecond in the viewer's time zone: events of one run are milliseconds apart. */
+export function formatClock(date: Date): string {
+  return `${date.toLocaleTimeString(undefined, { hour12: false })}.${String(date.getMilliseconds()).padStart(3, "0")}`;
+}

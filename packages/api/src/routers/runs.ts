@@ -111,6 +111,9 @@ export const runsRouter = router({
     return { runId: input.runId, deleted: true as const };
   }),
 
+  /** The run's steps as a timeline, and when each of its events was recorded and by which node. */
+  trace: protectedProcedure.input(runId).query(({ ctx, input }) => ctx.runtime.runs.trace(ctx.caller, input.runId, lookup)),
+
   /**
    * One run's events after `lastEventId`, each tracked by its id so a client
    * that reconnects resumes where it stopped; ends with the run's final status.

@@ -1,5 +1,6 @@
 import { type AgentTreeNode, agentTreeOf } from "./agent-tree.ts";
 import { PROTOCOL_EVENT_PREFIX } from "./protocol-stream.ts";
+import { type RecordedEvent, type RunTrace, traceOf } from "./run-trace.ts";
 import { ALL, IN_FLIGHT, type Page, type RunStatus } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
 import { resolveAssistant } from "../assistants/defaults.ts";
@@ -214,6 +215,23 @@ export class RunService {
       () => run.assistantId,
     );
     return agentTreeOf({ status: run.status, graphName }, events);
+  }
+
+  /**
+   * The run's steps (node, start, end, status, tokens) and when each of its events
+   * was recorded and by which node, read from its stored events: the events are in
+   * the database before any reader sees them, so this is the run so far.
+   */
+  async trace(actor: Actor, runId: string, lookup: RunLookup = {}): Promise<RunTrace> {
+    const run = await this.find(actor, runId, lookup);
+    const events: RecordedEvent[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await this.ctx.repos.events.list(run.id, { cursor, limit: 500 });
+      events.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return traceOf(run, events);
   }
 
   /**

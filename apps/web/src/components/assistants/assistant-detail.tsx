@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "@/lib/trpc.tsx";
+import { GraphView } from "@/components/graph-view/graph-view.tsx";
 import { LocalTime } from "@/components/local-time.tsx";
 import { ErrorState, Loading } from "@/components/states.tsx";
 import { JsonBlock } from "@/components/threads/json-block.tsx";
@@ -62,6 +63,16 @@ export function AssistantDetail({ assistantId }: { assistantId: string }) {
           ) : null}
         </dl>
       </header>
+      <section className={`card ${styles.graph}`} aria-labelledby="assistant-graph-heading">
+        <div className="card-head">
+          <h2 id="assistant-graph-heading">Graph</h2>
+        </div>
+        {a.graph ? (
+          <GraphView graph={a.graph} />
+        ) : (
+          <p className="muted">The graph {a.graphId} is not loaded on this server, so it cannot be drawn.</p>
+        )}
+      </section>
       <div className={styles.layout}>
         <AssistantVersions assistant={a} readOnly={readOnly} />
         <section className="card" aria-label="Current configuration">

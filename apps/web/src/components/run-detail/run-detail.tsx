@@ -11,9 +11,12 @@ import { EventLog } from "./event-log.tsx";
 import { FeedbackForm } from "./feedback-form.tsx";
 import { FollowUpForm } from "./follow-up-form.tsx";
 import { RunActions } from "./run-actions.tsx";
+import { RunGraph } from "./run-graph.tsx";
 import { RunHeader, type RunRow } from "./run-header.tsx";
+import { RunTrace } from "./run-trace.tsx";
 import { UsagePanel } from "./usage-panel.tsx";
 import { useRunStream } from "./use-run-stream.ts";
+import { useRunTrace } from "./use-run-trace.ts";
 import styles from "./run-detail.module.css";
 
 /** Codes the API answers for a run the caller cannot see (or an id that cannot be one). */
@@ -63,6 +66,7 @@ function RunView({ run }: { run: RunRow }) {
     void queryClient.invalidateQueries({ queryKey: trpc.usage.byRun.queryKey({ runId: run.id }) });
   }, [queryClient, trpc, run.id]);
   const stream = useRunStream(run.id, true, onEnd);
+  const trace = useRunTrace(run.id, stream);
 
   return (
     <article className={styles.page} aria-labelledby="run-title">
@@ -71,9 +75,11 @@ function RunView({ run }: { run: RunRow }) {
       <div className={styles.columns}>
         <div className={styles.main}>
           <AgentReply stream={stream} status={run.status} input={run.kwargs} />
-          <EventLog stream={stream} />
+          <RunTrace trace={trace.data} stream={stream} loading={trace.isPending} />
+          <EventLog stream={stream} trace={trace.data} />
         </div>
         <aside className={styles.side} aria-label="Run details">
+          <RunGraph assistantId={run.assistantId} stream={stream} live={stream.endStatus === null} />
           <UsagePanel runId={run.id} />
           <FeedbackForm runId={run.id} />
           <FollowUpForm run={run} />

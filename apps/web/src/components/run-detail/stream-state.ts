@@ -16,6 +16,8 @@ export interface LogEntry {
   id: string;
   event: string;
   summary: string;
+  /** the event's whole data, shown when the entry is opened */
+  data: unknown;
 }
 
 export interface StreamState {
@@ -31,9 +33,22 @@ export interface StreamState {
   replies: { id: string; text: string }[];
   /** the graph's latest state (root `values` event), for graphs whose state is not a conversation */
   values: unknown;
+  /** the root graph's nodes the run has gone through, in the order first seen */
+  visited: string[];
+  /** the root graph's node working now, as far as the events tell (null between steps) */
+  current: string | null;
 }
 
-export const EMPTY_STREAM: StreamState = { log: [], lastEventId: null, endStatus: null, baseline: null, replies: [], values: undefined };
+export const EMPTY_STREAM: StreamState = {
+  log: [],
+  lastEventId: null,
+  endStatus: null,
+  baseline: null,
+  replies: [],
+  values: undefined,
+  visited: [],
+  current: null,
+};
 
 const SUMMARY_CHARS = 160;
 
@@ -146,11 +161,47 @@ export function applyItem(state: StreamState, item: StreamItem): StreamState {
   const payload = item.data;
   if (payload.type === "end") return { ...base, endStatus: payload.status };
   if (payload.type === "gap") {
-    const entry = { id: item.id, event: "gap", summary: `events ${payload.fromId}–${payload.toId} are no longer available` };
+    const entry = { id: item.id, event: "gap", summary: `events ${payload.fromId}–${payload.toId} are no longer available`, data: payload };
     return { ...base, log: [...state.log, entry] };
   }
-  const entry = { id: item.id, ...logLineOf(payload.event, payload.data) };
-  return applyToReplies({ ...base, log: [...state.log, entry] }, payload.event, payload.data, item.id);
+  const entry = { id: item.id, ...logLineOf(payload.event, payload.data), data: payload.data };
+  const path = applyToPath(base, payload.event, payload.data);
+  return applyToReplies({ ...path, log: [...state.log, entry] }, payload.event, payload.data, item.id);
+}
+
+/**
+ * Which root-graph node an event comes from, and whether it says that node is
+ * starting or working (`start`) or has finished (`end`). A subgraph's events are
+ * its parent node's (the first namespace segment, `node:taskId`): the graph view
+ * draws subgraphs collapsed. Null for events that name no node (`values`).
+ */
+export function nodeStepOf(event: string, data: unknown): { nodes: string[]; phase: "start" | "end" } | null {
+  let [mode = "", ...namespace] = event.split("|");
+  if (mode.startsWith(PROTOCOL_PREFIX) && isRecord(data)) {
+    mode = mode.slice(PROTOCOL_PREFIX.length);
+    namespace = Array.isArray(data.namespace) ? data.namespace.map(String) : [];
+    if (namespace.length === 0 && typeof data.node === "string") return { nodes: [data.node], phase: mode === "updates" ? "end" : "start" };
+    data = data.data;
+  }
+  const parent = namespace[0]?.split(":")[0];
+  if (parent) return { nodes: [parent], phase: "start" };
+  if (mode === "updates" && isRecord(data)) return { nodes: Object.keys(data).filter((k) => !k.startsWith("__")), phase: "end" };
+  if (mode === "messages" && Array.isArray(data) && isRecord(data[1]) && typeof data[1].langgraph_node === "string")
+    return { nodes: [data[1].langgraph_node], phase: "start" };
+  const task = mode === "debug" && isRecord(data) && (data.type === "task" || data.type === "task_result") ? data.payload : data;
+  if ((mode === "tasks" || mode === "debug") && isRecord(task) && typeof task.name === "string")
+    return { nodes: [task.name], phase: "input" in task || "triggers" in task ? "start" : "end" };
+  return null;
+}
+
+/** The run's path after one event: the nodes it reached, and the one working now. */
+function applyToPath(state: StreamState, event: string, data: unknown): StreamState {
+  const step = nodeStepOf(event, data);
+  if (!step) return event === "values" && state.current !== null ? { ...state, current: null } : state;
+  const fresh = step.nodes.filter((n) => !state.visited.includes(n));
+  const current = step.phase === "start" ? (step.nodes.at(-1) ?? null) : null;
+  if (fresh.length === 0 && current === state.current) return state;
+  return { ...state, visited: fresh.length ? [...state.visited, ...fresh] : state.visited, current };
 }
 
 /** The latest state when it is not a conversation (no `messages` list), else undefined. */
