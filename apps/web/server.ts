@@ -13,9 +13,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PRISMA_DIR } from "@lgrs/db";
-import { handleTrpcRequest, trpcErrorResponse } from "@lgrs/api";
+import { handleTrpcRequest, setErrorLog as setTrpcErrorLog, trpcErrorResponse } from "@lgrs/api";
 import { createAuth } from "@lgrs/auth";
-import { createLanggraphHandler } from "@lgrs/langgraph-api";
+import { createLanggraphHandler, setErrorLog as setLanggraphErrorLog } from "@lgrs/langgraph-api";
 import { apiListener, isApiTarget, normalizingRedirect } from "./src/server/api-listener.ts";
 import { apiRoutes } from "./src/server/api-routes.ts";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
@@ -66,6 +66,9 @@ async function main(): Promise<void> {
   if (!core) return;
   const { db: database, graphs, engine, observe } = core;
   const requestFailed = errorLogger(observe.logger, "request failed");
+  const doorError = (message: string, err: unknown) => errorLogger(observe.logger, message)(err);
+  setTrpcErrorLog(doorError);
+  setLanggraphErrorLog(doorError);
 
   // 4. Auth: the bootstrap admin and key, or a first-start admin printed once.
   const dataDir = config.database.provider === "sqlite" ? path.dirname(config.database.file) : path.join(config.baseDir, "data");
@@ -169,10 +172,14 @@ async function main(): Promise<void> {
   };
   nextServer.didWebSocketSetup = true;
   const nextUpgrade = nextServer.getUpgradeHandler?.();
-  sockets = protocolSockets(services, (req, socket, head) => {
-    if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());
-    else socket.destroy();
-  });
+  sockets = protocolSockets(
+    services,
+    (req, socket, head) => {
+      if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());
+      else socket.destroy();
+    },
+    errorLogger(observe.logger, "protocol WebSocket upgrade failed"),
+  );
   httpServer.on("upgrade", sockets.upgrade);
   // Longer than the usual client and proxy idle timeouts, so a client never reuses a
   // pooled connection the server has just closed (Node's default is 5 s).

@@ -113,7 +113,9 @@ describe("logs and metrics", () => {
     // the agent graph's fake model reports its tokens
     expect(text).toMatch(/^lgrs_llm_tokens_total\{model="[^"]+",kind="output"\} \d+$/m);
     // ids in paths become :id, so each route is one series
-    expect(text).toMatch(/^lgrs_http_request_duration_seconds_count\{method="POST",route="\/api\/langgraph\/threads\/:id\/runs\/wait",status="200"\} \d+$/m);
+    expect(text).toMatch(
+      /^lgrs_http_request_duration_seconds_count\{method="POST",route="\/api\/langgraph\/threads\/:id\/runs\/wait",status="200"\} \d+$/m,
+    );
   });
 });
 
@@ -149,7 +151,9 @@ describe("traces", () => {
   let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
   beforeAll(async () => {
     receiver = await otlpReceiver();
-    server = await startTestServer({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "50", LOG_LEVEL: "warn" } });
+    server = await startTestServer({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "50", LOG_LEVEL: "warn" },
+    });
   }, 120_000);
   afterAll(async () => {
     await server?.stop();
