@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_KEY, startTestServer, type TestServer } from "../../../packages/api/test/support/test-server.ts";
+import { ADMIN_KEY, freePort, startTestServer, type TestServer } from "../../../packages/api/test/support/test-server.ts";
 
 interface LogLine {
   level: number;
@@ -146,13 +146,20 @@ async function otlpReceiver(): Promise<{ server: Server; url: string; spans: Otl
   return { server, url: `http://127.0.0.1:${port}`, spans };
 }
 
-describe("traces", () => {
+describe("traces, and metrics on a port of their own", () => {
   let server: TestServer;
   let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
+  let metricsPort: number;
   beforeAll(async () => {
     receiver = await otlpReceiver();
+    metricsPort = await freePort();
     server = await startTestServer({
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "50", LOG_LEVEL: "warn" },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: "50",
+        LOG_LEVEL: "warn",
+        METRICS_PORT: String(metricsPort),
+      },
     });
   }, 120_000);
   afterAll(async () => {
@@ -181,5 +188,13 @@ describe("traces", () => {
     const nodes = spans.filter((s) => s.name.startsWith("node "));
     expect(nodes.map((s) => s.name).sort()).toEqual(steps.map((s) => `node ${s}`).sort());
     for (const node of nodes) expect(node.parentSpanId).toBe(run.spanId);
+  });
+
+  it("serves /metrics without credentials on METRICS_PORT, and still to admins only on PORT", async () => {
+    const res = await fetch(`http://localhost:${metricsPort}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^# TYPE lgrs_runs_total counter$/m);
+    expect((await fetch(`http://localhost:${metricsPort}/api/health`)).status).toBe(404);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
   });
 });
