@@ -46,11 +46,30 @@ async function runToEnd(apiUrl: string, key: string, assistant: string, headers:
   return { threadId: thread.thread_id, runId: /\/runs\/([^/]+)$/.exec(res.headers.get("content-location") ?? "")?.[1] };
 }
 
+const OPERATOR = "operator@example.com";
+const PASSWORD = "operator-password-0123456789";
+
+/** An operator's session cookie (`name=value`), as the dashboard holds it after sign-in. */
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify({ email: OPERATOR, password: PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!.trim())
+    .find((c) => /session_token=./.test(c));
+  expect(cookie).toBeDefined();
+  return cookie!;
+}
+
 describe("logs and metrics", () => {
   let server: TestServer;
   let apiUrl: string;
   beforeAll(async () => {
-    server = await startTestServer({ env: { LOG_LEVEL: "info" } });
+    server = await startTestServer({ env: { LOG_LEVEL: "info", AUTH_BOOTSTRAP_EMAIL: OPERATOR, AUTH_BOOTSTRAP_PASSWORD: PASSWORD } });
     apiUrl = `${server.url}/api/langgraph`;
   }, 120_000);
   afterAll(() => server?.stop());
@@ -72,6 +91,8 @@ describe("logs and metrics", () => {
     // an id with spaces is not taken: a fresh one is made
     expect(bad.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     expect((await fetch(`${server.url}/api/trpc/threads.list`, { headers: { cookie } })).status).toBe(401);
+    const session = await signIn(server.url);
+    expect((await fetch(`${server.url}/api/trpc/account.me`, { headers: { cookie: session } })).status).toBe(200);
     const { threadId, runId } = await runToEnd(apiUrl, key, "agent");
 
     const lines = await eventually(() => {
@@ -88,7 +109,8 @@ describe("logs and metrics", () => {
     expect(run[2]).toMatchObject({ status: "success", durationMs: expect.any(Number) });
 
     const output = server.output();
-    for (const secret of [key, badKey, ADMIN_KEY, "cookie-secret-0123456789"]) expect(output).not.toContain(secret);
+    const sessionToken = session.slice(session.indexOf("=") + 1);
+    for (const secret of [key, badKey, ADMIN_KEY, "cookie-secret-0123456789", sessionToken, PASSWORD]) expect(output).not.toContain(secret);
   });
 
   it("serves /metrics to admins only, with the run counted", async () => {
