@@ -9,13 +9,13 @@
  */
 import "./src/server/heap-growth.ts";
 import { dev } from "./src/server/process-mode.ts";
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PRISMA_DIR } from "@lgrs/db";
-import { handleTrpcRequest, trpcErrorResponse } from "@lgrs/api";
+import { handleTrpcRequest, setErrorLog as setTrpcErrorLog, trpcErrorResponse } from "@lgrs/api";
 import { createAuth } from "@lgrs/auth";
-import { createLanggraphHandler } from "@lgrs/langgraph-api";
+import { createLanggraphHandler, setErrorLog as setLanggraphErrorLog } from "@lgrs/langgraph-api";
 import { apiListener, isApiTarget, normalizingRedirect } from "./src/server/api-listener.ts";
 import { apiRoutes } from "./src/server/api-routes.ts";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
@@ -28,6 +28,9 @@ import { refuseMalformed } from "./src/server/request-guard.ts";
 import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
 import { Lifecycle, log, StartupError } from "./src/server/lifecycle.ts";
 import { clearRuntime, setRuntime, type ServerConfig } from "./src/server/runtime.ts";
+import { observeRequests } from "./src/server/observe/http-observer.ts";
+import { metricsOnMainPort, serveMetricsPort } from "./src/server/observe/metrics-endpoint.ts";
+import { errorLogger } from "./src/server/observe/logger.ts";
 
 const APP_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -59,9 +62,13 @@ async function main(): Promise<void> {
   const config: ServerConfig = loadServerConfig(process.env, { dev, baseDir: userBaseDir() });
 
   // 2. and 3. Database (migrated), Redis in fleet mode, graphs, the run engine.
-  const core = await lifecycle.startCore(config);
+  const core = await lifecycle.startCore(config, "lgrs-server");
   if (!core) return;
-  const { db: database, graphs, engine } = core;
+  const { db: database, graphs, engine, observe } = core;
+  const requestFailed = errorLogger(observe.logger, "request failed");
+  const doorError = (message: string, err: unknown) => errorLogger(observe.logger, message)(err);
+  setTrpcErrorLog(doorError);
+  setLanggraphErrorLog(doorError);
 
   // 4. Auth: the bootstrap admin and key, or a first-start admin printed once.
   const dataDir = config.database.provider === "sqlite" ? path.dirname(config.database.file) : path.join(config.baseDir, "data");
@@ -122,10 +129,11 @@ async function main(): Promise<void> {
   }
   if (lifecycle.stopping) return;
   const handle = app.getRequestHandler();
-  const api = apiListener(apiRoutes(handlers));
+  const api = apiListener(apiRoutes(handlers), requestFailed);
+  const metrics = metricsOnMainPort(observe.metrics, async (headers) => (await auth.callerOf(headers))?.role ?? null, requestFailed);
 
   // 6. HTTP.
-  httpServer = createServer((req, res) => {
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     // the client address the sign-in limit keys on comes from the socket alone
     stampPeerAddress(req);
     const refused = refuseMalformed(req.method ?? "", req.url ?? "");
@@ -135,6 +143,10 @@ async function main(): Promise<void> {
     }
     // the API is ours alone; Next.js serves the pages
     const target = req.url ?? "";
+    if (target === "/metrics" || target.startsWith("/metrics?")) {
+      metrics(req, res);
+      return;
+    }
     if (isApiTarget(target)) {
       const redirect = normalizingRedirect(target);
       if (redirect) send(res, redirect);
@@ -142,11 +154,12 @@ async function main(): Promise<void> {
       return;
     }
     handle(req, res).catch((err: unknown) => {
-      console.error("request failed:", err);
+      requestFailed(err);
       if (res.headersSent) res.end();
       else send(res, errorAnswer(pathOf(req.url), 500, "internal error: the server logged it"));
     });
-  });
+  };
+  httpServer = createServer(observeRequests(route, observe.logger, observe.metrics, observe.tracing !== null));
   // what Node's parser refuses (oversized headers, malformed request lines) is answered in JSON too
   httpServer.on("clientError", answerClientError);
   httpServer.on("connect", refuseConnect);
@@ -159,10 +172,14 @@ async function main(): Promise<void> {
   };
   nextServer.didWebSocketSetup = true;
   const nextUpgrade = nextServer.getUpgradeHandler?.();
-  sockets = protocolSockets(services, (req, socket, head) => {
-    if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());
-    else socket.destroy();
-  });
+  sockets = protocolSockets(
+    services,
+    (req, socket, head) => {
+      if (nextUpgrade) void nextUpgrade(req, socket, head).catch(() => socket.destroy());
+      else socket.destroy();
+    },
+    errorLogger(observe.logger, "protocol WebSocket upgrade failed"),
+  );
   httpServer.on("upgrade", sockets.upgrade);
   // Longer than the usual client and proxy idle timeouts, so a client never reuses a
   // pooled connection the server has just closed (Node's default is 5 s).
@@ -180,6 +197,12 @@ async function main(): Promise<void> {
     });
     httpServer!.listen(config.port, () => resolve());
   });
+  const { metricsPort } = config.observe;
+  if (metricsPort !== null) {
+    await serveMetricsPort(observe.metrics, metricsPort, observe.logger).catch((err: NodeJS.ErrnoException) => {
+      throw new StartupError(`METRICS_PORT ${metricsPort} cannot be used (${err.code ?? err.message}): set METRICS_PORT to a free port.`);
+    });
+  }
   log(`LangGraph Run Server ${dev ? "(dev) " : ""}listening on http://localhost:${config.port}`);
 }
 

@@ -8,14 +8,23 @@
  */
 import "./src/server/heap-growth.ts";
 import { loadWorkerConfig, userBaseDir } from "./src/server/config.ts";
-import { Lifecycle, log } from "./src/server/lifecycle.ts";
+import { Lifecycle, log, StartupError } from "./src/server/lifecycle.ts";
+import { serveMetricsPort } from "./src/server/observe/metrics-endpoint.ts";
 
 const lifecycle = new Lifecycle();
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env, { baseDir: userBaseDir() });
-  const core = await lifecycle.startCore(config);
+  const core = await lifecycle.startCore(config, "lgrs-worker");
   if (!core) return;
+  // a worker serves no HTTP: its metrics are on METRICS_PORT, when set
+  const { metricsPort } = config.observe;
+  if (metricsPort !== null) {
+    await serveMetricsPort(core.observe.metrics, metricsPort, core.observe.logger).catch((err: NodeJS.ErrnoException) => {
+      throw new StartupError(`METRICS_PORT ${metricsPort} cannot be used (${err.code ?? err.message}): set METRICS_PORT to a free port.`);
+    });
+    log(`metrics: http://localhost:${metricsPort}/metrics`);
+  }
   log(`LangGraph Run Server worker ready (concurrency ${config.concurrency}, pid ${process.pid})`);
 }
 

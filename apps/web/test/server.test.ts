@@ -125,6 +125,23 @@ describe("server start-up failures (no build needed)", () => {
     await expectStartupFailure(expect, { WEBHOOK_ALLOW: "10.0.0.0/8,10.0.0.0/40" }, /WEBHOOK_ALLOW entry "10\.0\.0\.0\/40"/);
   });
 
+  it("rejects a LOG_LEVEL pino does not know", async ({ expect }) => {
+    await expectStartupFailure(
+      expect,
+      { LOG_LEVEL: "verbose" },
+      /LOG_LEVEL "verbose" is not valid: use one of fatal, error, warn, info, debug, trace, silent/,
+    );
+  });
+
+  it("rejects a METRICS_PORT that is no port, and an OTLP endpoint that is no URL", async ({ expect }) => {
+    await expectStartupFailure(expect, { METRICS_PORT: "metrics" }, /METRICS_PORT "metrics" is not a valid port/);
+    await expectStartupFailure(
+      expect,
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" },
+      /OTEL_EXPORTER_OTLP_ENDPOINT .* is not an http\(s\) URL/,
+    );
+  });
+
   it("rejects a bad PORT", async ({ expect }) => {
     await expectStartupFailure(expect, { PORT: "http" }, /PORT "http"/);
   });

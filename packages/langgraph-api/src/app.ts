@@ -13,6 +13,7 @@ import { runRoutes } from "./routes/runs.ts";
 import { storeRoutes } from "./routes/store.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { checkPath } from "./validate.ts";
+import { logError } from "./error-log.ts";
 
 export const LANGGRAPH_BASE_PATH = "/api/langgraph";
 
@@ -66,7 +67,7 @@ export function createLanggraphApp(services: LanggraphServices) {
   app.onError((err, c) => {
     const http = fromRuntimeError(err);
     if (http) return c.json(http.body(), http.status);
-    console.error(`langgraph-api: ${c.req.method} ${c.req.path}:`, err);
+    logError(`langgraph-api: ${c.req.method} ${c.req.path}`, err);
     return c.json({ detail: "internal error: the server logged it" }, 500);
   });
   return app;

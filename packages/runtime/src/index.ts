@@ -27,6 +27,7 @@ export {
   type RunEvents,
 } from "./runs/run-service.ts";
 export { readKwargs } from "./runs/kwargs.ts";
+export { NO_OBSERVER, type RunObserver, type TokenCall } from "./observe/run-observer.ts";
 export type { ThreadStreamItem } from "./runs/thread-follow.ts";
 export { PROTOCOL_EVENT_PREFIX, type ProtocolEventBody } from "./runs/protocol-stream.ts";
 export type { AgentStatus, AgentTreeNode } from "./runs/agent-tree.ts";

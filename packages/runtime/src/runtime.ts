@@ -27,6 +27,8 @@ import { DEFAULT_WEBHOOK_TIMEOUT_MS, systemResolver, type WebhookResolver } from
 import { webhookPolicy } from "./runs/webhook-policy.ts";
 import { CronService } from "./crons/cron-service.ts";
 import { CronTicker } from "./crons/cron-ticker.ts";
+import { RunHooks } from "./observe/run-hooks.ts";
+import type { RunObserver } from "./observe/run-observer.ts";
 import { STANDARD_SCHEDULES } from "./crons/schedule.ts";
 
 /** A member of a fleet: PostgreSQL is the queue and the source of truth, Redis carries what is live. */
@@ -50,6 +52,10 @@ export interface RuntimeOptions {
   /** run as a member of a fleet (PostgreSQL + Redis); absent, one process does everything */
   fleet?: FleetOptions;
   logError?: (err: unknown) => void;
+  /** told of every run's lifecycle points (queued, started, first event, ended, tokens): logs and metrics */
+  observer?: RunObserver;
+  /** a span per run and per graph node, continuing the creating request's trace (an OpenTelemetry SDK must be registered) */
+  tracing?: boolean;
   webhooks?: WebhookOptions;
   /** bounds on what one request may carry (defaults: DEFAULT_INPUT_LIMITS) */
   limits?: Partial<InputLimits>;
@@ -121,6 +127,10 @@ export interface Runtime {
   limits: InputLimits;
   /** the mode, the runs executing here and, in a fleet, whether Redis answers */
   health(): Promise<RuntimeHealth>;
+  /** runs waiting to start, across the whole server (or fleet): read when metrics are scraped */
+  queueDepth(): Promise<number>;
+  /** runs executing in this process now */
+  runningCount(): number;
   /** one sweep of expired threads and store items now (the sweeper also runs on its own) */
   sweepExpired(): Promise<SweepResult>;
   /** default assistants, reconciliation of what a previous process left behind */
@@ -192,6 +202,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     webhooks,
     limits,
     storeScope: options.storeScope ?? "shared",
+    hooks: new RunHooks(options.observer, options.tracing ?? false),
   };
   const manager = new RunManager(ctx, coordinator, holds);
   const threads = new ThreadService(ctx, manager);
@@ -215,6 +226,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         redis: fleet ? await fleet.redis.ping() : null,
       };
     },
+    queueDepth: () => repos.runs.countPending(),
+    runningCount: () => manager.runningCount,
     sweepExpired: () => sweeper.sweep(),
     async start() {
       await ensureDefaultAssistants(repos, options.graphs.ids());

@@ -11,13 +11,13 @@ import { type ErrorAnswer, errorAnswer, errorResponse, isApiPath } from "./error
  */
 export type ApiListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function apiListener(answer: (req: Request) => Promise<Response>): ApiListener {
+export function apiListener(answer: (req: Request) => Promise<Response>, logError: (err: unknown) => void): ApiListener {
   return getRequestListener(
     async (req) => {
       try {
         return await answer(req);
       } catch (err) {
-        console.error("request failed:", err);
+        logError(err);
         return errorResponse(errorAnswer(new URL(req.url).pathname, 500, "internal error: the server logged it"));
       }
     },

@@ -17,6 +17,7 @@ import {
 import type { CoreConfig, FleetConfig, ServerConfig } from "./runtime.ts";
 import { parseAuthConfig } from "./auth-config.ts";
 import { ConfigError } from "./config-error.ts";
+import { parseObserveConfig } from "./observe/observe-config.ts";
 
 export { ConfigError };
 
@@ -217,7 +218,9 @@ function parseFleet(env: Env, database: DatabaseConfig, worker: boolean): FleetC
   return { redisUrl, keyPrefix, worker, leaseMs, maxAttempts };
 }
 
-function loadCoreConfig(env: Env, baseDir: string, worker: boolean): CoreConfig {
+function loadCoreConfig(env: Env, baseDir: string, worker: boolean, port: number | null): CoreConfig {
+  // first: a bad LOG_LEVEL is told before anything is read from disk
+  const observe = parseObserveConfig(env, port);
   const database = parseDatabaseUrl(env["DATABASE_URL"], baseDir, env["SQLITE_SYNCHRONOUS"]);
   const langgraphConfig = readLanggraphConfig(env["LANGGRAPH_CONFIG"], baseDir);
   const concurrency = parsePositiveInt("RUN_CONCURRENCY", env["RUN_CONCURRENCY"], 10, "10");
@@ -228,7 +231,20 @@ function loadCoreConfig(env: Env, baseDir: string, worker: boolean): CoreConfig 
   const storeScope = parseStoreScope(env["STORE_SCOPE"]);
   const crons = parseCrons(env);
   const ttlSweepMs = parsePositiveInt("TTL_SWEEP_MS", env["TTL_SWEEP_MS"], DEFAULT_TTL_SWEEP_MS, String(DEFAULT_TTL_SWEEP_MS));
-  return { baseDir, database, langgraphConfig, concurrency, drainTimeoutMs, fleet, webhookAllow, limits, storeScope, crons, ttlSweepMs };
+  return {
+    baseDir,
+    database,
+    langgraphConfig,
+    concurrency,
+    drainTimeoutMs,
+    fleet,
+    webhookAllow,
+    limits,
+    storeScope,
+    crons,
+    ttlSweepMs,
+    observe,
+  };
 }
 
 export interface LoadOptions {
@@ -244,7 +260,7 @@ export interface LoadOptions {
 export function loadServerConfig(env: Env, options: LoadOptions): ServerConfig {
   const port = parsePort(env["PORT"]);
   const workers = parseRunWorkers(env["RUN_WORKERS"]);
-  const core = loadCoreConfig(env, options.baseDir, workers === 1);
+  const core = loadCoreConfig(env, options.baseDir, workers === 1, port);
   if (workers === 0 && !core.fleet) {
     throw new ConfigError(
       "RUN_WORKERS=0 serves HTTP only, so nothing here would execute runs: set REDIS_URL (with a PostgreSQL DATABASE_URL) and start `pnpm worker` processes, or unset RUN_WORKERS.",
@@ -259,7 +275,7 @@ export function loadServerConfig(env: Env, options: LoadOptions): ServerConfig {
  * executes runs (RUN_WORKERS is the server's setting) and needs a fleet.
  */
 export function loadWorkerConfig(env: Env, options: { baseDir: string }): CoreConfig {
-  const core = loadCoreConfig(env, options.baseDir, true);
+  const core = loadCoreConfig(env, options.baseDir, true, null);
   if (!core.fleet) {
     throw new ConfigError(
       "`pnpm worker` executes runs for a fleet and needs REDIS_URL (with a PostgreSQL DATABASE_URL): set REDIS_URL=redis://host:6379, or use `pnpm start`, which executes runs itself.",

@@ -9,6 +9,7 @@ import { DatabaseStartupError, PRISMA_DIR, redactUrl, startDatabase, type Databa
 import { connectRedis, createRuntime, GraphRegistry, RedisStartupError, type RedisConnection, type Runtime as Engine } from "@lgrs/runtime";
 import { ConfigError, oneLine } from "./config.ts";
 import type { CoreConfig } from "./runtime.ts";
+import { startObservability, type Observability } from "./observe/observability.ts";
 
 /** An expected start-up failure: printed as one line, exit code 1. */
 export class StartupError extends Error {
@@ -29,6 +30,8 @@ export interface Core {
   redis: RedisConnection | null;
   graphs: GraphRegistry;
   engine: Engine;
+  /** logger, metrics, tracing */
+  observe: Observability;
 }
 
 export interface LifecycleHooks {
@@ -52,6 +55,7 @@ export class Lifecycle {
   #redis: RedisConnection | undefined;
   #redisConnecting: Promise<RedisConnection> | undefined;
   #engine: Engine | undefined;
+  #observe: Observability | undefined;
   #drainTimeoutMs = 5000;
 
   constructor(private readonly hooks: LifecycleHooks = {}) {}
@@ -66,8 +70,10 @@ export class Lifecycle {
    * (started). Undefined when a signal arrived meanwhile: the caller returns and
    * shutdown closes what was opened.
    */
-  async startCore(config: CoreConfig): Promise<Core | undefined> {
+  async startCore(config: CoreConfig, serviceName: string): Promise<Core | undefined> {
     this.#drainTimeoutMs = config.drainTimeoutMs;
+    // first, so that everything after logs and traces through them
+    const observe = (this.#observe = await startObservability(config.observe, serviceName));
 
     // Database: connect, migrate, open the Prisma client.
     const where = config.database.provider === "sqlite" ? config.database.file : redactUrl(config.database.url);
@@ -82,6 +88,7 @@ export class Lifecycle {
       this.#redisConnecting = connectRedis(config.fleet.redisUrl, {
         keyPrefix: config.fleet.keyPrefix,
         connectTimeoutMs: REDIS_CONNECT_TIMEOUT_MS,
+        log: (message) => observe.logger.warn(message),
       });
       redis = this.#redis = await this.#redisConnecting;
       if (this.#stopping) return undefined;
@@ -101,12 +108,16 @@ export class Lifecycle {
       storeScope: config.storeScope,
       crons: config.crons,
       ttlSweepMs: config.ttlSweepMs,
+      observer: observe.observer,
+      tracing: observe.tracing !== null,
+      logError: observe.logError,
       ...(config.fleet && redis
         ? { fleet: { redis, worker: config.fleet.worker, leaseMs: config.fleet.leaseMs, maxAttempts: config.fleet.maxAttempts } }
         : {}),
     }));
+    observe.metrics.attach(engine);
     await engine.start();
-    return { db, redis, graphs, engine };
+    return { db, redis, graphs, engine, observe };
   }
 
   /** Installs the signal handlers, then runs the process's start-up; a failure ends the process. */
@@ -154,6 +165,8 @@ export class Lifecycle {
     await redis?.close().catch(() => {});
     const db = this.#db ?? (await this.#dbStarting?.catch(() => undefined));
     await db?.close().catch(() => {});
+    // spans still buffered are sent before the process exits
+    await this.#observe?.tracing?.shutdown().catch(() => {});
     this.hooks.stopped?.();
     log("stopped");
     process.exit(0);

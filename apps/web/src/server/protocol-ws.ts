@@ -37,7 +37,7 @@ export interface ProtocolSockets {
  * door decides who may open it (API key or session cookie); this only moves
  * frames between the `ws` socket and its session. Any other upgrade goes to `other`.
  */
-export function protocolSockets(services: LanggraphServices, other: UpgradeListener): ProtocolSockets {
+export function protocolSockets(services: LanggraphServices, other: UpgradeListener, logError: (err: unknown) => void): ProtocolSockets {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const closeAll = () => {
     for (const ws of wss.clients) ws.close(1001, "the server is shutting down");
@@ -67,7 +67,7 @@ export function protocolSockets(services: LanggraphServices, other: UpgradeListe
         });
       },
       (err: unknown) => {
-        console.error("protocol WebSocket upgrade failed:", err);
+        logError(err);
         refuse(socket, 500, "internal error: the server logged it");
       },
     );

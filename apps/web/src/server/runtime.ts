@@ -2,6 +2,7 @@ import type { Database, DatabaseConfig } from "@lgrs/db";
 import type { AuthService } from "@lgrs/auth";
 import type { GraphRegistry, InputLimits, LanggraphConfig, Runtime as Engine, StoreScope } from "@lgrs/runtime";
 import type { AuthConfig } from "./auth-config.ts";
+import type { ObserveConfig } from "./observe/observe-config.ts";
 
 /** Fleet mode: REDIS_URL with a PostgreSQL DATABASE_URL. */
 export interface FleetConfig {
@@ -40,6 +41,8 @@ export interface CoreConfig {
   crons: { seconds: boolean; recheckMs: number };
   /** TTL_SWEEP_MS: how often expired threads and store items are swept */
   ttlSweepMs: number;
+  /** LOG_LEVEL, METRICS_PORT, OTEL_EXPORTER_OTLP_ENDPOINT */
+  observe: ObserveConfig;
 }
 
 /** Everything the server process read from its environment, validated. */

@@ -270,6 +270,11 @@ export function runsRepository(db: Database) {
       });
     },
 
+    /** How many runs wait to start, across all threads and instances (the queue depth metric). */
+    countPending(): Promise<number> {
+      return prisma.run.count({ where: { status: "pending" } });
+    },
+
     /** Writes a status change; with `lease`, only while that lease is held (else LeaseLostError, nothing written). */
     async transition(id: string, change: RunTransition, lease?: Lease): Promise<Run> {
       const direct = lease ? undefined : directRows(prisma);

@@ -24,6 +24,7 @@ import {
 } from "@lgrs/runtime";
 import { messageSendParams, parseParams, type SentMessage, taskIdParams, taskQueryParams } from "./params.ts";
 import { runToTask, taskState } from "./task-mapping.ts";
+import { logError } from "../error-log.ts";
 
 type StreamEvent = Task | Message | TaskStatusUpdateEvent | TaskArtifactUpdateEvent;
 
@@ -39,7 +40,7 @@ function toA2AError(err: unknown, taskId?: string): A2AError {
   const known = classifyError(err);
   if (known?.kind === "not_found" && taskId) return A2AError.taskNotFound(taskId);
   if (known) return A2AError.invalidParams(known.field ? `${known.field}: ${known.message}` : known.message);
-  console.error("a2a: request failed:", err);
+  logError("a2a: request failed", err);
   return A2AError.internalError("internal error: the server logged it");
 }
 

@@ -5,6 +5,7 @@ import type { RunFeed } from "./run-feed.ts";
 import type { InputLimits } from "../input/limits.ts";
 import type { StoreScope } from "../store/store-scope.ts";
 import type { WebhookSettings } from "./webhook.ts";
+import type { RunHooks } from "../observe/run-hooks.ts";
 
 /** What executing and managing runs needs, built once per process. */
 export interface RuntimeContext {
@@ -23,4 +24,6 @@ export interface RuntimeContext {
   /** who reaches which store namespaces through the API */
   storeScope: StoreScope;
   logError(err: unknown): void;
+  /** where runs' lifecycle points are reported (logs, metrics, traces) */
+  hooks: RunHooks;
 }

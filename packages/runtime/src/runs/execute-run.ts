@@ -8,6 +8,7 @@ import { threadStateOf } from "./thread-state.ts";
 import { readKwargs } from "./kwargs.ts";
 import type { CancelAction, RunConfig, StreamMode } from "./types.ts";
 import { UsageRecorder } from "./usage-recorder.ts";
+import type { RunWatch } from "../observe/run-hooks.ts";
 import { sendWebhook } from "./webhook.ts";
 import { streamGraph } from "./graph-stream.ts";
 import { streamProtocolGraph } from "./protocol-stream.ts";
@@ -40,16 +41,21 @@ function errorOf(err: unknown): { type: string; message: string } {
  * Never throws: every outcome is written to the run.
  */
 export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunControl): Promise<Run> {
+  const watch = ctx.hooks.watch();
   try {
-    return await executeClaimed(ctx, queued, control);
+    return await executeClaimed(ctx, queued, control, watch);
   } catch (err) {
     // the lease went (swept, released) and a fenced write found out: the run is another worker's now
-    if (err instanceof LeaseLostError) return (await ctx.repos.runs.get(ALL, queued.id)) ?? queued;
+    if (err instanceof LeaseLostError) {
+      const run = (await ctx.repos.runs.get(ALL, queued.id)) ?? queued;
+      watch.ended(run);
+      return run;
+    }
     throw err;
   }
 }
 
-async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunControl): Promise<Run> {
+async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunControl, watch: RunWatch): Promise<Run> {
   const { repos } = ctx;
   const { lease } = control;
   const kwargs = readKwargs(queued.kwargs);
@@ -73,6 +79,7 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
     run = await repos.runs.transition(run.id, { status: "running", checkpointId: startCheckpoint }, lease);
   }
   ctx.feed.emit(run);
+  watch.started(run, kwargs as Record<string, unknown>);
   // Ids continue after what an earlier attempt published; what it published but did not save is
   // saved now. A first attempt executed here has published nothing: no read.
   const stored = lease || run.attempt > 1 ? ((await repos.events.lastSeq(run.id)) ?? 0) : 0;
@@ -86,10 +93,10 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
   const sink = new RunEventSink(run.id, ctx.live, repos.events, ctx.logError, lease);
   sink.publish("metadata", { run_id: run.id, attempt: run.attempt });
 
-  const usage = new UsageRecorder(
-    (call) => repos.usage.record({ ...call, runId: run.id, threadId: run.threadId, ownerId: run.ownerId, assistantId: run.assistantId }),
-    ctx.logError,
-  );
+  const usage = new UsageRecorder((call) => {
+    watch.tokens(call);
+    return repos.usage.record({ ...call, runId: run.id, threadId: run.threadId, ownerId: run.ownerId, assistantId: run.assistantId });
+  }, ctx.logError);
 
   // this run's own saver: closed at its end, so no late background save lands after it
   const checkpointer = ctx.checkpointer.forRun(lease);
@@ -138,10 +145,13 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
       interruptBefore: kwargs.interruptBefore,
       interruptAfter: kwargs.interruptAfter,
       signal: control.signal,
-      callbacks: [usage],
+      callbacks: [usage, ...watch.callbacks],
     };
     const events = kwargs.protocol === "v2" ? streamProtocolGraph(graph, input, options) : streamGraph(graph, input, options, modes);
-    for await (const { event, data } of events) sink.publish(event, data);
+    for await (const { event, data } of events) {
+      sink.publish(event, data);
+      watch.event(run);
+    }
     outcome = { status: "success" };
   } catch (err) {
     if (err instanceof LeaseLostError) throw err;
@@ -159,7 +169,9 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
   if (control.abandoned()) {
     // the shutdown drain already recorded how the run ended: do not overwrite it
     await sink.flush();
-    return (await repos.runs.get({ all: true }, run.id)) ?? run;
+    const ended = (await repos.runs.get({ all: true }, run.id)) ?? run;
+    watch.ended(ended);
+    return ended;
   }
   if (lease) {
     // the writes below are the run's end: made only while this worker still holds it
@@ -172,6 +184,7 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
   }
   await settleThread(ctx, run, graph, outcome.status);
   run = await repos.runs.transition(run.id, { status: outcome.status, error: outcome.error, endedAt: new Date() }, lease);
+  watch.ended(run);
   await sink.flush();
   ctx.live.end(run.id, run.status);
   ctx.feed.emit(run);

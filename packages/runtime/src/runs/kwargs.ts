@@ -1,3 +1,4 @@
+import { TRACE_KWARG } from "../observe/run-tracing.ts";
 import type { CreateRunRequest, RunKwargs } from "./types.ts";
 
 const KWARG_KEYS = [
@@ -28,6 +29,15 @@ const STORED_SNAKE_CASE: Record<string, keyof RunKwargs> = {
 /** The kwargs to store for a run request: its run options, those it gives. */
 export function kwargsOf(request: CreateRunRequest): RunKwargs {
   return Object.fromEntries(KWARG_KEYS.filter((k) => request[k] !== undefined).map((k) => [k, request[k]]));
+}
+
+/**
+ * The kwargs with the creating request's trace context (W3C traceparent), kept so
+ * the run's trace continues on whichever worker executes it. Not a run option:
+ * the executor alone reads it.
+ */
+export function withTrace(kwargs: RunKwargs, carrier: Record<string, string> | undefined): RunKwargs {
+  return carrier ? ({ ...kwargs, [TRACE_KWARG]: carrier } as RunKwargs) : { ...kwargs };
 }
 
 /**

@@ -5,7 +5,7 @@ import { resolveAssistant } from "../assistants/defaults.ts";
 import { ConflictError, InvalidRequestError, NotFoundError, ShuttingDownError, TickTakenError } from "../errors.ts";
 import type { RuntimeContext } from "./context.ts";
 import { executeRun, settleThread } from "./execute-run.ts";
-import { kwargsOf } from "./kwargs.ts";
+import { kwargsOf, withTrace } from "./kwargs.ts";
 import type { Assignment, ExecutionHost, RunCoordinator, StopReason } from "./coordinator.ts";
 import type { BridgeItem, SubscribeOptions } from "../bridge/index.ts";
 import { TemporaryThreads, type ThreadHolds } from "./temporary-threads.ts";
@@ -93,7 +93,7 @@ export class RunManager {
         ownerId: actor.userId,
         assistantId: assistant.id,
         multitaskStrategy: strategy,
-        kwargs: { ...kwargsOf(request) },
+        kwargs: { ...withTrace(kwargsOf(request), this.ctx.hooks.carrier()) },
         metadata: request.metadata,
         notBefore: request.afterSeconds ? new Date(Date.now() + request.afterSeconds * 1000) : null,
         onCompletion: stateless ? (request.onCompletion ?? "delete") : null,
@@ -116,6 +116,7 @@ export class RunManager {
     }
     const { run, inFlight } = admission;
     this.ctx.feed.emit(run);
+    this.ctx.hooks.queued(run);
     if (strategy === "interrupt" || strategy === "rollback") {
       for (const previous of inFlight) await this.cancel(ALL, previous.id, { action: strategy });
     }
@@ -286,6 +287,7 @@ export class RunManager {
 
   private async *follow(runId: string, options: StreamOptions): AsyncGenerator<BridgeItem> {
     let ended = false;
+    this.ctx.hooks.subscribers(1);
     try {
       for await (const item of this.ctx.live.subscribe(runId, options)) {
         if (item.type === "end") ended = true;
@@ -293,6 +295,7 @@ export class RunManager {
         else yield item;
       }
     } finally {
+      this.ctx.hooks.subscribers(-1);
       // the client went away before the end: onDisconnect "cancel" stops the run
       if (!ended && options.cancelOnDisconnect) await this.cancel(ALL, runId).catch(this.ctx.logError);
     }
@@ -414,6 +417,7 @@ export class RunManager {
     await settleThread(this.ctx, stopped, undefined, "interrupted");
     this.ctx.live.end(run.id, stopped.status);
     this.ctx.feed.emit(stopped);
+    this.ctx.hooks.endedUnstarted(stopped);
     // its thread's next run no longer waits behind it
     this.coordinator.wake();
     await this.temporary.settle(stopped.threadId).catch(this.ctx.logError);
