@@ -1,5 +1,5 @@
 /**
- * The import rules of the workspace (`pnpm deps:check`, part of `pnpm test`).
+ * The import rules of the workspace (`npm run deps:check`, part of `npm test`).
  *
  * The direction is web -> api, langgraph-api (the two doors, siblings) -> auth,
  * runtime -> db. The doors only validate, check the caller, call one runtime
