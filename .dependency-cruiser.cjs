@@ -104,6 +104,18 @@ module.exports = {
       to: { path: PKG.api, pathNot: "^packages/api/src/transformer\\.ts$", dependencyTypesNot: ["type-only"] },
     },
     {
+      name: "client-package-no-server-code",
+      comment:
+        "@lgrs/client ships to outside apps: of the server it bundles only the tRPC door's client and the wire transformer; the rest it takes as types.",
+      severity: "error",
+      from: { path: "^packages/client/src/" },
+      to: {
+        path: "^packages/(api|runtime|db|auth|langgraph-api|graphs)/",
+        pathNot: "^packages/api/src/(client|transformer)\\.ts$",
+        dependencyTypesNot: ["type-only"],
+      },
+    },
+    {
       name: "no-circular",
       comment: "Import cycles hide the direction of a dependency.",
       severity: "error",
