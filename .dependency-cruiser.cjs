@@ -1,5 +1,5 @@
 /**
- * The import rules of the workspace (`pnpm deps:check`, part of `pnpm test`).
+ * The import rules of the workspace (`npm run deps:check`, part of `npm test`).
  *
  * The direction is web -> api, langgraph-api (the two doors, siblings) -> auth,
  * runtime -> db. The doors only validate, check the caller, call one runtime
@@ -102,6 +102,18 @@ module.exports = {
       severity: "error",
       from: { path: "^apps/web/src/(app|components|lib)/" },
       to: { path: PKG.api, pathNot: "^packages/api/src/transformer\\.ts$", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "client-package-no-server-code",
+      comment:
+        "@lgrs/client ships to outside apps: of the server it bundles only the tRPC door's client and the wire transformer; the rest it takes as types.",
+      severity: "error",
+      from: { path: "^packages/client/src/" },
+      to: {
+        path: "^packages/(api|runtime|db|auth|langgraph-api|graphs)/",
+        pathNot: "^packages/api/src/(client|transformer)\\.ts$",
+        dependencyTypesNot: ["type-only"],
+      },
     },
     {
       name: "no-circular",

@@ -4,8 +4,8 @@ import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 /**
- * Browser smoke tests against the production server (`pnpm build` first:
- * `pnpm test:e2e` does both). The server gets its own throwaway SQLite file,
+ * Browser smoke tests against the production server (`npm run build` first:
+ * `npm run test:e2e` does both). The server gets its own throwaway SQLite file,
  * so a run never touches ./data.
  */
 const PORT = Number(process.env["E2E_PORT"] ?? 3100);
@@ -63,7 +63,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "pnpm start",
+    command: "npm start",
     url: `${BASE_URL}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,

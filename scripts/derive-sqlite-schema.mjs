@@ -20,8 +20,8 @@ export function deriveSqliteSchema(pgSchema) {
     // so do GIN indexes: dropped with the comment line right above them
     .replace(/^([ \t]*\/\/.*\n)?[ \t]*@@index\(.*type: Gin.*\)\n/gm, "");
   return (
-    "// GENERATED from prisma/postgresql/schema.prisma by `pnpm db:derive`. Do not edit:\n" +
-    "// change the PostgreSQL schema and derive again (`pnpm db:check` fails on drift).\n\n" +
+    "// GENERATED from prisma/postgresql/schema.prisma by `npm run db:derive`. Do not edit:\n" +
+    "// change the PostgreSQL schema and derive again (`npm run db:check` fails on drift).\n\n" +
     body
   );
 }
@@ -33,7 +33,7 @@ export function run({ check, sourceFile = source, targetFile = target }) {
     const actual = existsSync(targetFile) ? readFileSync(targetFile, "utf8") : "";
     if (actual !== wanted) {
       console.error(
-        "prisma/sqlite/schema.prisma has drifted from prisma/postgresql/schema.prisma: run `pnpm db:derive` and add a migration for both providers.",
+        "prisma/sqlite/schema.prisma has drifted from prisma/postgresql/schema.prisma: run `npm run db:derive` and add a migration for both providers.",
       );
       return 1;
     }

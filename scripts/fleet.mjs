@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm fleet [--instances N] [--workers M]`: a local fleet on one PostgreSQL and one
+// `npm run fleet -- [--instances N] [--workers M]`: a local fleet on one PostgreSQL and one
 // Redis, to try fleet mode on one machine. N HTTP instances (server.ts with
 // RUN_WORKERS=0) on ports PORT, PORT+1, ... and M worker processes (worker.ts).
 // DATABASE_URL and REDIS_URL come from the environment, with local defaults; the
@@ -23,7 +23,7 @@ function fail(message) {
 }
 
 function usage() {
-  return "usage: pnpm fleet [--instances N] [--workers M]   (defaults: 2 instances, 2 workers)";
+  return "usage: npm run fleet -- [--instances N] [--workers M]   (defaults: 2 instances, 2 workers)";
 }
 
 function parseArgs(argv) {
@@ -100,7 +100,7 @@ const databaseUrl = process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
 const redisUrl = process.env.REDIS_URL?.trim() || DEFAULT_REDIS_URL;
 if (!/^postgres(ql)?:\/\//.test(databaseUrl))
   fail("DATABASE_URL must be a PostgreSQL URL for a fleet, e.g. postgresql://postgres@127.0.0.1:5432/lgrs_fleet.");
-if (!existsSync(path.join(webDir, ".next", "BUILD_ID"))) fail("no production build in apps/web/.next: run `pnpm build` first.");
+if (!existsSync(path.join(webDir, ".next", "BUILD_ID"))) fail("no production build in apps/web/.next: run `npm run build` first.");
 
 if (await ensureDatabase(databaseUrl)) console.log(`fleet: created database ${redact(databaseUrl)}`);
 
@@ -114,8 +114,8 @@ function start(name, entry, env) {
   // detached: a terminal's Ctrl-C reaches only this process, which forwards it once.
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: webDir,
-    // INIT_CWD: relative paths (./data, LANGGRAPH_CONFIG) resolve where the command was run, as with `pnpm start`
-    // MALLOC_ARENA_MAX: two malloc arenas, as `pnpm start` and `pnpm worker` set it (see apps/web/README.md)
+    // INIT_CWD: relative paths (./data, LANGGRAPH_CONFIG) resolve where the command was run, as with `npm start`
+    // MALLOC_ARENA_MAX: two malloc arenas, as `npm start` and `npm run worker` set it (see apps/web/README.md)
     env: { INIT_CWD: process.cwd(), MALLOC_ARENA_MAX: "2", ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

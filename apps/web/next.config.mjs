@@ -10,7 +10,7 @@ const nextConfig = {
   serverExternalPackages: ["better-sqlite3", "pg", "@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg"],
   // a separate build folder per checkout task (NEXT_DIST_DIR); .next by default
   distDir: process.env["NEXT_DIST_DIR"] ?? ".next",
-  // `pnpm typecheck` checks every package (this one included) before `pnpm build`
+  // `npm run typecheck` checks every package (this one included) before `npm run build`
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
   reactStrictMode: true,

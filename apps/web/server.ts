@@ -1,5 +1,5 @@
 /**
- * The process entry point (`pnpm start`, `pnpm dev`): owns start-up and shutdown.
+ * The process entry point (`npm start`, `npm run dev`): owns start-up and shutdown.
  *
  * Order matters: the environment is validated and the database is started and
  * migrated (and Redis reached, in fleet mode) before Next.js is even loaded, so a
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (!dev && /production build/i.test(message)) {
-      throw new StartupError(`no production build in ${path.join(APP_DIR, ".next")}: run \`pnpm build\` first.`);
+      throw new StartupError(`no production build in ${path.join(APP_DIR, ".next")}: run \`npm run build\` first.`);
     }
     throw err;
   }

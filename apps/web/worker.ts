@@ -1,5 +1,5 @@
 /**
- * The worker process (`pnpm worker`): executes runs for a fleet, without HTTP,
+ * The worker process (`npm run worker`): executes runs for a fleet, without HTTP,
  * auth or Next.js. It needs REDIS_URL and a PostgreSQL DATABASE_URL, claims
  * runnable runs from the database (leases), publishes their events to Redis, and
  * on SIGTERM/SIGINT stops claiming, drains (SHUTDOWN_DRAIN_MS) and releases what

@@ -17,7 +17,7 @@ export async function signIn(page: Page, who: { email: string; password: string 
 
 let made = 0;
 
-/** A new non-admin operator on the suite's database, made with `pnpm admin` as an operator would. */
+/** A new non-admin operator on the suite's database, made with `npm run admin` as an operator would. */
 export function createOperator(): { email: string; password: string } {
   // starting the admin CLI (tsx, Prisma) takes seconds on a busy machine: the test gets more time
   test.slow();

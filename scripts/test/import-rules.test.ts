@@ -42,7 +42,7 @@ afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
-// `pnpm deps:check` (part of `pnpm test`) holds the workspace itself to these rules.
+// `npm run deps:check` (part of `npm test`) holds the workspace itself to these rules.
 describe("import rules", () => {
   it("fail on each kind of violation", () => {
     const dir = fixture({

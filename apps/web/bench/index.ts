@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: the end-to-end benchmark of issue 14. In one run it measures
+ * `npm run bench`: the end-to-end benchmark of issue 14. In one run it measures
  * `graph.stream` in this process (the baseline), then the production server
  * driven by the official SDK over HTTP on a fresh SQLite database, on a fresh
  * PostgreSQL database when one answers, and in fleet mode (PostgreSQL + Redis)
@@ -100,7 +100,7 @@ async function redisPrefix(): Promise<{ prefix: string; drop(): Promise<void> } 
 
 async function main(): Promise<void> {
   if (!hasBuild()) {
-    console.error(`no production build (${BUILD_ID_FILE} is missing): run \`pnpm build\` first.`);
+    console.error(`no production build (${BUILD_ID_FILE} is missing): run \`npm run build\` first.`);
     process.exit(1);
   }
   // the offline model everywhere, in this process too (the server's environment drops it as well)

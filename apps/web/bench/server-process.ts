@@ -1,6 +1,6 @@
 /**
  * The production server under test: apps/web/server.ts in a process of its own,
- * started as `pnpm start` does (node with tsx's loader, the `.next` build), on a
+ * started as `npm start` does (node with tsx's loader, the `.next` build), on a
  * database made for this run alone. Its memory is read from /proc, so it is the
  * server's resident set, not this process's.
  */
@@ -63,7 +63,7 @@ export async function startServer(env: Record<string, string>, spawned: (stop: (
   const childEnv: Record<string, string | undefined> = {
     ...base,
     SHUTDOWN_DRAIN_MS: "2000",
-    // as `pnpm start` sets it (apps/web/package.json): two malloc arenas, see apps/web/README.md
+    // as `npm start` sets it (apps/web/package.json): two malloc arenas, see apps/web/README.md
     MALLOC_ARENA_MAX: process.env["MALLOC_ARENA_MAX"] ?? "2",
     AUTH_SECRET: randomBytes(32).toString("hex"),
     ...env,
@@ -128,7 +128,7 @@ export class PeakMemory {
   }
 }
 
-/** A user and API key of their own, made in the server's database as an admin would (`pnpm admin`). */
+/** A user and API key of their own, made in the server's database as an admin would (`npm run admin`). */
 export async function createApiKey(config: DatabaseConfig): Promise<string> {
   const db = openDatabase(config);
   try {

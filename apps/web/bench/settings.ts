@@ -1,5 +1,5 @@
 /**
- * What `pnpm bench` runs, from the environment. The defaults are the issue's
+ * What `npm run bench` runs, from the environment. The defaults are the issue's
  * measurement (30 sequential runs, 120 at 8 in flight, 50 joined subscribers), so
  * figures from different runs and branches compare; override to explore.
  */

@@ -87,7 +87,7 @@ describe("fleet settings (server)", () => {
 
   it("stop start-up on RUN_WORKERS=0 without REDIS_URL: nothing would execute runs", () => {
     for (const env of [{ RUN_WORKERS: "0" }, { RUN_WORKERS: "0", DATABASE_URL: PG }]) {
-      expect(configError(() => loadServerConfig(env, options))).toMatch(/^RUN_WORKERS=0 serves HTTP only.*set REDIS_URL.*`pnpm worker`/);
+      expect(configError(() => loadServerConfig(env, options))).toMatch(/^RUN_WORKERS=0 serves HTTP only.*set REDIS_URL.*`npm run worker`/);
     }
   });
 
@@ -111,7 +111,7 @@ describe("fleet settings (server)", () => {
 describe("fleet settings (worker)", () => {
   it("need REDIS_URL: a worker only executes runs for a fleet", () => {
     expect(configError(() => loadWorkerConfig({ DATABASE_URL: PG }, options))).toMatch(
-      /^`pnpm worker` executes runs for a fleet and needs REDIS_URL/,
+      /^`npm run worker` executes runs for a fleet and needs REDIS_URL/,
     );
   });
 

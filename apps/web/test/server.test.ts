@@ -2,7 +2,7 @@
  * Spawns the real server (server.ts through tsx) and checks what a user sees at
  * start-up. The failure cases stop before Next.js is loaded, so they need no
  * build and take well under a second each. The good start serves the production
- * build when apps/web/.next holds one (`pnpm build`), else it starts in dev mode.
+ * build when apps/web/.next holds one (`npm run build`), else it starts in dev mode.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -29,12 +29,12 @@ interface Exit {
 const SETTINGS = ["PORT", "DATABASE_URL", "LANGGRAPH_CONFIG", "INIT_CWD", "NODE_ENV"];
 const FLEET_SETTINGS = ["REDIS_URL", "REDIS_KEY_PREFIX", "RUN_WORKERS", "RUN_LEASE_MS", "RUN_MAX_ATTEMPTS"];
 
-/** server.ts (`pnpm start`), or worker.ts (`pnpm worker`) with `{ entry: "worker.ts" }`. */
+/** server.ts (`npm start`), or worker.ts (`npm run worker`) with `{ entry: "worker.ts" }`. */
 function startServer(env: Record<string, string>, args: string[] = [], { entry = "server.ts" } = {}) {
   const base = { ...process.env };
-  // Only what the test sets: nothing inherited from the shell or from pnpm.
+  // Only what the test sets: nothing inherited from the shell or from npm.
   for (const key of [...SETTINGS, ...FLEET_SETTINGS]) delete base[key];
-  // node with tsx's loader, as `pnpm start` runs it: one process receives the signals
+  // node with tsx's loader, as `npm start` runs it: one process receives the signals
   const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: APP_DIR,
     env: { ...base, ...env },
@@ -167,7 +167,7 @@ describe("server start-up failures (no build needed)", () => {
     await expectStartupFailure(
       expect,
       { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x" },
-      /`pnpm worker` executes runs for a fleet and needs REDIS_URL/,
+      /`npm run worker` executes runs for a fleet and needs REDIS_URL/,
       { entry: "worker.ts" },
     );
   });
@@ -255,7 +255,7 @@ describe(`server good start (${HAS_BUILD ? "production build" : "no build found:
   it(
     "migrates a new SQLite file under INIT_CWD, answers /api/health and stops cleanly on SIGTERM, even sent twice",
     async () => {
-      // Relative paths resolve against INIT_CWD, the folder `pnpm start` was run from.
+      // Relative paths resolve against INIT_CWD, the folder `npm start` was run from.
       const home = path.join(tmp, "home");
       const dbFile = path.join(home, "data", "test.db");
       const port = await freePort();

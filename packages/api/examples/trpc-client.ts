@@ -9,10 +9,7 @@
  *
  * (from packages/api, where its dependencies are installed)
  */
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
-import { EventSource } from "eventsource";
-import { transformer } from "@lgrs/api/transformer";
-import type { AppRouter } from "@lgrs/api";
+import { createApiClient } from "@lgrs/api/client";
 
 const SERVER_URL = process.env["SERVER_URL"] ?? "http://localhost:3000";
 const API_KEY = process.env["API_KEY"];
@@ -21,29 +18,11 @@ if (!API_KEY) {
   process.exit(1);
 }
 
-const url = `${SERVER_URL.replace(/\/$/, "")}/api/trpc`;
-const headers = { "x-api-key": API_KEY };
-
-// Queries and mutations go batched over HTTP; subscriptions over server-sent events.
-// Node has no EventSource of its own: the `eventsource` package's takes a `fetch`,
-// through which the API key is sent (a browser's EventSource cannot send headers).
-const client = createTRPCClient<AppRouter>({
-  links: [
-    splitLink({
-      condition: (op) => op.type === "subscription",
-      true: httpSubscriptionLink({
-        url,
-        transformer,
-        EventSource,
-        eventSourceOptions: () => ({
-          fetch: (input: string | URL | Request, init?: RequestInit) =>
-            fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
-        }),
-      }),
-      false: httpBatchLink({ url, transformer, headers, maxItems: 10, maxURLLength: 8000 }),
-    }),
-  ],
-});
+// Queries and mutations go batched over HTTP; subscriptions over server-sent events, with
+// the API key sent through the `eventsource` package's fetch (Node has no EventSource of
+// its own, and a browser's cannot send headers). Outside this repository, @lgrs/client's
+// createClient is this same client.
+const client = createApiClient({ url: SERVER_URL, apiKey: API_KEY });
 
 /**
  * Follows a run's event stream: calls `onEvent` for each event as it arrives and

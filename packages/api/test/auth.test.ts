@@ -1,6 +1,6 @@
 /**
  * Sign-in, sessions, API keys, the bootstrap settings, the first start and
- * `pnpm admin`, against the real server over HTTP.
+ * `npm run admin`, against the real server over HTTP.
  *
  * Server starts dominate the time, so the suites run side by side: one server
  * with bootstrap settings serves the sign-in, key and admin CLI tests and is then
@@ -63,7 +63,7 @@ function cleanEnv(): Record<string, string | undefined> {
   return env;
 }
 
-/** `pnpm admin <args>` (node --import tsx src/admin/cli.ts, as the package script runs it) on a database file. */
+/** `npm run admin -- <args>` (node --import tsx src/admin/cli.ts, as the package script runs it) on a database file. */
 function adminCli(dbFile: string, ...args: string[]): Promise<Exit> {
   return run(["--import", "tsx", "src/admin/cli.ts", ...args], { cwd: AUTH_DIR, env: { ...cleanEnv(), DATABASE_URL: `file:${dbFile}` } });
 }
@@ -126,7 +126,7 @@ async function expectUnauthorized(expect: ExpectStatic, call: Promise<unknown>):
 }
 
 /**
- * A change made outside the server (pnpm admin, the database itself) reaches a key
+ * A change made outside the server (npm run admin, the database itself) reaches a key
  * the server verified moments before within VERIFIED_KEY_TTL_MS: `check` passes by then.
  */
 function withinKeyBound(check: () => Promise<void>): Promise<void> {
@@ -243,7 +243,7 @@ describe("a server with bootstrap settings", { concurrent: true }, () => {
     });
   });
 
-  describe("users made with pnpm admin", () => {
+  describe("users made with npm run admin", () => {
     it("a user can sign in and sees only its own threads; an admin sees everyone's", async ({ expect }) => {
       const email = newEmail("alice");
       const created = await adminCli(dbFile, "user", "create", "--email", email, "--name", "Alice", "--password", "alice-password-1");
@@ -296,7 +296,7 @@ describe("a server with bootstrap settings", { concurrent: true }, () => {
       expect(await client.account.me.query()).toMatchObject({ email: user.email, role: "user", via: "api-key" });
 
       expect(await admin(server, "key", "revoke", "--email", user.email, "--id", id!)).toEqual([`revoked key ${id}`]);
-      // pnpm admin writes the database from another process: the server sees it within the bound
+      // `npm run admin` writes the database from another process: the server sees it within the bound
       await withinKeyBound(() => expectUnauthorized(expect, client.account.me.query()));
     });
 
@@ -362,7 +362,7 @@ describe("a server with bootstrap settings", { concurrent: true }, () => {
     });
   });
 
-  describe("pnpm admin", () => {
+  describe("npm run admin", () => {
     it("user create without --password prints a generated password once, and it signs in", async ({ expect }) => {
       const email = newEmail("bob");
       const out = await admin(server, "user", "create", "--email", email);
@@ -388,7 +388,7 @@ describe("a server with bootstrap settings", { concurrent: true }, () => {
       expect(res.code).toBe(1);
       expect(res.stdout).toBe("");
       expect(res.stderr).toMatch(/^error: unknown command "user delete"/);
-      expect(res.stderr).toMatch(/^usage: pnpm admin <command>/m);
+      expect(res.stderr).toMatch(/^usage: npm run admin -- <command>/m);
       expect(res.stderr).toContain("key revoke --email <email> --id <key id>");
     });
 
@@ -406,7 +406,7 @@ describe("a server with bootstrap settings", { concurrent: true }, () => {
       const others = await server.admin.threads.create.mutate({});
       await expectCode(client.threads.get.query({ threadId: others.id }), "NOT_FOUND");
 
-      // pnpm admin writes the database from another process: the server sees it within the verified-key bound
+      // `npm run admin` writes the database from another process: the server sees it within the verified-key bound
       expect(await admin(server, "user", "role", "--email", user.email, "--role", "admin")).toEqual([`${user.email} is now admin`]);
       await withinKeyBound(async () => expect(await client.account.me.query()).toMatchObject({ role: "admin" }));
       expect(await client.threads.get.query({ threadId: others.id })).toMatchObject({ id: others.id });

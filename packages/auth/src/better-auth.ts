@@ -25,7 +25,7 @@ export interface UserChanges {
 /**
  * Operator sign-in with email and password, and sessions in the database, by
  * better-auth. Public sign-up is off: operators are made by an admin (the
- * `pnpm admin` command, or the bootstrap settings).
+ * `npm run admin` command, or the bootstrap settings).
  */
 export function createBetterAuth(db: Database, options: AuthOptions, changes: UserChanges = {}) {
   return betterAuth({

@@ -57,7 +57,7 @@ async function makeStartupAccounts(
       throw err;
     }
     log(
-      `auth: first start, created admin ${FIRST_START_ADMIN} with password ${password} (shown once; change it with \`pnpm admin user password\`)`,
+      `auth: first start, created admin ${FIRST_START_ADMIN} with password ${password} (shown once; change it with \`npm run admin -- user password\`)`,
     );
     return;
   }

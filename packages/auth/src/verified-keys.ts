@@ -4,7 +4,7 @@ import { isBanned } from "./banned.ts";
 /**
  * How long a verified API key is believed without asking the database again. It
  * bounds how late a change made outside this process takes effect here: a key
- * revoked, a user banned, removed or given another role by `pnpm admin` or by
+ * revoked, a user banned, removed or given another role by `npm run admin` or by
  * another instance of a fleet is refused (or seen in its new role) at most this
  * long after the change. Changes this process makes take effect on the next request.
  */

@@ -1,8 +1,8 @@
-// `pnpm db:migrate`: applies the checked-in migrations to DATABASE_URL (default: the
+// `npm run db:migrate`: applies the checked-in migrations to DATABASE_URL (default: the
 // embedded SQLite file), the same way start-up does.
-//   pnpm db:migrate                     apply what is pending
-//   pnpm db:migrate --status            show applied / pending / failed, change nothing
-//   pnpm db:migrate --rolled-back NAME  mark a failed migration as rolled back so it is retried
+//   npm run db:migrate                           apply what is pending
+//   npm run db:migrate -- --status               show applied / pending / failed, change nothing
+//   npm run db:migrate -- --rolled-back NAME     mark a failed migration as rolled back so it is retried
 import { parseDatabaseUrl, migrate, migrationStatus, markRolledBack, DatabaseStartupError, redactUrl } from "../src/index.ts";
 
 async function main(): Promise<void> {

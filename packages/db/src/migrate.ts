@@ -111,7 +111,7 @@ export interface MigrateOptions {
  * Each migration runs in a transaction; a failure is recorded as Prisma records
  * it (unfinished row with the error in `logs`) and stops with the file and the
  * database error. A failed migration left by an earlier attempt also stops start-up
- * until it is marked rolled back (`pnpm db:migrate --rolled-back <name>`).
+ * until it is marked rolled back (`npm run db:migrate -- --rolled-back <name>`).
  */
 export async function migrate(config: DatabaseConfig, options: MigrateOptions = {}): Promise<MigrationStatus> {
   const log = options.log ?? (() => {});
@@ -123,7 +123,7 @@ export async function migrate(config: DatabaseConfig, options: MigrateOptions = 
       const failed = status.failed[0];
       if (failed) {
         throw new DatabaseStartupError(
-          `Migration ${failed.name} failed earlier and was never resolved (${firstLine(failed.logs)}): fix the database, then run \`pnpm db:migrate --rolled-back ${failed.name}\` to retry it.`,
+          `Migration ${failed.name} failed earlier and was never resolved (${firstLine(failed.logs)}): fix the database, then run \`npm run db:migrate -- --rolled-back ${failed.name}\` to retry it.`,
         );
       }
       for (const name of status.unknown) log(`warning: the database has migration ${name}, which this version does not know`);

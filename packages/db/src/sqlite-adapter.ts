@@ -35,7 +35,8 @@ export class TunedSqliteAdapter extends PrismaBetterSqlite3 {
     super(config);
   }
 
-  override async connect() {
+  // annotated: the inferred type names a package only Prisma depends on, which declarations cannot
+  override async connect(): ReturnType<PrismaBetterSqlite3["connect"]> {
     const adapter = await super.connect();
     // the adapter keeps its driver connection in `client` (@prisma/adapter-better-sqlite3 7.10)
     const client = (adapter as unknown as { client: Sqlite.Database }).client;

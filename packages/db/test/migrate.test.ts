@@ -43,7 +43,7 @@ async function indexesOf(conn: RawConnection, table: string): Promise<Set<string
 
 const PACKAGE_DIR = path.resolve(import.meta.dirname, "..");
 
-/** `pnpm db:migrate` as a separate process, the way each server instance migrates at start-up. */
+/** `npm run db:migrate` as a separate process, the way each server instance migrates at start-up. */
 function runMigrateCommand(databaseUrl: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(path.join(PACKAGE_DIR, "node_modules/.bin/tsx"), ["scripts/migrate.ts"], {

@@ -1,4 +1,4 @@
-// `pnpm bench:fleet`: how a fleet scales with its workers. On a fresh PostgreSQL
+// `npm run bench:fleet`: how a fleet scales with its workers. On a fresh PostgreSQL
 // database (on TEST_DATABASE_URL's server, default the local one) and Redis
 // (TEST_REDIS_URL, default the local one, under a prefix of its own), it runs
 // BENCH_FLEET_RUNS (default 120) runs of a graph that only sleeps (BENCH_SLEEP_MS,

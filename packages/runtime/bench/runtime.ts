@@ -1,4 +1,4 @@
-// `pnpm bench:runtime`: what the run server adds on top of running a graph yourself.
+// `npm run bench:runtime`: what the run server adds on top of running a graph yourself.
 // For the bundled `trivial` graph (one node that returns at once) it measures, on a
 // fresh SQLite database (or BENCH_DATABASE_URL):
 //   - latency: create -> first event, create -> end (median and p95 over sequential runs)

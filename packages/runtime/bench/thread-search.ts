@@ -1,4 +1,4 @@
-// `pnpm bench:search`: thread search over 100,000 threads, answered by the database.
+// `npm run bench:search`: thread search over 100,000 threads, answered by the database.
 // Fills a fresh SQLite database (and a fresh PostgreSQL one when TEST_DATABASE_URL,
 // or the local server at 127.0.0.1:5432, answers) with 100,000 threads of two owners,
 // then times ThreadService.search/count for one owner as a request pays them

@@ -107,7 +107,7 @@ export function parseRunWorkers(raw: string | undefined): 0 | 1 {
   if (!value || value === "1") return 1;
   if (value === "0") return 0;
   throw new ConfigError(
-    `RUN_WORKERS "${value}" is not valid: use 1 (this process executes runs, the default) or 0 (serve HTTP only, in a fleet); for more runs at once raise RUN_CONCURRENCY or start more \`pnpm worker\` processes.`,
+    `RUN_WORKERS "${value}" is not valid: use 1 (this process executes runs, the default) or 0 (serve HTTP only, in a fleet); for more runs at once raise RUN_CONCURRENCY or start more \`npm run worker\` processes.`,
   );
 }
 
@@ -263,7 +263,7 @@ export function loadServerConfig(env: Env, options: LoadOptions): ServerConfig {
   const core = loadCoreConfig(env, options.baseDir, workers === 1, port);
   if (workers === 0 && !core.fleet) {
     throw new ConfigError(
-      "RUN_WORKERS=0 serves HTTP only, so nothing here would execute runs: set REDIS_URL (with a PostgreSQL DATABASE_URL) and start `pnpm worker` processes, or unset RUN_WORKERS.",
+      "RUN_WORKERS=0 serves HTTP only, so nothing here would execute runs: set REDIS_URL (with a PostgreSQL DATABASE_URL) and start `npm run worker` processes, or unset RUN_WORKERS.",
     );
   }
   const auth = parseAuthConfig(env, port);
@@ -271,21 +271,21 @@ export function loadServerConfig(env: Env, options: LoadOptions): ServerConfig {
 }
 
 /**
- * The worker process's settings (`pnpm worker`): no HTTP, no auth; it always
+ * The worker process's settings (`npm run worker`): no HTTP, no auth; it always
  * executes runs (RUN_WORKERS is the server's setting) and needs a fleet.
  */
 export function loadWorkerConfig(env: Env, options: { baseDir: string }): CoreConfig {
   const core = loadCoreConfig(env, options.baseDir, true, null);
   if (!core.fleet) {
     throw new ConfigError(
-      "`pnpm worker` executes runs for a fleet and needs REDIS_URL (with a PostgreSQL DATABASE_URL): set REDIS_URL=redis://host:6379, or use `pnpm start`, which executes runs itself.",
+      "`npm run worker` executes runs for a fleet and needs REDIS_URL (with a PostgreSQL DATABASE_URL): set REDIS_URL=redis://host:6379, or use `npm start`, which executes runs itself.",
     );
   }
   return core;
 }
 
 /**
- * The folder the user started from. `pnpm start` at the repository root runs the
+ * The folder the user started from. `npm start` at the repository root runs the
  * package script in apps/web, but sets INIT_CWD to where it was invoked, which is
  * where the user expects `./data/` and a relative LANGGRAPH_CONFIG to be.
  */

@@ -13,7 +13,7 @@
  *
  * V8 reads the flag at every collection, so setting it here acts as if it were
  * given on the command line; here, because every way of starting the server
- * (pnpm start and dev, scripts/fleet.mjs, the bench, a container) runs this, and
+ * (npm start and dev, scripts/fleet.mjs, the bench, a container) runs this, and
  * NODE_OPTIONS does not accept V8's heap flags. A `--heap-growing-percent` given
  * to node itself wins.
  */

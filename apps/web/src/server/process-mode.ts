@@ -4,6 +4,6 @@
  * with the right NODE_ENV: ES imports run in order, before server.ts's own code.
  */
 export const dev = process.argv.includes("--dev");
-// `pnpm start` must serve the production build whatever the shell says.
+// `npm start` must serve the production build whatever the shell says.
 Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
 process.env["NEXT_TELEMETRY_DISABLED"] ??= "1";

@@ -77,7 +77,7 @@ const holder = globalThis as typeof globalThis & Holder;
 export class RuntimeNotStartedError extends Error {
   override name = "RuntimeNotStartedError";
   constructor() {
-    super("The server runtime is not started: run the app through server.ts (pnpm start or pnpm dev), not `next start`.");
+    super("The server runtime is not started: run the app through server.ts (npm start or npm run dev), not `next start`.");
   }
 }
 

@@ -4,7 +4,7 @@
  * for every tick, and each tick makes exactly one run. The servers take 6-field
  * schedules (CRON_SECONDS=1) so a tick comes every second, and look for crons
  * made on the other instance every 300 ms (CRON_RECHECK_MS). Needs the production
- * build (`pnpm test` makes it first); without one the file is skipped (and fails under CI).
+ * build (`npm test` makes it first); without one the file is skipped (and fails under CI).
  */
 import { Client } from "@langchain/langgraph-sdk";
 import { testTargets } from "@lgrs/db/testing";
@@ -12,9 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HAS_BUILD, startServerFleet, type ServerFleet } from "./fleet-servers.ts";
 
 const postgres = testTargets.find((t) => t.provider === "postgresql");
-if (!HAS_BUILD && process.env["CI"] === "true") throw new Error("the fleet cron tests need the production build: run `pnpm build` first");
+if (!HAS_BUILD && process.env["CI"] === "true")
+  throw new Error("the fleet cron tests need the production build: run `npm run build` first");
 const RUNNABLE = HAS_BUILD && postgres !== undefined;
-if (!RUNNABLE) console.warn("fleet cron tests skipped: they need the production build (`pnpm build`) and PostgreSQL");
+if (!RUNNABLE) console.warn("fleet cron tests skipped: they need the production build (`npm run build`) and PostgreSQL");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

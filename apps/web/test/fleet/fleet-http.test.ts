@@ -2,7 +2,7 @@
  * Three real server processes (A, B, C) on one PostgreSQL database and one Redis,
  * talked to with the official LangGraph SDK and the tRPC client, as users do: any
  * instance serves any run. Each instance serves HTTP and executes runs; which one
- * executes a given run is the fleet's choice. Needs the production build (`pnpm
+ * executes a given run is the fleet's choice. Needs the production build (`npm
  * test` makes it first); without one the file is skipped (and fails under CI).
  */
 import { Client } from "@langchain/langgraph-sdk";
@@ -12,9 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HAS_BUILD, startBalancer, startServerFleet, type ServerFleet } from "./fleet-servers.ts";
 
 const postgres = testTargets.find((t) => t.provider === "postgresql");
-if (!HAS_BUILD && process.env["CI"] === "true") throw new Error("the fleet HTTP tests need the production build: run `pnpm build` first");
+if (!HAS_BUILD && process.env["CI"] === "true")
+  throw new Error("the fleet HTTP tests need the production build: run `npm run build` first");
 const RUNNABLE = HAS_BUILD && postgres !== undefined;
-if (!RUNNABLE) console.warn("fleet HTTP tests skipped: they need the production build (`pnpm build`) and PostgreSQL");
+if (!RUNNABLE) console.warn("fleet HTTP tests skipped: they need the production build (`npm run build`) and PostgreSQL");
 
 /** The bundled slow graph's steps; with input {} and modes values+updates: metadata, then values and updates per step. */
 const STEPS = ["plan", "research", "draft", "review", "publish"];

@@ -12,9 +12,9 @@ import { HAS_BUILD, startServerFleet, type ServerFleet } from "./fleet-servers.t
 
 const postgres = testTargets.find((t) => t.provider === "postgresql");
 if (!HAS_BUILD && process.env["CI"] === "true")
-  throw new Error("the fleet protocol tests need the production build: run `pnpm build` first");
+  throw new Error("the fleet protocol tests need the production build: run `npm run build` first");
 const RUNNABLE = HAS_BUILD && postgres !== undefined;
-if (!RUNNABLE) console.warn("fleet protocol tests skipped: they need the production build (`pnpm build`) and PostgreSQL");
+if (!RUNNABLE) console.warn("fleet protocol tests skipped: they need the production build (`npm run build`) and PostgreSQL");
 
 const STEPS = ["plan", "research", "draft", "review", "publish"];
 

@@ -121,7 +121,7 @@ export async function startServerFleet(target: TestTarget, count: number, env: R
   };
   try {
     const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
-    // all at once, as `pnpm fleet` starts them: they race to make the bootstrap admin
+    // all at once, as `npm run fleet` starts them: they race to make the bootstrap admin
     const started = await Promise.allSettled(ports.map((port, i) => startServer(String.fromCharCode(65 + i), port, common)));
     for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
     const failed = started.find((s) => s.status === "rejected");

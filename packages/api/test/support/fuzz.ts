@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the fuzz suites (REST and tRPC): hostile values, requests made
  * from a valid one by changing one field at a time, a seed that is printed so a
- * failing run can be replayed (`FUZZ_SEED=<seed> pnpm vitest run <file>`), and a
+ * failing run can be replayed (`FUZZ_SEED=<seed> npx vitest run <file>`), and a
  * record of the answers that break the contract (a 5xx, an error that is not JSON
  * or has no message), grouped by cause so one cause is reported once.
  */

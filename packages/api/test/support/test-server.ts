@@ -1,6 +1,6 @@
 /**
  * The real server for API tests: apps/web/server.ts in its own process on a free
- * port, over a fresh SQLite database, serving the production build (`pnpm build`
+ * port, over a fresh SQLite database, serving the production build (`npm run build`
  * runs before the tests) or, without one, Next's dev server. Tests talk to it over
  * HTTP with the real tRPC client, exactly as users do.
  */

@@ -1,5 +1,5 @@
 /**
- * `pnpm admin <command>`: users and API keys, on the database of DATABASE_URL
+ * `npm run admin -- <command>`: users and API keys, on the database of DATABASE_URL
  * (the same default as the server). Run from the repository root.
  */
 import path from "node:path";

@@ -1,11 +1,11 @@
-/** The commands of `pnpm admin`: users and API keys. */
+/** The commands of `npm run admin`: users and API keys. */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { usersRepository, type Database, type UsersRepository } from "@lgrs/db";
 import { createBetterAuth } from "../better-auth.ts";
 import { ensureOperator, generatePassword, issueApiKey, setPassword, type Role } from "../operators.ts";
 
-export const USAGE = `usage: pnpm admin <command> [options]
+export const USAGE = `usage: npm run admin -- <command> [options]
 
   user create --email <email> [--name <name>] [--role admin|user] [--password <password>]
   user list
