@@ -75,6 +75,8 @@ export default defineConfig({
       AUTH_BOOTSTRAP_PASSWORD: process.env["E2E_AUTH_PASSWORD"],
       // every browser context of the suite signs in from this one address
       AUTH_SIGNIN_LIMIT: "0",
+      // a line per request would bury a failure's own output
+      LOG_LEVEL: "warn",
     },
     stdout: "pipe",
     stderr: "pipe",

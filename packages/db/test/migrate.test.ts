@@ -152,7 +152,9 @@ describe.each(testTargets)("migrations on $provider", (target) => {
 
     // a half-applied migration blocks start-up until someone resolves it
     const second = await migrate(db.config, { prismaDir }).catch((e: unknown) => e);
-    expect((second as Error).message).toMatch(/29990101000000_broken failed earlier.*db:migrate --rolled-back 29990101000000_broken/);
+    expect((second as Error).message).toMatch(
+      /29990101000000_broken failed earlier.*npm run db:migrate -- --rolled-back 29990101000000_broken/,
+    );
 
     writeFileSync(brokenFile, `CREATE TABLE "half_done" ("id" INTEGER);\n`);
     expect(await markRolledBack(db.config, "29990101000000_broken")).toBe(true);

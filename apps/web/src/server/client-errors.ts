@@ -50,10 +50,16 @@ export function answerClientError(err: Error & { code?: string; rawPacket?: Buff
   closeWith(socket, rawResponse(errorAnswer(pathOf(err.rawPacket), status, message)));
 }
 
-/** Writes the answer and closes; a peer that never closes its side is cut after a second, as Node cuts it at once. */
+/**
+ * Writes the answer and closes, reading and dropping what the peer still sends: a
+ * client still writing an oversized request would otherwise be reset by our side's
+ * close with its data unread, and never read the answer. A peer that never closes
+ * its side is cut after a few seconds, where Node cuts it at once.
+ */
 function closeWith(socket: Duplex, response: string): void {
   socket.end(response);
-  setTimeout(() => socket.destroy(), 1_000).unref();
+  socket.resume();
+  setTimeout(() => socket.destroy(), 5_000).unref();
 }
 
 /** The `connect` listener: CONNECT (proxy tunnels) is not served; without a listener Node drops the connection silently. */
