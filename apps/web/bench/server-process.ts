@@ -90,7 +90,13 @@ export async function startServer(env: Record<string, string>, spawned: (stop: (
   };
   spawned(stop);
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", () => /listening on http/.test(output) && resolve());
+    // once listening, no more looking: a regex over the whole (growing) output per chunk costs the bench O(n) each time
+    const ready = () => {
+      if (!/listening on http/.test(output)) return;
+      child.stdout!.off("data", ready);
+      resolve();
+    };
+    child.stdout!.on("data", ready);
     void exited.then(() => reject(new Error(`the server exited (${child.exitCode ?? child.signalCode}) before listening:\n${output}`)));
   }).catch(async (err: unknown) => {
     await stop();

@@ -80,7 +80,13 @@ function startServer(name: string, port: number, env: Record<string, string>): P
     },
   };
   return new Promise((resolve, reject) => {
-    child.stdout!.on("data", () => /listening on http/.test(output) && resolve(server));
+    // once listening, no more looking: a regex over the whole (growing) output per chunk is O(n) each time
+    const ready = () => {
+      if (!/listening on http/.test(output)) return;
+      child.stdout!.off("data", ready);
+      resolve(server);
+    };
+    child.stdout!.on("data", ready);
     void exited.then((code) => reject(new Error(`server ${name} exited (${code}) before listening:\n${output}`)));
   });
 }

@@ -86,7 +86,12 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const check = () => /listening on http/.test(output) && resolve();
+    // once listening, no more looking: a regex over the whole (growing) output per chunk is O(n) each time
+    const check = () => {
+      if (!/listening on http/.test(output)) return;
+      child.stdout!.off("data", check);
+      resolve();
+    };
     child.stdout!.on("data", check);
     void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
   }).catch(async (err: unknown) => {
