@@ -13,9 +13,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PRISMA_DIR } from "@lgrs/db";
-import { handleTrpcRequest, setErrorLog as setTrpcErrorLog, trpcErrorResponse } from "@lgrs/api";
+import { handleTrpcRequest, trpcErrorResponse } from "@lgrs/api";
 import { createAuth } from "@lgrs/auth";
-import { createLanggraphHandler, setErrorLog as setLanggraphErrorLog } from "@lgrs/langgraph-api";
+import { createLanggraphHandler } from "@lgrs/langgraph-api";
 import { apiListener, isApiTarget, normalizingRedirect } from "./src/server/api-listener.ts";
 import { apiRoutes } from "./src/server/api-routes.ts";
 import { resolveAuthSecret } from "./src/server/auth-config.ts";
@@ -26,7 +26,7 @@ import { errorAnswer, type ErrorAnswer } from "./src/server/error-answers.ts";
 import { stampPeerAddress } from "./src/server/peer-address.ts";
 import { refuseMalformed } from "./src/server/request-guard.ts";
 import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
-import { Lifecycle, log, StartupError } from "./src/server/lifecycle.ts";
+import { Lifecycle, log, notice, StartupError } from "./src/server/lifecycle.ts";
 import { clearRuntime, setRuntime, type ServerConfig } from "./src/server/runtime.ts";
 import { observeRequests } from "./src/server/observe/http-observer.ts";
 import { metricsOnMainPort, serveMetricsPort } from "./src/server/observe/metrics-endpoint.ts";
@@ -66,9 +66,6 @@ async function main(): Promise<void> {
   if (!core) return;
   const { db: database, graphs, engine, observe } = core;
   const requestFailed = errorLogger(observe.logger, "request failed");
-  const doorError = (message: string, err: unknown) => errorLogger(observe.logger, message)(err);
-  setTrpcErrorLog(doorError);
-  setLanggraphErrorLog(doorError);
 
   // 4. Auth: the bootstrap admin and key, or a first-start admin printed once.
   const dataDir = config.database.provider === "sqlite" ? path.dirname(config.database.file) : path.join(config.baseDir, "data");
@@ -80,11 +77,11 @@ async function main(): Promise<void> {
     trustedProxy: config.auth.trustedProxy,
   });
   if (config.fleet && !config.auth.secret) {
-    log(
+    notice(
       `warning: AUTH_SECRET is unset, so sessions are signed with ${path.join(dataDir, "auth-secret")}: every instance of the fleet must use the same secret (set AUTH_SECRET on all of them)`,
     );
   }
-  await auth.bootstrap(config.auth.bootstrap, log);
+  await auth.bootstrap(config.auth.bootstrap, notice);
   const services = { runtime: engine, auth };
   // every body is held to MAX_BODY_BYTES; the 413 comes in each door's error shape
   const maxBody = config.limits.maxBodyBytes;

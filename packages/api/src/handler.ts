@@ -1,7 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext, type ApiServices } from "./context.ts";
 import { appRouter } from "./router.ts";
-import { logError } from "./error-log.ts";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
@@ -16,7 +15,7 @@ export function handleTrpcRequest(services: ApiServices, req: Request): Promise<
     maxBatchSize: services.runtime.limits.maxBatchSize,
     onError({ error, path }) {
       // only our own faults are worth a log line; the caller got a clear error for the rest
-      if (error.code === "INTERNAL_SERVER_ERROR") logError(`trpc: ${path ?? "?"}`, error.cause ?? error);
+      if (error.code === "INTERNAL_SERVER_ERROR") services.runtime.reportError(`trpc: ${path ?? "?"}`, error.cause ?? error);
     },
   });
 }

@@ -4,4 +4,3 @@ export { trpcErrorBody, trpcErrorResponse } from "./error-response.ts";
 export type { ApiServices, Context } from "./context.ts";
 export type { RunChange } from "./routers/runs.ts";
 export type { FieldIssue } from "./trpc.ts";
-export { setErrorLog, type ErrorLog } from "./error-log.ts";

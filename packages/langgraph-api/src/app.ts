@@ -13,7 +13,6 @@ import { runRoutes } from "./routes/runs.ts";
 import { storeRoutes } from "./routes/store.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { checkPath } from "./validate.ts";
-import { logError } from "./error-log.ts";
 
 export const LANGGRAPH_BASE_PATH = "/api/langgraph";
 
@@ -67,7 +66,7 @@ export function createLanggraphApp(services: LanggraphServices) {
   app.onError((err, c) => {
     const http = fromRuntimeError(err);
     if (http) return c.json(http.body(), http.status);
-    logError(`langgraph-api: ${c.req.method} ${c.req.path}`, err);
+    c.var.services.runtime.reportError(`langgraph-api: ${c.req.method} ${c.req.path}`, err);
     return c.json({ detail: "internal error: the server logged it" }, 500);
   });
   return app;

@@ -51,7 +51,8 @@ export interface RuntimeOptions {
   concurrency?: number;
   /** run as a member of a fleet (PostgreSQL + Redis); absent, one process does everything */
   fleet?: FleetOptions;
-  logError?: (err: unknown) => void;
+  /** where unexpected errors go, with where they happened (default: stderr); the doors report theirs here too */
+  reportError?: (where: string, err: unknown) => void;
   /** told of every run's lifecycle points (queued, started, first event, ended, tokens): logs and metrics */
   observer?: RunObserver;
   /** a span per run and per graph node, continuing the creating request's trace (an OpenTelemetry SDK must be registered) */
@@ -125,6 +126,8 @@ export interface Runtime {
   graphIds(): string[];
   /** what one request may carry: the doors hold bodies, batches and nesting to these */
   limits: InputLimits;
+  /** an unexpected error (ours, never the caller's): logged with where it happened, stack and all */
+  reportError(where: string, err: unknown): void;
   /** the mode, the runs executing here and, in a fleet, whether Redis answers */
   health(): Promise<RuntimeHealth>;
   /** runs waiting to start, across the whole server (or fleet): read when metrics are scraped */
@@ -142,7 +145,8 @@ export interface Runtime {
 /** The engine: one per process, created after the database is migrated. */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const repos = repositories(options.db);
-  const logError = options.logError ?? ((err: unknown) => console.error("runtime:", err));
+  const reportError = options.reportError ?? ((where: string, err: unknown) => console.error(`${where}:`, err));
+  const logError = (err: unknown) => reportError("runtime", err);
   const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const concurrency = options.concurrency ?? 10;
   const { fleet } = options;
@@ -218,6 +222,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     crons: new CronService(ctx, { ...STANDARD_SCHEDULES, seconds: options.crons?.seconds ?? false }, ticker),
     graphIds: () => options.graphs.ids(),
     limits,
+    reportError,
     async health() {
       return {
         mode: fleet ? "fleet" : "embedded",

@@ -93,7 +93,7 @@ describe.each(testTargets)("cron ticks on $provider", (target) => {
       graphs: source,
       concurrency: 4,
       crons: { seconds: true, recheckMs: 200 },
-      logError: (err) => logged.push(String((err as Error).message)),
+      reportError: (_where, err) => logged.push(String((err as Error).message)),
     });
     runtimes.push(r);
     await r.start();

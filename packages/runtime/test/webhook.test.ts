@@ -138,7 +138,7 @@ describe.each(testTargets.filter((t) => t.provider === "sqlite"))("webhooks of r
       graphs: source,
       concurrency: 2,
       webhooks: { timeoutMs: 5000, ...webhooks },
-      logError: (err) => errors.push(err instanceof Error ? err.message : String(err)),
+      reportError: (_where, err) => errors.push(err instanceof Error ? err.message : String(err)),
     });
     await runtime.start();
     runtimes.push(runtime);

@@ -10,6 +10,7 @@ import { connectRedis, createRuntime, GraphRegistry, RedisStartupError, type Red
 import { ConfigError, oneLine } from "./config.ts";
 import type { CoreConfig } from "./runtime.ts";
 import { startObservability, type Observability } from "./observe/observability.ts";
+import type { Logger } from "./observe/logger.ts";
 
 /** An expected start-up failure: printed as one line, exit code 1. */
 export class StartupError extends Error {
@@ -19,8 +20,23 @@ export class StartupError extends Error {
 /** How long connectRedis waits at start-up before saying Redis is unreachable. */
 const REDIS_CONNECT_TIMEOUT_MS = 3000;
 
+/** The process's logger once observability has started: start-up and shutdown lines go through it too. */
+let processLogger: Logger | undefined;
+
+/**
+ * A start-up or shutdown line: through the logger once there is one (JSON in
+ * production, like every other line), before that (settings, the first moments)
+ * plain on stdout.
+ */
 export function log(line: string): void {
-  process.stdout.write(`${line}\n`);
+  if (processLogger) processLogger.info(line);
+  else process.stdout.write(`${line}\n`);
+}
+
+/** A line the operator must see whatever LOG_LEVEL says short of `error` (a first-start admin's password). */
+export function notice(line: string): void {
+  if (processLogger) processLogger.warn(line);
+  else process.stdout.write(`${line}\n`);
 }
 
 /** What the process runs on, once started. */
@@ -74,6 +90,7 @@ export class Lifecycle {
     this.#drainTimeoutMs = config.drainTimeoutMs;
     // first, so that everything after logs and traces through them
     const observe = (this.#observe = await startObservability(config.observe, serviceName));
+    processLogger = observe.logger;
 
     // Database: connect, migrate, open the Prisma client.
     const where = config.database.provider === "sqlite" ? config.database.file : redactUrl(config.database.url);
@@ -97,7 +114,7 @@ export class Lifecycle {
 
     // Graphs and the run engine: a graph that fails to load is reported, the others serve.
     const graphs = await GraphRegistry.load(config.langgraphConfig?.path);
-    for (const f of graphs.failures()) log(`warning: graph ${f.graphId} failed to load from ${f.file}: ${oneLine(f.error)}`);
+    for (const f of graphs.failures()) notice(`warning: graph ${f.graphId} failed to load from ${f.file}: ${oneLine(f.error)}`);
     log(`graphs: ${graphs.ids().join(", ") || "none"} (${config.langgraphConfig ? config.langgraphConfig.path : "bundled"})`);
     const engine = (this.#engine = createRuntime({
       db,
@@ -110,7 +127,7 @@ export class Lifecycle {
       ttlSweepMs: config.ttlSweepMs,
       observer: observe.observer,
       tracing: observe.tracing !== null,
-      logError: observe.logError,
+      reportError: observe.reportError,
       ...(config.fleet && redis
         ? { fleet: { redis, worker: config.fleet.worker, leaseMs: config.fleet.leaseMs, maxAttempts: config.fleet.maxAttempts } }
         : {}),

@@ -9,7 +9,6 @@ import { invalid } from "../http-errors.ts";
 import { query } from "../validate.ts";
 import { agentCard } from "./agent-card.ts";
 import { AssistantAgent } from "./assistant-agent.ts";
-import { logError } from "../error-log.ts";
 
 type C = Context<ShimEnv>;
 
@@ -69,7 +68,7 @@ async function rpc(c: C) {
       for await (const response of answer) await stream.writeSSE({ data: JSON.stringify(response) });
     } catch (err) {
       const error = err instanceof A2AError ? err : A2AError.internalError("internal error: the server logged it");
-      if (!(err instanceof A2AError)) logError("a2a: stream failed", err);
+      if (!(err instanceof A2AError)) c.var.services.runtime.reportError("a2a: stream failed", err);
       await stream.writeSSE({ event: "error", data: JSON.stringify({ jsonrpc: "2.0", id, error: error.toJSONRPCError() }) });
     }
   });

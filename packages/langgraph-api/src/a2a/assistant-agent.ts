@@ -24,7 +24,6 @@ import {
 } from "@lgrs/runtime";
 import { messageSendParams, parseParams, type SentMessage, taskIdParams, taskQueryParams } from "./params.ts";
 import { runToTask, taskState } from "./task-mapping.ts";
-import { logError } from "../error-log.ts";
 
 type StreamEvent = Task | Message | TaskStatusUpdateEvent | TaskArtifactUpdateEvent;
 
@@ -35,12 +34,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * task-not-found, a refused request invalid params; our own faults are logged and
  * never described (their words may carry internals).
  */
-function toA2AError(err: unknown, taskId?: string): A2AError {
+function toA2AError(runtime: Runtime, err: unknown, taskId?: string): A2AError {
   if (err instanceof A2AError) return err;
   const known = classifyError(err);
   if (known?.kind === "not_found" && taskId) return A2AError.taskNotFound(taskId);
   if (known) return A2AError.invalidParams(known.field ? `${known.field}: ${known.message}` : known.message);
-  logError("a2a: request failed", err);
+  runtime.reportError("a2a: request failed", err);
   return A2AError.internalError("internal error: the server logged it");
 }
 
@@ -97,7 +96,7 @@ export class AssistantAgent implements A2ARequestHandler {
     const metadata = { source: "a2a", a2a_message_id: message.messageId };
     if (message.taskId) {
       const prior = await this.runtime.runs.get(this.caller, message.taskId).catch((err: unknown) => {
-        throw toA2AError(err, message.taskId);
+        throw toA2AError(this.runtime, err, message.taskId);
       });
       if (message.contextId && message.contextId !== prior.threadId)
         throw A2AError.invalidParams(`params.message.contextId: task ${prior.id} belongs to context ${prior.threadId}`);
@@ -150,7 +149,7 @@ export class AssistantAgent implements A2ARequestHandler {
       const outcome = await this.runtime.runs.createAndWait(this.caller, request);
       return await this.finishedTask(outcome);
     } catch (err) {
-      throw toA2AError(err);
+      throw toA2AError(this.runtime, err);
     }
   }
 
@@ -164,7 +163,7 @@ export class AssistantAgent implements A2ARequestHandler {
     try {
       events = await this.runtime.runs.createAndStream(this.caller, { ...(await this.runRequest(params)), streamMode: ["values"] });
     } catch (err) {
-      throw toA2AError(err);
+      throw toA2AError(this.runtime, err);
     }
     const { run } = events;
     yield runToTask({ run });
@@ -200,7 +199,7 @@ export class AssistantAgent implements A2ARequestHandler {
       if (!(FINAL_STATUSES as readonly string[]).includes(run.status)) return runToTask({ run });
       return await this.finishedTask(await this.ownOutcome(await this.runtime.runs.wait(this.caller, run.id)));
     } catch (err) {
-      throw toA2AError(err, params.id);
+      throw toA2AError(this.runtime, err, params.id);
     }
   }
 
@@ -214,7 +213,7 @@ export class AssistantAgent implements A2ARequestHandler {
       const cancelled = await this.runtime.runs.cancel(this.caller, run.id, { action: "interrupt", wait: true });
       return runToTask({ run: cancelled });
     } catch (err) {
-      throw toA2AError(err, params.id);
+      throw toA2AError(this.runtime, err, params.id);
     }
   }
 

@@ -1,6 +1,5 @@
 import type { Caller } from "@lgrs/auth";
 import { classifyError, MAX_SEARCH_LIMIT, type Assistant, type Runtime } from "@lgrs/runtime";
-import { logError } from "../error-log.ts";
 
 /** How many assistants /mcp lists at most: every one would be a tool in a model's prompt. */
 export const MAX_TOOLS = 1000;
@@ -45,7 +44,7 @@ export async function toolInputSchema(runtime: Runtime, caller: Caller, assistan
     if (input && typeof input === "object") return { ...input, type: "object" };
   } catch (err) {
     // a graph whose schema cannot be derived still runs: its tool takes any object
-    if (!classifyError(err)) logError(`mcp: no input schema for assistant ${assistant.id}`, err);
+    if (!classifyError(err)) runtime.reportError(`mcp: no input schema for assistant ${assistant.id}`, err);
   }
   return { type: "object" };
 }

@@ -7,7 +7,6 @@ import { matches } from "./filter.ts";
 import { eventFilterBody } from "./routes.ts";
 import { threadEvents } from "./thread-events.ts";
 import type { EventFilter, ProtocolCommand, ProtocolError, ProtocolEvent, ProtocolResponse } from "./types.ts";
-import { logError } from "../error-log.ts";
 
 /** The socket as the session needs it: the server's WebSocket library stays outside this package. */
 export interface ProtocolSocket {
@@ -81,7 +80,7 @@ export class ProtocolWsSession {
       this.send(await this.handle(command));
     } catch (err) {
       const refused = errorFrame(command.id, err);
-      if (!refused) logError(`langgraph-api: protocol command ${command.method}`, err);
+      if (!refused) this.runtime.reportError(`langgraph-api: protocol command ${command.method}`, err);
       this.send(
         refused?.frame ?? { type: "error", id: command.id, error: "unknown_error", message: "internal error: the server logged it" },
       );
@@ -172,7 +171,7 @@ export class ProtocolWsSession {
       }
     })().catch((err: unknown) => {
       if (this.stop.signal.aborted) return;
-      logError("langgraph-api: protocol event stream", err);
+      this.runtime.reportError("langgraph-api: protocol event stream", err);
       this.socket.close(1011, "the thread's event stream failed");
     });
   }

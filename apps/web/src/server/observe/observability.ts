@@ -12,13 +12,13 @@ export interface Observability {
   tracing: Tracing | null;
   /** what the runtime reports runs to */
   observer: RunObserver;
-  /** the runtime's unexpected errors */
-  logError(err: unknown): void;
+  /** unexpected errors, with where they happened: the runtime's and the doors' */
+  reportError(where: string, err: unknown): void;
 }
 
 export async function startObservability(config: ObserveConfig, serviceName: string): Promise<Observability> {
   const logger = createLogger(config.logLevel);
   const metrics = new Metrics();
   const tracing = await startTracing(config.otlpEndpoint, serviceName);
-  return { logger, metrics, tracing, observer: runObserver(logger, metrics), logError: errorLogger(logger, "runtime") };
+  return { logger, metrics, tracing, observer: runObserver(logger, metrics), reportError: (where, err) => errorLogger(logger, where)(err) };
 }
