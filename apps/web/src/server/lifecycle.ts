@@ -33,7 +33,7 @@ export function log(line: string): void {
   else process.stdout.write(`${line}\n`);
 }
 
-/** A line the operator must see whatever LOG_LEVEL says short of `error` (a first-start admin's password). */
+/** A start-up line that is a warning (a first-start admin's password, a graph that failed to load). */
 export function notice(line: string): void {
   if (processLogger) processLogger.warn(line);
   else process.stdout.write(`${line}\n`);
@@ -90,7 +90,9 @@ export class Lifecycle {
     this.#drainTimeoutMs = config.drainTimeoutMs;
     // first, so that everything after logs and traces through them
     const observe = (this.#observe = await startObservability(config.observe, serviceName));
-    processLogger = observe.logger;
+    // start-up and shutdown lines are written whatever LOG_LEVEL filters (short of silent):
+    // they say the process is up, and tools wait for "listening on"
+    processLogger = observe.logger.level === "silent" ? observe.logger : observe.logger.child({}, { level: "info" });
 
     // Database: connect, migrate, open the Prisma client.
     const where = config.database.provider === "sqlite" ? config.database.file : redactUrl(config.database.url);
