@@ -128,7 +128,7 @@ export function assistantsRepository(db: Database) {
 
     async get(id: string): Promise<Assistant | null> {
       const direct = directRows(prisma);
-      if (direct) return (await direct.all<Assistant>("Assistant", `SELECT * FROM "assistant" WHERE "id" = ?`, [id]))[0] ?? null;
+      if (direct) return (await direct.select<Assistant>("Assistant", "assistant", { id }))[0] ?? null;
       return prisma.assistant.findUnique({ where: { id } });
     },
 

@@ -61,9 +61,15 @@ export class DirectRows {
     const json = new Set(this.storedColumns(model).flatMap(([name, type]) => (type === "Json" ? [name] : [])));
     const columns = Object.entries({ ...set, updatedAt: new Date() }).filter(([, value]) => value !== undefined);
     const values = columns.map(([name, value]) => (json.has(name) && value !== null ? JSON.stringify(value) : value));
-    const conditions = Object.entries(where);
-    const sql = `UPDATE "${table}" SET ${columns.map(([name]) => `"${name}" = ?`).join(", ")} WHERE ${conditions.map(([name]) => `"${name}" = ?`).join(" AND ")} RETURNING *`;
-    return this.all<T>(model, sql, [...values, ...conditions.map(([, value]) => value)]);
+    const conditions = matching(where);
+    const sql = `UPDATE "${table}" SET ${columns.map(([name]) => `"${name}" = ?`).join(", ")} WHERE ${conditions.sql} RETURNING *`;
+    return this.all<T>(model, sql, [...values, ...conditions.params]);
+  }
+
+  /** `SELECT *` of the rows whose columns equal every `where` value (undefined ones left out). */
+  select<T>(model: DirectModel, table: string, where: Record<string, unknown>): Promise<T[]> {
+    const conditions = matching(where);
+    return this.all<T>(model, `SELECT * FROM "${table}" WHERE ${conditions.sql}`, conditions.params);
   }
 
   private storedColumns(model: DirectModel): [string, Stored][] {
@@ -94,6 +100,12 @@ export function directRows(prisma: PrismaDb): DirectRows | undefined {
     made.set(sqlite, (rows = new DirectRows(sqlite, dataModel)));
   }
   return rows;
+}
+
+/** `"a" = ? AND "b" = ?` for the defined values of `where`, and those values. */
+function matching(where: Record<string, unknown>): { sql: string; params: unknown[] } {
+  const conditions = Object.entries(where).filter(([, value]) => value !== undefined);
+  return { sql: conditions.map(([name]) => `"${name}" = ?`).join(" AND "), params: conditions.map(([, value]) => value) };
 }
 
 function fromStored(type: Stored, value: unknown): unknown {

@@ -176,15 +176,7 @@ export function runsRepository(db: Database) {
       const direct = directRows(prisma);
       if (direct && match.status === undefined && match.rolledBack === undefined) {
         // by id, owner and thread: how every request and wait reads a run
-        const where: [string, unknown][] = [["id", id]];
-        if ("ownerId" in scope) where.push(["ownerId", scope.ownerId]);
-        if (match.threadId) where.push(["threadId", match.threadId]);
-        const sql = `SELECT * FROM "run" WHERE ${where.map(([name]) => `"${name}" = ?`).join(" AND ")}`;
-        const [run] = await direct.all<Run>(
-          "Run",
-          sql,
-          where.map(([, value]) => value),
-        );
+        const [run] = await direct.select<Run>("Run", "run", { id, ...ownedBy(scope), threadId: match.threadId || undefined });
         return run ?? null;
       }
       return prisma.run.findFirst({ where: { id, ...matching(scope, match) } });
