@@ -118,6 +118,26 @@ describe("requests Node's parser refuses", () => {
     expectDetail(await ask("GET", `/api/langgraph/threads/${long}`), 431, /too large/);
   });
 
+  it("a client still sending an oversized URL after the answer came is not cut off: it reads the 431", async () => {
+    const answer = await new Promise<{ text: string; writeError: Error | null }>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1");
+      let text = "";
+      let writeError: Error | null = null;
+      socket.on("data", (d: Buffer) => {
+        const first = text === "";
+        text += d.toString("utf8");
+        // the rest of the URL goes out only now, once the parser has refused the request
+        if (first) for (let i = 0; i < 8; i++) socket.write("b".repeat(64_000), (err) => void (err && (writeError ??= err)));
+        if (first) socket.end(" HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      });
+      socket.on("error", reject);
+      socket.on("close", () => resolve({ text, writeError }));
+      socket.write(`GET /api/langgraph/threads/${long}`);
+    });
+    expect(answer.writeError).toBeNull();
+    expect(answer.text).toMatch(/^HTTP\/1\.1 431 /);
+  });
+
   it("a header over the limit is a 431 with a message", async () => {
     expectDetail(await ask("GET", "/api/langgraph/info", [`x-big: ${long}`]), 431, /too large/);
   });

@@ -38,8 +38,16 @@ function rawResponse(answer: ErrorAnswer): string {
   return `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ""}\r\n${lines.join("")}\r\n${answer.body}`;
 }
 
+/**
+ * Sockets already answered. Node feeds every later chunk of the refused request to
+ * the failed parser and reports each as another client error: those must not cut
+ * the connection while the peer is still sending, or it sees EPIPE, not the answer.
+ */
+const answered = new WeakSet<Duplex>();
+
 /** The `clientError` listener of the HTTP server. */
 export function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
+  if (answered.has(socket)) return;
   // as Node's own handler: write nothing into a connection whose peer is gone or that a response has started on
   const inFlight = (socket as Duplex & { _httpMessage?: { headersSent: boolean } })._httpMessage;
   if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
@@ -57,6 +65,7 @@ export function answerClientError(err: Error & { code?: string; rawPacket?: Buff
  * its side is cut after a few seconds, where Node cuts it at once.
  */
 function closeWith(socket: Duplex, response: string): void {
+  answered.add(socket);
   socket.end(response);
   socket.resume();
   setTimeout(() => socket.destroy(), 5_000).unref();
