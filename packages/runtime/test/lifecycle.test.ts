@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ALL, PrismaCheckpointSaver, repositories } from "@lgrs/db";
 import { testTargets, useMigratedDatabase } from "@lgrs/db/testing";
 import { createRuntime, type Runtime } from "../src/runtime.ts";
+import { NO_OBSERVER } from "../src/observe/run-observer.ts";
 import { NotFoundError, ShuttingDownError } from "../src/errors.ts";
 import type { Actor } from "../src/actor.ts";
 import { sleep, testGraphs } from "./fixtures/test-graphs.ts";
@@ -37,13 +38,17 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
   const database = useMigratedDatabase(target);
   const repos = () => repositories(database());
   const runtimes: Runtime[] = [];
+  /** the ends each runtime reported to its observer, as `status` */
+  let ends: string[] = [];
   function newRuntime(): Runtime {
-    const runtime = createRuntime({ db: database(), graphs: testGraphs });
+    const observer = { ...NO_OBSERVER, ended: (run: { status: string }) => void ends.push(run.status) };
+    const runtime = createRuntime({ db: database(), graphs: testGraphs, observer });
     runtimes.push(runtime);
     return runtime;
   }
   afterEach(async () => {
     for (const r of runtimes.splice(0)) await r.shutdown(500);
+    ends = [];
   });
 
   /** A started runtime with one run of `assistantId` on a new owner's new thread. */
@@ -159,6 +164,7 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
     await rt.shutdown(5000);
     const stopped = await rt.runs.get(SERVER, run.id);
     expect(stopped.status).toBe("interrupted");
+    expect(ends).toEqual(["interrupted"]);
     // the step that finished before shutdown is in the thread's last checkpoint
     const last = await new PrismaCheckpointSaver(database().prisma).getTuple({ configurable: { thread_id: thread.id } });
     expect((last?.checkpoint.channel_values as { steps?: string[] } | undefined)?.steps).toEqual(["one"]);
@@ -170,11 +176,15 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
     const t0 = Date.now();
     await rt.shutdown(300);
     expect(Date.now() - t0).toBeLessThan(1000);
+    // counted when recorded: the process may exit before the node finishes
+    expect(ends).toEqual(["interrupted"]);
     const stopped = await rt.runs.get(SERVER, run.id);
     expect(stopped.status).toBe("interrupted");
     expect(stopped.error).toMatchObject({ type: "ShutdownTimeout" });
     await sleep(1500); // the stubborn node finishes late: it must not overwrite the recorded status
     expect((await rt.runs.get(SERVER, run.id)).status).toBe("interrupted");
+    // counted as it was recorded, once, though its execution ended after the shutdown
+    expect(ends).toEqual(["interrupted"]);
   });
 
   it("a run that finishes during the drain keeps its real status", async () => {

@@ -23,8 +23,11 @@ export class RunHooks {
     this.observer.queued(run);
   }
 
-  /** a run that ended without executing here (cancelled while pending) */
-  endedUnstarted(run: Run): void {
+  /**
+   * A run that ended without executing here: cancelled while pending, or failed
+   * by the sweep that found its worker lost. The one who changed its status reports it.
+   */
+  endedElsewhere(run: Run): void {
     this.observer.ended(run, null);
   }
 
@@ -73,10 +76,24 @@ export class RunWatch {
     this.observer.tokens(call);
   }
 
+  /**
+   * The run's end, reported once whoever sees it first: the execution, or the
+   * shutdown that stopped waiting for it.
+   */
   ended(run: Run): void {
     if (this.done) return;
     this.done = true;
     this.trace?.end(run);
     this.observer.ended(run, this.startedAt === undefined ? null : performance.now() - this.startedAt);
+  }
+
+  /**
+   * The execution stopped here without ending the run: its lease went to another
+   * worker, which resumes it (and reports its end), or a sweep failed it (and reported that).
+   */
+  lost(run: Run): void {
+    if (this.done) return;
+    this.done = true;
+    this.trace?.end(run);
   }
 }

@@ -23,6 +23,8 @@ export interface RunControl {
   abandoned(): boolean;
   /** a fleet worker's claim: every write of the run is fenced by it */
   lease?: Lease;
+  /** what the embedding process learns of this execution (shared with shutdown, which may report its end first) */
+  watch: RunWatch;
 }
 
 export const DEFAULT_STREAM_MODES: StreamMode[] = ["values"];
@@ -41,14 +43,14 @@ function errorOf(err: unknown): { type: string; message: string } {
  * Never throws: every outcome is written to the run.
  */
 export async function executeRun(ctx: RuntimeContext, queued: Run, control: RunControl): Promise<Run> {
-  const watch = ctx.hooks.watch();
+  const { watch } = control;
   try {
     return await executeClaimed(ctx, queued, control, watch);
   } catch (err) {
     // the lease went (swept, released) and a fenced write found out: the run is another worker's now
     if (err instanceof LeaseLostError) {
       const run = (await ctx.repos.runs.get(ALL, queued.id)) ?? queued;
-      watch.ended(run);
+      watch.lost(run);
       return run;
     }
     throw err;
@@ -170,7 +172,8 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
     // the shutdown drain already recorded how the run ended: do not overwrite it
     await sink.flush();
     const ended = (await repos.runs.get({ all: true }, run.id)) ?? run;
-    watch.ended(ended);
+    // one process: shutdown ended it (and reported that); a fleet: released to another worker
+    watch.lost(ended);
     return ended;
   }
   if (lease) {

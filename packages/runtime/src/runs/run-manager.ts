@@ -11,6 +11,7 @@ import type { BridgeItem, SubscribeOptions } from "../bridge/index.ts";
 import { TemporaryThreads, type ThreadHolds } from "./temporary-threads.ts";
 import { webhookUrlProblem } from "./webhook-policy.ts";
 import { isFinal, type CancelAction, type CreateRunRequest } from "./types.ts";
+import type { RunWatch } from "../observe/run-hooks.ts";
 
 export interface StreamOptions extends SubscribeOptions {
   /** cancel the run (interrupt) when the subscriber leaves before its end: `onDisconnect: "cancel"` */
@@ -29,6 +30,7 @@ interface ActiveRun {
    */
   abandoned: boolean;
   lease: Lease | undefined;
+  watch: RunWatch;
   done: Promise<Run>;
 }
 
@@ -259,6 +261,7 @@ export class RunManager {
         });
         this.ctx.live.end(runId, stopped.status);
         this.ctx.feed.emit(stopped);
+        active.watch.ended(stopped);
         await this.temporary.settle(stopped.threadId).catch(this.ctx.logError);
       }
     }
@@ -346,6 +349,7 @@ export class RunManager {
       action: undefined,
       abandoned: false,
       lease: assignment.lease,
+      watch: this.ctx.hooks.watch(),
       done: undefined as unknown as Promise<Run>,
     };
     active.done = (async () => {
@@ -357,6 +361,7 @@ export class RunManager {
           cancelAction: () => active.action,
           abandoned: () => active.abandoned,
           lease: assignment.lease,
+          watch: active.watch,
         });
         // after an abandoned run, shutdown has settled its thread already (or another worker will);
         // a heartbeat can find a lease gone because the run has just ended here: that run still settles
@@ -401,6 +406,7 @@ export class RunManager {
         await settleThread(this.ctx, run, undefined, run.status === "error" ? "error" : "interrupted");
         this.ctx.live.end(run.id, run.status);
         this.ctx.feed.emit(run);
+        this.ctx.hooks.endedElsewhere(run);
         await this.temporary.settle(run.threadId);
       } catch (err) {
         this.ctx.logError(err);
@@ -417,7 +423,7 @@ export class RunManager {
     await settleThread(this.ctx, stopped, undefined, "interrupted");
     this.ctx.live.end(run.id, stopped.status);
     this.ctx.feed.emit(stopped);
-    this.ctx.hooks.endedUnstarted(stopped);
+    this.ctx.hooks.endedElsewhere(stopped);
     // its thread's next run no longer waits behind it
     this.coordinator.wake();
     await this.temporary.settle(stopped.threadId).catch(this.ctx.logError);
