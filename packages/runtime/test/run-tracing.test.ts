@@ -69,6 +69,9 @@ describe.each(sqlite)("run traces on $provider", (target) => {
     const nodes = spans.filter((s) => s.name.startsWith("node "));
     expect(nodes.map((s) => s.name)).toEqual(["node one", "node two", "node three", "node four"]);
     for (const node of nodes) expect(node.parentSpanContext?.spanId).toBe(runSpan.spanContext().spanId);
+    // the stored trace context is the executor's: callers never see it
+    expect(Object.keys(run.kwargs as object)).not.toContain("trace");
+    expect(Object.keys((await rt.runs.get(actor, run.id)).kwargs as object)).toEqual(["input", "config"]);
   });
 
   it("continues the trace on the instance that executes the run", async () => {

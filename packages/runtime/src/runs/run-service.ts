@@ -9,6 +9,7 @@ import type { CancelAction, CancelManyStatus, OnDisconnect } from "../enums.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
 import type { RuntimeContext } from "./context.ts";
 import { readKwargs } from "./kwargs.ts";
+import { TRACE_KWARG } from "../observe/run-tracing.ts";
 import type { RunManager } from "./run-manager.ts";
 import { inStreamModes } from "./stream-filter.ts";
 import { followThread, type ThreadStreamItem } from "./thread-follow.ts";
@@ -64,9 +65,14 @@ export interface RunEvents {
   items: AsyncIterable<BridgeItem>;
 }
 
-/** The same run with its kwargs as this version names them (rows of earlier versions included). */
+/**
+ * The same run with its kwargs as this version names them (rows of earlier
+ * versions included), without the trace context stored for the executor: it names
+ * the server's spans, which are the operator's, not the caller's.
+ */
 function present(run: Run): Run {
-  return { ...run, kwargs: readKwargs(run.kwargs) as Run["kwargs"] };
+  const { [TRACE_KWARG]: _trace, ...kwargs } = readKwargs(run.kwargs) as Record<string, unknown>;
+  return { ...run, kwargs: kwargs as Run["kwargs"] };
 }
 
 /**
