@@ -28,7 +28,7 @@ import { refuseMalformed } from "./src/server/request-guard.ts";
 import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
 import { Lifecycle, log, notice, StartupError } from "./src/server/lifecycle.ts";
 import { clearRuntime, setRuntime, type ServerConfig } from "./src/server/runtime.ts";
-import { observeRequests } from "./src/server/observe/http-observer.ts";
+import { observeClientErrors, observeRequests, observeUpgrades } from "./src/server/observe/http-observer.ts";
 import { metricsOnMainPort, serveMetricsPort } from "./src/server/observe/metrics-endpoint.ts";
 import { errorLogger } from "./src/server/observe/logger.ts";
 
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   };
   httpServer = createServer(observeRequests(route, observe.logger, observe.metrics, observe.tracing !== null));
   // what Node's parser refuses (oversized headers, malformed request lines) is answered in JSON too
-  httpServer.on("clientError", answerClientError);
+  httpServer.on("clientError", observeClientErrors(answerClientError, observe.logger, observe.metrics));
   httpServer.on("connect", refuseConnect);
   // The protocol's WebSocket (SDK `transport: "websocket"`) is ours; other upgrades are Next's
   // (dev reloads). Left alone, Next's custom server adds its own upgrade listener on the first
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
     },
     errorLogger(observe.logger, "protocol WebSocket upgrade failed"),
   );
-  httpServer.on("upgrade", sockets.upgrade);
+  httpServer.on("upgrade", observeUpgrades(sockets.upgrade, observe.logger));
   // Longer than the usual client and proxy idle timeouts, so a client never reuses a
   // pooled connection the server has just closed (Node's default is 5 s).
   httpServer.keepAliveTimeout = 65_000;

@@ -5,7 +5,9 @@
  * run's span under it, a span per graph node under that. Against the real server
  * (server.ts in its own process); the traces go to a small OTLP/HTTP receiver here.
  */
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, freePort, startTestServer, type TestServer } from "../../../packages/api/test/support/test-server.ts";
 
@@ -111,6 +113,36 @@ describe("logs and metrics", () => {
     const output = server.output();
     const sessionToken = session.slice(session.indexOf("=") + 1);
     for (const secret of [key, badKey, ADMIN_KEY, "cookie-secret-0123456789", sessionToken, PASSWORD]) expect(output).not.toContain(secret);
+  });
+
+  it("logs a WebSocket when it closes, a refused one with its status, and a request the parser refused", async () => {
+    const { key } = await server.user();
+    const socketUrl = `${server.url.replace(/^http/, "ws")}/api/langgraph/threads/${randomUUID()}/stream/events`;
+    const ws = new WebSocket(socketUrl, { headers: { "x-api-key": key, "x-request-id": "socket-7" } });
+    await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+    ws.close();
+    const refused = new WebSocket(socketUrl, {
+      headers: { "x-api-key": "lgrs_wrong-0123456789abcdef0123456789", "x-request-id": "socket-8" },
+    });
+    expect(await new Promise((resolve) => refused.once("unexpected-response", (_req, res) => resolve(res.statusCode)))).toBe(401);
+    const oversized = await fetch(`${apiUrl}/info`, { headers: { "x-big": "a".repeat(20_000) } });
+    expect(oversized.status).toBe(431);
+
+    const lines = await eventually(() => {
+      const all = logLines(server.output()).filter((l) => l.msg === "request");
+      const found = ["socket-7", "socket-8"].map((id) => all.find((l) => l.reqId === id));
+      const parser = all.find((l) => l.status === 431);
+      return found.every(Boolean) && parser ? { opened: found[0]!, denied: found[1]!, parser } : undefined;
+    }, "the sockets' and the refused request's log lines");
+    expect(lines.opened).toMatchObject({
+      method: "GET",
+      route: "/api/langgraph/threads/:id/stream/events",
+      status: 101,
+      upgrade: "websocket",
+    });
+    expect(typeof lines.opened.durationMs).toBe("number");
+    expect(lines.denied).toMatchObject({ status: 401, upgrade: "websocket" });
+    expect(lines.parser).toMatchObject({ path: "/api/langgraph/info", route: "/api/langgraph/info", error: "HPE_HEADER_OVERFLOW" });
   });
 
   it("serves /metrics to admins only, with the run counted", async () => {

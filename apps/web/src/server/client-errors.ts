@@ -1,6 +1,7 @@
 import { maxHeaderSize, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { type ErrorAnswer, errorAnswer } from "./error-answers.ts";
+import type { RefusedRequest } from "./observe/http-observer.ts";
 import { ALL_METHODS } from "./request-guard.ts";
 
 /**
@@ -45,17 +46,19 @@ function rawResponse(answer: ErrorAnswer): string {
  */
 const answered = new WeakSet<Duplex>();
 
-/** The `clientError` listener of the HTTP server. */
-export function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
-  if (answered.has(socket)) return;
+/** The `clientError` listener of the HTTP server: what it answered, or null when it only closed the connection. */
+export function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): RefusedRequest | null {
+  if (answered.has(socket)) return null;
   // as Node's own handler: write nothing into a connection whose peer is gone or that a response has started on
   const inFlight = (socket as Duplex & { _httpMessage?: { headersSent: boolean } })._httpMessage;
   if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
     socket.destroy();
-    return;
+    return null;
   }
   const { status, message } = describe(err.code);
-  closeWith(socket, rawResponse(errorAnswer(pathOf(err.rawPacket), status, message)));
+  const path = pathOf(err.rawPacket);
+  closeWith(socket, rawResponse(errorAnswer(path, status, message)));
+  return { status, path };
 }
 
 /**

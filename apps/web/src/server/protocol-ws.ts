@@ -2,6 +2,7 @@ import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { admitProtocolSocket, isProtocolSocketPath, type LanggraphServices } from "@lgrs/langgraph-api";
 import { WebSocketServer } from "ws";
+import { answeredUpgrade } from "./observe/http-observer.ts";
 
 /** Frames above this are refused by the socket (a command is small; the REST door's body limit is the model). */
 const MAX_FRAME_BYTES = 1024 * 1024;
@@ -51,10 +52,12 @@ export function protocolSockets(services: LanggraphServices, other: UpgradeListe
     admitProtocolSocket(services, { url: req.url ?? "", headers: headersOf(req) }).then(
       (admission) => {
         if (!admission.ok) {
+          answeredUpgrade(req, admission.status);
           refuse(socket, admission.status, admission.detail);
           return;
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
+          answeredUpgrade(req, 101);
           const session = admission.open({ send: (text) => ws.send(text), close: (code, reason) => ws.close(code, reason) });
           // frames are handled in order: a subscribe sent after run.start must see the run
           let queue = Promise.resolve();
@@ -68,6 +71,7 @@ export function protocolSockets(services: LanggraphServices, other: UpgradeListe
       },
       (err: unknown) => {
         logError(err);
+        answeredUpgrade(req, 500);
         refuse(socket, 500, "internal error: the server logged it");
       },
     );
