@@ -40,6 +40,8 @@ test("lists a cron with its next run, pauses and resumes it, and deletes it afte
   await row.getByRole("button", { name: "Pause cron 30 6 * * *" }).click();
   await expect(row.getByText("paused", { exact: true })).toBeVisible();
   await expect(row).toHaveAttribute("data-enabled", "false");
+  // each action says it was done
+  await expect(page.getByRole("listitem").filter({ hasText: "Cron paused" })).toBeVisible();
   await row.getByRole("button", { name: "Resume cron 30 6 * * *" }).click();
   await expect(row).toHaveAttribute("data-enabled", "true");
   await expect(row.getByText("paused", { exact: true })).toBeHidden();
@@ -49,4 +51,5 @@ test("lists a cron with its next run, pauses and resumes it, and deletes it afte
   await dialog.getByRole("button", { name: "Confirm" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByText("No crons yet")).toBeVisible();
+  await expect(page.getByRole("listitem").filter({ hasText: "Cron deleted" })).toBeVisible();
 });

@@ -10,6 +10,7 @@ const LINKS = [
   { href: "/crons", label: "Crons" },
   { href: "/usage", label: "Usage" },
   { href: "/runs/new", label: "New run" },
+  { href: "/sdk-demo", label: "SDK demo" },
 ];
 
 export function Nav({ email, role }: { email: string; role: "admin" | "user" }) {

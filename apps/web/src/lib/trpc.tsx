@@ -6,6 +6,8 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import { transformer } from "@lgrs/api/transformer";
 import type { AppRouter } from "@lgrs/api";
+import { toastingMutations } from "@/components/toasts/action-toasts.ts";
+import { Toaster } from "@/components/toasts/toaster.tsx";
 
 /** The typed API for the dashboard's client components: `const trpc = useTRPC()`. */
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -15,7 +17,11 @@ const URL = "/api/trpc";
 /** Queries and mutations batched over HTTP, subscriptions over server-sent events; the session cookie authenticates both. */
 export function ApiProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: (n, err) => n < 2 && !isClientError(err) } } }),
+    () =>
+      new QueryClient({
+        mutationCache: toastingMutations(),
+        defaultOptions: { queries: { staleTime: 5_000, retry: (n, err) => n < 2 && !isClientError(err) } },
+      }),
   );
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
@@ -32,6 +38,7 @@ export function ApiProvider({ children }: { children: ReactNode }) {
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         {children}
+        <Toaster />
       </TRPCProvider>
     </QueryClientProvider>
   );

@@ -24,6 +24,7 @@ export function AssistantVersions({ assistant, readOnly }: { assistant: { id: st
   const versions = useQuery(trpc.assistants.versions.queryOptions({ assistantId: assistant.id, limit }));
   const setLatest = useMutation(
     trpc.assistants.setLatest.mutationOptions({
+      meta: { success: (v) => `Version ${(v as { version: number }).version} is now current` },
       onSuccess: () =>
         Promise.all([
           queryClient.invalidateQueries(trpc.assistants.get.pathFilter()),

@@ -24,9 +24,15 @@ export function CronsList() {
     refetchInterval: REFRESH_MS,
   });
   const refresh = () => void queryClient.invalidateQueries(trpc.crons.list.pathFilter());
-  const pause = useMutation(trpc.crons.pause.mutationOptions({ onSettled: refresh }));
+  const pause = useMutation(
+    trpc.crons.pause.mutationOptions({
+      onSettled: refresh,
+      meta: { success: (v) => ((v as { paused: boolean }).paused ? "Cron paused" : "Cron resumed") },
+    }),
+  );
   const remove = useMutation(
     trpc.crons.delete.mutationOptions({
+      meta: { success: "Cron deleted" },
       onSuccess: () => setDeleting(null),
       onSettled: refresh,
     }),

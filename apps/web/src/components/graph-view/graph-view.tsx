@@ -99,6 +99,7 @@ export const GraphView = memo(function GraphView({ graph, visited, current, fini
         edges={edges}
         fitView
         fitViewOptions={FIT}
+        colorMode="system"
         minZoom={0.3}
         nodesDraggable={false}
         nodesConnectable={false}

@@ -55,6 +55,7 @@ function FeedbackFields({ runId, saved }: { runId: string; saved: { score: numbe
   const [comment, setComment] = useState(saved?.comment ?? "");
   const save = useMutation(
     trpc.feedback.create.mutationOptions({
+      meta: { success: "Feedback saved" },
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.feedback.list.queryKey({ runId, limit: 500 }) }),
     }),
   );

@@ -22,7 +22,11 @@ export function RunGraph({ assistantId, stream, live }: { assistantId: string; s
       </div>
       <GraphView graph={graph} visited={visited} current={live ? stream.current : null} finished={stream.endStatus === "success"} />
       <p className="muted" aria-label="Run path">
-        {stream.visited.length ? `Went through: ${stream.visited.join(" → ")}` : "No node has run yet."}
+        {stream.visited.length
+          ? `Went through: ${stream.visited.join(" → ")}`
+          : stream.endStatus !== null
+            ? "This run's events do not name its nodes (it was streamed without updates or debug)."
+            : "No node has run yet."}
       </p>
     </section>
   );

@@ -1,7 +1,10 @@
+import type { Metadata } from "next";
+import Link from "next/link";
 import { Suspense } from "react";
 import { StreamChat } from "./stream-chat.tsx";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Protocol v2 demo · LangGraph Run Server" };
 
 /**
  * A small chat on `@langchain/react`'s `useStream` (the thread-centric v2
@@ -11,16 +14,17 @@ export const dynamic = "force-dynamic";
  */
 export default function SdkV2DemoPage() {
   return (
-    <main className="page">
-      <header className="hero">
+    <div className="narrow-page">
+      <header>
         <h1>LangGraph protocol v2 demo</h1>
-        <p className="tagline">
-          <code>useStream</code> from <code>@langchain/react</code> against <code>/api/langgraph</code>.
+        <p className="muted">
+          <code>useStream</code> from <code>@langchain/react</code> against <code>/api/langgraph</code>. See also{" "}
+          <Link href="/sdk-demo">the SDK's classic useStream demo</Link>.
         </p>
       </header>
       <Suspense>
         <StreamChat />
       </Suspense>
-    </main>
+    </div>
   );
 }

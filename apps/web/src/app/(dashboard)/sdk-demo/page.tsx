@@ -1,7 +1,10 @@
+import type { Metadata } from "next";
+import Link from "next/link";
 import { Suspense } from "react";
 import { SdkChat } from "./sdk-chat.tsx";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "SDK demo · LangGraph Run Server" };
 
 /**
  * A small chat on the official LangGraph SDK's `useStream` hook, talking to this
@@ -10,16 +13,17 @@ export const dynamic = "force-dynamic";
  */
 export default function SdkDemoPage() {
   return (
-    <main className="page">
-      <header className="hero">
+    <div className="narrow-page">
+      <header>
         <h1>LangGraph SDK demo</h1>
-        <p className="tagline">
-          <code>useStream</code> from <code>@langchain/langgraph-sdk/react</code> against <code>/api/langgraph</code>.
+        <p className="muted">
+          <code>useStream</code> from <code>@langchain/langgraph-sdk/react</code> against <code>/api/langgraph</code>. See also{" "}
+          <Link href="/sdk-v2-demo">the protocol v2 demo</Link>.
         </p>
       </header>
       <Suspense>
         <SdkChat />
       </Suspense>
-    </main>
+    </div>
   );
 }
