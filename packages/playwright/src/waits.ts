@@ -61,7 +61,7 @@ export function waitForRun(client: TrpcClient, runId: string, status: RunStatus,
     return bounded<Run>(what, timeoutMs, (resolve, reject) => {
       // from "end": no replay of the run's events, only its end (at once when it has ended)
       const sub = client.runs.stream.subscribe(
-        { runId, lastEventId: "end" },
+        { runId, lastEventId: "end", onDisconnect: "continue" },
         {
           onData({ data }) {
             if (data.type !== "end") return;
