@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { BASE_URL, signIn } from "./support/session.ts";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test, baseUrl, signIn } from "./support/session.ts";
 
 /**
  * The assistants pages (/assistants, /assistants/{id}): an assistant changed twice
@@ -9,10 +9,10 @@ import { BASE_URL, signIn } from "./support/session.ts";
  */
 
 // writes with the session cookie name this server as their origin, as the dashboard's own requests do
-const NO_KEEP_ALIVE = { connection: "close", origin: BASE_URL };
+const NO_KEEP_ALIVE = () => ({ connection: "close", origin: baseUrl() });
 
 async function api<T>(request: APIRequestContext, method: "GET" | "POST" | "PATCH", path: string, data?: unknown): Promise<T> {
-  const res = await request.fetch(`/api/langgraph${path}`, { method, data, headers: NO_KEEP_ALIVE, timeout: 60_000 });
+  const res = await request.fetch(`/api/langgraph${path}`, { method, data, headers: NO_KEEP_ALIVE(), timeout: 60_000 });
   expect(res.status(), `${method} ${path}: ${await res.text()}`).toBe(200);
   return (await res.json()) as T;
 }

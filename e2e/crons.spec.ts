@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { BASE_URL, createOperator, signIn } from "./support/session.ts";
+import type { Page } from "@playwright/test";
+import { expect, test, baseUrl, createOperator, signIn } from "./support/session.ts";
 
 /**
  * The Crons page lists the operator's crons with their schedule, zone and next
@@ -14,7 +14,7 @@ const NO_KEEP_ALIVE = { connection: "close" };
 
 /** A tRPC mutation with the page's session (superjson on the wire): its data. */
 async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
-  const res = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { ...NO_KEEP_ALIVE, origin: BASE_URL } });
+  const res = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { ...NO_KEEP_ALIVE, origin: baseUrl() } });
   expect(res.status(), `${path}: ${await res.text()}`).toBe(200);
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
 }

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { BASE_URL, createOperator, signIn } from "./support/session.ts";
+import type { Page } from "@playwright/test";
+import { expect, test, baseUrl, createOperator, signIn } from "./support/session.ts";
 
 /**
  * The run detail page (/runs/{runId}): the agent's reply growing token by token,
@@ -9,7 +9,7 @@ import { BASE_URL, createOperator, signIn } from "./support/session.ts";
  */
 
 /** page.request pools keep-alive sockets the server may already have closed: ask for a fresh one each time. */
-const FRESH = { connection: "close", origin: BASE_URL };
+const FRESH = () => ({ connection: "close", origin: baseUrl() });
 
 /** With DETAIL_SCREENSHOTS=1 the tests save what they look at under /tmp/detail-*.png. */
 const SHOTS = !!process.env["DETAIL_SCREENSHOTS"];
@@ -37,11 +37,11 @@ async function startRun(
   page: Page,
   options: { assistant?: string; say?: string; input?: unknown; configurable?: Record<string, unknown>; afterSeconds?: number } = {},
 ): Promise<{ threadId: string; runId: string }> {
-  const thread = await page.request.post("/api/langgraph/threads", { data: {}, headers: FRESH });
+  const thread = await page.request.post("/api/langgraph/threads", { data: {}, headers: FRESH() });
   expect(thread.status(), await thread.text()).toBe(200);
   const { thread_id: threadId } = (await thread.json()) as { thread_id: string };
   const run = await page.request.post(`/api/langgraph/threads/${threadId}/runs`, {
-    headers: FRESH,
+    headers: FRESH(),
     data: {
       assistant_id: options.assistant ?? "agent",
       input: options.input ?? { messages: [{ role: "user", content: options.say ?? "hello there" }] },
@@ -100,7 +100,8 @@ test("a streaming agent run: the reply grows token by token, then the run succee
 });
 
 test("cancelling a slow run from its page: a confirmation, then the status turns interrupted without a reload", async ({ page }) => {
-  const { runId } = await startRun(page, { assistant: "slow", configurable: { step_delay_ms: 1500 } });
+  // slow enough (15 s in all) that it is still running after the dialog is opened, kept open and confirmed on a busy machine
+  const { runId } = await startRun(page, { assistant: "slow", configurable: { step_delay_ms: 3000 } });
   await page.goto(`/runs/${runId}`);
   await expect(runStatus(page)).toHaveText("running", { timeout: 10_000 });
   // its first step is checkpointed: that much is kept when it is interrupted

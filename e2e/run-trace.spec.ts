@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { BASE_URL, signIn } from "./support/session.ts";
+import type { Page } from "@playwright/test";
+import { expect, test, baseUrl, signIn } from "./support/session.ts";
 
 /**
  * Seeing inside a run: its steps as a timeline (a step opened shows its payload),
@@ -9,15 +9,15 @@ import { BASE_URL, signIn } from "./support/session.ts";
  */
 
 /** page.request pools keep-alive sockets the server may already have closed: ask for a fresh one each time. */
-const FRESH = { connection: "close", origin: BASE_URL };
+const FRESH = () => ({ connection: "close", origin: baseUrl() });
 
 /** A new thread and a run on it through the LangGraph REST API, streamed with the given modes. */
 async function startRun(page: Page, assistant: string, input: unknown, streamMode: string[], configurable: Record<string, unknown> = {}) {
-  const thread = await page.request.post("/api/langgraph/threads", { data: {}, headers: FRESH });
+  const thread = await page.request.post("/api/langgraph/threads", { data: {}, headers: FRESH() });
   expect(thread.status(), await thread.text()).toBe(200);
   const { thread_id: threadId } = (await thread.json()) as { thread_id: string };
   const run = await page.request.post(`/api/langgraph/threads/${threadId}/runs`, {
-    headers: FRESH,
+    headers: FRESH(),
     data: { assistant_id: assistant, input, stream_mode: streamMode, config: { configurable } },
   });
   expect(run.status(), await run.text()).toBe(200);
@@ -32,7 +32,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test("a trace step opened shows its timing and payload, and copies it", async ({ page, context }) => {
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE_URL });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl() });
   const runId = await startRun(page, "agent", say("trace me"), ["values", "messages-tuple"]);
   await page.goto(`/runs/${runId}`);
   await expect(runStatus(page)).toHaveText("success", { timeout: 30_000 });

@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
-import { BASE_URL, createOperator, signIn } from "./support/session.ts";
+import type { Browser, Locator, Page } from "@playwright/test";
+import { expect, test, baseUrl, createOperator, signIn } from "./support/session.ts";
 
 /**
  * The runs table (/runs): runs started elsewhere appear live, statuses change in
@@ -9,11 +9,11 @@ import { BASE_URL, createOperator, signIn } from "./support/session.ts";
 
 /** `page.request` reuses sockets the server already closed (microsoft/playwright#42701): ask for a fresh one. */
 // writes with the session cookie name this server as their origin, as the dashboard's own requests do
-const NO_KEEP_ALIVE = { connection: "close", "content-type": "application/json", origin: BASE_URL };
+const NO_KEEP_ALIVE = () => ({ connection: "close", "content-type": "application/json", origin: baseUrl() });
 
 /** A tRPC mutation over HTTP (superjson: the input goes under `json`), as the signed-in user of the page. */
 async function trpcMutation<T>(page: Page, path: string, input: unknown): Promise<T> {
-  const res = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: NO_KEEP_ALIVE });
+  const res = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: NO_KEEP_ALIVE() });
   expect(res.status(), `${path}: ${await res.text()}`).toBe(200);
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
 }

@@ -1,14 +1,11 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./support/session.ts";
 
 /**
  * The official SDK's React `useStream` (page /sdk-demo) against this server's
  * LangGraph Platform API: a reply streamed token by token, Stop, and a reload in
  * the middle of a run that rejoins it (`reconnectOnMount`) and sees it finish.
  */
-
-/** The account playwright.config.ts has the server create (AUTH_BOOTSTRAP_*). */
-const EMAIL = process.env["E2E_AUTH_EMAIL"] ?? "e2e@example.com";
-const PASSWORD = process.env["E2E_AUTH_PASSWORD"] ?? "e2e-password-1234";
 
 /** The bundled fake model's pause before each of its ~22 tokens: a reply takes ~6.6 s, time to stop or reload mid-way. */
 const TOKEN_DELAY_MS = 300;
@@ -24,15 +21,6 @@ function replyTo(said: string): string {
  * these requests ask for the connection to be closed instead.
  */
 const NO_KEEP_ALIVE = { Connection: "close" };
-
-/** Signs in through better-auth; the cookie lands in the page's browser context. */
-async function signIn(page: Page, baseURL: string): Promise<void> {
-  const res = await page.request.post("/api/auth/sign-in/email", {
-    data: { email: EMAIL, password: PASSWORD },
-    headers: { ...NO_KEEP_ALIVE, Origin: new URL(baseURL).origin },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-}
 
 /** A GET on the LangGraph API with the page's session cookie: the JSON body. */
 async function apiGet<T>(page: Page, path: string): Promise<T> {
@@ -57,12 +45,11 @@ function expectPartOf(text: string, full: string): void {
   expect(text.length).toBeLessThan(full.length);
 }
 
-test("useStream: a reply streams token by token, Stop ends it, a reload mid-run rejoins it", async ({ page, baseURL }) => {
+test("useStream: a reply streams token by token, Stop ends it, a reload mid-run rejoins it", async ({ signedInPage: page, waitForRun }) => {
   test.setTimeout(90_000);
   const problems: string[] = [];
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
 
-  await signIn(page, baseURL!);
   await page.goto(`/sdk-demo?token_delay_ms=${TOKEN_DELAY_MS}`);
 
   const chat = page.getByRole("region", { name: "Chat" });
@@ -100,7 +87,9 @@ test("useStream: a reply streams token by token, Stop ends it, a reload mid-run 
   await expect(send).toBeEnabled();
   await expect(stop).toBeDisabled();
   const runStatuses = async () => (await apiGet<{ status: string }[]>(page, `/threads/${threadId}/runs`)).map((r) => r.status);
-  await expect.poll(runStatuses).toEqual(["interrupted"]);
+  const [stoppedRun] = await apiGet<{ run_id: string }[]>(page, `/threads/${threadId}/runs`);
+  await waitForRun(stoppedRun!.run_id, "interrupted");
+  expect(await runStatuses()).toEqual(["interrupted"]);
   type ThreadState = { values: { messages: { type: string }[] } };
   const kept = (await apiGet<ThreadState>(page, `/threads/${threadId}/state`)).values.messages;
   // the model was cut off mid-reply, so the thread keeps the question only (as on LangGraph Platform) ...
@@ -108,6 +97,7 @@ test("useStream: a reply streams token by token, Stop ends it, a reload mid-run 
   // ... and the page, which re-reads the thread after a stop, shows just that, and it stays so
   await expect(humans).toHaveText(["hello there"]);
   await expect(replies).toHaveCount(0);
+  // not a wait for the run (it has ended, above): time for a late token to show, were the page still listening
   await page.waitForTimeout(TOKEN_DELAY_MS * 5);
   await expect(status).toHaveText("Idle");
   await expect(replies).toHaveCount(0);

@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./support/session.ts";
 
 /**
  * `@langchain/react`'s `useStream` (the thread-centric v2 protocol; page
@@ -6,9 +7,6 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
  * the session cookie: a reply streams token by token, Stop cancels the run, and a
  * reload in the middle of a run rejoins it and sees it finish.
  */
-
-const EMAIL = process.env["E2E_AUTH_EMAIL"] ?? "e2e@example.com";
-const PASSWORD = process.env["E2E_AUTH_PASSWORD"] ?? "e2e-password-1234";
 
 /** The bundled fake model's pause before each of its ~22 tokens: a reply takes ~6.6 s, time to stop or reload mid-way. */
 const TOKEN_DELAY_MS = 300;
@@ -19,14 +17,6 @@ function replyTo(said: string): string {
 
 /** `page.request` reuses keep-alive sockets past the server's timeout (microsoft/playwright#42701): close them instead. */
 const NO_KEEP_ALIVE = { Connection: "close" };
-
-async function signIn(page: Page, baseURL: string): Promise<void> {
-  const res = await page.request.post("/api/auth/sign-in/email", {
-    data: { email: EMAIL, password: PASSWORD },
-    headers: { ...NO_KEEP_ALIVE, Origin: new URL(baseURL).origin },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-}
 
 async function apiGet<T>(page: Page, path: string): Promise<T> {
   const res = await page.request.get(`/api/langgraph${path}`, { headers: NO_KEEP_ALIVE });
@@ -49,12 +39,14 @@ function expectPartOf(text: string, full: string): void {
 }
 
 for (const transport of ["sse", "websocket"] as const) {
-  test(`@langchain/react useStream over ${transport}: tokens arrive, Stop cancels, a reload mid-run rejoins`, async ({ page, baseURL }) => {
+  test(`@langchain/react useStream over ${transport}: tokens arrive, Stop cancels, a reload mid-run rejoins`, async ({
+    signedInPage: page,
+    waitForRun,
+  }) => {
     test.setTimeout(90_000);
     const problems: string[] = [];
     page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
 
-    await signIn(page, baseURL!);
     await page.goto(`/sdk-v2-demo?transport=${transport}&token_delay_ms=${TOKEN_DELAY_MS}`);
 
     const chat = page.getByRole("region", { name: "Chat" });
@@ -85,8 +77,11 @@ for (const transport of ["sse", "websocket"] as const) {
     await stop.click();
     await expect(status).toHaveText("Idle");
     const runStatuses = async () => (await apiGet<{ status: string }[]>(page, `/threads/${threadId}/runs`)).map((r) => r.status);
-    await expect.poll(runStatuses).toEqual(["interrupted"]);
+    const [stoppedRun] = await apiGet<{ run_id: string }[]>(page, `/threads/${threadId}/runs`);
+    await waitForRun(stoppedRun!.run_id, "interrupted");
+    expect(await runStatuses()).toEqual(["interrupted"]);
     const stopped = await textOf(replies.last()).catch(() => "");
+    // not a wait for the run (it has ended, above): time for a late token to show, were the page still listening
     await page.waitForTimeout(TOKEN_DELAY_MS * 4);
     expect(await textOf(replies.last()).catch(() => "")).toBe(stopped);
     await expect(status).toHaveText("Idle");
@@ -111,7 +106,9 @@ for (const transport of ["sse", "websocket"] as const) {
     await expect(reply).toHaveText(second, { timeout: 20_000 });
     await expect(status).toHaveText("Idle");
     await expect(replies.filter({ hasText: '"second message"' })).toHaveCount(1);
-    await expect.poll(runStatuses).toEqual(["success", "interrupted"]);
+    const [latest] = await apiGet<{ run_id: string }[]>(page, `/threads/${threadId}/runs`);
+    await waitForRun(latest!.run_id, "success");
+    expect(await runStatuses()).toEqual(["success", "interrupted"]);
     expect(problems).toEqual([]);
   });
 }

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { ADMIN } from "./support/session.ts";
+import type { Page } from "@playwright/test";
+import { expect, test, admin } from "./support/session.ts";
 
 /**
  * The dashboard is for signed-in operators only: a signed-out visit goes to the
@@ -30,7 +30,7 @@ for (const path of ["/runs", "/usage"]) {
 test("a wrong password shows an error and signs nobody in", async ({ page }) => {
   await page.goto("/usage");
   await expectSignInPage(page, "/usage");
-  await fillSignIn(page, { email: ADMIN.email, password: `${ADMIN.password}-wrong` });
+  await fillSignIn(page, { email: admin().email, password: `${admin().password}-wrong` });
   await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toHaveText(/invalid email or password/i);
   await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
   await expectSignInPage(page, "/usage");
@@ -43,13 +43,13 @@ test("a wrong password shows an error and signs nobody in", async ({ page }) => 
 test("signing in through the form lands on the page first asked for, and Sign out returns to sign-in", async ({ page }) => {
   await page.goto("/usage?window=7d");
   await expectSignInPage(page, "/usage?window=7d");
-  await fillSignIn(page, ADMIN);
+  await fillSignIn(page, admin());
 
   await expect(page).toHaveURL((url) => url.pathname === "/usage" && url.searchParams.get("window") === "7d");
   await expect(page.getByRole("heading", { level: 1, name: "Usage" })).toBeVisible();
   await expect(page.getByRole("combobox", { name: "Window" })).toHaveValue("7d");
   const topBar = page.getByRole("banner");
-  await expect(topBar.getByText(ADMIN.email)).toBeVisible();
+  await expect(topBar.getByText(admin().email)).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Usage" })).toHaveAttribute("aria-current", "page");
 
   await topBar.getByRole("button", { name: "Sign out" }).click();

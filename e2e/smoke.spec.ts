@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/session.ts";
 
 test("the health page shows the product and a migrated database", async ({ page }) => {
   const problems: string[] = [];

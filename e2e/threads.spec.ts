@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { ADMIN, BASE_URL, createOperator, signIn } from "./support/session.ts";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { expect, test, admin, baseUrl, createOperator, signIn } from "./support/session.ts";
 
 /**
  * The thread pages (/threads, /threads/{id}): answering a pending interrupt from
@@ -10,10 +10,10 @@ import { ADMIN, BASE_URL, createOperator, signIn } from "./support/session.ts";
 
 /** A fresh connection per request: a pooled one the server already closed would fail (microsoft/playwright#42701). */
 // writes with the session cookie name this server as their origin, as the dashboard's own requests do
-const NO_KEEP_ALIVE = { connection: "close", origin: BASE_URL };
+const NO_KEEP_ALIVE = () => ({ connection: "close", origin: baseUrl() });
 
 async function api<T>(request: APIRequestContext, method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
-  const res = await request.fetch(`/api/langgraph${path}`, { method, data, headers: NO_KEEP_ALIVE, timeout: 60_000 });
+  const res = await request.fetch(`/api/langgraph${path}`, { method, data, headers: NO_KEEP_ALIVE(), timeout: 60_000 });
   expect(res.status(), `${method} ${path}: ${await res.text()}`).toBe(200);
   return (await res.json()) as T;
 }
@@ -111,7 +111,7 @@ test("rolling back a run returns the thread to its state before it, live", async
 
   const res = await page.request.post(`/api/langgraph/threads/${threadId}/runs/${runId}/cancel?action=rollback&wait=1`, {
     // a write with the session cookie comes from the server's own origin, as the dashboard's would
-    headers: { ...NO_KEEP_ALIVE, Origin: new URL(baseURL!).origin },
+    headers: { ...NO_KEEP_ALIVE(), Origin: new URL(baseURL!).origin },
   });
   expect(res.status(), await res.text()).toBeLessThan(300);
 
@@ -204,11 +204,11 @@ test("an agent run's tokens and status show on its thread", async ({ page }) => 
 
 test("a new operator has no threads, and another owner's thread is not found", async ({ page, browser }) => {
   // a thread of the admin's
-  const admin = await browser.newContext();
-  const adminPage = await admin.newPage();
-  await signIn(adminPage, ADMIN);
+  const adminContext = await browser.newContext();
+  const adminPage = await adminContext.newPage();
+  await signIn(adminPage, admin());
   const foreign = await newThread(adminPage);
-  await admin.close();
+  await adminContext.close();
 
   await signIn(page, createOperator());
   await page.goto("/threads");

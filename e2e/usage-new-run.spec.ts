@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
-import { createOperator, signIn } from "./support/session.ts";
+import type { Page } from "@playwright/test";
+import { expect, test, createOperator, signIn } from "./support/session.ts";
 
 /**
  * The New run page starts runs (a message or JSON as input, on a new thread by

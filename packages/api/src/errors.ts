@@ -3,6 +3,7 @@ import { classifyError, type ErrorKind } from "@lgrs/runtime";
 
 const CODES: Record<ErrorKind, TRPC_ERROR_CODE_KEY> = {
   not_found: "NOT_FOUND",
+  forbidden: "FORBIDDEN",
   conflict: "CONFLICT",
   invalid: "BAD_REQUEST",
   too_large: "PAYLOAD_TOO_LARGE",

@@ -3,6 +3,7 @@ import { assistantsRouter } from "./routers/assistants.ts";
 import { cronsRouter } from "./routers/crons.ts";
 import { feedbackRouter } from "./routers/feedback.ts";
 import { runsRouter } from "./routers/runs.ts";
+import { testingRouter } from "./routers/testing.ts";
 import { threadsRouter } from "./routers/threads.ts";
 import { usageRouter } from "./routers/usage.ts";
 import { router } from "./trpc.ts";
@@ -13,6 +14,7 @@ export const appRouter = router({
   crons: cronsRouter,
   feedback: feedbackRouter,
   runs: runsRouter,
+  testing: testingRouter,
   threads: threadsRouter,
   usage: usageRouter,
 });

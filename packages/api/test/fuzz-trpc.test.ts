@@ -51,6 +51,8 @@ const DAY = 86_400_000;
  */
 const INPUTS: Record<string, (f: Fixture) => unknown> = {
   "account.me": () => undefined,
+
+  "testing.resetData": () => ({}),
   "account.createApiKey": () => ({ name: "fuzz", expiresAt: new Date(Date.now() + DAY) }),
   "account.listApiKeys": () => ({ limit: 10, cursor: null }),
   "account.revokeApiKey": () => ({ keyId: randomUUID() }),

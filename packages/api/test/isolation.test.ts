@@ -200,6 +200,13 @@ const cases: Record<string, Case> = {
     expect((await createApiClient({ url: server.url, apiKey: key }).account.me.query()).userId).toBe(aliceId);
   },
 
+  // ---- testing: the server runs in test mode here, yet only an admin may empty the data
+  "testing.resetData": async ({ bob }) => {
+    const refused = await failure(bob.testing.resetData.mutate({}));
+    expect(refused.data?.code).toBe("FORBIDDEN");
+    expect(refused.message).toBe("resetData needs an admin: it empties every user's data");
+  },
+
   // ---- assistants: shared for reading, changed only by their owner
   "assistants.list": async ({ bob, assistant }) => {
     expect(ids((await bob.assistants.list.query({ graphId: "trivial", limit: 100 })).items)).toContain(assistant);
@@ -484,7 +491,7 @@ describe.each(testTargets)("another user's calls on $provider", (target) => {
   let fx: Fixture;
   let before: Awaited<ReturnType<typeof ownerView>>;
   beforeAll(async () => {
-    fx = await setUp(await startTestServer({ target }));
+    fx = await setUp(await startTestServer({ target, env: { LGRS_TEST_MODE: "1" } }));
     before = await ownerView(fx);
   }, 120_000);
   afterAll(() => fx?.server.stop());

@@ -72,6 +72,7 @@ const assistants = procedures(server._def.record.assistants);
 const crons = procedures(server._def.record.crons);
 const feedback = procedures(server._def.record.feedback);
 const runs = procedures(server._def.record.runs);
+const testing = procedures(server._def.record.testing);
 const threads = procedures(server._def.record.threads);
 const usage = procedures(server._def.record.usage);
 const errorShape = plain(null as unknown as ServerTypes["errorShape"]);
@@ -85,6 +86,7 @@ export type AppRouter = TRPCBuiltRouter<
     crons: typeof crons;
     feedback: typeof feedback;
     runs: typeof runs;
+    testing: typeof testing;
     threads: typeof threads;
     usage: typeof usage;
   }

@@ -42,7 +42,14 @@ export function fieldErrors(where: string, error: ZodError): FieldError[] {
   });
 }
 
-const STATUSES: Record<ErrorKind, HttpError["status"]> = { not_found: 404, conflict: 409, invalid: 422, too_large: 413, unavailable: 503 };
+const STATUSES: Record<ErrorKind, HttpError["status"]> = {
+  not_found: 404,
+  forbidden: 403,
+  conflict: 409,
+  invalid: 422,
+  too_large: 413,
+  unavailable: 503,
+};
 
 /** The HTTP error a runtime or repository error stands for; null for our own faults. */
 export function fromRuntimeError(err: unknown): HttpError | null {

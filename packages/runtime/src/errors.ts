@@ -1,7 +1,7 @@
 import { InvalidCursorError, InvalidWindowError, lostRaceKind, refusedValue } from "@lgrs/db";
 /**
  * Errors the runtime reports to its callers (the tRPC API and the REST shim map
- * each kind to a status: not found 404, conflict 409, invalid 422, unavailable 503).
+ * each kind to a status: not found 404, forbidden 403, conflict 409, invalid 422, unavailable 503).
  */
 export class RuntimeError extends Error {
   override name = "RuntimeError";
@@ -10,6 +10,11 @@ export class RuntimeError extends Error {
 /** The thread, run or assistant does not exist for this caller. */
 export class NotFoundError extends RuntimeError {
   override name = "NotFoundError";
+}
+
+/** The caller may not do this at all (not a matter of what it owns): a door answers 403 with the message. */
+export class ForbiddenError extends RuntimeError {
+  override name = "ForbiddenError";
 }
 
 /** A multitask strategy refused the run (`reject` while the thread has one in flight). */
@@ -57,7 +62,7 @@ export class TickTakenError extends RuntimeError {
   }
 }
 
-export type ErrorKind = "not_found" | "conflict" | "invalid" | "too_large" | "unavailable";
+export type ErrorKind = "not_found" | "forbidden" | "conflict" | "invalid" | "too_large" | "unavailable";
 
 /**
  * What a runtime or repository error means to a caller, for the API layers to
@@ -65,6 +70,7 @@ export type ErrorKind = "not_found" | "conflict" | "invalid" | "too_large" | "un
  */
 export function classifyError(err: unknown): { kind: ErrorKind; message: string; field?: string } | null {
   if (err instanceof NotFoundError) return { kind: "not_found", message: err.message };
+  if (err instanceof ForbiddenError) return { kind: "forbidden", message: err.message };
   if (err instanceof ConflictError) return { kind: "conflict", message: err.message };
   if ((err instanceof InvalidRequestError || err instanceof InvalidWindowError) && err.field) {
     return { kind: "invalid", message: err.message, field: err.field };

@@ -33,6 +33,7 @@ export { PROTOCOL_EVENT_PREFIX, type ProtocolEventBody } from "./runs/protocol-s
 export type { AgentStatus, AgentTreeNode } from "./runs/agent-tree.ts";
 export type { RunTrace, TraceEvent, TraceStep, TraceStepStatus } from "./runs/run-trace.ts";
 export { inStreamModes } from "./runs/stream-filter.ts";
+export { TestDataService, type ResetCounts } from "./testing/test-data-service.ts";
 export { FeedbackService, type NewFeedback, type FeedbackListFilter, type FeedbackSummaryFilter } from "./feedback/feedback-service.ts";
 export { UsageService, MAX_HOURLY_DAYS, type UsageSummaryQuery, type UsageTopQuery } from "./usage/usage-service.ts";
 export type { Feedback, FeedbackSummaryRow, TokenUsage, UsageBreakdown, UsageBucket, TokenTotals } from "@lgrs/db";

@@ -18,6 +18,7 @@ import { RedisThreadHolds } from "./fleet/redis-thread-holds.ts";
 import type { ThreadHolds } from "./runs/temporary-threads.ts";
 import { isFinal } from "./runs/types.ts";
 import { StoreService } from "./store/store-service.ts";
+import { TestDataService } from "./testing/test-data-service.ts";
 import { RunService } from "./runs/run-service.ts";
 import { FeedbackService } from "./feedback/feedback-service.ts";
 import { UsageService } from "./usage/usage-service.ts";
@@ -65,6 +66,8 @@ export interface RuntimeOptions {
   crons?: CronOptions;
   /** how often expired threads and store items are swept, in ms (default 5 minutes; 0: never) */
   ttlSweepMs?: number;
+  /** serve `testData.resetData` (LGRS_TEST_MODE): end-to-end suites empty the data between tests (default false) */
+  testMode?: boolean;
 }
 
 /** How crons are read and fired. */
@@ -122,6 +125,8 @@ export interface Runtime {
   store: StoreService;
   /** crons: scheduled runs, on a thread or each on a new one; this process's ticker fires them */
   crons: CronService;
+  /** an empty slate for test suites: refused unless the runtime was created with `testMode` */
+  testData: TestDataService;
   /** the ids of the graphs this process serves */
   graphIds(): string[];
   /** what one request may carry: the doors hold bodies, batches and nesting to these */
@@ -220,6 +225,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     assistants: new AssistantService(ctx, threads),
     store: new StoreService(ctx),
     crons: new CronService(ctx, { ...STANDARD_SCHEDULES, seconds: options.crons?.seconds ?? false }, ticker),
+    testData: new TestDataService(ctx, manager, options.testMode ?? false),
     graphIds: () => options.graphs.ids(),
     limits,
     reportError,

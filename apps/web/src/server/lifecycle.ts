@@ -8,6 +8,7 @@
 import { DatabaseStartupError, PRISMA_DIR, redactUrl, startDatabase, type Database } from "@lgrs/db";
 import { connectRedis, createRuntime, GraphRegistry, RedisStartupError, type RedisConnection, type Runtime as Engine } from "@lgrs/runtime";
 import { ConfigError, oneLine } from "./config.ts";
+import { testModeFrom } from "./test-mode.ts";
 import type { CoreConfig } from "./runtime.ts";
 import { startObservability, type Observability } from "./observe/observability.ts";
 import type { Logger } from "./observe/logger.ts";
@@ -118,9 +119,12 @@ export class Lifecycle {
     const graphs = await GraphRegistry.load(config.langgraphConfig?.path);
     for (const f of graphs.failures()) notice(`warning: graph ${f.graphId} failed to load from ${f.file}: ${oneLine(f.error)}`);
     log(`graphs: ${graphs.ids().join(", ") || "none"} (${config.langgraphConfig ? config.langgraphConfig.path : "bundled"})`);
+    const testMode = testModeFrom();
+    if (testMode) notice("test mode: an admin may empty all threads, runs and the store (LGRS_TEST_MODE=1)");
     const engine = (this.#engine = createRuntime({
       db,
       graphs,
+      testMode,
       concurrency: config.concurrency,
       webhooks: { allow: config.webhookAllow },
       limits: config.limits,

@@ -5,6 +5,7 @@ import { eventsRepository } from "./events.ts";
 import { feedbackRepository } from "./feedback.ts";
 import { leasesRepository } from "./leases.ts";
 import { runsRepository } from "./runs.ts";
+import { testDataRepository } from "./test-data.ts";
 import { threadsRepository } from "./threads.ts";
 import { usageRepository } from "./usage.ts";
 import { usersRepository } from "./users.ts";
@@ -15,6 +16,7 @@ export * from "./events.ts";
 export * from "./feedback.ts";
 export { LeaseLostError, type Lease, type CancelRequest, type Sweep, type LeasesRepository } from "./leases.ts";
 export * from "./runs.ts";
+export type { ResetCounts } from "./test-data.ts";
 export * from "./threads.ts";
 export * from "./usage.ts";
 export * from "./users.ts";
@@ -40,6 +42,7 @@ export function repositories(db: Database) {
     feedback: feedbackRepository(db),
     leases: leasesRepository(db),
     runs: runsRepository(db),
+    testData: testDataRepository(db),
     threads: threadsRepository(db),
     usage: usageRepository(db),
     users: usersRepository(db),
