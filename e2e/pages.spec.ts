@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { createOperator, signIn } from "./support/session.ts";
+import { createOperator, expect, signIn, test } from "./support/session.ts";
 
 /**
  * What every page shares: a styled 404 for a path nobody serves, the system's dark
@@ -16,17 +15,14 @@ test("a path nobody serves is a 404 page that says so and links back", async ({ 
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
-test("follows the system's dark setting", async ({ browser }) => {
+test("follows the system's dark setting", async ({ page }) => {
+  await page.goto("/sign-in");
   const colors = async (scheme: "light" | "dark") => {
-    const context = await browser.newContext({ colorScheme: scheme });
-    const page = await context.newPage();
-    await page.goto("/sign-in");
-    const body = await page.evaluate(() => {
+    await page.emulateMedia({ colorScheme: scheme });
+    return page.evaluate(() => {
       const style = getComputedStyle(document.body);
       return { background: style.backgroundColor, color: style.color };
     });
-    await context.close();
-    return body;
   };
   const light = await colors("light");
   const dark = await colors("dark");
