@@ -27,10 +27,13 @@ function Duration({ run }: { run: Run }) {
 export function RunTableRow({
   run,
   assistant,
+  owner,
   onChanged,
 }: {
   run: Run;
   assistant: AssistantName | undefined;
+  /** who owns the run (an admin's table); undefined: no owner column */
+  owner?: string;
   onChanged: (run: Run) => void;
 }) {
   const short = shortId(run.id);
@@ -72,6 +75,11 @@ export function RunTableRow({
           {shortId(run.threadId)}
         </Link>
       </td>
+      {owner !== undefined ? (
+        <td data-label="Owner" className={styles.owner} title={run.ownerId}>
+          {owner}
+        </td>
+      ) : null}
       <td data-label="Started">{run.startedAt ? <LocalTime value={run.startedAt} /> : <span className="muted">not yet</span>}</td>
       <td data-label="Duration" className={styles.num}>
         <Duration run={run} />
