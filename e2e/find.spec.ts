@@ -69,8 +69,9 @@ test("a word of a run's input finds that run and its thread, from the Find box a
 
   // the Find box in the top bar, any case
   await page.goto("/runs");
-  await page.getByRole("search", { name: "Find runs and threads" }).getByRole("searchbox").fill(word.toUpperCase());
-  await page.getByRole("search", { name: "Find runs and threads" }).getByRole("button", { name: "Find" }).click();
+  const findBox = page.getByRole("search", { name: "Find runs and threads" }).getByRole("searchbox");
+  await findBox.fill(word.toUpperCase());
+  await findBox.press("Enter");
   await expect(page).toHaveURL(/\/find\?q=/);
   const runsFound = page.getByRole("region", { name: "Runs found" });
   await expect(runsFound.getByRole("link", { name: `Open run ${found.id.slice(-8)}` })).toBeVisible();

@@ -37,7 +37,8 @@ export function FindBox({
         spellCheck={false}
         autoComplete="off"
       />
-      <button type="submit" className="btn btn-small">
+      {/* in the top bar Enter submits: the button stays for assistive technology, out of sight to save the bar's width */}
+      <button type="submit" className={compact ? "sr-only" : "btn btn-small"}>
         Find
       </button>
     </form>

@@ -75,11 +75,6 @@ export function RunTableRow({
           {shortId(run.threadId)}
         </Link>
       </td>
-      {owner !== undefined ? (
-        <td data-label="Owner" className={styles.owner} title={run.ownerId}>
-          {owner}
-        </td>
-      ) : null}
       <td data-label="Started">{run.startedAt ? <LocalTime value={run.startedAt} /> : <span className="muted">not yet</span>}</td>
       <td data-label="Duration" className={styles.num}>
         <Duration run={run} />
@@ -87,6 +82,11 @@ export function RunTableRow({
       <td data-label="Tokens" className={styles.num} title={`${formatTokens(run.inputTokens)} in, ${formatTokens(run.outputTokens)} out`}>
         {formatTokens(run.totalTokens)}
       </td>
+      {owner !== undefined ? (
+        <td data-label="Owner" className={styles.owner} title={run.ownerId}>
+          {owner}
+        </td>
+      ) : null}
       <td data-label="Actions">
         <RunActions run={run} onChanged={onChanged} />
       </td>

@@ -14,7 +14,8 @@ import { RunTableRow, type AssistantName } from "./run-row.tsx";
 import { useLiveRuns } from "./use-live-runs.ts";
 import styles from "./runs-table.module.css";
 
-const COLUMNS = ["Status", "Run", "Assistant", "Thread", "Owner", "Started", "Duration", "Tokens", "Actions"];
+// Owner (an admin's) after the columns every operator has, so theirs keep their places
+const COLUMNS = ["Status", "Run", "Assistant", "Thread", "Started", "Duration", "Tokens", "Owner", "Actions"];
 
 /**
  * The live runs table: filters (kept in the address), the rows (kept current by the
