@@ -144,6 +144,9 @@ const INPUTS: Record<string, (f: Fixture) => unknown> = {
     status: "success",
     createdAfter: new Date(Date.now() - DAY),
     createdBefore: new Date(Date.now() + DAY),
+    metadata: { k: "v" },
+    ownerId: "someone",
+    text: "hello",
     limit: 10,
   }),
   "runs.join": (f) => ({ runId: f.runId, onDisconnect: "continue" }),
@@ -156,7 +159,7 @@ const INPUTS: Record<string, (f: Fixture) => unknown> = {
 
   "threads.create": () => ({ metadata: { k: "v" }, ifExists: "raise", ttl: { strategy: "delete", minutes: 60 } }),
   "threads.get": (f) => ({ threadId: f.threadId }),
-  "threads.list": () => ({ status: "idle", metadata: { k: "v" }, values: { count: 1 }, limit: 10 }),
+  "threads.list": () => ({ status: "idle", metadata: { k: "v" }, values: { count: 1 }, ownerId: "someone", text: "hello", limit: 10 }),
   "threads.search": (f) => ({
     ids: [f.threadId],
     status: "idle",

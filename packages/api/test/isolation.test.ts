@@ -281,8 +281,16 @@ const cases: Record<string, Case> = {
   "runs.get": async ({ bob, run }) => {
     await likeMissing((id) => bob.runs.get.query({ runId: id }), run);
   },
-  "runs.list": async ({ bob, run, pendingRun, thread, bobRun }) => {
+  "runs.list": async ({ bob, bobId, aliceId, run, pendingRun, thread, bobRun }) => {
     const all = await bob.runs.list.query({ limit: 100 });
+    // the owners named are his alone
+    expect(Object.keys(all.owners)).toEqual([bobId]);
+    // a find by her text, her run's id, her thread's id or with her as owner finds nothing of hers
+    for (const text of [SECRET, SECRET.toUpperCase(), run, run.slice(-8), thread]) {
+      expect((await bob.runs.list.query({ text, limit: 100 })).items).toEqual([]);
+    }
+    expect((await bob.runs.list.query({ ownerId: aliceId })).items).toEqual([]);
+    expect((await bob.runs.list.query({ metadata: { secret: SECRET } })).items).toEqual([]);
     expect(ids(all.items)).toContain(bobRun);
     expect(ids(all.items)).not.toEqual(expect.arrayContaining([run]));
     expect(ids(all.items)).not.toContain(pendingRun);
@@ -351,8 +359,13 @@ const cases: Record<string, Case> = {
   "threads.get": async ({ bob, thread }) => {
     await likeMissing((id) => bob.threads.get.query({ threadId: id }), thread);
   },
-  "threads.list": async ({ bob, thread, busyThread, bobThread }) => {
+  "threads.list": async ({ bob, bobId, aliceId, thread, busyThread, bobThread }) => {
     const page = await bob.threads.list.query({ limit: 100 });
+    expect(Object.keys(page.owners)).toEqual([bobId]);
+    for (const text of [SECRET, SECRET.toUpperCase(), thread, thread.slice(-8)]) {
+      expect((await bob.threads.list.query({ text, limit: 100 })).items).toEqual([]);
+    }
+    expect((await bob.threads.list.query({ ownerId: aliceId })).items).toEqual([]);
     expect(ids(page.items)).toContain(bobThread);
     expect(ids(page.items)).not.toContain(thread);
     expect(ids(page.items)).not.toContain(busyThread);

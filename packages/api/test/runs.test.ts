@@ -253,6 +253,7 @@ describe("get, join", () => {
 
 describe("list", () => {
   let client: ApiClient;
+  let me: { id: string; email: string };
   const runs: Record<"r1" | "r2" | "r3" | "r4" | "r5", Run> = {} as never;
   let threadA: string;
   let threadB: string;
@@ -260,7 +261,7 @@ describe("list", () => {
   // five runs, each created after the previous one finished, so their creation times differ:
   // r1, r2 trivial on thread A; r3 human on thread B; r4 failing (stateless); r5 slow, cancelled
   beforeAll(async () => {
-    ({ client } = await server.user());
+    ({ client, user: me } = await server.user());
     threadA = await newThread(client);
     threadB = await newThread(client);
     const finish = async (run: Run) => client.runs.join.query({ runId: run.id });
@@ -325,6 +326,22 @@ describe("list", () => {
     const failedOrStopped = await client.runs.list.query({ limit: 1, status: ["interrupted", "error"] });
     const rest = await client.runs.list.query({ limit: 1, status: ["interrupted", "error"], cursor: failedOrStopped.nextCursor });
     expect([...ids(failedOrStopped), ...ids(rest)]).toEqual([runs.r5.id, runs.r4.id]);
+  });
+
+  it("finds by text in the input or an id, by metadata, and names the page's owners", async () => {
+    // r3's input is {request: "list"}; any case finds it
+    expect(ids(await client.runs.list.query({ text: "LIST" }))).toEqual([runs.r3.id]);
+    expect(ids(await client.runs.list.query({ text: runs.r4.id.slice(-8) }))).toEqual([runs.r4.id]);
+    expect(ids(await client.runs.list.query({ text: threadA }))).toEqual([runs.r2.id, runs.r1.id]);
+    // blank text is no filter
+    expect(ids(await client.runs.list.query({ text: "  " }))).toHaveLength(5);
+    expect(ids(await client.runs.list.query({ metadata: { nobody: "has this" } }))).toEqual([]);
+    expect(ids(await client.runs.list.query({ ownerId: me.id, status: "error" }))).toEqual([runs.r4.id]);
+    const page = await client.runs.list.query({ limit: 1 });
+    expect(page.owners).toEqual({ [me.id]: { id: me.id, email: me.email, name: expect.any(String) } });
+    const threads = await client.threads.list.query({ text: threadB.slice(-8) });
+    expect(threads.items.map((t) => t.id)).toEqual([threadB]);
+    expect(Object.keys(threads.owners)).toEqual([me.id]);
   });
 });
 

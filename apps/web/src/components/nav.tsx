@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
+import { FindBox } from "@/components/find/find-box.tsx";
 
 const LINKS = [
   { href: "/runs", label: "Runs" },
@@ -39,6 +40,8 @@ export function Nav({ email, role }: { email: string; role: "admin" | "user" }) 
           ))}
         </ul>
       </nav>
+      {/* the Find page has its own, larger box */}
+      {path === "/find" ? null : <FindBox compact />}
       <div className="who">
         <span className="muted" title={role === "admin" ? "admin: sees every owner's runs" : undefined}>
           {email}

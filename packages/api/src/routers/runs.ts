@@ -56,6 +56,12 @@ export const runsRouter = router({
           status: z.union([schemas.runStatus, z.array(schemas.runStatus).min(1)]).optional(),
           createdAfter: date.optional(),
           createdBefore: date.optional(),
+          /** top-level keys of the run's metadata, each equal */
+          metadata: schemas.jsonObject.optional(),
+          /** an admin's filter: this operator's runs (a user sees only their own whatever it says) */
+          ownerId: z.string().min(1).max(200).optional(),
+          /** contained, ignoring case, in the run id, thread id, input or metadata */
+          text: z.string().max(200).optional(),
           ...page,
         })
         .strict()

@@ -42,11 +42,20 @@ export const threadsRouter = router({
 
   get: protectedProcedure.input(threadId).query(({ ctx, input }) => ctx.runtime.threads.get(ctx.caller, input.threadId)),
 
-  /** Newest first, a page at a time (`nextCursor`), for lists that scroll. */
+  /** Newest first, a page at a time (`nextCursor`), for lists that scroll; `owners` names the owners of the page's threads. */
   list: protectedProcedure
     .input(
       z
-        .object({ status: threadStatus.optional(), metadata: jsonObject.optional(), values: jsonObject.optional(), ...page })
+        .object({
+          status: threadStatus.optional(),
+          metadata: jsonObject.optional(),
+          values: jsonObject.optional(),
+          /** an admin's filter: this operator's threads (a user sees only their own whatever it says) */
+          ownerId: z.string().min(1).max(200).optional(),
+          /** contained, ignoring case, in the thread id, metadata or current values */
+          text: z.string().max(200).optional(),
+          ...page,
+        })
         .strict()
         .default({ limit: 50 }),
     )

@@ -1,8 +1,10 @@
 import type { Database } from "../client.ts";
 import { newId } from "../ids.ts";
 import type { MultitaskStrategy, Run, RunStatus } from "../generated/sqlite/client.ts";
-import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
-import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
+import { Prisma } from "../generated/sqlite/client.ts";
+import { asObject, jsonInput, jsonObject, type JsonObject } from "./json.ts";
+import { createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
+import { afterCursorSql, cursorPageOfIds, equals, inOrderOf, jsonMatch, textIn, type TextField } from "./search.ts";
 import { ownedBy, type Scope } from "./scope.ts";
 import { fenced, type Lease } from "./leases.ts";
 import { applyCronClaim, type CronClaim } from "./crons.ts";
@@ -57,8 +59,21 @@ export interface RunFilter extends PageRequest, RunMatch {
   assistantId?: string;
   createdAfter?: Date;
   createdBefore?: Date;
+  /** every key must equal (top-level keys of the run's metadata) */
   metadata?: JsonObject;
+  /** runs of this owner only (within the caller's scope: another owner's runs stay out of a user's reach) */
+  ownerId?: string;
+  /** contained, ignoring case, in the run's id, its thread's id, its input or its metadata */
+  text?: string;
 }
+
+/** Where a find looks in a run: ids (a short id is a prefix), the input it was given, its metadata. */
+const RUN_TEXT: TextField[] = [
+  { column: "id", kind: "text" },
+  { column: "threadId", kind: "text" },
+  { column: "kwargs", kind: "json", key: "input" },
+  { column: "metadata", kind: "json" },
+];
 
 /** The `where` of a run read: scope, thread, statuses and rolled-back state. */
 function matching(scope: Scope, match: RunMatch) {
@@ -182,23 +197,31 @@ export function runsRepository(db: Database) {
       return prisma.run.findFirst({ where: { id, ...matching(scope, match) } });
     },
 
+    /**
+     * The caller's runs matching `filter`, newest first, a cursor page: filtered and
+     * cut in the database (in SQL of our own: Prisma cannot search JSON as text).
+     */
     async list(scope: Scope, filter: RunFilter = {}): Promise<Page<Run>> {
       const limit = pageSize(filter);
-      const rows = await prisma.run.findMany({
-        where: {
-          ...matching(scope, filter),
-          ...(filter.assistantId ? { assistantId: filter.assistantId } : {}),
-          AND: [
-            afterCreatedCursor(filter.cursor),
-            filter.createdAfter ? { createdAt: { gte: filter.createdAfter } } : {},
-            filter.createdBefore ? { createdAt: { lt: filter.createdBefore } } : {},
-            ...jsonEquals(db.provider, "metadata", filter.metadata),
-          ],
-        },
-        orderBy: newestFirst,
-        take: limit + 1,
-      });
-      return toPage(rows, limit, createdCursor);
+      const statuses = filter.status === undefined ? undefined : [filter.status].flat();
+      const conditions = [
+        ...("ownerId" in scope ? [equals("ownerId", scope.ownerId)] : []),
+        ...(filter.ownerId ? [equals("ownerId", filter.ownerId)] : []),
+        ...(filter.threadId ? [equals("threadId", filter.threadId)] : []),
+        ...(filter.assistantId ? [equals("assistantId", filter.assistantId)] : []),
+        ...(statuses ? [Prisma.sql`"status" IN (${Prisma.join(statuses)})`] : []),
+        ...(filter.rolledBack === undefined
+          ? []
+          : [filter.rolledBack ? Prisma.sql`"rolledBackAt" IS NOT NULL` : Prisma.sql`"rolledBackAt" IS NULL`]),
+        ...(filter.createdAfter ? [Prisma.sql`"createdAt" >= ${filter.createdAfter}`] : []),
+        ...(filter.createdBefore ? [Prisma.sql`"createdAt" < ${filter.createdBefore}`] : []),
+        ...jsonMatch(db.provider, "metadata", filter.metadata),
+        ...(filter.text ? [textIn(db.provider, RUN_TEXT, filter.text)] : []),
+        ...afterCursorSql(filter.cursor),
+      ];
+      const ids = await cursorPageOfIds(prisma, "run", conditions, limit);
+      const rows = ids.length === 0 ? [] : await prisma.run.findMany({ where: { id: { in: ids } } });
+      return toPage(inOrderOf(ids, rows), limit, createdCursor);
     },
 
     /** Matching runs newest first, `offset` of them skipped, at most `limit` (the LangGraph API's pages). */

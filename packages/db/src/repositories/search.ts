@@ -11,7 +11,7 @@ import type { Provider } from "../config.ts";
 import { Prisma } from "../generated/sqlite/client.ts";
 import type { PrismaDb } from "../client.ts";
 import type { JsonObject } from "./json.ts";
-import { InvalidWindowError } from "./pagination.ts";
+import { decodeCursor, InvalidWindowError } from "./pagination.ts";
 
 export type SortOrder = "asc" | "desc";
 
@@ -76,6 +76,45 @@ export function containsText(provider: Provider, column: string, text: string): 
   return provider === "sqlite"
     ? Prisma.sql`instr(lower(${col}), lower(${text})) > 0`
     : Prisma.sql`strpos(lower(${col}), lower(${text})) > 0`;
+}
+
+/**
+ * What a find box asks for: rows any of whose `fields` contains `text`, ignoring
+ * case (a literal substring, no wildcards). A field is a text column, or a JSON
+ * column (optionally one top-level key of it) searched as its stored JSON text, so
+ * a word inside any value matches. Case folds as in containsText.
+ */
+export function textIn(provider: Provider, fields: TextField[], text: string): Prisma.Sql {
+  const matches = fields.map((field) => {
+    const col = quoted(field.column);
+    let expr: string;
+    if (field.kind === "text") expr = col;
+    else if (provider === "sqlite") expr = field.key ? `json_extract(${col}, '$.${field.key}')` : col;
+    else expr = field.key ? `(${col} -> '${field.key}')::text` : `${col}::text`;
+    return provider === "sqlite"
+      ? Prisma.sql`instr(lower(${Prisma.raw(expr)}), lower(${text})) > 0`
+      : Prisma.sql`strpos(lower(${Prisma.raw(expr)}), lower(${text})) > 0`;
+  });
+  return Prisma.sql`(${Prisma.join(matches, " OR ")})`;
+}
+
+/** A column a text search reads: plain text, or JSON (the whole document, or the value of its top-level `key`). */
+export type TextField = { column: string; kind: "text" } | { column: string; kind: "json"; key?: string };
+
+/** The condition continuing a newest-first (createdAt, id) list after `cursor` (see afterCreatedCursor). */
+export function afterCursorSql(cursor: string | null | undefined): Prisma.Sql[] {
+  if (!cursor) return [];
+  const [ms, id] = decodeCursor(cursor, ["number", "string"]) as [number, string];
+  const at = new Date(ms);
+  return [Prisma.sql`("createdAt" < ${at} OR ("createdAt" = ${at} AND "id" < ${id}))`];
+}
+
+/** The ids of one newest-first cursor page of `table`'s rows matching `conditions` (one row more is read to know if more follow). */
+export async function cursorPageOfIds(prisma: PrismaDb, table: string, conditions: Prisma.Sql[], limit: number): Promise<string[]> {
+  const rows = await prisma.$queryRaw<
+    { id: string }[]
+  >`SELECT "id" FROM ${Prisma.raw(quoted(table))} ${whereClause(conditions)} ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit + 1}`;
+  return rows.map((r) => r.id);
 }
 
 export function equals(column: string, value: string): Prisma.Sql {

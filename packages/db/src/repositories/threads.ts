@@ -3,20 +3,24 @@ import { newId } from "../ids.ts";
 import { lostRaceKind } from "../errors.ts";
 import { directRows } from "./direct-rows.ts";
 import type { Thread, ThreadStatus } from "../generated/sqlite/client.ts";
-import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
-import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
+import { asObject, jsonInput, jsonObject, type JsonObject } from "./json.ts";
+import { createdCursor, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { ownedBy, type Scope } from "./scope.ts";
 import {
+  afterCursorSql,
   countRows,
+  cursorPageOfIds,
   equals,
   idIn,
   inOrderOf,
   jsonMatch,
   pageOfIds,
+  textIn,
   windowOf,
   type OffsetPage,
   type OffsetWindow,
   type SortColumn,
+  type TextField,
 } from "./search.ts";
 
 export type { Thread, ThreadStatus };
@@ -63,7 +67,18 @@ export interface ThreadFilter extends PageRequest {
   metadata?: JsonObject;
   /** every key must equal (top-level keys of the thread's current values) */
   values?: JsonObject;
+  /** threads of this owner only (within the caller's scope) */
+  ownerId?: string;
+  /** contained, ignoring case, in the thread's id, its metadata or its current values */
+  text?: string;
 }
+
+/** Where a find looks in a thread: its id (a short id is a prefix), its metadata, its current values. */
+const THREAD_TEXT: TextField[] = [
+  { column: "id", kind: "text" },
+  { column: "metadata", kind: "json" },
+  { column: "values", kind: "json" },
+];
 
 /** What a search or count matches: every given condition. */
 export interface ThreadMatch {
@@ -109,22 +124,18 @@ export function threadsRepository(db: Database) {
       return prisma.thread.findFirst({ where: { id, ...ownedBy(scope) } });
     },
 
+    /** The caller's threads matching `filter`, newest first, a cursor page: filtered and cut in the database. */
     async list(scope: Scope, filter: ThreadFilter = {}): Promise<Page<Thread>> {
       const limit = pageSize(filter);
-      const rows = await prisma.thread.findMany({
-        where: {
-          ...ownedBy(scope),
-          ...(filter.status ? { status: filter.status } : {}),
-          AND: [
-            afterCreatedCursor(filter.cursor),
-            ...jsonEquals(db.provider, "metadata", filter.metadata),
-            ...jsonEquals(db.provider, "values", filter.values),
-          ],
-        },
-        orderBy: newestFirst,
-        take: limit + 1,
-      });
-      return toPage(rows, limit, createdCursor);
+      const conditions = [
+        ...conditionsOf(scope, filter),
+        ...(filter.ownerId ? [equals("ownerId", filter.ownerId)] : []),
+        ...(filter.text ? [textIn(db.provider, THREAD_TEXT, filter.text)] : []),
+        ...afterCursorSql(filter.cursor),
+      ];
+      const ids = await cursorPageOfIds(prisma, "thread", conditions, limit);
+      const rows = ids.length === 0 ? [] : await prisma.thread.findMany({ where: { id: { in: ids } } });
+      return toPage(inOrderOf(ids, rows), limit, createdCursor);
     },
 
     /**

@@ -59,6 +59,12 @@ export function usersRepository(db: Database) {
       return prisma.user.findUnique({ where: { id } });
     },
 
+    /** The email and name of each of these users (those that exist): how a list names the owners of its rows. */
+    ownerNames(ids: string[]): Promise<{ id: string; email: string; name: string }[]> {
+      if (ids.length === 0) return Promise.resolve([]);
+      return prisma.user.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, email: true, name: true } });
+    },
+
     getUserByEmail(email: string): Promise<User | null> {
       return prisma.user.findUnique({ where: { email: email.toLowerCase() } });
     },

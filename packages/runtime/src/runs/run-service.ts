@@ -1,8 +1,9 @@
 import { type AgentTreeNode, agentTreeOf } from "./agent-tree.ts";
 import { PROTOCOL_EVENT_PREFIX } from "./protocol-stream.ts";
 import { type RecordedEvent, type RunTrace, traceOf } from "./run-trace.ts";
-import { ALL, IN_FLIGHT, type Page, type RunStatus } from "@lgrs/db";
+import { ALL, IN_FLIGHT, type JsonObject, type RunStatus } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
+import { type PageWithOwners, withOwners } from "../list-owners.ts";
 import { resolveAssistant } from "../assistants/defaults.ts";
 import type { BridgeItem } from "../bridge/index.ts";
 import type { CancelAction, CancelManyStatus, OnDisconnect } from "../enums.ts";
@@ -32,6 +33,12 @@ export interface RunListFilter extends Pick<RunLookup, "threadId" | "includeRoll
   createdAfter?: Date;
   /** exclusive */
   createdBefore?: Date;
+  /** top-level keys of the run's metadata, each equal */
+  metadata?: JsonObject;
+  /** runs of this owner only: an admin's filter (a user's list holds only their own anyway) */
+  ownerId?: string;
+  /** contained, ignoring case, in the run's id, its thread's id, its input or its metadata */
+  text?: string;
   /** the `nextCursor` of the previous page */
   cursor?: string | null;
   limit?: number;
@@ -116,8 +123,11 @@ export class RunService {
     return present(await this.find(actor, runId, lookup));
   }
 
-  /** The caller's runs newest first, a cursor page; rolled-back runs only when included. */
-  async list(actor: Actor, filter: RunListFilter = {}): Promise<Page<Run>> {
+  /**
+   * The caller's runs newest first, a cursor page, with their owners' names;
+   * rolled-back runs only when included. Every filter is applied in the database.
+   */
+  async list(actor: Actor, filter: RunListFilter = {}): Promise<PageWithOwners<Run>> {
     // runs record the resolved assistant: a graph id alone would match none of them
     const assistantId = filter.assistantId === undefined ? undefined : (await resolveAssistant(this.ctx.repos, filter.assistantId)).id;
     const page = await this.ctx.repos.runs.list(actor.scope, {
@@ -126,11 +136,14 @@ export class RunService {
       status: filter.status,
       createdAfter: filter.createdAfter,
       createdBefore: filter.createdBefore,
+      metadata: filter.metadata,
+      ownerId: filter.ownerId,
+      text: filter.text?.trim() || undefined,
       cursor: filter.cursor,
       limit: filter.limit,
       rolledBack: filter.includeRolledBack ? undefined : false,
     });
-    return { ...page, items: page.items.map(present) };
+    return withOwners(this.ctx.repos, { ...page, items: page.items.map(present) });
   }
 
   /** A thread's runs newest first, `offset` skipped, rolled-back runs left out (the LangGraph API's list). */

@@ -4,7 +4,6 @@ import {
   lostRaceKind,
   type JsonObject,
   type OffsetPage,
-  type Page,
   type Scope,
   type Thread,
   type ThreadMatch,
@@ -12,6 +11,7 @@ import {
   type ThreadStatus,
 } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
+import { type PageWithOwners, withOwners } from "../list-owners.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
 import type { IfExists, PruneStrategy } from "../enums.ts";
 import type { RuntimeContext } from "../runs/context.ts";
@@ -58,6 +58,10 @@ export interface ThreadListOptions {
   status?: ThreadStatus;
   metadata?: JsonObject;
   values?: JsonObject;
+  /** threads of this owner only: an admin's filter (a user's list holds only their own anyway) */
+  ownerId?: string;
+  /** contained, ignoring case, in the thread's id, metadata or current values */
+  text?: string;
   /** the `nextCursor` of the previous page */
   cursor?: string | null;
   limit?: number;
@@ -160,9 +164,13 @@ export class ThreadService {
     return thread;
   }
 
-  /** The caller's threads newest first, a page at a time (cursor pages, for lists that scroll). */
-  list(actor: Actor, options: ThreadListOptions = {}): Promise<Page<Thread>> {
-    return this.ctx.repos.threads.list(actor.scope, options);
+  /**
+   * The caller's threads newest first, a page at a time (cursor pages, for lists that
+   * scroll), with their owners' names; every filter is applied in the database.
+   */
+  async list(actor: Actor, options: ThreadListOptions = {}): Promise<PageWithOwners<Thread>> {
+    const text = options.text?.trim();
+    return withOwners(this.ctx.repos, await this.ctx.repos.threads.list(actor.scope, { ...options, text: text || undefined }));
   }
 
   /**

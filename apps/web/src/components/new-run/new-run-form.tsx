@@ -6,7 +6,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/lib/trpc.tsx";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
 import { ApiError } from "./api-error.tsx";
-import { messageInput, parseInput, parseThreadId, type InputMode } from "./run-input.ts";
+import { assistantLabel, sortAssistants } from "@/components/list-filters/assistant-names.ts";
+import { messageInput, parseInput, parseObjectField, parseThreadId, type InputMode } from "./run-input.ts";
 import styles from "./new-run.module.css";
 
 interface Props {
@@ -17,6 +18,15 @@ interface Props {
 }
 
 type Failure = { title: string; error: unknown };
+
+/** What the run does when its thread already has one in flight; the server's default is reject. */
+const STRATEGIES = [
+  { value: "reject", label: "reject: refuse this run" },
+  { value: "enqueue", label: "enqueue: wait in line" },
+  { value: "interrupt", label: "interrupt: stop the other, keep its work" },
+  { value: "rollback", label: "rollback: stop the other, undo it" },
+] as const;
+type Strategy = (typeof STRATEGIES)[number]["value"];
 
 /** Pick an assistant, write the input, choose the thread, start: then off to the run's page. */
 export function NewRunForm({ assistant, threadId: presetThread }: Props) {
@@ -36,14 +46,22 @@ export function NewRunForm({ assistant, threadId: presetThread }: Props) {
   const [threadMode, setThreadMode] = useState<"new" | "existing">(presetThread ? "existing" : "new");
   const [threadId, setThreadId] = useState(presetThread ?? "");
   const [threadError, setThreadError] = useState<string | null>(null);
+  const [config, setConfig] = useState("");
+  const [configError, setConfigError] = useState<string | null>(null);
+  const [metadata, setMetadata] = useState("");
+  const [metadataError, setMetadataError] = useState<string | null>(null);
+  const [strategy, setStrategy] = useState<Strategy>("reject");
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const threadRef = useRef<HTMLInputElement>(null);
+  const configRef = useRef<HTMLTextAreaElement>(null);
+  const metadataRef = useRef<HTMLTextAreaElement>(null);
 
   if (assistants.error) return <ErrorState error={assistants.error} retry={() => void assistants.refetch()} />;
   if (!assistants.data) return <Loading what="assistants" />;
-  const list = assistants.data.items;
+  // graphs' default assistants first, then the others by name
+  const list = sortAssistants(assistants.data.items);
   if (list.length === 0) {
     return <EmptyState title="No assistants yet">The server makes one for each graph it loads; check its graph configuration.</EmptyState>;
   }
@@ -66,8 +84,14 @@ export function NewRunForm({ assistant, threadId: presetThread }: Props) {
     setInputError(input.ok ? null : input.error);
     const thread = threadMode === "existing" ? parseThreadId(threadId) : null;
     setThreadError(thread && !thread.ok ? thread.error : null);
+    const runConfig = parseObjectField("Config", config);
+    setConfigError(runConfig.ok ? null : runConfig.error);
+    const runMetadata = parseObjectField("Metadata", metadata);
+    setMetadataError(runMetadata.ok ? null : runMetadata.error);
     if (!input.ok) return inputRef.current?.focus();
     if (thread && !thread.ok) return threadRef.current?.focus();
+    if (!runConfig.ok) return configRef.current?.focus();
+    if (!runMetadata.ok) return metadataRef.current?.focus();
 
     setBusy(true);
     let made: string | null = null;
@@ -78,6 +102,9 @@ export function NewRunForm({ assistant, threadId: presetThread }: Props) {
         threadId: thread?.ok ? thread.threadId : made,
         assistantId: selectedId,
         input: input.input,
+        ...(runConfig.value ? { config: runConfig.value } : {}),
+        ...(runMetadata.value ? { metadata: runMetadata.value } : {}),
+        multitaskStrategy: strategy,
         // the detail page shows the reply token by token: ask for message chunks too
         streamMode: ["values", "messages-tuple"],
       });
@@ -103,7 +130,7 @@ export function NewRunForm({ assistant, threadId: presetThread }: Props) {
       >
         {list.map((a) => (
           <option key={a.id} value={a.id}>
-            {a.name === a.graphId ? a.name : `${a.name} (${a.graphId})`}
+            {assistantLabel(a)}
           </option>
         ))}
       </select>
@@ -202,6 +229,64 @@ export function NewRunForm({ assistant, threadId: presetThread }: Props) {
             ) : null}
           </div>
         ) : null}
+      </fieldset>
+
+      <fieldset className={`${styles.fieldset} ${styles.options}`}>
+        <legend>Options</legend>
+        <label htmlFor="new-run-config">Config (JSON)</label>
+        <textarea
+          id="new-run-config"
+          ref={configRef}
+          rows={3}
+          className={styles.code}
+          spellCheck={false}
+          value={config}
+          onChange={(e) => {
+            setConfig(e.target.value);
+            setConfigError(null);
+          }}
+          placeholder='{"configurable": {"model": "..."}}'
+          aria-invalid={configError ? true : undefined}
+          aria-describedby={configError ? "new-run-config-error" : undefined}
+        />
+        {configError ? (
+          <p id="new-run-config-error" role="alert" className="error">
+            {configError}
+          </p>
+        ) : null}
+        <label htmlFor="new-run-metadata">Metadata (JSON)</label>
+        <textarea
+          id="new-run-metadata"
+          ref={metadataRef}
+          rows={3}
+          className={styles.code}
+          spellCheck={false}
+          value={metadata}
+          onChange={(e) => {
+            setMetadata(e.target.value);
+            setMetadataError(null);
+          }}
+          placeholder='{"team": "red"}'
+          aria-invalid={metadataError ? true : undefined}
+          aria-describedby={metadataError ? "new-run-metadata-error" : "new-run-metadata-hint"}
+        />
+        {metadataError ? (
+          <p id="new-run-metadata-error" role="alert" className="error">
+            {metadataError}
+          </p>
+        ) : (
+          <p id="new-run-metadata-hint" className={`muted ${styles.hint}`}>
+            Kept with the run: filter and find runs by it on the Runs page.
+          </p>
+        )}
+        <label htmlFor="new-run-strategy">If the thread is busy</label>
+        <select id="new-run-strategy" value={strategy} onChange={(e) => setStrategy(e.target.value as Strategy)}>
+          {STRATEGIES.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
       </fieldset>
 
       {failure ? <ApiError title={failure.title} error={failure.error} /> : null}

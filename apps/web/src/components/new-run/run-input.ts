@@ -35,3 +35,24 @@ export function parseThreadId(value: string): { ok: true; threadId: string } | {
   if (!UUID.test(id)) return { ok: false, error: "A thread id is a UUID, like 1f0c7e52-5d3a-4b8e-9a51-0c2b6f4d9e17." };
   return { ok: true, threadId: id };
 }
+
+/**
+ * An optional JSON object field (config, metadata): empty is "not given"; anything
+ * else must be a JSON object, and the message names the field.
+ */
+export function parseObjectField(
+  field: string,
+  text: string,
+): { ok: true; value: Record<string, unknown> | undefined } | { ok: false; error: string } {
+  if (!text.trim()) return { ok: true, value: undefined };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, error: `${field} is not valid JSON: ${(err as Error).message}` };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { ok: false, error: `${field} must be a JSON object, like {"key": "value"}, or left empty.` };
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}

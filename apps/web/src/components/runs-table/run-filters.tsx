@@ -1,6 +1,10 @@
 "use client";
 
 import { useId } from "react";
+import { parseMetadataFilter } from "@/components/list-filters/metadata.ts";
+import { SearchField } from "@/components/list-filters/search-field.tsx";
+import { OwnerSelect, type OwnerOption } from "@/components/list-filters/owner-select.tsx";
+import { assistantLabel, sortAssistants } from "@/components/list-filters/assistant-names.ts";
 import {
   type AssistantRow,
   isFiltered,
@@ -13,19 +17,31 @@ import {
 } from "./filter-model.ts";
 import styles from "./runs-table.module.css";
 
-/** Status, assistant and time filters for the runs table. */
+/** Find text, status, assistant, time, metadata and (for an admin) owner filters for the runs table. */
 export function RunFiltersBar({
   value,
   onChange,
   assistants,
+  owners,
 }: {
   value: RunFilters;
   onChange: (next: RunFilters) => void;
-  assistants: Pick<AssistantRow, "id" | "name" | "graphId">[];
+  assistants: Pick<AssistantRow, "id" | "name" | "graphId" | "ownerId">[];
+  /** the owners to choose from; undefined: no owner filter (not an admin) */
+  owners?: OwnerOption[];
 }) {
   const id = useId();
+  const metadata = parseMetadataFilter(value.metadata);
   return (
     <form className={styles.filters} role="search" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
+      <SearchField
+        id={`${id}-text`}
+        label="Find"
+        value={value.text}
+        placeholder="Run id, thread id or text in input and metadata"
+        onApply={(text) => onChange({ ...value, text })}
+        wide
+      />
       <label htmlFor={`${id}-status`}>
         <span>Status</span>
         <select
@@ -45,9 +61,9 @@ export function RunFiltersBar({
         <span>Assistant</span>
         <select id={`${id}-assistant`} value={value.assistantId} onChange={(e) => onChange({ ...value, assistantId: e.target.value })}>
           <option value="all">all</option>
-          {assistants.map((a) => (
+          {sortAssistants(assistants).map((a) => (
             <option key={a.id} value={a.id}>
-              {a.name === a.graphId ? a.name : `${a.name} (${a.graphId})`}
+              {assistantLabel(a)}
             </option>
           ))}
         </select>
@@ -69,6 +85,17 @@ export function RunFiltersBar({
           ))}
         </select>
       </label>
+      {owners ? (
+        <OwnerSelect id={`${id}-owner`} value={value.ownerId} owners={owners} onChange={(ownerId) => onChange({ ...value, ownerId })} />
+      ) : null}
+      <SearchField
+        id={`${id}-metadata`}
+        label="Metadata"
+        value={value.metadata}
+        placeholder="key=value, key=value"
+        onApply={(text) => onChange({ ...value, metadata: text })}
+        error={metadata.ok ? null : metadata.error}
+      />
       {isFiltered(value) ? (
         <button type="button" className={`btn ${styles.small}`} onClick={() => onChange(NO_FILTERS)}>
           Clear filters

@@ -27,10 +27,13 @@ function Duration({ run }: { run: Run }) {
 export function RunTableRow({
   run,
   assistant,
+  owner,
   onChanged,
 }: {
   run: Run;
   assistant: AssistantName | undefined;
+  /** who owns the run (an admin's table); undefined: no owner column */
+  owner?: string;
   onChanged: (run: Run) => void;
 }) {
   const short = shortId(run.id);
@@ -79,6 +82,11 @@ export function RunTableRow({
       <td data-label="Tokens" className={styles.num} title={`${formatTokens(run.inputTokens)} in, ${formatTokens(run.outputTokens)} out`}>
         {formatTokens(run.totalTokens)}
       </td>
+      {owner !== undefined ? (
+        <td data-label="Owner" className={styles.owner} title={run.ownerId}>
+          {owner}
+        </td>
+      ) : null}
       <td data-label="Actions">
         <RunActions run={run} onChanged={onChanged} />
       </td>

@@ -2,24 +2,33 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
+import { ownersOf } from "@/components/list-filters/owner-select.tsx";
+import { useUrlFilters } from "@/components/list-filters/url-state.ts";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
 import { useTRPC } from "@/lib/trpc.tsx";
-import { isFiltered, NO_FILTERS, type RunFilters } from "./filter-model.ts";
+import { filtersFromParams, filtersToParams, isFiltered, NO_FILTERS } from "./filter-model.ts";
 import { LiveIndicator } from "./live-indicator.tsx";
 import { RunFiltersBar } from "./run-filters.tsx";
 import { RunTableRow, type AssistantName } from "./run-row.tsx";
 import { useLiveRuns } from "./use-live-runs.ts";
 import styles from "./runs-table.module.css";
 
-const COLUMNS = ["Status", "Run", "Assistant", "Thread", "Started", "Duration", "Tokens", "Actions"];
+// Owner (an admin's) after the columns every operator has, so theirs keep their places
+const COLUMNS = ["Status", "Run", "Assistant", "Thread", "Started", "Duration", "Tokens", "Owner", "Actions"];
 
-/** The live runs table: filters, the rows (kept current by the runs watch), and more pages on request. */
-export function RunsTable() {
+/**
+ * The live runs table: filters (kept in the address), the rows (kept current by the
+ * runs watch), and more pages on request. An admin sees every operator's runs, with
+ * an owner column and filter.
+ */
+export function RunsTable({ admin = false }: { admin?: boolean }) {
   const trpc = useTRPC();
-  const [filters, setFilters] = useState<RunFilters>(NO_FILTERS);
+  const [filters, setFilters] = useUrlFilters(filtersFromParams, filtersToParams);
   const { rows, list, watch, remember } = useLiveRuns(filters);
   const assistants = useQuery(trpc.assistants.list.queryOptions({ limit: 200 }));
+  const owners = useMemo(() => ownersOf(list.data?.pages), [list.data]);
+  const columns = admin ? COLUMNS : COLUMNS.filter((c) => c !== "Owner");
 
   const moreError = list.isFetchNextPageError ? list.error : null;
   const names = useMemo(
@@ -30,7 +39,12 @@ export function RunsTable() {
   return (
     <section className={styles.wrap} aria-label="Runs">
       <div className={styles.toolbar}>
-        <RunFiltersBar value={filters} onChange={setFilters} assistants={assistants.data?.items ?? []} />
+        <RunFiltersBar
+          value={filters}
+          onChange={setFilters}
+          assistants={assistants.data?.items ?? []}
+          owners={admin ? [...owners.values()] : undefined}
+        />
         <LiveIndicator status={watch.status} error={watch.error} onReconnect={() => watch.reset()} />
       </div>
 
@@ -59,7 +73,7 @@ export function RunsTable() {
             <table className={styles.table}>
               <thead>
                 <tr>
-                  {COLUMNS.map((c) => (
+                  {columns.map((c) => (
                     <th key={c} scope="col" className={c === "Duration" || c === "Tokens" ? styles.num : undefined}>
                       {c === "Actions" ? <span className="sr-only">{c}</span> : c}
                     </th>
@@ -68,7 +82,13 @@ export function RunsTable() {
               </thead>
               <tbody>
                 {rows.map((run) => (
-                  <RunTableRow key={run.id} run={run} assistant={names.get(run.assistantId)} onChanged={remember} />
+                  <RunTableRow
+                    key={run.id}
+                    run={run}
+                    assistant={names.get(run.assistantId)}
+                    owner={admin ? (owners.get(run.ownerId)?.email ?? run.ownerId) : undefined}
+                    onChanged={remember}
+                  />
                 ))}
               </tbody>
             </table>

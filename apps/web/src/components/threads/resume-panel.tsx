@@ -3,6 +3,7 @@
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
+import { AssistantNameOf } from "@/components/list-filters/assistant-name.tsx";
 import { useTRPC } from "@/lib/trpc.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { isInFlight, shortId } from "@/lib/format.ts";
@@ -83,7 +84,7 @@ function ResumeForm({ thread, busy, onResumed }: { thread: ThreadRow; busy: bool
         </button>
       </div>
       <p className="muted">
-        Starts a new run of <code>{assistantId}</code> on this thread with your answer as the resume value.
+        Starts a new run of <AssistantNameOf assistantId={assistantId} /> on this thread with your answer as the resume value.
       </p>
       {create.isError ? (
         <p className="error-box" role="alert">

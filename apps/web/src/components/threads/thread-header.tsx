@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
+import { AssistantNameOf } from "@/components/list-filters/assistant-name.tsx";
 import { stringField, type ThreadRow } from "./types.ts";
 import styles from "./thread-detail.module.css";
 
@@ -23,7 +24,7 @@ export function ThreadHeader({ thread }: { thread: ThreadRow }) {
           <>
             <dt>Assistant</dt>
             <dd>
-              <code>{assistantId}</code>
+              <AssistantNameOf assistantId={assistantId} />
             </dd>
           </>
         ) : null}

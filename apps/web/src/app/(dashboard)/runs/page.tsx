@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { RunsTable } from "@/components/runs-table/runs-table.tsx";
+import { Loading } from "@/components/states.tsx";
 import { currentViewer } from "@/lib/session.ts";
 
 export const metadata: Metadata = { title: "Runs · LangGraph Run Server" };
@@ -13,7 +15,10 @@ export default async function RunsPage() {
       <p className="muted">
         {viewer?.role === "admin" ? "Every operator's runs" : "Your runs"}, newest first. New runs and status changes appear as they happen.
       </p>
-      <RunsTable />
+      {/* the filters are read from the address */}
+      <Suspense fallback={<Loading what="runs" />}>
+        <RunsTable admin={viewer?.role === "admin"} />
+      </Suspense>
     </>
   );
 }
