@@ -35,6 +35,7 @@ test("lists a cron with its next run, pauses and resumes it, and deletes it afte
   await expect(row.getByText("30 6 * * *")).toBeVisible();
   await expect(row.getByText("Europe/Berlin")).toBeVisible();
   await expect(row.getByText("new thread each run")).toBeVisible();
+  await expect(row.getByRole("link", { name: "trivial", exact: true })).toBeVisible();
   await expect(row.locator("time").first()).toHaveAttribute("dateTime", new Date(cron.nextRunAt).toISOString());
 
   await row.getByRole("button", { name: "Pause cron 30 6 * * *" }).click();

@@ -2,9 +2,10 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useTRPC } from "@/lib/trpc.tsx";
 import { LocalTime } from "@/components/local-time.tsx";
+import { assistantLabel } from "@/components/list-filters/assistant-names.ts";
 import { ConfirmDialog } from "@/components/runs-table/confirm-dialog.tsx";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
 import styles from "./crons.module.css";
@@ -23,6 +24,12 @@ export function CronsList() {
     ...trpc.crons.list.queryOptions({ limit, sortBy: "createdAt", sortOrder: "desc" }),
     refetchInterval: REFRESH_MS,
   });
+  const assistants = useQuery(trpc.assistants.list.queryOptions({ limit: 200 }));
+  const names = useMemo(() => new Map((assistants.data?.items ?? []).map((a) => [a.id, a])), [assistants.data]);
+  const nameOf = (id: string) => {
+    const assistant = names.get(id);
+    return assistant ? assistantLabel(assistant) : id.slice(0, 8);
+  };
   const refresh = () => void queryClient.invalidateQueries(trpc.crons.list.pathFilter());
   const pause = useMutation(
     trpc.crons.pause.mutationOptions({
@@ -96,7 +103,11 @@ export function CronsList() {
                     <span className="muted">new thread each run</span>
                   )}
                 </td>
-                <td className={styles.mono}>{cron.assistantId.slice(0, 8)}</td>
+                <td>
+                  <Link href={`/assistants/${cron.assistantId}`} title={cron.assistantId}>
+                    {nameOf(cron.assistantId)}
+                  </Link>
+                </td>
                 <td>
                   <LocalTime value={cron.endTime} />
                 </td>
