@@ -4,6 +4,8 @@ export {
   type CompileOptions,
   type GraphDescription,
   type GraphLoadFailure,
+  type GraphReloadResult,
+  type GraphVersion,
   type GraphShape,
 } from "./graph-registry.ts";
 export type { CompiledGraph, GraphConfig } from "./graph-exports.ts";

@@ -1,0 +1,167 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repositories } from "@lgrs/db";
+import { testTargets, useMigratedDatabase } from "@lgrs/db/testing";
+import { createRuntime, GraphRegistry, NotFoundError, type Runtime } from "../src/index.ts";
+
+/**
+ * A user's project whose graph imports a helper: the word the graph says lives in
+ * the helper, so an edit there (a file the graph imports, not the graph's own)
+ * must reach new runs. The node waits until a `release` file exists, so a test
+ * can edit and reload while a run of the old code is executing.
+ */
+const GRAPH = `
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { Annotation, StateGraph } from "@langchain/langgraph";
+import { WORD } from "./helper.js";
+
+const State = Annotation.Root({ said: Annotation<string> });
+const released = () => existsSync(path.join(import.meta.dirname, "release"));
+
+export const graph = new StateGraph(State)
+  .addNode("say", async () => {
+    while (!released()) await new Promise((r) => setTimeout(r, 20));
+    return { said: WORD };
+  })
+  .addEdge("__start__", "say")
+  .compile();
+`;
+const helper = (word: string) => `export const WORD: string = ${JSON.stringify(word)};\n`;
+const CONFIG = JSON.stringify({ graphs: { echo: "./graph.ts:graph" } });
+
+/** The project in a temp folder, its @langchain/langgraph a link to ours (a copy, as makeUserProject makes, takes seconds). */
+function project(): { dir: string; config: string; write(name: string, text: string): void } {
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "lgrs-reload-")));
+  dirs.push(dir);
+  const files = {
+    "package.json": '{"type":"module"}',
+    "langgraph.json": CONFIG,
+    "graph.ts": GRAPH,
+    "helper.ts": helper("one"),
+    release: "",
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  mkdirSync(path.join(dir, "node_modules/@langchain"), { recursive: true });
+  const langgraph = realpathSync(path.dirname(createRequire(import.meta.url).resolve("@langchain/langgraph/package.json")));
+  symlinkSync(langgraph, path.join(dir, "node_modules/@langchain/langgraph"), "dir");
+  return { dir, config: path.join(dir, "langgraph.json"), write: (name, text) => writeFileSync(path.join(dir, name), text) };
+}
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const said = async (registry: GraphRegistry) => {
+  const graph = await registry.compile("echo", { checkpointer: undefined as never, store: undefined as never });
+  return ((await graph.invoke({})) as { said: string }).said;
+};
+
+describe("graph reload", () => {
+  it("loads edits of a helper a graph imports; a broken edit keeps the previous version serving and is reported; a fix recovers", async () => {
+    const p = project();
+    const registry = await GraphRegistry.load(p.config);
+    expect(await said(registry)).toBe("one");
+    const first = registry.version("echo")!;
+    expect(first.hash).toMatch(/^[0-9a-f]{12}$/);
+    expect(registry.watchedFiles()).toEqual(
+      expect.arrayContaining([p.config, path.join(p.dir, "graph.ts"), path.join(p.dir, "helper.ts")]),
+    );
+
+    p.write("helper.ts", "export const WORD: string = ;\n");
+    const broken = await registry.reload();
+    expect(broken.failed).toEqual([
+      {
+        graphId: "echo",
+        file: path.join(p.dir, "graph.ts"),
+        error: expect.stringMatching(/helper|Expected|Unexpected/),
+        serving: first.hash,
+      },
+    ]);
+    expect(registry.failures()).toEqual(broken.failed);
+    expect(registry.ids()).toEqual(["echo"]);
+    expect(registry.version("echo")).toEqual(first);
+    expect(await said(registry)).toBe("one");
+
+    // langgraph.json itself broken: nothing changes, the error is kept until a reload reads it again
+    p.write("langgraph.json", "{ nope");
+    expect((await registry.reload()).configError).toMatch(/not valid JSON/);
+    expect(registry.configError()).toMatch(/not valid JSON/);
+    expect(await said(registry)).toBe("one");
+
+    p.write("langgraph.json", CONFIG);
+    p.write("helper.ts", helper("two"));
+    const fixed = await registry.reload();
+    expect(fixed).toMatchObject({ failed: [], removed: [], configError: null });
+    expect(fixed.updated.map((v) => v.graphId)).toEqual(["echo"]);
+    expect(registry.failures()).toEqual([]);
+    expect(registry.configError()).toBeNull();
+    expect(await said(registry)).toBe("two");
+    const second = registry.version("echo")!;
+    expect(second.hash).not.toBe(first.hash);
+
+    // a new graph id is added, a removed one dropped; an unchanged graph keeps its version
+    p.write("langgraph.json", JSON.stringify({ graphs: { echo2: "./graph.ts:graph" } }));
+    const renamed = await registry.reload();
+    expect(renamed.removed).toEqual(["echo"]);
+    expect(renamed.updated.map((v) => v.graphId)).toEqual(["echo2"]);
+    expect(registry.ids()).toEqual(["echo2"]);
+    p.write("langgraph.json", JSON.stringify({ graphs: { echo2: "./graph.ts:graph", echo: "./graph.ts:graph" } }));
+    const both = await registry.reload();
+    expect(both.updated.map((v) => v.graphId)).toEqual(["echo"]);
+    expect(registry.version("echo2")).toEqual(renamed.updated[0]);
+  });
+});
+
+describe.each(testTargets)("graph reload with runs on $provider", (target) => {
+  const database = useMigratedDatabase(target);
+  let runtime: Runtime;
+  let registry: GraphRegistry;
+  let p: ReturnType<typeof project>;
+  let owner: string;
+
+  beforeAll(async () => {
+    p = project();
+    rmSync(path.join(p.dir, "release"));
+    registry = await GraphRegistry.load(p.config);
+    runtime = createRuntime({ db: database(), graphs: registry, concurrency: 2 });
+    await runtime.start();
+    owner = (await repositories(database()).users.createUser({ email: `r-${randomUUID()}@x.dev`, name: "owner" })).id;
+  });
+  afterAll(() => runtime.shutdown(1000));
+
+  const actor = () => ({ userId: owner, scope: { ownerId: owner } });
+  const start = () => runtime.runs.create(actor(), { threadId: randomUUID(), assistantId: "echo", ifNotExists: "create", input: {} });
+  async function untilRunning(runId: string): Promise<void> {
+    for await (const item of (await runtime.runs.stream(actor(), runId)).items) if (item.type === "event") return;
+    throw new Error(`run ${runId} ended before it started`);
+  }
+  const saidBy = async (run: { threadId: string }) => (await runtime.threads.state(actor(), run.threadId)).values as { said?: string };
+
+  it("a run executing during a reload ends on the code it started with; the next run uses the new code; each records its version", async () => {
+    const old = await start();
+    await untilRunning(old.id);
+    const oldVersion = registry.version("echo")!;
+
+    p.write("helper.ts", helper("new"));
+    // only an admin may reload: to anyone else there is nothing to call
+    await expect(runtime.graphs.reload(actor())).rejects.toThrow(NotFoundError);
+    expect(registry.version("echo")).toEqual(oldVersion);
+    expect((await runtime.graphs.reload({ userId: owner, scope: { all: true } })).updated.map((v) => v.graphId)).toEqual(["echo"]);
+    const newVersion = registry.version("echo")!;
+    expect(newVersion.hash).not.toBe(oldVersion.hash);
+
+    p.write("release", "");
+    const ended = await runtime.runs.join(actor(), old.id);
+    expect(ended.error).toBeNull();
+    expect(ended.status).toBe("success");
+    expect(await saidBy(ended)).toEqual({ said: "one" });
+    expect(ended).toMatchObject({ graphVersion: oldVersion.hash, graphLoadedAt: oldVersion.loadedAt });
+
+    const next = await runtime.runs.join(actor(), (await start()).id);
+    expect(await saidBy(next)).toEqual({ said: "new" });
+    expect(next).toMatchObject({ graphVersion: newVersion.hash, graphLoadedAt: newVersion.loadedAt });
+  });
+});
