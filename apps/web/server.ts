@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const config: ServerConfig = loadServerConfig(process.env, { dev, baseDir: userBaseDir() });
 
   // 2. and 3. Database (migrated), Redis in fleet mode, graphs, the run engine.
-  const core = await lifecycle.startCore(config, "lgrs-server");
+  const core = await lifecycle.startCore(config, "lgrs-server", { watchGraphs: config.dev });
   if (!core) return;
   const { db: database, graphs, engine, observe } = core;
   const requestFailed = errorLogger(observe.logger, "request failed");

@@ -2,6 +2,7 @@ import { accountRouter } from "./routers/account.ts";
 import { assistantsRouter } from "./routers/assistants.ts";
 import { cronsRouter } from "./routers/crons.ts";
 import { feedbackRouter } from "./routers/feedback.ts";
+import { graphsRouter } from "./routers/graphs.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { threadsRouter } from "./routers/threads.ts";
 import { usageRouter } from "./routers/usage.ts";
@@ -12,6 +13,7 @@ export const appRouter = router({
   assistants: assistantsRouter,
   crons: cronsRouter,
   feedback: feedbackRouter,
+  graphs: graphsRouter,
   runs: runsRouter,
   threads: threadsRouter,
   usage: usageRouter,

@@ -1,58 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repositories } from "@lgrs/db";
 import { testTargets, useMigratedDatabase } from "@lgrs/db/testing";
-import { createRuntime, GraphRegistry, NotFoundError, type Runtime } from "../src/index.ts";
+import { createRuntime, GraphRegistry, GraphWatcher, NotFoundError, type Runtime } from "../src/index.ts";
+import { BROKEN_HELPER, helper, makeReloadProject, RELOAD_CONFIG, type ReloadProject } from "./fixtures/reload-project.ts";
 
-/**
- * A user's project whose graph imports a helper: the word the graph says lives in
- * the helper, so an edit there (a file the graph imports, not the graph's own)
- * must reach new runs. The node waits until a `release` file exists, so a test
- * can edit and reload while a run of the old code is executing.
- */
-const GRAPH = `
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { Annotation, StateGraph } from "@langchain/langgraph";
-import { WORD } from "./helper.js";
-
-const State = Annotation.Root({ said: Annotation<string> });
-const released = () => existsSync(path.join(import.meta.dirname, "release"));
-
-export const graph = new StateGraph(State)
-  .addNode("say", async () => {
-    while (!released()) await new Promise((r) => setTimeout(r, 20));
-    return { said: WORD };
-  })
-  .addEdge("__start__", "say")
-  .compile();
-`;
-const helper = (word: string) => `export const WORD: string = ${JSON.stringify(word)};\n`;
-const CONFIG = JSON.stringify({ graphs: { echo: "./graph.ts:graph" } });
-
-/** The project in a temp folder, its @langchain/langgraph a link to ours (a copy, as makeUserProject makes, takes seconds). */
-function project(): { dir: string; config: string; write(name: string, text: string): void } {
-  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "lgrs-reload-")));
-  dirs.push(dir);
-  const files = {
-    "package.json": '{"type":"module"}',
-    "langgraph.json": CONFIG,
-    "graph.ts": GRAPH,
-    "helper.ts": helper("one"),
-    release: "",
-  };
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-  mkdirSync(path.join(dir, "node_modules/@langchain"), { recursive: true });
-  const langgraph = realpathSync(path.dirname(createRequire(import.meta.url).resolve("@langchain/langgraph/package.json")));
-  symlinkSync(langgraph, path.join(dir, "node_modules/@langchain/langgraph"), "dir");
-  return { dir, config: path.join(dir, "langgraph.json"), write: (name, text) => writeFileSync(path.join(dir, name), text) };
-}
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function project(): ReloadProject {
+  const p = makeReloadProject();
+  dirs.push(p.dir);
+  return p;
+}
 
 const said = async (registry: GraphRegistry) => {
   const graph = await registry.compile("echo", { checkpointer: undefined as never, store: undefined as never });
@@ -70,7 +33,7 @@ describe("graph reload", () => {
       expect.arrayContaining([p.config, path.join(p.dir, "graph.ts"), path.join(p.dir, "helper.ts")]),
     );
 
-    p.write("helper.ts", "export const WORD: string = ;\n");
+    p.write("helper.ts", BROKEN_HELPER);
     const broken = await registry.reload();
     expect(broken.failed).toEqual([
       {
@@ -91,7 +54,7 @@ describe("graph reload", () => {
     expect(registry.configError()).toMatch(/not valid JSON/);
     expect(await said(registry)).toBe("one");
 
-    p.write("langgraph.json", CONFIG);
+    p.write("langgraph.json", RELOAD_CONFIG);
     p.write("helper.ts", helper("two"));
     const fixed = await registry.reload();
     expect(fixed).toMatchObject({ failed: [], removed: [], configError: null });
@@ -115,11 +78,39 @@ describe("graph reload", () => {
   });
 });
 
+describe("graph watcher (npm run dev)", () => {
+  it("calls once per burst of edits to a watched file, including a save that renames a new file over it, and ignores other files", async () => {
+    const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "lgrs-watch-")));
+    dirs.push(dir);
+    const file = path.join(dir, "graph.ts");
+    writeFileSync(file, "1");
+    writeFileSync(path.join(dir, "other.ts"), "1");
+    let calls = 0;
+    const watcher = new GraphWatcher(() => calls++, 100);
+    watcher.set([file]);
+    const settle = () => new Promise((r) => setTimeout(r, 400));
+    try {
+      writeFileSync(path.join(dir, "other.ts"), "2");
+      await settle();
+      expect(calls).toBe(0);
+      for (const text of ["2", "3", "4"]) writeFileSync(file, text);
+      await settle();
+      expect(calls).toBe(1);
+      writeFileSync(path.join(dir, ".graph.ts.swp"), "5");
+      renameSync(path.join(dir, ".graph.ts.swp"), file);
+      await settle();
+      expect(calls).toBe(2);
+    } finally {
+      watcher.close();
+    }
+  });
+});
+
 describe.each(testTargets)("graph reload with runs on $provider", (target) => {
   const database = useMigratedDatabase(target);
   let runtime: Runtime;
   let registry: GraphRegistry;
-  let p: ReturnType<typeof project>;
+  let p: ReloadProject;
   let owner: string;
 
   beforeAll(async () => {
