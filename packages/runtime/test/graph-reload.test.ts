@@ -5,6 +5,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repositories } from "@lgrs/db";
 import { testTargets, useMigratedDatabase } from "@lgrs/db/testing";
+import type { RedisConnection } from "../src/fleet/redis.ts";
+import { connectTest, dropKeys, testPrefix } from "./redis-helpers.ts";
 import { createRuntime, GraphRegistry, GraphWatcher, NotFoundError, type Runtime } from "../src/index.ts";
 import { BROKEN_HELPER, helper, makeReloadProject, RELOAD_CONFIG, type ReloadProject } from "./fixtures/reload-project.ts";
 
@@ -154,5 +156,45 @@ describe.each(testTargets)("graph reload with runs on $provider", (target) => {
     const next = await runtime.runs.join(actor(), (await start()).id);
     expect(await saidBy(next)).toEqual({ said: "new" });
     expect(next).toMatchObject({ graphVersion: newVersion.hash, graphLoadedAt: newVersion.loadedAt });
+  });
+});
+
+describe.each(testTargets.filter((t) => t.provider === "postgresql"))("graph reload in a fleet on $provider", (target) => {
+  const database = useMigratedDatabase(target);
+  const prefix = testPrefix();
+  const connections: RedisConnection[] = [];
+  const members: { runtime: Runtime; registry: GraphRegistry }[] = [];
+  let p: ReloadProject;
+
+  beforeAll(async () => {
+    p = project();
+    for (const worker of [true, false]) {
+      const redis = await connectTest(prefix);
+      connections.push(redis);
+      const registry = await GraphRegistry.load(p.config);
+      const runtime = createRuntime({ db: database(), graphs: registry, fleet: { redis, worker } });
+      await runtime.start();
+      members.push({ runtime, registry });
+    }
+  });
+  afterAll(async () => {
+    for (const m of members) await m.runtime.shutdown(1000);
+    if (connections[0]) await dropKeys(connections[0]);
+    for (const c of connections) await c.close();
+  });
+
+  it("an admin's reload on one member reaches every member, and each reports the version it serves in its health", async () => {
+    const [a, b] = members as [(typeof members)[0], (typeof members)[0]];
+    const before = (await b.runtime.health()).graphs.versions[0]!.hash;
+    p.write("helper.ts", helper("fleet"));
+    const result = await a.runtime.graphs.reload({ userId: "admin", scope: { all: true } });
+    const hash = result.updated[0]!.hash;
+    expect(hash).not.toBe(before);
+    const deadline = Date.now() + 20_000;
+    while ((await b.runtime.health()).graphs.versions[0]?.hash !== hash && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    for (const m of members)
+      expect((await m.runtime.health()).graphs.versions).toEqual([expect.objectContaining({ graphId: "echo", hash })]);
+    expect(await said(b.registry)).toBe("fleet");
   });
 });
