@@ -13,8 +13,8 @@ import { BROKEN_HELPER, helper, makeReloadProject, RELOAD_CONFIG, type ReloadPro
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function project(): ReloadProject {
-  const p = makeReloadProject();
+function project(options: { light?: boolean } = {}): ReloadProject {
+  const p = makeReloadProject(options);
   dirs.push(p.dir);
   return p;
 }
@@ -26,7 +26,7 @@ const said = async (registry: GraphRegistry) => {
 
 describe("graph reload", () => {
   it("loads edits of a helper a graph imports; a broken edit keeps the previous version serving and is reported; a fix recovers", async () => {
-    const p = project();
+    const p = project({ light: true });
     const registry = await GraphRegistry.load(p.config);
     expect(await said(registry)).toBe("one");
     const first = registry.version("echo")!;
@@ -167,7 +167,7 @@ describe.each(testTargets.filter((t) => t.provider === "postgresql"))("graph rel
   let p: ReloadProject;
 
   beforeAll(async () => {
-    p = project();
+    p = project({ light: true });
     for (const worker of [true, false]) {
       const redis = await connectTest(prefix);
       connections.push(redis);
