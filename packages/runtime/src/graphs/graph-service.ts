@@ -80,11 +80,6 @@ export class GraphService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Whether a graph id is served here: a default assistant whose graph was removed is unavailable, not gone. */
-  available(graphId: string): boolean {
-    return this.source.has(graphId);
-  }
-
   status(): GraphsStatus {
     if (!isReloadable(this.source)) {
       return { versions: [], failed: [], configError: null, loadedAt: this.loadedAt };
