@@ -97,6 +97,8 @@ test("a streaming agent run: the reply grows token by token, then the run succee
   await page.reload();
   await expect(runStatus(page)).toHaveText("success");
   await expect(agentReply(page)).toHaveText(replyTo(said));
+  // graphs reload while the server runs: the page says which version of the graph this run executed
+  await expect(page.getByTestId("graph-version")).toHaveText(/^[0-9a-f]{12} \(loaded .+\)$/);
 });
 
 test("cancelling a slow run from its page: a confirmation, then the status turns interrupted without a reload", async ({ page }) => {

@@ -26,6 +26,7 @@ import { errorAnswer, type ErrorAnswer } from "./src/server/error-answers.ts";
 import { stampPeerAddress } from "./src/server/peer-address.ts";
 import { refuseMalformed } from "./src/server/request-guard.ts";
 import { loadServerConfig, userBaseDir } from "./src/server/config.ts";
+import { settingsHelp } from "./src/server/settings.ts";
 import { Lifecycle, log, notice, StartupError } from "./src/server/lifecycle.ts";
 import { clearRuntime, setRuntime, type ServerConfig } from "./src/server/runtime.ts";
 import { observeClientErrors, observeRequests, observeUpgrades } from "./src/server/observe/http-observer.ts";
@@ -58,11 +59,15 @@ const lifecycle = new Lifecycle({
 });
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--help")) {
+    process.stdout.write(settingsHelp("npm start [-- --help] (npm run dev: the same, with Next's dev server and graph file watching)"));
+    process.exit(0);
+  }
   // 1. Configuration: nothing is started until every setting is valid.
   const config: ServerConfig = loadServerConfig(process.env, { dev, baseDir: userBaseDir() });
 
   // 2. and 3. Database (migrated), Redis in fleet mode, graphs, the run engine.
-  const core = await lifecycle.startCore(config, "lgrs-server");
+  const core = await lifecycle.startCore(config, "lgrs-server", { watchGraphs: config.dev });
   if (!core) return;
   const { db: database, graphs, engine, observe } = core;
   const requestFailed = errorLogger(observe.logger, "request failed");

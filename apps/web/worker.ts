@@ -10,10 +10,15 @@ import "./src/server/heap-growth.ts";
 import { loadWorkerConfig, userBaseDir } from "./src/server/config.ts";
 import { Lifecycle, log, StartupError } from "./src/server/lifecycle.ts";
 import { serveMetricsPort } from "./src/server/observe/metrics-endpoint.ts";
+import { settingsHelp } from "./src/server/settings.ts";
 
 const lifecycle = new Lifecycle();
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--help")) {
+    process.stdout.write(settingsHelp("npm run worker [-- --help] (fleet mode: REDIS_URL and a PostgreSQL DATABASE_URL)"));
+    process.exit(0);
+  }
   const config = loadWorkerConfig(process.env, { baseDir: userBaseDir() });
   const core = await lifecycle.startCore(config, "lgrs-worker");
   if (!core) return;

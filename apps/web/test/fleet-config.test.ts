@@ -138,7 +138,7 @@ describe("health endpoints", () => {
       db: db(),
       prismaDir: PRISMA_DIR,
       startedAt: new Date(),
-      graphs: { ids: () => ["agent"], failures: () => [] },
+      graphs: { ids: () => ["agent"], failures: () => [], versions: () => [], configError: () => null },
       engine: { health: () => engineHealth() },
       stopping: () => stopping,
     } as unknown as Runtime);

@@ -2,6 +2,7 @@ import { accountRouter } from "./routers/account.ts";
 import { assistantsRouter } from "./routers/assistants.ts";
 import { cronsRouter } from "./routers/crons.ts";
 import { feedbackRouter } from "./routers/feedback.ts";
+import { graphsRouter } from "./routers/graphs.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { testingRouter } from "./routers/testing.ts";
 import { threadsRouter } from "./routers/threads.ts";
@@ -13,6 +14,7 @@ export const appRouter = router({
   assistants: assistantsRouter,
   crons: cronsRouter,
   feedback: feedbackRouter,
+  graphs: graphsRouter,
   runs: runsRouter,
   testing: testingRouter,
   threads: threadsRouter,

@@ -181,6 +181,8 @@ const INPUTS: Record<string, (f: Fixture) => unknown> = {
   "threads.history": (f) => ({ threadId: f.threadId, cursor: f.checkpointId, limit: 5 }),
   "threads.updateState": (f) => ({ threadId: f.threadId, values: { count: 1 }, asNode: "increment", checkpointId: f.checkpointId }),
 
+  "graphs.status": () => undefined,
+  "graphs.reload": () => undefined,
   "usage.byRun": (f) => ({ runId: f.runId }),
   "usage.byThread": (f) => ({ threadId: f.threadId }),
   "usage.summary": () => ({ from: new Date(Date.now() - DAY), to: new Date(), bucket: "hour", groupBy: "model" }),

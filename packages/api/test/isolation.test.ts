@@ -472,6 +472,16 @@ const cases: Record<string, Case> = {
     );
   },
 
+  // ---- graphs: what the server serves is no one's; reloading is for admins
+  "graphs.status": async ({ bob }) => {
+    noSecret(await bob.graphs.status.query());
+  },
+  "graphs.reload": async ({ server, bob }) => {
+    const before = await server.admin.graphs.status.query();
+    expect((await failure(bob.graphs.reload.mutate())).data?.code).toBe("NOT_FOUND");
+    expect((await server.admin.graphs.status.query()).loadedAt).toEqual(before.loadedAt);
+  },
+
   // ---- usage
   "usage.byRun": async ({ bob, run }) => {
     await likeMissing((id) => bob.usage.byRun.query({ runId: id }), run);

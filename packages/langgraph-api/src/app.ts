@@ -4,6 +4,7 @@ import { refuseCrossSiteWrites, requireCaller } from "./auth.ts";
 import type { LanggraphServices, ShimEnv } from "./env.ts";
 import { fromRuntimeError, HttpError } from "./http-errors.ts";
 import { a2aRoutes } from "./a2a/a2a-routes.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { mcpRoutes } from "./mcp/mcp-routes.ts";
 import { assistantRoutes } from "./routes/assistants.ts";
 import { protocolRoutes } from "./protocol-v2/routes.ts";
@@ -61,6 +62,8 @@ export function createLanggraphApp(services: LanggraphServices) {
   // assistants as MCP tools and as A2A agents, as LangGraph Platform serves them
   app.route("/", mcpRoutes);
   app.route("/", a2aRoutes);
+  // our own extension: graph reload (admins)
+  app.route("/", adminRoutes);
 
   app.notFound((c) => c.json({ detail: `no endpoint ${c.req.method} ${c.req.path.slice(LANGGRAPH_BASE_PATH.length) || "/"}` }, 404));
   app.onError((err, c) => {

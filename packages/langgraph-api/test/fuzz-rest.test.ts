@@ -56,6 +56,7 @@ const runBody = { assistant_id: "trivial", input: { count: 1 }, metadata: { fuzz
 const TEMPLATES: Record<string, (f: Fixture) => Template> = {
   "GET /ok": () => ({}),
   "GET /info": () => ({}),
+  "POST /admin/graphs/reload": () => ({}),
 
   "POST /assistants": () => ({
     body: {

@@ -190,6 +190,11 @@ const cases: Record<string, Case> = {
   "GET /info": async ({ bobHttp }) => {
     noSecret(await bobHttp("GET", "/info"));
   },
+  // ---- admin only: to anyone else there is nothing there
+  "POST /admin/graphs/reload": async ({ bobHttp }) => {
+    const refused = await failure(bobHttp("POST", "/admin/graphs/reload"));
+    expect(refused.status).toBe(404);
+  },
 
   // ---- assistants: shared for reading, changed only by their owner
   "POST /assistants": async ({ bob, assistant }) => {

@@ -106,6 +106,12 @@ export { defaultAssistantId, ensureDefaultAssistants, resolveAssistant } from ".
 export * from "./errors.ts";
 export * from "./runs/types.ts";
 export * from "./registry/index.ts";
+export {
+  GraphService,
+  type GraphsStatus,
+  type ReloadOrigin,
+  type ReloadableGraphs,
+} from "./graphs/graph-service.ts";
 export * from "./enums.ts";
 export * as schemas from "./schemas.ts";
 export { DEFAULT_INPUT_LIMITS, MAX_AFTER_SECONDS, MAX_KEY_LENGTH, MAX_NAMESPACE_BYTES, type InputLimits } from "./input/limits.ts";

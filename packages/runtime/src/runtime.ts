@@ -31,6 +31,8 @@ import { CronTicker } from "./crons/cron-ticker.ts";
 import { RunHooks } from "./observe/run-hooks.ts";
 import type { RunObserver } from "./observe/run-observer.ts";
 import { STANDARD_SCHEDULES } from "./crons/schedule.ts";
+import { GraphService, type GraphsStatus } from "./graphs/graph-service.ts";
+import { RedisGraphReloads } from "./fleet/redis-graph-reloads.ts";
 
 /** A member of a fleet: PostgreSQL is the queue and the source of truth, Redis carries what is live. */
 export interface FleetOptions {
@@ -100,6 +102,8 @@ export interface RuntimeHealth {
   running: number;
   /** null when embedded */
   redis: { reachable: boolean; latencyMs?: number; error?: string } | null;
+  /** the version of each graph this process serves, the graphs that failed to load, the last reload */
+  graphs: GraphsStatus;
 }
 
 export const DEFAULT_LEASE_MS = 10_000;
@@ -127,6 +131,8 @@ export interface Runtime {
   crons: CronService;
   /** an empty slate for test suites: refused unless the runtime was created with `testMode` */
   testData: TestDataService;
+  /** graphs: reload them (admins, SIGHUP, the dev watcher, fleet members), and what each serves */
+  graphs: GraphService;
   /** the ids of the graphs this process serves */
   graphIds(): string[];
   /** what one request may carry: the doors hold bodies, batches and nesting to these */
@@ -215,6 +221,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
   const manager = new RunManager(ctx, coordinator, holds);
   const threads = new ThreadService(ctx, manager);
+  const graphs = new GraphService(options.graphs, repos);
+  let reloads: RedisGraphReloads | undefined;
+  if (fleet) {
+    reloads = new RedisGraphReloads(fleet.redis, workerId, () => void graphs.reloadHere("fleet").catch(logError), logError);
+    graphs.broadcast = reloads;
+  }
   const ticker = new CronTicker(ctx, manager, { recheckMs: options.crons?.recheckMs });
   const sweeper = new TtlSweeper(ctx, options.ttlSweepMs ?? DEFAULT_TTL_SWEEP_MS);
   return {
@@ -226,6 +238,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     store: new StoreService(ctx),
     crons: new CronService(ctx, { ...STANDARD_SCHEDULES, seconds: options.crons?.seconds ?? false }, ticker),
     testData: new TestDataService(ctx, manager, options.testMode ?? false),
+    graphs,
     graphIds: () => options.graphs.ids(),
     limits,
     reportError,
@@ -235,6 +248,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         worker: fleet ? fleet.worker : true,
         running: manager.runningCount,
         redis: fleet ? await fleet.redis.ping() : null,
+        graphs: graphs.status(),
       };
     },
     queueDepth: () => repos.runs.countPending(),
@@ -244,6 +258,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       await ensureDefaultAssistants(repos, options.graphs.ids());
       // subscribed before the first claim, so no wake-up or cancel falls in between
       await fleetReady();
+      await reloads?.ready();
       await manager.start();
       // after the runs a previous process left are settled: a tick missed while down fires now
       ticker.start();
@@ -255,6 +270,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       await manager.shutdown(timeoutMs);
       await bridge.close();
       await feed.close();
+      await reloads?.close();
       await closeFleet();
     },
   };

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "./config-error.ts";
+import { DEFAULT_SIGNIN_LIMIT, readSetting, type SettingName } from "./settings.ts";
 
 /** Auth settings, validated with the rest of the environment. */
 export interface AuthConfig {
@@ -31,7 +32,7 @@ function origin(name: string, value: string): string {
 }
 
 export function parseAuthConfig(env: Record<string, string | undefined>, port: number): AuthConfig {
-  const get = (name: string) => env[name]?.trim() || undefined;
+  const get = (name: SettingName) => readSetting(env, name)?.trim() || undefined;
   const secret = get("AUTH_SECRET") ?? null;
   if (secret !== null && secret.length < 32) {
     throw new ConfigError("AUTH_SECRET is too short: use at least 32 random characters, e.g. AUTH_SECRET=$(openssl rand -base64 32).");
@@ -46,7 +47,7 @@ export function parseAuthConfig(env: Record<string, string | undefined>, port: n
   ];
 
   const email = get("AUTH_BOOTSTRAP_EMAIL");
-  const password = env["AUTH_BOOTSTRAP_PASSWORD"] || undefined;
+  const password = readSetting(env, "AUTH_BOOTSTRAP_PASSWORD") || undefined;
   const apiKey = get("AUTH_BOOTSTRAP_API_KEY");
   if (email !== undefined && !EMAIL.test(email)) {
     throw new ConfigError(`AUTH_BOOTSTRAP_EMAIL "${email}" is not an email address.`);
@@ -60,7 +61,7 @@ export function parseAuthConfig(env: Record<string, string | undefined>, port: n
   if (apiKey !== undefined && apiKey.length < 16) {
     throw new ConfigError("AUTH_BOOTSTRAP_API_KEY is too short: use at least 16 characters.");
   }
-  const limit = get("AUTH_SIGNIN_LIMIT") ?? "10";
+  const limit = get("AUTH_SIGNIN_LIMIT") ?? String(DEFAULT_SIGNIN_LIMIT);
   if (!/^\d+$/.test(limit)) {
     throw new ConfigError(
       `AUTH_SIGNIN_LIMIT "${limit}" is not valid: use a whole number of sign-in attempts per minute, e.g. 10 (0 turns the limit off).`,

@@ -17,11 +17,19 @@ import {
 import type { CoreConfig, FleetConfig, ServerConfig } from "./runtime.ts";
 import { parseAuthConfig } from "./auth-config.ts";
 import { ConfigError } from "./config-error.ts";
+import {
+  DEFAULT_PORT,
+  DEFAULT_REDIS_KEY_PREFIX,
+  DEFAULT_RUN_CONCURRENCY,
+  DEFAULT_SHUTDOWN_DRAIN_MS,
+  readSetting,
+  type Env,
+} from "./settings.ts";
 import { parseObserveConfig } from "./observe/observe-config.ts";
 
 export { ConfigError };
 
-export const DEFAULT_PORT = 3000;
+export { DEFAULT_PORT, DEFAULT_REDIS_KEY_PREFIX };
 
 export function parsePort(raw: string | undefined): number {
   const value = raw?.trim();
@@ -55,10 +63,8 @@ export function parsePositiveInt(name: string, raw: string | undefined, fallback
   return Number(value);
 }
 
-/** The environment as the loaders read it (process.env, or a plain object in tests). */
-export type Env = Record<string, string | undefined>;
+export type { Env };
 
-export const DEFAULT_REDIS_KEY_PREFIX = "lgrs:";
 /** Shorter leases expire under an ordinary database hiccup and move healthy runs. */
 export const MIN_LEASE_MS = 1000;
 
@@ -162,12 +168,12 @@ function parseBatchSize(raw: string | undefined): number {
 export function parseLimits(env: Env): InputLimits {
   const d = DEFAULT_INPUT_LIMITS;
   return {
-    maxBodyBytes: parsePositiveInt("MAX_BODY_BYTES", env["MAX_BODY_BYTES"], d.maxBodyBytes, String(d.maxBodyBytes)),
-    maxJsonDepth: parsePositiveInt("MAX_JSON_DEPTH", env["MAX_JSON_DEPTH"], d.maxJsonDepth, String(d.maxJsonDepth)),
-    maxBatchSize: parseBatchSize(env["MAX_BATCH_SIZE"]),
+    maxBodyBytes: parsePositiveInt("MAX_BODY_BYTES", readSetting(env, "MAX_BODY_BYTES"), d.maxBodyBytes, String(d.maxBodyBytes)),
+    maxJsonDepth: parsePositiveInt("MAX_JSON_DEPTH", readSetting(env, "MAX_JSON_DEPTH"), d.maxJsonDepth, String(d.maxJsonDepth)),
+    maxBatchSize: parseBatchSize(readSetting(env, "MAX_BATCH_SIZE")),
     maxStoreValueBytes: parsePositiveInt(
       "MAX_STORE_VALUE_BYTES",
-      env["MAX_STORE_VALUE_BYTES"],
+      readSetting(env, "MAX_STORE_VALUE_BYTES"),
       d.maxStoreValueBytes,
       String(d.maxStoreValueBytes),
     ),
@@ -190,13 +196,13 @@ export function parseStoreScope(raw: string | undefined): StoreScope {
  * CRON_RECHECK_MS bounds how long a fleet member takes to see a cron made elsewhere.
  */
 function parseCrons(env: Env): CoreConfig["crons"] {
-  const raw = env["CRON_SECONDS"]?.trim();
+  const raw = readSetting(env, "CRON_SECONDS")?.trim();
   if (raw && raw !== "0" && raw !== "1") {
     throw new ConfigError(
       `CRON_SECONDS "${raw}" is not valid: use 0 (5-field schedules, the default) or 1 (a leading seconds field allowed).`,
     );
   }
-  const recheckMs = parsePositiveInt("CRON_RECHECK_MS", env["CRON_RECHECK_MS"], DEFAULT_CRON_RECHECK_MS, "30000");
+  const recheckMs = parsePositiveInt("CRON_RECHECK_MS", readSetting(env, "CRON_RECHECK_MS"), DEFAULT_CRON_RECHECK_MS, "30000");
   return { seconds: raw === "1", recheckMs };
 }
 
@@ -209,10 +215,10 @@ const FLEET_NEEDS_POSTGRES =
  * REDIS_URL is set.
  */
 function parseFleet(env: Env, database: DatabaseConfig, worker: boolean): FleetConfig | null {
-  const redisUrl = parseRedisUrl(env["REDIS_URL"]);
-  const keyPrefix = parseKeyPrefix(env["REDIS_KEY_PREFIX"]);
-  const leaseMs = parseLeaseMs(env["RUN_LEASE_MS"]);
-  const maxAttempts = parsePositiveInt("RUN_MAX_ATTEMPTS", env["RUN_MAX_ATTEMPTS"], DEFAULT_MAX_ATTEMPTS, "3");
+  const redisUrl = parseRedisUrl(readSetting(env, "REDIS_URL"));
+  const keyPrefix = parseKeyPrefix(readSetting(env, "REDIS_KEY_PREFIX"));
+  const leaseMs = parseLeaseMs(readSetting(env, "RUN_LEASE_MS"));
+  const maxAttempts = parsePositiveInt("RUN_MAX_ATTEMPTS", readSetting(env, "RUN_MAX_ATTEMPTS"), DEFAULT_MAX_ATTEMPTS, "3");
   if (redisUrl === null) return null;
   if (database.provider !== "postgresql") throw new ConfigError(FLEET_NEEDS_POSTGRES);
   return { redisUrl, keyPrefix, worker, leaseMs, maxAttempts };
@@ -221,16 +227,26 @@ function parseFleet(env: Env, database: DatabaseConfig, worker: boolean): FleetC
 function loadCoreConfig(env: Env, baseDir: string, worker: boolean, port: number | null): CoreConfig {
   // first: a bad LOG_LEVEL is told before anything is read from disk
   const observe = parseObserveConfig(env, port);
-  const database = parseDatabaseUrl(env["DATABASE_URL"], baseDir, env["SQLITE_SYNCHRONOUS"]);
-  const langgraphConfig = readLanggraphConfig(env["LANGGRAPH_CONFIG"], baseDir);
-  const concurrency = parsePositiveInt("RUN_CONCURRENCY", env["RUN_CONCURRENCY"], 10, "10");
-  const drainTimeoutMs = parsePositiveInt("SHUTDOWN_DRAIN_MS", env["SHUTDOWN_DRAIN_MS"], 5000, "5000");
+  const database = parseDatabaseUrl(readSetting(env, "DATABASE_URL"), baseDir, readSetting(env, "SQLITE_SYNCHRONOUS"));
+  const langgraphConfig = readLanggraphConfig(readSetting(env, "LANGGRAPH_CONFIG"), baseDir);
+  const concurrency = parsePositiveInt(
+    "RUN_CONCURRENCY",
+    readSetting(env, "RUN_CONCURRENCY"),
+    DEFAULT_RUN_CONCURRENCY,
+    String(DEFAULT_RUN_CONCURRENCY),
+  );
+  const drainTimeoutMs = parsePositiveInt(
+    "SHUTDOWN_DRAIN_MS",
+    readSetting(env, "SHUTDOWN_DRAIN_MS"),
+    DEFAULT_SHUTDOWN_DRAIN_MS,
+    String(DEFAULT_SHUTDOWN_DRAIN_MS),
+  );
   const fleet = parseFleet(env, database, worker);
-  const webhookAllow = parseWebhookAllow(env["WEBHOOK_ALLOW"]);
+  const webhookAllow = parseWebhookAllow(readSetting(env, "WEBHOOK_ALLOW"));
   const limits = parseLimits(env);
-  const storeScope = parseStoreScope(env["STORE_SCOPE"]);
+  const storeScope = parseStoreScope(readSetting(env, "STORE_SCOPE"));
   const crons = parseCrons(env);
-  const ttlSweepMs = parsePositiveInt("TTL_SWEEP_MS", env["TTL_SWEEP_MS"], DEFAULT_TTL_SWEEP_MS, String(DEFAULT_TTL_SWEEP_MS));
+  const ttlSweepMs = parsePositiveInt("TTL_SWEEP_MS", readSetting(env, "TTL_SWEEP_MS"), DEFAULT_TTL_SWEEP_MS, String(DEFAULT_TTL_SWEEP_MS));
   return {
     baseDir,
     database,
@@ -258,8 +274,8 @@ export interface LoadOptions {
  * or DatabaseStartupError (from @lgrs/db) for a bad DATABASE_URL.
  */
 export function loadServerConfig(env: Env, options: LoadOptions): ServerConfig {
-  const port = parsePort(env["PORT"]);
-  const workers = parseRunWorkers(env["RUN_WORKERS"]);
+  const port = parsePort(readSetting(env, "PORT"));
+  const workers = parseRunWorkers(readSetting(env, "RUN_WORKERS"));
   const core = loadCoreConfig(env, options.baseDir, workers === 1, port);
   if (workers === 0 && !core.fleet) {
     throw new ConfigError(

@@ -7,8 +7,17 @@ export interface Health {
   status: "ok" | "degraded";
   version: string;
   database: DatabaseHealth;
-  /** graphs served, and the ones that failed to load (they do not make the server degraded) */
-  graphs: { loaded: string[]; failed: { graphId: string; file: string; error: string }[] };
+  /**
+   * graphs served with the version each runs (content hash, load time), the ones that failed to
+   * (re)load (`serving`: the previous version still serving in place), and a langgraph.json the last
+   * reload could not read; none of these make the server degraded
+   */
+  graphs: {
+    loaded: string[];
+    versions: { graphId: string; hash: string; loadedAt: string }[];
+    failed: { graphId: string; file: string; error: string; serving?: string }[];
+    configError: string | null;
+  };
   /** the run engine: embedded or fleet, whether runs execute here, how many now, Redis; null before start-up */
   runtime: RuntimeHealth | null;
 }
@@ -48,7 +57,7 @@ export async function getHealth(): Promise<Health> {
         pendingMigrations: [],
         error: new RuntimeNotStartedError().message,
       },
-      graphs: { loaded: [], failed: [] },
+      graphs: { loaded: [], versions: [], failed: [], configError: null },
       runtime: null,
     };
   }
@@ -58,7 +67,12 @@ export async function getHealth(): Promise<Health> {
     status: database.reachable && database.migrated && engine !== null && !redisDown ? "ok" : "degraded",
     version: VERSION,
     database,
-    graphs: { loaded: runtime.graphs.ids(), failed: runtime.graphs.failures() },
+    graphs: {
+      loaded: runtime.graphs.ids(),
+      versions: runtime.graphs.versions().map((v) => ({ ...v, loadedAt: v.loadedAt.toISOString() })),
+      failed: runtime.graphs.failures(),
+      configError: runtime.graphs.configError(),
+    },
     runtime: engine,
   };
 }

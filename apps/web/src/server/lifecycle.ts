@@ -6,7 +6,17 @@
  * the database. Expected start-up failures are one line on stderr and exit code 1.
  */
 import { DatabaseStartupError, PRISMA_DIR, redactUrl, startDatabase, type Database } from "@lgrs/db";
-import { connectRedis, createRuntime, GraphRegistry, RedisStartupError, type RedisConnection, type Runtime as Engine } from "@lgrs/runtime";
+import {
+  connectRedis,
+  createRuntime,
+  GraphRegistry,
+  GraphWatcher,
+  RedisStartupError,
+  type GraphReloadResult,
+  type RedisConnection,
+  type ReloadOrigin,
+  type Runtime as Engine,
+} from "@lgrs/runtime";
 import { ConfigError, oneLine } from "./config.ts";
 import { testModeFrom } from "./test-mode.ts";
 import type { CoreConfig } from "./runtime.ts";
@@ -38,6 +48,21 @@ export function log(line: string): void {
 export function notice(line: string): void {
   if (processLogger) processLogger.warn(line);
   else process.stdout.write(`${line}\n`);
+}
+
+/** A reload's outcome in the log: what changed at info, each graph that failed (file and message) as a warning. */
+function logReload(result: GraphReloadResult, origin: ReloadOrigin): void {
+  if (result.configError) {
+    notice(`warning: graph reload (${origin}) kept the graphs: ${oneLine(result.configError)}`);
+    return;
+  }
+  for (const f of result.failed) {
+    notice(
+      `warning: graph ${f.graphId} failed to reload from ${f.file}: ${oneLine(f.error)}${f.serving ? ` (version ${f.serving} keeps serving)` : ""}`,
+    );
+  }
+  const updated = result.updated.map((v) => `${v.graphId}@${v.hash}`).join(", ") || "none";
+  log(`graphs reloaded (${origin}): updated ${updated}${result.removed.length ? `, removed ${result.removed.join(", ")}` : ""}`);
 }
 
 /** What the process runs on, once started. */
@@ -74,6 +99,7 @@ export class Lifecycle {
   #engine: Engine | undefined;
   #observe: Observability | undefined;
   #drainTimeoutMs = 5000;
+  #watcher: GraphWatcher | undefined;
 
   constructor(private readonly hooks: LifecycleHooks = {}) {}
 
@@ -87,7 +113,7 @@ export class Lifecycle {
    * (started). Undefined when a signal arrived meanwhile: the caller returns and
    * shutdown closes what was opened.
    */
-  async startCore(config: CoreConfig, serviceName: string): Promise<Core | undefined> {
+  async startCore(config: CoreConfig, serviceName: string, options: { watchGraphs?: boolean } = {}): Promise<Core | undefined> {
     this.#drainTimeoutMs = config.drainTimeoutMs;
     // first, so that everything after logs and traces through them
     const observe = (this.#observe = await startObservability(config.observe, serviceName));
@@ -140,13 +166,33 @@ export class Lifecycle {
     }));
     observe.metrics.attach(engine);
     await engine.start();
+    engine.graphs.onReloaded(logReload);
+    if (options.watchGraphs) {
+      // `npm run dev`: an edit of langgraph.json or a file a graph imports reloads the graphs
+      const watcher = (this.#watcher = new GraphWatcher(() => void this.#reload("watch")));
+      watcher.set(graphs.watchedFiles());
+      engine.graphs.onReloaded(() => watcher.set(graphs.watchedFiles()));
+      log(`graphs: watching ${graphs.watchedFiles().length} files for changes`);
+    }
     return { db, redis, graphs, engine, observe };
+  }
+
+  /**
+   * SIGHUP and the dev watcher: reload the graphs of this process (runs executing
+   * keep their code). Errors are the reload's own report; only a bug lands here.
+   */
+  async #reload(origin: ReloadOrigin): Promise<void> {
+    if (this.#stopping || !this.#engine) return;
+    await this.#engine.graphs.reloadHere(origin).catch((err: unknown) => this.#engine?.reportError("graph reload", err));
   }
 
   /** Installs the signal handlers, then runs the process's start-up; a failure ends the process. */
   run(main: () => Promise<void>): void {
     process.on("SIGTERM", (s) => void this.shutdown(s));
     process.on("SIGINT", (s) => void this.shutdown(s));
+    // SIGHUP reloads the graphs (production's way; `npm run dev` also watches the files).
+    // Installed first: before the engine exists a SIGHUP is ignored instead of ending the process.
+    process.on("SIGHUP", () => void this.#reload("signal"));
     main().catch(async (err: unknown) => {
       await this.#redis?.close().catch(() => {});
       await this.#db?.close().catch(() => {});
@@ -178,6 +224,7 @@ export class Lifecycle {
       return;
     }
     this.#stopping = true;
+    this.#watcher?.close();
     log(`${signal} received: shutting down`);
     const drained = this.#engine?.shutdown(this.#drainTimeoutMs);
     await this.hooks.whileDraining?.().catch((err: unknown) => process.stderr.write(`shutdown: ${String(err)}\n`));

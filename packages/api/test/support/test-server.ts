@@ -36,6 +36,8 @@ export interface TestServer {
   stop(): Promise<void>;
   /** SIGKILL (a crash: nothing is flushed) and wait for the exit; the database stays */
   kill(): Promise<void>;
+  /** sends the server process a signal (SIGHUP: reload the graphs) */
+  signal(name: NodeJS.Signals): void;
 }
 
 export async function freePort(): Promise<number> {
@@ -114,6 +116,9 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       const key = generateApiKey();
       await repos.users.createApiKey({ userId: user.id, plainKey: key, name: "test" });
       return { user, key, client: createApiClient({ url, apiKey: key }) };
+    },
+    signal(name) {
+      child.kill(name);
     },
     async kill() {
       child.kill("SIGKILL");

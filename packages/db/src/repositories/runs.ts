@@ -95,6 +95,9 @@ export interface RunTransition {
   leaseExpiresAt?: Date | null;
   /** the checkpoint the run started from */
   checkpointId?: string | null;
+  /** the version of the graph the run executes (see the graph registry) */
+  graphVersion?: string | null;
+  graphLoadedAt?: Date | null;
 }
 
 /** Rolls the admission transaction back when the thread is busy. */
@@ -294,8 +297,8 @@ export function runsRepository(db: Database) {
     async transition(id: string, change: RunTransition, lease?: Lease): Promise<Run> {
       const direct = lease ? undefined : directRows(prisma);
       if (direct) {
-        const { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId } = change;
-        const set = { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId };
+        const { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, graphVersion, graphLoadedAt } = change;
+        const set = { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, graphVersion, graphLoadedAt };
         const [run] = await direct.update<Run>("Run", "run", set, { id });
         if (!run) throw new RowNotFoundError(`run ${id} not found`);
         return run;
@@ -311,6 +314,8 @@ export function runsRepository(db: Database) {
             workerId: change.workerId,
             leaseExpiresAt: change.leaseExpiresAt,
             checkpointId: change.checkpointId,
+            graphVersion: change.graphVersion,
+            graphLoadedAt: change.graphLoadedAt,
           },
         }),
       );

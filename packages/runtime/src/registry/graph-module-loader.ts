@@ -1,8 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { register } from "tsx/esm/api";
 
-export type GraphModuleLoader = (file: string) => Promise<Record<string, unknown>>;
+export interface GraphModuleLoader {
+  (file: string): Promise<Record<string, unknown>>;
+  /** the user's own files (not node_modules) imported through this loader so far: what a reload watches and hashes */
+  localFiles(): string[];
+}
 
 /**
  * Imports graph files at run time through tsx: TypeScript or JavaScript, each file
@@ -14,8 +18,22 @@ export type GraphModuleLoader = (file: string) => Promise<Record<string, unknown
  * LangChain again for every graph file (seconds at start-up, and memory); one
  * namespace per loader shares them between the files of one langgraph.json. The
  * namespace stays registered so a graph's own later dynamic imports still work.
+ *
+ * That is also what makes a reload see edits: Node caches modules by URL, and a
+ * new loader's namespace gives every file, the helpers a graph imports included,
+ * a URL never imported before. The price is that each reload evaluates the graphs'
+ * dependencies again and the old modules stay in memory (Node never unloads a module):
+ * fine for edits in development, not for reloading in a loop.
  */
 export function createGraphModuleLoader(): GraphModuleLoader {
-  const tsx = register({ namespace: `lgrs-graphs-${randomUUID()}` });
-  return async (file) => (await tsx.import(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+  const local = new Set<string>();
+  const tsx = register({
+    namespace: `lgrs-graphs-${randomUUID()}`,
+    onImport: (url) => {
+      if (!url.startsWith("file:") || url.includes("/node_modules/")) return;
+      local.add(fileURLToPath(url.split("?")[0] ?? url));
+    },
+  });
+  const load = async (file: string) => (await tsx.import(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+  return Object.assign(load, { localFiles: () => [...local].sort() });
 }

@@ -121,6 +121,11 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
 
     if (resuming) delete configurable.checkpoint_id;
     graph = await ctx.graphs.compile(assistant.graphId, { checkpointer, store: ctx.store, config: { configurable } });
+    // recorded before the first step: the run page says which code the run executed, even when it fails
+    const version = ctx.graphs.versionOf?.(graph);
+    if (version) {
+      run = await repos.runs.transition(run.id, { status: "running", graphVersion: version.hash, graphLoadedAt: version.loadedAt }, lease);
+    }
 
     const modes = kwargs.streamMode?.length ? kwargs.streamMode : DEFAULT_STREAM_MODES;
     const recursionLimit = kwargs.config?.recursion_limit ?? assistantConfig.recursion_limit;

@@ -57,4 +57,6 @@ export interface GraphSource {
     graphId: string,
     options: { checkpointer: BaseCheckpointSaver; store: BaseStore; config?: { configurable?: Record<string, unknown> } },
   ): Promise<RunnableGraph>;
+  /** which version of its graph a compiled graph is (graphs reload while the server runs); absent: not versioned */
+  versionOf?(graph: RunnableGraph): { hash: string; loadedAt: Date } | undefined;
 }

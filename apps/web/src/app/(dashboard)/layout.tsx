@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { ApiProvider } from "@/lib/trpc.tsx";
 import { requireViewer } from "@/lib/session.ts";
 import { Nav } from "@/components/nav.tsx";
+import { GraphsBanner } from "@/components/graphs-banner.tsx";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +15,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     <ApiProvider>
       <div className="shell">
         <Nav email={viewer.email} role={viewer.role} />
-        <main className="content">{children}</main>
+        <main className="content">
+          <GraphsBanner />
+          {children}
+        </main>
       </div>
     </ApiProvider>
   );

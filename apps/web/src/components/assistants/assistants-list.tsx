@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { CURSOR_PAGES } from "@/lib/cursor-pages.ts";
 import { useTRPC } from "@/lib/trpc.tsx";
@@ -15,6 +15,9 @@ const PAGE_SIZE = 25;
 export function AssistantsList() {
   const trpc = useTRPC();
   const query = useInfiniteQuery(trpc.assistants.list.infiniteQueryOptions({ limit: PAGE_SIZE }, CURSOR_PAGES));
+  // graphs reload: an assistant whose graph is gone stays listed (its history stays readable), marked unavailable
+  const served = useQuery(trpc.graphs.status.queryOptions());
+  const loaded = served.data ? new Set(served.data.versions.map((v) => v.graphId)) : null;
   const assistants = query.data?.pages.flatMap((p) => p.items) ?? [];
   if (query.isPending) return <Loading what="assistants" />;
   if (query.isError) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
@@ -25,7 +28,7 @@ export function AssistantsList() {
     <>
       <ul className={styles.list} aria-label="Assistants">
         {assistants.map((a) => (
-          <AssistantItem key={a.id} assistant={a} />
+          <AssistantItem key={a.id} assistant={a} unavailable={loaded !== null && !loaded.has(a.graphId)} />
         ))}
       </ul>
       {query.hasNextPage ? (
@@ -42,12 +45,17 @@ export function AssistantsList() {
   );
 }
 
-function AssistantItem({ assistant: a }: { assistant: AssistantRow }) {
+function AssistantItem({ assistant: a, unavailable }: { assistant: AssistantRow; unavailable: boolean }) {
   return (
     <li className={styles.item}>
       <span className={styles.name}>
         <Link href={`/assistants/${a.id}`}>{a.name}</Link>
         {isDefaultAssistant(a) ? <span className="badge badge-idle">default</span> : null}
+        {unavailable ? (
+          <span className="badge badge-bad" title="its graph is not loaded on this server: new runs are refused">
+            unavailable
+          </span>
+        ) : null}
       </span>
       <span>
         <span className="muted">graph </span>

@@ -69,6 +69,19 @@ export function RunHeader({ run }: { run: RunRow }) {
         <dd>{run.startedAt ? formatDuration(runDuration(run)) + (run.endedAt ? "" : " so far") : "not started"}</dd>
         <dt>Tokens</dt>
         <dd>{formatTokens(run.totalTokens)}</dd>
+        <dt>Graph version</dt>
+        <dd data-testid="graph-version">
+          {run.graphVersion ? (
+            <>
+              <code title="content hash of the graph's files when the run started">{run.graphVersion}</code>{" "}
+              <span className="muted">
+                (loaded <LocalTime value={run.graphLoadedAt} />)
+              </span>
+            </>
+          ) : (
+            <span className="muted">not recorded</span>
+          )}
+        </dd>
         {run.rolledBackAt ? (
           <>
             <dt>Rolled back</dt>

@@ -1,4 +1,5 @@
 import { ConfigError } from "../config-error.ts";
+import { readSetting } from "../settings.ts";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -54,8 +55,8 @@ export function parseOtlpEndpoint(raw: string | undefined): string | null {
 
 export function parseObserveConfig(env: Env, mainPort: number | null): ObserveConfig {
   return {
-    logLevel: parseLogLevel(env["LOG_LEVEL"]),
-    metricsPort: parseMetricsPort(env["METRICS_PORT"], mainPort),
-    otlpEndpoint: parseOtlpEndpoint(env["OTEL_EXPORTER_OTLP_ENDPOINT"]),
+    logLevel: parseLogLevel(readSetting(env, "LOG_LEVEL")),
+    metricsPort: parseMetricsPort(readSetting(env, "METRICS_PORT"), mainPort),
+    otlpEndpoint: parseOtlpEndpoint(readSetting(env, "OTEL_EXPORTER_OTLP_ENDPOINT")),
   };
 }

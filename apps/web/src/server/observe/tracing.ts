@@ -5,6 +5,8 @@
  * OTLP/HTTP in batches; the SDK reads the usual OTEL_* variables itself
  * (OTEL_EXPORTER_OTLP_HEADERS, OTEL_BSP_SCHEDULE_DELAY, ...).
  */
+import { readSetting } from "../settings.ts";
+
 export interface Tracing {
   /** exports what is still buffered, then stops */
   shutdown(): Promise<void>;
@@ -19,7 +21,7 @@ export async function startTracing(endpoint: string | null, serviceName: string)
     import("@opentelemetry/resources"),
   ]);
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ "service.name": process.env["OTEL_SERVICE_NAME"]?.trim() || serviceName }),
+    resource: resourceFromAttributes({ "service.name": readSetting(process.env, "OTEL_SERVICE_NAME")?.trim() || serviceName }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
   // the async-hooks context manager and the W3C trace-context propagator

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "run" ADD COLUMN "graphLoadedAt" DATETIME;
+ALTER TABLE "run" ADD COLUMN "graphVersion" TEXT;
+
