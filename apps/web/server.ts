@@ -33,6 +33,8 @@ import { metricsOnMainPort, serveMetricsPort } from "./src/server/observe/metric
 import { errorLogger } from "./src/server/observe/logger.ts";
 
 const APP_DIR = path.dirname(fileURLToPath(import.meta.url));
+/** After the drain, how long open streams have to send what they still hold. */
+const STREAM_GRACE_MS = 1_000;
 
 let httpServer: Server | undefined;
 let sockets: ProtocolSockets | undefined;
@@ -40,14 +42,17 @@ let nextApp: { close(): Promise<void> } | undefined;
 
 const lifecycle = new Lifecycle({
   // HTTP stops taking requests while the runs drain.
-  async whileDraining() {
+  async whileDraining(drained) {
     const server = httpServer;
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    // Streams stay open through the drain (itself bounded), so their clients read how
+    // their run ended (an error naming the shutdown, then the end) before the connection goes.
+    await drained;
     sockets?.closeAll();
-    // Long-lived responses (streams) get a short grace period, then are cut.
-    const force = setTimeout(() => server.closeAllConnections(), 5_000);
+    // What is still open (streams following a thread) gets a short grace period, then is cut.
+    const force = setTimeout(() => server.closeAllConnections(), STREAM_GRACE_MS);
     force.unref();
     await closed;
   },

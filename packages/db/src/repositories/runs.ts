@@ -1,6 +1,7 @@
 import type { Database } from "../client.ts";
 import { newId } from "../ids.ts";
 import type { MultitaskStrategy, Run, RunStatus } from "../generated/sqlite/client.ts";
+import { Prisma } from "../generated/sqlite/client.ts";
 import { asObject, jsonEquals, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { afterCreatedCursor, createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { ownedBy, type Scope } from "./scope.ts";
@@ -80,6 +81,8 @@ export interface RunTransition {
   leaseExpiresAt?: Date | null;
   /** the checkpoint the run started from */
   checkpointId?: string | null;
+  /** who or what stopped the run (a run the server gave up on: its process stopped) */
+  stopReason?: JsonObject;
 }
 
 /** Rolls the admission transaction back when the thread is busy. */
@@ -271,8 +274,8 @@ export function runsRepository(db: Database) {
     async transition(id: string, change: RunTransition, lease?: Lease): Promise<Run> {
       const direct = lease ? undefined : directRows(prisma);
       if (direct) {
-        const { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId } = change;
-        const set = { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId };
+        const { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, stopReason } = change;
+        const set = { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, stopReason };
         const [run] = await direct.update<Run>("Run", "run", set, { id });
         if (!run) throw new RowNotFoundError(`run ${id} not found`);
         return run;
@@ -288,9 +291,24 @@ export function runsRepository(db: Database) {
             workerId: change.workerId,
             leaseExpiresAt: change.leaseExpiresAt,
             checkpointId: change.checkpointId,
+            stopReason: change.stopReason === undefined ? undefined : jsonObject(change.stopReason),
           },
         }),
       );
+    },
+
+    /**
+     * Records who or what is stopping a run still in flight. The first reason stays:
+     * what stopped a run first is why it ended (a shutdown after an operator's cancel
+     * does not rewrite it). False when nothing was written (finished, or already stopped).
+     * `ended`: the run has ended already (a sweep ended it), record the reason all the same.
+     */
+    async recordStopReason(id: string, reason: JsonObject, options: { ended?: boolean } = {}): Promise<boolean> {
+      const { count } = await prisma.run.updateMany({
+        where: { id, ...(options.ended ? {} : { status: { in: [...IN_FLIGHT] } }), stopReason: { equals: Prisma.DbNull } },
+        data: { stopReason: jsonObject(reason) },
+      });
+      return count > 0;
     },
 
     /** Ends a run that has not started (pending) as interrupted; null when it was no longer pending (it started or ended). */
