@@ -106,7 +106,7 @@ export function AgentReply({ stream, run }: { stream: RunStream; run: ReplyRun }
       ) : null}
       {rolledBack ? (
         <p className={styles.notice} role="note" aria-label="Values discarded">
-          This run was rolled back: its values were discarded, and its thread is as it was before the run started.
+          Its values were discarded: the run&apos;s checkpoints were removed, and its thread is as it was before the run started.
         </p>
       ) : null}
       {questions.length > 0 ? <AnswerLink threadId={run.threadId} questions={questions} /> : null}

@@ -29,24 +29,24 @@ function via(reason: RunStopReason): string {
 
 /** One sentence saying who or what stopped the run ("Cancelled by alice@x via dashboard"). */
 export function StopReason({ reason }: { reason: RunStopReason }) {
-  const verb = reason.action === "rollback" ? "Rolled back" : "Cancelled";
+  const rollback = reason.action === "rollback" ? " (rollback)" : "";
   let text: ReactNode;
   switch (reason.kind) {
     case "operator":
     case "api_key":
-      text = `${verb} by ${who(reason.by)}${via(reason)}`;
+      text = `Cancelled by ${who(reason.by)}${via(reason)}${rollback}`;
       break;
     case "multitask":
       text = reason.replacedBy ? (
         <>
-          {reason.action === "rollback" ? "Rolled back" : "Interrupted"} by run{" "}
+          Interrupted by run{" "}
           <Link href={`/runs/${reason.replacedBy}`} aria-label={`Run ${reason.replacedBy}`}>
             <code>{shortId(reason.replacedBy)}</code>
           </Link>{" "}
           (multitask: {reason.action})
         </>
       ) : (
-        `${verb} by a newer run on its thread (multitask: ${reason.action})`
+        `Interrupted by a newer run on its thread (multitask: ${reason.action})`
       );
       break;
     case "shutdown":
@@ -56,10 +56,10 @@ export function StopReason({ reason }: { reason: RunStopReason }) {
           : "Stopped by server shutdown";
       break;
     case "on_disconnect":
-      text = `${verb} when its client disconnected (on_disconnect: cancel)`;
+      text = "Cancelled when its client disconnected (on_disconnect: cancel)";
       break;
     case "cron_removed":
-      text = `${verb} because its cron was removed`;
+      text = `Cancelled because its cron was removed${rollback}`;
       break;
   }
   return (
