@@ -219,7 +219,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     threads,
     assistants: new AssistantService(ctx, threads),
     store: new StoreService(ctx),
-    crons: new CronService(ctx, { ...STANDARD_SCHEDULES, seconds: options.crons?.seconds ?? false }, ticker),
+    crons: new CronService(ctx, { ...STANDARD_SCHEDULES, seconds: options.crons?.seconds ?? false }, ticker, manager),
     graphIds: () => options.graphs.ids(),
     limits,
     reportError,

@@ -35,7 +35,8 @@ describe.each(testTargets)("stop reasons on $provider", (target) => {
   });
 
   async function setUp() {
-    const rt = createRuntime({ db: database(), graphs: testGraphs });
+    // ticks every second (a six-field schedule), so a cron's run is there at once
+    const rt = createRuntime({ db: database(), graphs: testGraphs, crons: { seconds: true, recheckMs: 100 } });
     runtimes.push(rt);
     await rt.start();
     const repos = repositories(database());
@@ -97,6 +98,40 @@ describe.each(testTargets)("stop reasons on $provider", (target) => {
     const stopped = await rt.runs.join(session, run.id);
     expect(stopped.status).toBe("interrupted");
     expect(stopped.stopReason).toMatchObject({ kind: "on_disconnect", action: "interrupt" });
+  });
+
+  it("removing a cron cancels its ticks' runs that have not started, recording the removal", async () => {
+    const { rt, session, thread } = await setUp();
+    // the thread is busy with a long run: each tick's run waits its turn (enqueue)
+    const holder = await rt.runs.create(session, {
+      threadId: thread.id,
+      assistantId: "slow",
+      input: {},
+      config: { configurable: { step_delay_ms: 60_000 } },
+    });
+    // running: its first event (metadata) is out
+    for await (const item of (await rt.runs.stream(session, holder.id)).items) if (item.type === "event") break;
+    const leave = new AbortController();
+    const changes = rt.runs.watch(session, leave.signal);
+    const cron = await rt.crons.create(session, {
+      assistantId: "quick",
+      threadId: thread.id,
+      schedule: "* * * * * *",
+      payload: { input: {} },
+    });
+    let tick: string | undefined;
+    for await (const change of changes) {
+      if (change.type === "created" && change.run.cronId === cron.id) {
+        tick = change.run.id;
+        break;
+      }
+    }
+    leave.abort();
+    await rt.crons.delete(session, cron.id);
+    const cancelled = await rt.runs.get(session, tick!);
+    expect(cancelled.status).toBe("interrupted");
+    expect(cancelled.stopReason).toMatchObject({ kind: "cron_removed", action: "interrupt", cronId: cron.id });
+    await rt.runs.cancel(session, holder.id);
   });
 
   it("a shutdown ends its runs' streams with an error naming it, and records it on the run", async () => {

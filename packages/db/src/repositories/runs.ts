@@ -52,6 +52,8 @@ export interface RunMatch {
   status?: RunStatus | RunStatus[];
   /** false: only runs not rolled back; true: only rolled-back ones; absent: both */
   rolledBack?: boolean;
+  /** the runs a cron's ticks created */
+  cronId?: string;
 }
 
 export interface RunFilter extends PageRequest, RunMatch {
@@ -67,6 +69,7 @@ function matching(scope: Scope, match: RunMatch) {
   return {
     ...ownedBy(scope),
     ...(match.threadId ? { threadId: match.threadId } : {}),
+    ...(match.cronId ? { cronId: match.cronId } : {}),
     ...(statuses ? { status: { in: statuses } } : {}),
     ...(match.rolledBack === undefined ? {} : { rolledBackAt: match.rolledBack ? { not: null } : null }),
   };
