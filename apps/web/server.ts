@@ -11,6 +11,7 @@ import "./src/server/heap-growth.ts";
 import { dev } from "./src/server/process-mode.ts";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { PRISMA_DIR } from "@lgrs/db";
 import { handleTrpcRequest, trpcErrorResponse } from "@lgrs/api";
@@ -34,6 +35,10 @@ import { metricsOnMainPort, serveMetricsPort } from "./src/server/observe/metric
 import { errorLogger } from "./src/server/observe/logger.ts";
 
 const APP_DIR = path.dirname(fileURLToPath(import.meta.url));
+/** How long open requests and streams have once shutdown begins, before they are cut. */
+const GRACE_MS = 5_000;
+/** At least this long after the drain, for streams to send what their runs' ends put in them. */
+const AFTER_DRAIN_MS = 1_000;
 
 let httpServer: Server | undefined;
 let sockets: ProtocolSockets | undefined;
@@ -41,15 +46,18 @@ let nextApp: { close(): Promise<void> } | undefined;
 
 const lifecycle = new Lifecycle({
   // HTTP stops taking requests while the runs drain.
-  async whileDraining() {
+  async whileDraining(drained) {
     const server = httpServer;
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    // Long-lived responses get a grace period from now, then are cut...
+    const grace = delay(GRACE_MS, undefined, { ref: false });
+    // ...but streams stay open through the drain (itself bounded), so their clients read how
+    // their run ended (an error naming the shutdown, then the end) before the connection goes.
+    await drained;
     sockets?.closeAll();
-    // Long-lived responses (streams) get a short grace period, then are cut.
-    const force = setTimeout(() => server.closeAllConnections(), 5_000);
-    force.unref();
+    void Promise.all([grace, delay(AFTER_DRAIN_MS, undefined, { ref: false })]).then(() => server.closeAllConnections());
     await closed;
   },
   async afterDrain() {

@@ -1,7 +1,7 @@
 import { ALL, type Scope } from "@lgrs/db";
 import { isBanned } from "./banned.ts";
 import type { BetterAuth } from "./better-auth.ts";
-import type { VerifiedKeys } from "./verified-keys.ts";
+import type { KeyIdentity, VerifiedKeys } from "./verified-keys.ts";
 
 /** Who is calling: every API procedure runs as one. */
 export interface Caller {
@@ -12,6 +12,8 @@ export interface Caller {
   scope: Scope;
   /** how the caller proved who it is */
   via: "api-key" | "session";
+  /** the API key presented (id and name), when `via` is "api-key": a run it stops records it */
+  apiKey?: KeyIdentity;
 }
 
 /** The API key a request presents: `x-api-key: <key>` or `Authorization: Bearer <key>`. */
@@ -22,9 +24,16 @@ export function presentedApiKey(headers: Headers): string | null {
   return match?.[1]?.trim() || null;
 }
 
-function callerOf(user: { id: string; email: string; role?: string | null }, via: Caller["via"]): Caller {
+function callerOf(user: { id: string; email: string; role?: string | null }, via: Caller["via"], apiKey?: KeyIdentity): Caller {
   const role = user.role === "admin" ? "admin" : "user";
-  return { userId: user.id, email: user.email, role, scope: role === "admin" ? ALL : { ownerId: user.id }, via };
+  return {
+    userId: user.id,
+    email: user.email,
+    role,
+    scope: role === "admin" ? ALL : { ownerId: user.id },
+    via,
+    ...(apiKey ? { apiKey } : {}),
+  };
 }
 
 /**
@@ -35,8 +44,8 @@ function callerOf(user: { id: string; email: string; role?: string | null }, via
 export async function resolveCaller(auth: BetterAuth, keys: VerifiedKeys, headers: Headers): Promise<Caller | null> {
   const key = presentedApiKey(headers);
   if (key) {
-    const user = await keys.ownerOf(key);
-    return user && !isBanned(user) ? callerOf(user, "api-key") : null;
+    const verified = await keys.verify(key);
+    return verified && !isBanned(verified.user) ? callerOf(verified.user, "api-key", verified.key) : null;
   }
   if (!headers.get("cookie")) return null;
   const session = await auth.api.getSession({ headers });

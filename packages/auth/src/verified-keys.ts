@@ -13,8 +13,15 @@ export const VERIFIED_KEY_TTL_MS = 5_000;
 /** Keys kept at most; past it the oldest entry goes (a cache miss costs one query, nothing more). */
 export const VERIFIED_KEYS_MAX = 10_000;
 
+/** Which key a request presented (its id and name, never the key): what a run it stops records. */
+export interface KeyIdentity {
+  id: string;
+  name: string | null;
+}
+
 interface Verified {
   user: User;
+  key: KeyIdentity;
   /** Date.now() past which the key must be verified again: the TTL, or the key's own expiry if sooner */
   until: number;
 }
@@ -36,21 +43,28 @@ export class VerifiedKeys {
 
   /** The owner of a usable key (enabled, not expired), or null. Whether the owner is banned is the caller's to judge. */
   async ownerOf(plainKey: string): Promise<User | null> {
+    return (await this.verify(plainKey))?.user ?? null;
+  }
+
+  /** A usable key's owner and identity (id, name), or null. Whether the owner is banned is the caller's to judge. */
+  async verify(plainKey: string): Promise<{ user: User; key: KeyIdentity } | null> {
     const hash = hashApiKey(plainKey);
     const now = Date.now();
     const known = this.entries.get(hash);
-    if (known && known.until > now) return known.user;
+    if (known && known.until > now) return { user: known.user, key: known.key };
     if (known) this.entries.delete(hash);
 
     const generation = this.generation;
-    const key = await this.users.findApiKeyByHash(hash, new Date(now));
+    const found = await this.users.findApiKeyByHash(hash, new Date(now));
+    if (!found) return null;
+    const key = { id: found.id, name: found.name };
     // refused keys (unknown, or a banned owner's) are not remembered: each costs its query, as
     // before, and holds no memory, and the end of a ban is seen at once
-    if (key && !isBanned(key.user) && generation === this.generation) {
+    if (!isBanned(found.user) && generation === this.generation) {
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(hash, { user: key.user, until: Math.min(now + this.ttlMs, key.expiresAt?.getTime() ?? Infinity) });
+      this.entries.set(hash, { user: found.user, key, until: Math.min(now + this.ttlMs, found.expiresAt?.getTime() ?? Infinity) });
     }
-    return key?.user ?? null;
+    return { user: found.user, key };
   }
 
   /** The user's keys are verified again on their next use (a key revoked, the user changed or removed). */

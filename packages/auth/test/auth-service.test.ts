@@ -78,6 +78,8 @@ describe.each(testTargets)("auth service on $provider", (target) => {
         role: "user",
         scope: { ownerId: user.id },
         via: "api-key",
+        // which key: a run this caller stops records it
+        apiKey: { id: issued.id, name: "ci" },
       });
     }
 

@@ -1,4 +1,4 @@
-import type { Assistant, Run, Thread } from "@lgrs/runtime";
+import type { Assistant, Run, RunStopReason, Thread } from "@lgrs/runtime";
 
 /** Rows as the LangGraph Platform API sends them (snake_case, ISO dates). */
 
@@ -63,5 +63,31 @@ export function runToWire(r: Run) {
     multitask_strategy: r.multitaskStrategy,
     // the cron whose tick created the run (not in LangGraph's own runs): only when there is one
     ...(r.cronId ? { cron_id: r.cronId } : {}),
+    // who or what stopped the run (not in LangGraph's own runs either): an extra top-level
+    // field, which the SDK's Run type leaves alone; only on a stopped run
+    ...(r.stopReason ? { stop_reason: stopReasonToWire(r.stopReason as unknown as RunStopReason) } : {}),
+  };
+}
+
+/** A run's stop reason under the LangGraph API's names. */
+function stopReasonToWire(reason: RunStopReason) {
+  const by = reason.by;
+  return {
+    kind: reason.kind,
+    action: reason.action,
+    ...(by
+      ? {
+          by: {
+            user_id: by.userId,
+            ...(by.email !== undefined ? { email: by.email } : {}),
+            ...(by.apiKeyId !== undefined ? { api_key_id: by.apiKeyId, api_key_name: by.apiKeyName ?? null } : {}),
+            ...(by.door !== undefined ? { door: by.door } : {}),
+          },
+        }
+      : {}),
+    ...(reason.replacedBy !== undefined ? { replaced_by: reason.replacedBy } : {}),
+    ...(reason.cronId !== undefined ? { cron_id: reason.cronId } : {}),
+    ...(reason.detail !== undefined ? { detail: reason.detail } : {}),
+    at: reason.at,
   };
 }

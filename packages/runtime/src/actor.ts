@@ -9,4 +9,8 @@ import type { Scope } from "@lgrs/db";
 export interface Actor {
   userId: string;
   scope: Scope;
+  /** who they are and how they proved it: recorded when they stop a run */
+  email?: string;
+  via?: "api-key" | "session";
+  apiKey?: { id: string; name: string | null };
 }

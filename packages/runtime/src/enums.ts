@@ -72,3 +72,37 @@ export type ThreadStreamMode = (typeof THREAD_STREAM_MODES)[number];
 /** Pruning threads, and what a thread's expiry does: delete it, or keep only its latest checkpoint. */
 export const PRUNE_STRATEGIES = ["delete", "keep_latest"] as const;
 export type PruneStrategy = (typeof PRUNE_STRATEGIES)[number];
+
+/** Who or what stopped a run, as its `stopReason.kind` records it. */
+export const STOP_KINDS = ["operator", "api_key", "multitask", "shutdown", "on_disconnect", "cron_removed"] as const;
+export type StopKind = (typeof STOP_KINDS)[number];
+
+/**
+ * Who or what stopped a run, stored on the run (`stopReason`) by the runtime when it
+ * stops it, and returned by both doors. Declared here, beside the words it uses, so
+ * the dashboard can read it without the runtime.
+ */
+export interface RunStopReason {
+  kind: StopKind;
+  /** how the run was stopped: interrupt keeps its checkpoints, rollback removes them */
+  action: CancelAction;
+  /** the user who asked (operator, api_key), with the key they presented and the door they came through */
+  by?: {
+    userId: string;
+    email?: string;
+    apiKeyId?: string;
+    apiKeyName?: string | null;
+    door?: StopDoor;
+  };
+  /** multitask: the run whose creation stopped this one */
+  replacedBy?: string;
+  /** cron_removed: the cron whose removal stopped the run */
+  cronId?: string;
+  /** shutdown: "server_stopping" (a drain), or "worker_lost" (its process went away before it finished) */
+  detail?: "server_stopping" | "worker_lost";
+  /** ISO time of the stop */
+  at: string;
+}
+
+/** The door a cancel came through: the tRPC door (the dashboard, typed clients) or the LangGraph API. */
+export type StopDoor = "trpc" | "langgraph-api";

@@ -236,7 +236,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     threads,
     assistants: new AssistantService(ctx, threads),
     store: new StoreService(ctx),
-    crons: new CronService(ctx, { ...STANDARD_SCHEDULES, seconds: options.crons?.seconds ?? false }, ticker),
+    crons: new CronService(ctx, { ...STANDARD_SCHEDULES, seconds: options.crons?.seconds ?? false }, ticker, manager),
     testData: new TestDataService(ctx, manager, options.testMode ?? false),
     graphs,
     graphIds: () => options.graphs.ids(),

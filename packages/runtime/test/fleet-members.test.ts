@@ -99,7 +99,10 @@ describe.each(postgres)("fleet members on $provider", (target) => {
     const interrupted = await serving.runs.create(actor, { threadId: thread.id, ...slow });
     await waitForStatus(interrupted.id, "running");
     await other.runs.cancel(actor, interrupted.id, { action: "interrupt" });
-    expect((await serving.runs.join(actor, interrupted.id)).status).toBe("interrupted");
+    const ended = await serving.runs.join(actor, interrupted.id);
+    expect(ended.status).toBe("interrupted");
+    // who stopped it is on the run, whichever member asked and whichever executed it
+    expect(ended.stopReason).toMatchObject({ kind: "operator", action: "interrupt", by: { userId: actor.userId } });
     const stepsOf = async () => ((await other.threads.state(actor, thread.id)).values as { steps: string[] }).steps;
     const before = await stepsOf();
 

@@ -80,6 +80,8 @@ describe.each(testTargets)("runtime lifecycle on $provider", (target) => {
     const crashed = await next.runs.get(SERVER, running);
     expect(crashed.status).toBe("error");
     expect(crashed.error).toMatchObject({ type: "ServerRestart" });
+    // what stopped it is on the run: its server process went away
+    expect(crashed.stopReason).toMatchObject({ kind: "shutdown", detail: "worker_lost" });
     const after = await next.runs.join(SERVER, queued);
     expect([after.status, after.error]).toEqual(["success", null]);
     // the queued run was the thread's latest, so the thread follows it, not the crashed one

@@ -77,8 +77,12 @@ export interface Core {
 }
 
 export interface LifecycleHooks {
-  /** Runs while the engine drains its runs: the server stops taking requests here. */
-  whileDraining?(): Promise<void>;
+  /**
+   * Runs while the engine drains its runs: the server stops taking requests here.
+   * `drained` settles once the drain is over: streams still open must stay open
+   * until then, so their clients read how their run ended (the shutdown's error).
+   */
+  whileDraining?(drained: Promise<unknown>): Promise<void>;
   /** After the drain, before Redis and the database close: the server closes Next.js here. */
   afterDrain?(): Promise<void>;
   /** Last, once everything is closed. */
@@ -227,7 +231,9 @@ export class Lifecycle {
     this.#watcher?.close();
     log(`${signal} received: shutting down`);
     const drained = this.#engine?.shutdown(this.#drainTimeoutMs);
-    await this.hooks.whileDraining?.().catch((err: unknown) => process.stderr.write(`shutdown: ${String(err)}\n`));
+    await this.hooks
+      .whileDraining?.(drained?.catch(() => {}) ?? Promise.resolve())
+      .catch((err: unknown) => process.stderr.write(`shutdown: ${String(err)}\n`));
     await drained?.catch((err: unknown) => process.stderr.write(`drain failed: ${String(err)}\n`));
     await this.hooks.afterDrain?.().catch(() => {});
     // Redis after the engine (it published the runs' last events through it), the database last.

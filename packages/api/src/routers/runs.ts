@@ -92,7 +92,9 @@ export const runsRouter = router({
    */
   cancel: protectedProcedure
     .input(z.object({ runId: uuid, action: schemas.cancelAction.default("interrupt"), wait: z.boolean().default(false) }).strict())
-    .mutation(({ ctx, input }) => ctx.runtime.runs.cancel(ctx.caller, input.runId, { ...lookup, action: input.action, wait: input.wait })),
+    .mutation(({ ctx, input }) =>
+      ctx.runtime.runs.cancel(ctx.caller, input.runId, { ...lookup, action: input.action, wait: input.wait, door: "trpc" }),
+    ),
 
   /**
    * Cancels the given runs, a thread's runs in flight, or every run of yours in a
@@ -109,7 +111,7 @@ export const runsRouter = router({
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) => ctx.runtime.runs.cancelMany(ctx.caller, input)),
+    .mutation(({ ctx, input }) => ctx.runtime.runs.cancelMany(ctx.caller, { ...input, door: "trpc" })),
 
   /** Deletes a finished run with its events; a run in flight must be cancelled first (CONFLICT). */
   delete: protectedProcedure.input(runId).mutation(async ({ ctx, input }) => {

@@ -53,6 +53,8 @@ export interface RunMatch {
   status?: RunStatus | RunStatus[];
   /** false: only runs not rolled back; true: only rolled-back ones; absent: both */
   rolledBack?: boolean;
+  /** the runs a cron's ticks created */
+  cronId?: string;
 }
 
 export interface RunFilter extends PageRequest, RunMatch {
@@ -81,6 +83,7 @@ function matching(scope: Scope, match: RunMatch) {
   return {
     ...ownedBy(scope),
     ...(match.threadId ? { threadId: match.threadId } : {}),
+    ...(match.cronId ? { cronId: match.cronId } : {}),
     ...(statuses ? { status: { in: statuses } } : {}),
     ...(match.rolledBack === undefined ? {} : { rolledBackAt: match.rolledBack ? { not: null } : null }),
   };
@@ -98,6 +101,8 @@ export interface RunTransition {
   /** the version of the graph the run executes (see the graph registry) */
   graphVersion?: string | null;
   graphLoadedAt?: Date | null;
+  /** who or what stopped the run (a run the server gave up on: its process stopped) */
+  stopReason?: JsonObject;
 }
 
 /** Rolls the admission transaction back when the thread is busy. */
@@ -297,8 +302,9 @@ export function runsRepository(db: Database) {
     async transition(id: string, change: RunTransition, lease?: Lease): Promise<Run> {
       const direct = lease ? undefined : directRows(prisma);
       if (direct) {
-        const { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, graphVersion, graphLoadedAt } = change;
-        const set = { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, graphVersion, graphLoadedAt };
+        const { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, graphVersion, graphLoadedAt, stopReason } =
+          change;
+        const set = { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, graphVersion, graphLoadedAt, stopReason };
         const [run] = await direct.update<Run>("Run", "run", set, { id });
         if (!run) throw new RowNotFoundError(`run ${id} not found`);
         return run;
@@ -316,9 +322,24 @@ export function runsRepository(db: Database) {
             checkpointId: change.checkpointId,
             graphVersion: change.graphVersion,
             graphLoadedAt: change.graphLoadedAt,
+            stopReason: change.stopReason === undefined ? undefined : jsonObject(change.stopReason),
           },
         }),
       );
+    },
+
+    /**
+     * Records who or what is stopping a run still in flight. The first reason stays:
+     * what stopped a run first is why it ended (a shutdown after an operator's cancel
+     * does not rewrite it). False when nothing was written (finished, or already stopped).
+     * `ended`: the run has ended already (a sweep ended it), record the reason all the same.
+     */
+    async recordStopReason(id: string, reason: JsonObject, options: { ended?: boolean } = {}): Promise<boolean> {
+      const { count } = await prisma.run.updateMany({
+        where: { id, ...(options.ended ? {} : { status: { in: [...IN_FLIGHT] } }), stopReason: { equals: Prisma.DbNull } },
+        data: { stopReason: jsonObject(reason) },
+      });
+      return count > 0;
     },
 
     /** Ends a run that has not started (pending) as interrupted; null when it was no longer pending (it started or ended). */

@@ -41,10 +41,13 @@ export function usersRepository(db: Database) {
   const { prisma } = db;
 
   /** A usable key by its stored hash (enabled, not expired at `at`): when it expires, and its owner. */
-  function findApiKeyByHash(hash: string, at: Date = new Date()): Promise<{ expiresAt: Date | null; user: User } | null> {
+  function findApiKeyByHash(
+    hash: string,
+    at: Date = new Date(),
+  ): Promise<{ id: string; name: string | null; expiresAt: Date | null; user: User } | null> {
     return prisma.apikey.findFirst({
       where: { key: hash, enabled: { not: false }, OR: [{ expiresAt: null }, { expiresAt: { gt: at } }] },
-      select: { expiresAt: true, user: true },
+      select: { id: true, name: true, expiresAt: true, user: true },
     });
   }
 

@@ -210,7 +210,7 @@ export class AssistantAgent implements A2ARequestHandler {
       const run = await this.runtime.runs.get(this.caller, params.id);
       if (run.assistantId !== this.assistant.id) throw A2AError.taskNotFound(params.id);
       if ((FINAL_STATUSES as readonly string[]).includes(run.status)) throw A2AError.taskNotCancelable(params.id);
-      const cancelled = await this.runtime.runs.cancel(this.caller, run.id, { action: "interrupt", wait: true });
+      const cancelled = await this.runtime.runs.cancel(this.caller, run.id, { action: "interrupt", wait: true, door: "langgraph-api" });
       return runToTask({ run: cancelled });
     } catch (err) {
       throw toA2AError(this.runtime, err, params.id);

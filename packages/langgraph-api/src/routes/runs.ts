@@ -120,6 +120,7 @@ async function joinStream(c: C, threadId: string | undefined) {
     onDisconnect: onDisconnect(q.cancel_on_disconnect),
     streamModes: q.stream_mode === undefined ? undefined : [q.stream_mode].flat(),
     action: c.req.method === "POST" ? q.action : undefined,
+    door: "langgraph-api",
   });
   return runStreamResponse(c, events, leave);
 }
@@ -152,6 +153,7 @@ export const runRoutes = new Hono<ShimEnv>()
       runIds: filter.run_ids,
       status: filter.status,
       action,
+      door: "langgraph-api",
     });
     return c.body(null, 204);
   })
@@ -190,6 +192,7 @@ export const runRoutes = new Hono<ShimEnv>()
       threadId: uuidParam(c, "thread_id"),
       action: q.action,
       wait: q.wait,
+      door: "langgraph-api",
     });
     return c.body(null, q.wait ? 204 : 202);
   });

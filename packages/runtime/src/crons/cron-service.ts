@@ -1,8 +1,10 @@
-import type { Cron, CronMatch, CronSearch, JsonObject, OffsetPage } from "@lgrs/db";
+import { ALL, type Cron, type CronMatch, type CronSearch, type JsonObject, type OffsetPage } from "@lgrs/db";
 import type { Actor } from "../actor.ts";
 import { resolveAssistant } from "../assistants/defaults.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import type { RuntimeContext } from "../runs/context.ts";
+import type { RunManager } from "../runs/run-manager.ts";
+import { stoppedBy } from "../runs/stop-reason.ts";
 import { webhookUrlProblem } from "../runs/webhook-policy.ts";
 import type { CronTicker } from "./cron-ticker.ts";
 import type { CronRunPayload } from "./cron-payload.ts";
@@ -58,6 +60,7 @@ export class CronService {
     private readonly ctx: RuntimeContext,
     private readonly rules: ScheduleRules,
     private readonly ticker: CronTicker,
+    private readonly manager: RunManager,
   ) {}
 
   async create(actor: Actor, input: NewCronInput): Promise<CronView> {
@@ -140,9 +143,19 @@ export class CronService {
     return this.update(actor, cronId, { enabled });
   }
 
-  /** Deletes the cron; the runs it created stay (their cron id is cleared). */
+  /**
+   * Deletes the cron. The runs it created stay (their cron id is cleared); those of
+   * its ticks that have not started yet never will: they are cancelled, recording
+   * the cron's removal as the reason. Runs under way go on.
+   */
   async delete(actor: Actor, cronId: string): Promise<void> {
-    if (!(await this.ctx.repos.crons.delete(actor.scope, cronId))) throw new NotFoundError(`cron ${cronId} not found`);
+    const { repos } = this.ctx;
+    if (!(await repos.crons.get(actor.scope, cronId))) throw new NotFoundError(`cron ${cronId} not found`);
+    const reason = stoppedBy("cron_removed", "interrupt", { cronId });
+    for (const run of await repos.runs.select(ALL, { cronId, status: "pending" })) {
+      await this.manager.cancel(ALL, run.id, { reason }).catch(this.ctx.logError);
+    }
+    if (!(await repos.crons.delete(actor.scope, cronId))) throw new NotFoundError(`cron ${cronId} not found`);
   }
 
   /** The filter with its assistant resolved: crons record the assistant, a graph id alone would match none. */

@@ -10,6 +10,7 @@ import type { CancelAction, RunConfig, StreamMode } from "./types.ts";
 import { UsageRecorder } from "./usage-recorder.ts";
 import type { RunWatch } from "../observe/run-hooks.ts";
 import { sendWebhook } from "./webhook.ts";
+import { SHUTDOWN_ERROR } from "./stop-reason.ts";
 import { streamGraph } from "./graph-stream.ts";
 import { streamProtocolGraph } from "./protocol-stream.ts";
 import { toWire } from "./wire.ts";
@@ -19,6 +20,8 @@ export interface RunControl {
   signal: AbortSignal;
   /** set before the signal fires */
   cancelAction(): CancelAction | undefined;
+  /** true when a shutdown stopped the run (set before the signal fires) */
+  stoppedByShutdown?(): boolean;
   /** true once the run must write nothing more: shutdown recorded how it ended, or its lease is gone */
   abandoned(): boolean;
   /** a fleet worker's claim: every write of the run is fenced by it */
@@ -164,6 +167,11 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
     if (err instanceof LeaseLostError) throw err;
     if (control.signal.aborted) {
       outcome = { status: "interrupted" };
+      if (control.stoppedByShutdown?.()) {
+        // a client streaming the run is told why it ends, before the server closes its connection
+        outcome.error = { ...SHUTDOWN_ERROR };
+        sink.publish("error", { error: SHUTDOWN_ERROR.type, message: SHUTDOWN_ERROR.message });
+      }
     } else {
       outcome = { status: "error", error: errorOf(err) };
       sink.publish("error", { error: outcome.error!.type, message: outcome.error!.message });

@@ -10,6 +10,7 @@ import type { Assignment, ExecutionHost, RunCoordinator, StopReason } from "./co
 import type { BridgeItem, SubscribeOptions } from "../bridge/index.ts";
 import { TemporaryThreads, type ThreadHolds } from "./temporary-threads.ts";
 import { webhookUrlProblem } from "./webhook-policy.ts";
+import { SHUTDOWN_ERROR, stoppedBy, type RunStopReason } from "./stop-reason.ts";
 import { isFinal, type CancelAction, type CreateRunRequest } from "./types.ts";
 import type { RunWatch } from "../observe/run-hooks.ts";
 
@@ -24,6 +25,8 @@ const JOIN_SAFETY_MS = 10_000;
 interface ActiveRun {
   abort: AbortController;
   action: CancelAction | undefined;
+  /** set when a shutdown stopped the run: its stream ends with an error naming the shutdown */
+  shutdown: boolean;
   /**
    * set when the run must write nothing more: shutdown recorded how it ended (one
    * process), or its lease is gone (lost, or released to another worker)
@@ -120,7 +123,8 @@ export class RunManager {
     this.ctx.feed.emit(run);
     this.ctx.hooks.queued(run);
     if (strategy === "interrupt" || strategy === "rollback") {
-      for (const previous of inFlight) await this.cancel(ALL, previous.id, { action: strategy });
+      const reason = stoppedBy("multitask", strategy, { replacedBy: run.id });
+      for (const previous of inFlight) await this.cancel(ALL, previous.id, { action: strategy, reason });
     }
     await beforeQueue?.(run);
     this.enqueue(run);
@@ -131,12 +135,18 @@ export class RunManager {
    * Stops a run. A pending run never starts; a running one is aborted and ends
    * `interrupted`, wherever it executes. With `rollback` its checkpoints and
    * writes are removed and it is marked rolled back. With `wait` this resolves once
-   * the run has stopped. Cancelling a finished run changes nothing.
+   * the run has stopped. Cancelling a finished run changes nothing. `reason` (who or
+   * what stops it) is recorded on the run first, where every member and door reads
+   * it; the first reason a run gets stays.
    */
-  async cancel(scope: Scope, runId: string, options: { action?: CancelAction; wait?: boolean } = {}): Promise<Run> {
+  async cancel(scope: Scope, runId: string, options: { action?: CancelAction; wait?: boolean; reason?: RunStopReason } = {}): Promise<Run> {
     const action = options.action ?? "interrupt";
     let run = await this.ctx.repos.runs.get(scope, runId);
     if (!run) throw new NotFoundError(`run ${runId} not found`);
+    if (!isFinal(run.status)) {
+      const reason = options.reason ?? { kind: "operator", action, at: new Date().toISOString() };
+      if (await this.ctx.repos.runs.recordStopReason(runId, { ...reason })) run = { ...run, stopReason: { ...reason } };
+    }
     // a run can move on between two reads (claimed, ended, requeued by a sweep): look again, a few times at most
     for (let look = 0; look < 5 && !isFinal(run.status); look++) {
       if (this.stopLocal(runId, action)) return options.wait ? (this.active.get(runId)?.done ?? this.join(ALL, runId)) : run;
@@ -208,6 +218,8 @@ export class RunManager {
         status: "error",
         endedAt: new Date(),
         error: { type: "ServerRestart", message: "the server stopped while this run was running, so it did not finish" },
+        // an earlier reason (an operator's cancel the process did not live to carry out) stays
+        ...(stale.stopReason ? {} : { stopReason: { ...stoppedBy("shutdown", "interrupt", { detail: "worker_lost" }) } }),
       });
       failed.push(run);
       const latest = await repos.runs.latestOnThread(run.threadId);
@@ -235,8 +247,14 @@ export class RunManager {
     this.coordinator.pause();
     const running = [...this.active.entries()];
     if (!this.coordinator.shared) {
-      for (const [, active] of running) {
+      const reason = { ...stoppedBy("shutdown", "interrupt", { detail: "server_stopping" }) };
+      for (const [runId, active] of running) {
         active.action ??= "interrupt";
+        // recorded before the abort, so the run's end reads it; a run an operator was already stopping keeps that reason
+        active.shutdown = await this.ctx.repos.runs.recordStopReason(runId, reason).catch((err: unknown) => {
+          this.ctx.logError(err);
+          return true;
+        });
         active.abort.abort();
       }
     }
@@ -254,11 +272,10 @@ export class RunManager {
       }
       const run = await this.ctx.repos.runs.get(ALL, runId);
       if (run && !isFinal(run.status)) {
-        const stopped = await this.ctx.repos.runs.transition(runId, {
-          status: "interrupted",
-          endedAt: new Date(),
-          error: { type: "ShutdownTimeout", message: `the run did not stop within ${timeoutMs} ms of shutdown` },
-        });
+        const error = { type: "ShutdownTimeout", message: `the run did not stop within ${timeoutMs} ms of shutdown` };
+        // its executor is abandoned and publishes nothing more: the stream's last word is said here
+        await this.publishLast(runId, "error", { error: error.type, message: `${SHUTDOWN_ERROR.message} (${error.message})` });
+        const stopped = await this.ctx.repos.runs.transition(runId, { status: "interrupted", endedAt: new Date(), error });
         this.ctx.live.end(runId, stopped.status);
         this.ctx.feed.emit(stopped);
         active.watch.ended(stopped);
@@ -270,6 +287,17 @@ export class RunManager {
 
   get runningCount(): number {
     return this.active.size;
+  }
+
+  /** An event published and stored for a run whose executor will publish nothing more. */
+  private async publishLast(runId: string, event: string, data: unknown): Promise<void> {
+    try {
+      const seq = this.ctx.live.publish(runId, event, data);
+      await this.ctx.repos.events.append(runId, [{ seq, event, data }]);
+    } catch (err) {
+      // the log has ended meanwhile: the run's own end was published
+      this.ctx.logError(err);
+    }
   }
 
   /**
@@ -300,7 +328,9 @@ export class RunManager {
     } finally {
       this.ctx.hooks.subscribers(-1);
       // the client went away before the end: onDisconnect "cancel" stops the run
-      if (!ended && options.cancelOnDisconnect) await this.cancel(ALL, runId).catch(this.ctx.logError);
+      if (!ended && options.cancelOnDisconnect) {
+        await this.cancel(ALL, runId, { reason: stoppedBy("on_disconnect", "interrupt") }).catch(this.ctx.logError);
+      }
     }
   }
 
@@ -347,6 +377,7 @@ export class RunManager {
     const active: ActiveRun = {
       abort,
       action: undefined,
+      shutdown: false,
       abandoned: false,
       lease: assignment.lease,
       watch: this.ctx.hooks.watch(),
@@ -359,6 +390,7 @@ export class RunManager {
         const ended = await executeRun(this.ctx, run, {
           signal: abort.signal,
           cancelAction: () => active.action,
+          stoppedByShutdown: () => active.shutdown,
           abandoned: () => active.abandoned,
           lease: assignment.lease,
           watch: active.watch,
@@ -397,8 +429,11 @@ export class RunManager {
   private async recordSweep(sweep: Sweep): Promise<void> {
     for (const run of sweep.requeued) this.ctx.feed.emit(run);
     const ended = [...sweep.failed.map((run) => ({ run, action: undefined })), ...sweep.cancelled];
+    const lost = { ...stoppedBy("shutdown", "interrupt", { detail: "worker_lost" }) };
     for (const { run, action } of ended) {
       try {
+        // its worker went away without finishing it (a cancelled one keeps its canceller's reason)
+        if (!action) await this.ctx.repos.runs.recordStopReason(run.id, lost, { ended: true });
         if (action === "rollback") {
           await this.ctx.checkpointer.deleteRunCheckpoints(run.threadId, run.id);
           await this.ctx.repos.runs.markRolledBack(run.id);

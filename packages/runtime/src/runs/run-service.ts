@@ -6,13 +6,14 @@ import type { Actor } from "../actor.ts";
 import { type PageWithOwners, withOwners } from "../list-owners.ts";
 import { resolveAssistant } from "../assistants/defaults.ts";
 import type { BridgeItem } from "../bridge/index.ts";
-import type { CancelAction, CancelManyStatus, OnDisconnect } from "../enums.ts";
+import type { CancelAction, CancelManyStatus, OnDisconnect, StopDoor } from "../enums.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../errors.ts";
 import type { RuntimeContext } from "./context.ts";
 import { readKwargs } from "./kwargs.ts";
 import { TRACE_KWARG } from "../observe/run-tracing.ts";
 import type { RunManager } from "./run-manager.ts";
 import { inStreamModes } from "./stream-filter.ts";
+import { stoppedBy, stoppedByCaller } from "./stop-reason.ts";
 import { followThread, type ThreadStreamItem } from "./thread-follow.ts";
 import {
   isFinal,
@@ -54,6 +55,8 @@ export interface CancelOptions extends RunLookup {
   action?: CancelAction;
   /** resolve once the run has stopped, with its final state */
   wait?: boolean;
+  /** the door the cancel came through, recorded with who asked */
+  door?: StopDoor;
 }
 
 export interface CancelManyFilter {
@@ -64,6 +67,8 @@ export interface CancelManyFilter {
   /** the caller's runs in this status: pending, running, or both ("all") */
   status?: CancelManyStatus;
   action?: CancelAction;
+  /** the door the cancel came through, recorded with who asked */
+  door?: StopDoor;
 }
 
 /** A run and its events, from a stream call: the run is known before the first event is read. */
@@ -178,7 +183,10 @@ export class RunService {
    */
   async stream(actor: Actor, runId: string, options: RunStreamOptions = {}): Promise<RunEvents> {
     let run = await this.find(actor, runId, options);
-    if (options.action) run = await this.manager.cancel(actor.scope, run.id, { action: options.action });
+    if (options.action) {
+      const reason = stoppedByCaller(actor, options.action, options.door);
+      run = await this.manager.cancel(actor.scope, run.id, { action: options.action, reason });
+    }
     return { run: present(run), items: this.follow(actor, run, options) };
   }
 
@@ -259,7 +267,8 @@ export class RunService {
    */
   async cancel(actor: Actor, runId: string, options: CancelOptions = {}): Promise<Run> {
     const run = await this.find(actor, runId, options);
-    return present(await this.manager.cancel(actor.scope, run.id, { action: options.action, wait: options.wait }));
+    const reason = stoppedByCaller(actor, options.action ?? "interrupt", options.door);
+    return present(await this.manager.cancel(actor.scope, run.id, { action: options.action, wait: options.wait, reason }));
   }
 
   /**
@@ -283,9 +292,10 @@ export class RunService {
       throw new InvalidRequestError("give the runs to cancel: threadId, runIds or status");
     }
     const cancelled: Run[] = [];
+    const reason = stoppedByCaller(actor, filter.action ?? "interrupt", filter.door);
     // newest first: a thread's queued runs go before its running one ends and would let them start
     for (const run of targets.filter((r) => !isFinal(r.status)).reverse()) {
-      cancelled.push(present(await this.manager.cancel(actor.scope, run.id, { action: filter.action })));
+      cancelled.push(present(await this.manager.cancel(actor.scope, run.id, { action: filter.action, reason })));
     }
     return cancelled;
   }
@@ -349,7 +359,7 @@ export class RunService {
       return await this.manager.join(ALL, run.id, options.signal);
     } catch (err) {
       if (options.signal?.aborted && this.disconnectMode(actor, run, options.onDisconnect) === "cancel") {
-        await this.manager.cancel(ALL, run.id).catch(this.ctx.logError);
+        await this.manager.cancel(ALL, run.id, { reason: stoppedBy("on_disconnect", "interrupt") }).catch(this.ctx.logError);
       }
       throw err;
     }

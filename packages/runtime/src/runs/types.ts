@@ -1,7 +1,7 @@
 import type { Run } from "@lgrs/db";
 import { FINAL_STATUSES } from "../enums.ts";
 
-import type { CancelAction, IfNotExists, MultitaskStrategy, OnCompletion, OnDisconnect, StreamMode } from "../enums.ts";
+import type { CancelAction, IfNotExists, MultitaskStrategy, OnCompletion, OnDisconnect, StopDoor, StreamMode } from "../enums.ts";
 
 export type { CancelAction, MultitaskStrategy, StreamMode };
 
@@ -88,6 +88,8 @@ export interface RunStreamOptions extends RunWaitOptions {
   streamModes?: readonly string[];
   /** cancel the run this way first, then stream what remains */
   action?: CancelAction;
+  /** the door the cancel came through (with `action`) */
+  door?: StopDoor;
 }
 
 /** A run once it has ended, with what a waiting client is answered. */

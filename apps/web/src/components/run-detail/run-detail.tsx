@@ -74,7 +74,7 @@ function RunView({ run }: { run: RunRow }) {
       <RunActions run={run} onCancelled={(stopped) => queryClient.setQueryData(runKey, stopped)} />
       <div className={styles.columns}>
         <div className={styles.main}>
-          <AgentReply stream={stream} status={run.status} input={run.kwargs} />
+          <AgentReply stream={stream} run={run} />
           <RunTrace trace={trace.data} stream={stream} loading={trace.isPending} />
           <EventLog stream={stream} trace={trace.data} />
         </div>

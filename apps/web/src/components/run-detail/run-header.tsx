@@ -8,6 +8,7 @@ import { LocalTime } from "@/components/local-time.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { formatDuration, formatTokens, runDuration, shortId } from "@/lib/format.ts";
 import { useTRPC } from "@/lib/trpc.tsx";
+import { StopReason, stopReasonOf } from "./stop-reason.tsx";
 import styles from "./run-detail.module.css";
 
 export type RunRow = inferRouterOutputs<AppRouter>["runs"]["get"];
@@ -26,6 +27,7 @@ export function RunHeader({ run }: { run: RunRow }) {
   const trpc = useTRPC();
   const assistant = useQuery(trpc.assistants.get.queryOptions({ assistantId: run.assistantId }));
   const error = runError(run);
+  const stopped = stopReasonOf(run.stopReason);
   return (
     <header className={styles.header}>
       <div className={styles.titleRow}>
@@ -91,6 +93,7 @@ export function RunHeader({ run }: { run: RunRow }) {
           </>
         ) : null}
       </dl>
+      {stopped ? <StopReason reason={stopped} /> : null}
       {error ? (
         <div className="error-box" role="alert" aria-label="Run error">
           <strong>{error.type}:</strong> {error.message}

@@ -8,7 +8,7 @@ import { useTRPC } from "@/lib/trpc.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { isInFlight, shortId } from "@/lib/format.ts";
 import { InterruptValue } from "./interrupt-value.tsx";
-import { stringField, type RunRow, type ThreadRow } from "./types.ts";
+import { objectOf, stringField, type RunRow, type ThreadRow } from "./types.ts";
 import styles from "./thread-detail.module.css";
 
 /**
@@ -26,7 +26,7 @@ export function ResumePanel({ thread }: { thread: ThreadRow }) {
   const interrupts = state.data?.interrupts ?? [];
   if (interrupts.length === 0 && !resumed) return null;
   return (
-    <section className={`card ${interrupts.length > 0 ? styles.pending : ""}`} aria-labelledby="interrupt-title">
+    <section id="answer" className={`card ${interrupts.length > 0 ? styles.pending : ""}`} aria-labelledby="interrupt-title">
       <div className="card-head">
         <h2 id="interrupt-title">{interrupts.length > 0 ? "Pending interrupt" : "Resumed"}</h2>
         {interrupts.length > 0 ? <StatusBadge status="interrupted" label="Thread" /> : null}
@@ -38,6 +38,7 @@ export function ResumePanel({ thread }: { thread: ThreadRow }) {
           ))}
           <ResumeForm
             thread={thread}
+            interrupt={interrupts[0]?.value}
             busy={thread.status === "busy" || (resumed !== null && isInFlight(resumed.status))}
             onResumed={setCreated}
           />
@@ -48,11 +49,39 @@ export function ResumePanel({ thread }: { thread: ThreadRow }) {
   );
 }
 
-function ResumeForm({ thread, busy, onResumed }: { thread: ThreadRow; busy: boolean; onResumed: (run: RunRow) => void }) {
+/**
+ * How an interrupt wants to be answered: one of its `options` (buttons), and free
+ * text only when it asks for it (`allow_free_text`/`free_text`/`allow_respond`) or
+ * offers no options at all. A typed answer is never matched against the options.
+ */
+export function answerChoices(value: unknown): { options: { label: string; value: unknown }[]; freeText: boolean } {
+  const obj = objectOf(value);
+  const options = Array.isArray(obj.options)
+    ? obj.options.map((o) => ({ label: typeof o === "string" ? o : JSON.stringify(o), value: o as unknown }))
+    : [];
+  const config = objectOf(obj.config);
+  const asks = [obj.allow_free_text, obj.free_text, obj.allowFreeText, config.allow_respond, config.allow_free_text].some(
+    (f) => f === true,
+  );
+  return { options, freeText: options.length === 0 || asks };
+}
+
+function ResumeForm({
+  thread,
+  interrupt,
+  busy,
+  onResumed,
+}: {
+  thread: ThreadRow;
+  interrupt: unknown;
+  busy: boolean;
+  onResumed: (run: RunRow) => void;
+}) {
   const trpc = useTRPC();
   const inputId = useId();
   const [text, setText] = useState("");
   const assistantId = stringField(thread.metadata, "assistant_id") ?? stringField(thread.metadata, "graph_id");
+  const { options, freeText } = answerChoices(interrupt);
   const create = useMutation(
     trpc.runs.create.mutationOptions({
       onSuccess: (run) => {
@@ -61,30 +90,49 @@ function ResumeForm({ thread, busy, onResumed }: { thread: ThreadRow; busy: bool
       },
     }),
   );
+  function answer(value: unknown) {
+    if (!assistantId) return;
+    create.mutate({ threadId: thread.id, assistantId, command: { resume: value } });
+  }
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (!assistantId || !text.trim()) return;
-    create.mutate({ threadId: thread.id, assistantId, command: { resume: text } });
+    if (text.trim()) answer(text);
   }
   if (!assistantId) return <p className="error-box">This thread has no assistant or graph recorded, so it cannot be resumed from here.</p>;
+  const disabled = create.isPending || busy;
   return (
     <form className={`form ${styles.resumeForm}`} onSubmit={submit} aria-label="Resume">
-      <label htmlFor={inputId}>Answer</label>
-      <div className={styles.resumeRow}>
-        <input
-          id={inputId}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          placeholder="Your answer"
-          autoComplete="off"
-          disabled={create.isPending}
-        />
-        <button type="submit" className="btn btn-primary" disabled={create.isPending || busy || !text.trim()}>
-          {create.isPending ? "Resuming…" : "Resume"}
-        </button>
-      </div>
+      {options.length > 0 ? (
+        <fieldset className={styles.answerOptions}>
+          <legend>Answer</legend>
+          {options.map((o) => (
+            <button key={o.label} type="button" className="btn" disabled={disabled} onClick={() => answer(o.value)}>
+              {o.label}
+            </button>
+          ))}
+        </fieldset>
+      ) : null}
+      {freeText ? (
+        <>
+          <label htmlFor={inputId}>{options.length > 0 ? "Or answer in your own words" : "Answer"}</label>
+          <div className={styles.resumeRow}>
+            <input
+              id={inputId}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              placeholder="Your answer"
+              autoComplete="off"
+              disabled={create.isPending}
+            />
+            <button type="submit" className="btn btn-primary" disabled={disabled || !text.trim()}>
+              {create.isPending ? "Resuming…" : "Resume"}
+            </button>
+          </div>
+        </>
+      ) : null}
       <p className="muted">
-        Starts a new run of <AssistantNameOf assistantId={assistantId} /> on this thread with your answer as the resume value.
+        {create.isPending ? "Resuming… " : ""}Starts a new run of <AssistantNameOf assistantId={assistantId} /> on this thread with your
+        answer as the resume value.
       </p>
       {create.isError ? (
         <p className="error-box" role="alert">
