@@ -196,6 +196,13 @@ export const SETTINGS = [
     description: "an OpenAI-compatible endpoint for the bundled `agent` graph",
   },
   {
+    name: "LGRS_TEST_MODE",
+    kind: "startup",
+    default: code(0),
+    description:
+      "`1`: an admin may empty threads, runs, crons, store, feedback and usage (`testing.resetData`, for test suites); never on a deployment (see [Testing your agent with Playwright](#testing-your-agent-with-playwright))",
+  },
+  {
     name: "LOG_LEVEL",
     kind: "startup",
     default: code("info"),
