@@ -125,12 +125,15 @@ describe("server start-up failures (no build needed)", () => {
     await expectStartupFailure(expect, { WEBHOOK_ALLOW: "10.0.0.0/8,10.0.0.0/40" }, /WEBHOOK_ALLOW entry "10\.0\.0\.0\/40"/);
   });
 
-  it("rejects a LOG_LEVEL pino does not know", async ({ expect }) => {
-    await expectStartupFailure(
+  it("rejects a LOG_LEVEL pino does not know, saying what the setting is for", async ({ expect }) => {
+    const line = await expectStartupFailure(
       expect,
       { LOG_LEVEL: "verbose" },
       /LOG_LEVEL "verbose" is not valid: use one of fatal, error, warn, info, debug, trace, silent/,
     );
+    // the meaning and default come from the settings list, as --help and the README tables do
+    expect(line).toContain("(LOG_LEVEL: fatal, error, warn, info (a line per request and run step)");
+    expect(line).toContain("default: info; every setting: --help)");
   });
 
   it("rejects a METRICS_PORT that is no port, and an OTLP endpoint that is no URL", async ({ expect }) => {

@@ -18,6 +18,7 @@ import {
   type Runtime as Engine,
 } from "@lgrs/runtime";
 import { ConfigError, oneLine } from "./config.ts";
+import { explainSettingError } from "./settings.ts";
 import { testModeFrom } from "./test-mode.ts";
 import type { CoreConfig } from "./runtime.ts";
 import { startObservability, type Observability } from "./observe/observability.ts";
@@ -206,7 +207,8 @@ export class Lifecycle {
         err instanceof RedisStartupError ||
         err instanceof StartupError
       ) {
-        process.stderr.write(`error: ${oneLine(err.message)}\n`);
+        const line = oneLine(err.message);
+        process.stderr.write(`error: ${err instanceof ConfigError ? explainSettingError(line) : line}\n`);
         process.exit(1);
       }
       // Not a settings problem: a bug or an unexpected environment, so keep the stack.

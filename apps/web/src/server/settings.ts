@@ -296,9 +296,22 @@ export function settingsTable(which: "main" | "fleet"): string {
   return table(["variable", "default", "read at", "meaning"], rows);
 }
 
+/** Markdown as a terminal shows it: no backticks, links as their words. */
+const plain = (s: string) => s.replace(/`/g, "").replace(/\[([^\]]+)\]\(#[^)]*\)/g, "$1");
+
+/**
+ * A start-up error about a setting, with what the setting is for and its default
+ * from this list, so the line that stops start-up says what the variable means.
+ * A message that names no setting first is returned as it is.
+ */
+export function explainSettingError(message: string): string {
+  const named = SETTINGS.find((s) => message.startsWith(s.name) && !/[A-Z0-9_]/.test(message.charAt(s.name.length)));
+  if (!named) return message;
+  return `${message} (${named.name}: ${plain(named.description)}; default: ${plain(named.default)}; every setting: --help)`;
+}
+
 /** `--help`: every setting, its default and when it is read, as plain text. */
 export function settingsHelp(command: string): string {
-  const plain = (s: string) => s.replace(/`/g, "").replace(/\[([^\]]+)\]\(#[^)]*\)/g, "$1");
   const list: readonly Setting[] = SETTINGS;
   const width = Math.max(...list.map((s) => s.name.length));
   const lines = list.map(
