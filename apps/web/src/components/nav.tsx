@@ -43,9 +43,9 @@ export function Nav({ email, role }: { email: string; role: "admin" | "user" }) 
       {/* the Find page has its own, larger box */}
       {path === "/find" ? null : <FindBox compact />}
       <div className="who">
-        <span className="muted" title={role === "admin" ? "admin: sees every owner's runs" : undefined}>
+        {/* the role is the address's title: "(admin)" beside it would push the bar onto two lines at 1280 px */}
+        <span className="muted account" title={role === "admin" ? `${email}: admin, sees every owner's runs` : email}>
           {email}
-          {role === "admin" ? " (admin)" : ""}
         </span>
         <button type="button" className="btn" onClick={() => void signOut()}>
           Sign out
