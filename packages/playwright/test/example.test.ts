@@ -1,6 +1,6 @@
 /**
  * examples/agent-ui-tests as a team gets it: @lgrs/client and @lgrs/playwright packed
- * (`pnpm pack`, as the example's `npm run vendor` does), the example copied outside the
+ * with npm (as the example's `npm run vendor` does), the example copied outside the
  * workspace and installed with plain npm, type-checked by tsc against the packed
  * declarations, then its Playwright specs run against this checkout's built server.
  */
@@ -23,10 +23,9 @@ beforeAll(() => {
   cpSync(example, app, { recursive: true, filter: (src) => !LEFT_OUT.has(path.basename(src)) });
   const vendor = path.join(app, "vendor");
   mkdirSync(vendor);
-  // prepack builds each package's dist first, as for a publish
-  for (const pkg of ["client", "playwright"]) {
-    execFileSync("pnpm", ["pack", "--pack-destination", vendor], { cwd: path.join(repo, "packages", pkg), stdio: "pipe" });
-  }
+  // each is built first, as for a publish (the client by its prepack, the fixtures by their pack script)
+  execFileSync("npm", ["pack", path.join(repo, "packages", "client"), "--pack-destination", vendor, "--silent"], { stdio: "pipe" });
+  execFileSync(process.execPath, [path.join(repo, "packages", "playwright", "scripts", "pack.mjs"), vendor], { stdio: "pipe" });
   execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--cache", npmCache], { cwd: app, stdio: "pipe" });
 }, 300_000);
 
