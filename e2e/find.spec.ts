@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
-import { BASE_URL, createOperator, signIn } from "./support/session.ts";
+import type { Browser, Locator, Page } from "@playwright/test";
+import { baseUrl, createOperator, expect, signIn, test } from "./support/session.ts";
 
 /**
  * Finding runs and threads (the Find box, the Runs and Threads filters): a search
@@ -13,14 +13,14 @@ test.use({ locale: "en-US" });
 
 /** `page.request` reuses sockets the server already closed (microsoft/playwright#42701): ask for a fresh one. */
 // writes with the session cookie name this server as their origin, as the dashboard's own requests do
-const NO_KEEP_ALIVE = { connection: "close", "content-type": "application/json", origin: BASE_URL };
+const noKeepAlive = () => ({ connection: "close", "content-type": "application/json", origin: baseUrl() });
 
 async function trpc<T>(page: Page, kind: "query" | "mutation", path: string, input: unknown): Promise<T> {
   const res =
     kind === "mutation"
-      ? await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: NO_KEEP_ALIVE })
+      ? await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: noKeepAlive() })
       : await page.request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
-          headers: NO_KEEP_ALIVE,
+          headers: noKeepAlive(),
         });
   expect(res.status(), `${path}: ${await res.text()}`).toBe(200);
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
@@ -56,7 +56,7 @@ function rowOf(page: Page, run: { id: string }): Locator {
 const bodyRows = (page: Page) => page.getByRole("table").locator("tbody").getByRole("row");
 
 async function signedInPage(browser: Browser, who?: { email: string; password: string }): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await browser.newContext({ baseURL: baseUrl() })).newPage();
   await signIn(page, who);
   return page;
 }

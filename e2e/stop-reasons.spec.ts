@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, BASE_URL, signIn } from "./support/session.ts";
+import type { Page } from "@playwright/test";
+import { admin, baseUrl, databaseUrl, expect, signIn, test } from "./support/session.ts";
 
 /**
  * Why a run stopped, on its page: an operator's rollback from the dashboard names
@@ -11,7 +11,7 @@ import { ADMIN, BASE_URL, signIn } from "./support/session.ts";
  */
 
 /** page.request pools keep-alive sockets the server may already have closed: ask for a fresh one each time. */
-const FRESH = { connection: "close", origin: BASE_URL };
+const fresh = () => ({ connection: "close", origin: baseUrl() });
 
 /** With DETAIL_SCREENSHOTS=1 the tests save what they look at under /tmp/stop-*.png. */
 const SHOTS = !!process.env["DETAIL_SCREENSHOTS"];
@@ -26,7 +26,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 async function api<T>(page: Page, method: "GET" | "POST", url: string, data?: unknown): Promise<T> {
-  const res = await page.request.fetch(`/api/langgraph${url}`, { method, data, headers: FRESH });
+  const res = await page.request.fetch(`/api/langgraph${url}`, { method, data, headers: fresh() });
   expect(res.status(), await res.text()).toBe(200);
   return (await res.json()) as T;
 }
@@ -55,7 +55,7 @@ test("an operator's rollback from the run page names the operator and says the v
   await page.getByRole("button", { name: "Roll back run" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Confirm" }).click();
   await expect(runStatus(page)).toHaveText("interrupted", { timeout: 10_000 });
-  await expect(stopReason(page)).toHaveText(`Cancelled by ${ADMIN.email} via dashboard (rollback)`);
+  await expect(stopReason(page)).toHaveText(`Cancelled by ${admin().email} via dashboard (rollback)`);
   await expect(page.getByRole("note", { name: "Values discarded" })).toContainText("values were discarded");
   await expect(page.getByRole("region", { name: "Latest state" })).toHaveCount(0);
   await shoot(page, "rollback");
@@ -64,7 +64,7 @@ test("an operator's rollback from the run page names the operator and says the v
 /**
  * A run as a server shutdown leaves it (packages/runtime's run manager: interrupted,
  * the shutdown's error, its stop reason), written into the suite's database: the
- * suite's shared server cannot be stopped from a spec. The shutdown itself is tested
+ * worker's server cannot be stopped from a spec. The shutdown itself is tested
  * end to end in apps/web/test/one-door-stop-reasons.test.ts.
  */
 function runStoppedByShutdown(): string {
@@ -90,8 +90,8 @@ function runStoppedByShutdown(): string {
     cwd: path.resolve(import.meta.dirname, "../packages/db"),
     env: {
       ...process.env,
-      DATABASE_URL: `file:${path.join(process.env["LGRS_E2E_DB_DIR"]!, "e2e.db")}`,
-      OWNER_EMAIL: ADMIN.email,
+      DATABASE_URL: databaseUrl(),
+      OWNER_EMAIL: admin().email,
       INIT_CWD: "",
     },
     stdio: "pipe",

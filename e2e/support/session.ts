@@ -32,6 +32,11 @@ export function baseUrl(): string {
   return server().url;
 }
 
+/** The worker's server's DATABASE_URL (for specs that set up a state no API call makes). */
+export function databaseUrl(): string {
+  return server().databaseUrl;
+}
+
 /** The admin the worker's server created at start. */
 export function admin(): { email: string; password: string } {
   return server().admin;

@@ -6,6 +6,7 @@ import { useMemo } from "react";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
 import { RunTableRow, type AssistantName } from "@/components/runs-table/run-row.tsx";
 import tableStyles from "@/components/runs-table/runs-table.module.css";
+import { runColumns } from "@/components/runs-table/runs-table.tsx";
 import { ThreadListHead, ThreadListItem } from "@/components/threads/thread-list-item.tsx";
 import threadStyles from "@/components/threads/threads.module.css";
 import { useTRPC } from "@/lib/trpc.tsx";
@@ -47,17 +48,7 @@ export function FindResults({ text, admin }: { text: string; admin: boolean }) {
                 <table className={tableStyles.table}>
                   <thead>
                     <tr>
-                      {[
-                        "Status",
-                        "Run",
-                        "Assistant",
-                        "Thread",
-                        ...(admin ? ["Owner"] : []),
-                        "Started",
-                        "Duration",
-                        "Tokens",
-                        "Actions",
-                      ].map((c) => (
+                      {runColumns(admin).map((c) => (
                         <th key={c} scope="col" className={c === "Duration" || c === "Tokens" ? tableStyles.num : undefined}>
                           {c === "Actions" ? <span className="sr-only">{c}</span> : c}
                         </th>

@@ -17,6 +17,11 @@ import styles from "./runs-table.module.css";
 // Owner (an admin's) after the columns every operator has, so theirs keep their places
 const COLUMNS = ["Status", "Run", "Assistant", "Thread", "Started", "Duration", "Tokens", "Owner", "Actions"];
 
+/** The runs table's column names, in RunTableRow's order: every table of runs heads its rows with these. */
+export function runColumns(admin: boolean): string[] {
+  return admin ? COLUMNS : COLUMNS.filter((c) => c !== "Owner");
+}
+
 /**
  * The live runs table: filters (kept in the address), the rows (kept current by the
  * runs watch), and more pages on request. An admin sees every operator's runs, with
@@ -28,7 +33,7 @@ export function RunsTable({ admin = false }: { admin?: boolean }) {
   const { rows, list, watch, remember } = useLiveRuns(filters);
   const assistants = useQuery(trpc.assistants.list.queryOptions({ limit: 200 }));
   const owners = useMemo(() => ownersOf(list.data?.pages), [list.data]);
-  const columns = admin ? COLUMNS : COLUMNS.filter((c) => c !== "Owner");
+  const columns = runColumns(admin);
 
   const moreError = list.isFetchNextPageError ? list.error : null;
   const names = useMemo(
