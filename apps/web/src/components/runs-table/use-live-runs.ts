@@ -6,13 +6,9 @@ import { useCallback, useMemo, useState } from "react";
 import { CURSOR_PAGES } from "@/lib/cursor-pages.ts";
 import { useTRPC } from "@/lib/trpc.tsx";
 import { listInput, matches, type RunFilters, type RunRow } from "./filter-model.ts";
+import { newerRun } from "./run-versions.ts";
 
 const PAGE_SIZE = 25;
-
-/** The newer of two versions of one run. */
-function newer(a: RunRow, b: RunRow | undefined): RunRow {
-  return b && b.updatedAt.getTime() >= a.updatedAt.getTime() ? b : a;
-}
 
 function newestFirst(a: RunRow, b: RunRow): number {
   return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
@@ -38,7 +34,7 @@ export function useLiveRuns(filters: RunFilters) {
   const [seen, setSeen] = useState<ReadonlyMap<string, RunRow>>(() => new Map());
   const remember = useCallback((run: RunRow) => {
     setSeen((prev) => {
-      if (newer(run, prev.get(run.id)) !== run) return prev;
+      if (newerRun(run, prev.get(run.id)) !== run) return prev;
       return new Map(prev).set(run.id, run);
     });
   }, []);
@@ -55,7 +51,7 @@ export function useLiveRuns(filters: RunFilters) {
     const listed = list.data?.pages.flatMap((p) => p.items) ?? [];
     const ids = new Set(listed.map((r) => r.id));
     const oldest = listed.at(-1);
-    const merged = listed.map((r) => newer(r, seen.get(r.id)));
+    const merged = listed.map((r) => newerRun(r, seen.get(r.id)));
     for (const run of seen.values()) {
       if (ids.has(run.id)) continue;
       // a run older than the loaded pages belongs to a page not loaded yet
