@@ -174,6 +174,13 @@ describe("a shutdown", () => {
     }
     await restStarted;
     await sub.waitFor((i) => i.data.type === "event" && i.data.event === "values");
+
+    // a run still queued behind the SSE one, joined through the SDK: it stays queued for the next start
+    const queued = await sdk.runs.create(restThread.id, "slow", { input: {}, config, multitaskStrategy: "enqueue" });
+    const queuedEvents: { id?: string; event: string; data: unknown }[] = [];
+    const queuedJoin = (async () => {
+      for await (const part of sdk.runs.joinStream(restThread.id, queued.run_id)) queuedEvents.push(part);
+    })();
     for (const transport of ["sse", "websocket"] as const) {
       for await (const values of threads[transport].values) if (((values as { steps?: string[] }).steps?.length ?? 0) >= 1) break;
     }
@@ -181,17 +188,21 @@ describe("a shutdown", () => {
     await server.stop();
     await rest;
     await sub.done;
+    await queuedJoin;
 
     // each stream said why before it closed
     expect(restEvents.find((e) => e.event === "error")?.data).toMatchObject({
       error: "ServerShutdown",
       message: expect.stringMatching(/shutting down/),
     });
+    expect(queuedEvents).toEqual([
+      { id: "0", event: "error", data: { error: "ServerShutdown", message: expect.stringMatching(/shutting down.*not stopped/) } },
+    ]);
     const trpcError = sub.items.find((i) => i.data.type === "event" && i.data.event === "error");
     expect(trpcError?.data).toMatchObject({ data: { error: "ServerShutdown" } });
     for (const transport of ["sse", "websocket"] as const) {
       expect(lifecycle[transport], transport).toContainEqual(
-        expect.objectContaining({ event: "failed", error: expect.stringMatching(/shutting down/) }),
+        expect.objectContaining({ event: "interrupted", error: expect.stringMatching(/shutting down/) }),
       );
       await threads[transport].close().catch(() => {});
     }
@@ -205,6 +216,7 @@ describe("a shutdown", () => {
         expect(run?.error).toMatchObject({ type: "ServerShutdown" });
         expect(run?.stopReason).toMatchObject({ kind: "shutdown", detail: "server_stopping", action: "interrupt" });
       }
+      expect((await repositories(db).runs.get(ALL, queued.run_id))?.status).toBe("pending");
     } finally {
       await db.close();
     }

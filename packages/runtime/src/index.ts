@@ -30,6 +30,7 @@ export { readKwargs } from "./runs/kwargs.ts";
 export { NO_OBSERVER, type RunObserver, type TokenCall } from "./observe/run-observer.ts";
 export type { ThreadStreamItem } from "./runs/thread-follow.ts";
 export { PROTOCOL_EVENT_PREFIX, type ProtocolEventBody } from "./runs/protocol-stream.ts";
+export { SHUTDOWN_ERROR } from "./runs/stop-reason.ts";
 export type { AgentStatus, AgentTreeNode } from "./runs/agent-tree.ts";
 export type { RunTrace, TraceEvent, TraceStep, TraceStepStatus } from "./runs/run-trace.ts";
 export { inStreamModes } from "./runs/stream-filter.ts";

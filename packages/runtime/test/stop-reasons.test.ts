@@ -149,4 +149,30 @@ describe.each(testTargets)("stop reasons on $provider", (target) => {
     expect(stopped?.error).toMatchObject({ type: "ServerShutdown" });
     expect(stopped?.stopReason).toMatchObject({ kind: "shutdown", detail: "server_stopping", action: "interrupt" });
   });
+
+  it("a run still queued at a shutdown stays queued, and a stream joined to it ends with an error naming the shutdown", async () => {
+    const { rt, session, thread, slowRun } = await setUp();
+    const holder = await slowRun();
+    await underWay((await rt.runs.stream(session, holder.id)).items);
+    // the thread is busy: this run waits its turn; its stream is joined with on_disconnect "cancel"
+    const queued = await rt.runs.create(session, { threadId: thread.id, assistantId: "quick", input: {}, multitaskStrategy: "enqueue" });
+    expect(queued.status).toBe("pending");
+    const joined = (await rt.runs.stream(session, queued.id, { onDisconnect: "cancel" })).items[Symbol.asyncIterator]();
+    const reading = rest(joined);
+    await rt.shutdown(5000);
+    const items = await reading;
+    expect(items).toEqual([
+      {
+        type: "event",
+        id: 0,
+        event: "error",
+        data: { error: "ServerShutdown", message: expect.stringMatching(/shutting down.*not stopped/) },
+      },
+    ]);
+    // the server closing the stream is not the client leaving: the run waits for the next start
+    const kept = await repositories(database()).runs.get(ALL, queued.id);
+    expect(kept?.status).toBe("pending");
+    expect(kept?.stopReason ?? null).toBeNull();
+    expect(await repositories(database()).events.list(queued.id, { limit: 10 })).toMatchObject({ items: [] });
+  });
 });

@@ -1,4 +1,4 @@
-import { PROTOCOL_EVENT_PREFIX, type ProtocolEventBody, type Run, type ThreadStreamItem } from "@lgrs/runtime";
+import { PROTOCOL_EVENT_PREFIX, SHUTDOWN_ERROR, type ProtocolEventBody, type Run, type ThreadStreamItem } from "@lgrs/runtime";
 import type { Namespace, ProtocolEvent } from "./types.ts";
 
 /**
@@ -59,7 +59,12 @@ export class ProtocolFramer {
     if (name === "error") {
       this.ended = true;
       const message = isRecord(data) && typeof data["message"] === "string" ? data["message"] : "the run failed";
-      return [this.event(run, item.id, item.id, "lifecycle", [], { event: "failed", graph_name: run.assistantId, error: message })];
+      // a shutdown stops a run as a cancel does (its status is interrupted), or leaves it queued: not a failure of the graph
+      const shutdown = isRecord(data) && data["error"] === SHUTDOWN_ERROR.type;
+      // the notice closing a stream whose run had not ended repeats the last id read: its own key keeps it apart
+      const key = shutdown ? `${item.id}.shutdown` : item.id;
+      const event = shutdown ? "interrupted" : "failed";
+      return [this.event(run, key, item.id, "lifecycle", [], { event, graph_name: run.assistantId, error: message })];
     }
     if (name.startsWith(PROTOCOL_EVENT_PREFIX)) {
       const method = name.slice(PROTOCOL_EVENT_PREFIX.length);

@@ -35,6 +35,8 @@ class RunLog {
   private readonly waiters = new Set<() => void>();
   lastId = 0;
   status: string | undefined;
+  /** the bridge closed before the run ended: readers drain what is here, then return without an end */
+  closed = false;
 
   constructor(private readonly capacity: number) {}
 
@@ -60,6 +62,11 @@ class RunLog {
 
   finish(status: string): void {
     this.status = status;
+    this.wakeAll();
+  }
+
+  close(): void {
+    this.closed = true;
     this.wakeAll();
   }
 
@@ -146,6 +153,8 @@ export class MemoryStreamBridge implements StreamBridge {
         } else if (log.status !== undefined) {
           yield { type: "end", status: log.status };
           return;
+        } else if (log.closed) {
+          return;
         } else {
           await new Promise<void>((resolve) => (stopWaiting = log.onNextChange(resolve)));
         }
@@ -173,8 +182,10 @@ export class MemoryStreamBridge implements StreamBridge {
   async close(): Promise<void> {
     this.closed = true;
     this.finished.clear();
+    // a run not ended has not ended: its readers stop without an end item (the run
+    // manager tells them why), as they do when a fleet member's shared bridge closes
     for (const log of this.logs.values()) {
-      if (log.status === undefined) log.finish("interrupted");
+      if (log.status === undefined) log.close();
     }
     this.logs.clear();
   }

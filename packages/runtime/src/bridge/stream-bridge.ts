@@ -103,10 +103,10 @@ export interface StreamBridge {
   lastId(runId: string): number | undefined;
   stats(): BridgeStats;
   /**
-   * Shutdown. Memory: ends every open log with status "interrupted" (subscribers
-   * drain, then end) and frees every log. Shared: stops this process's readers
-   * (their iterations return) and closes its connections; the logs stay for the
-   * other members. Afterwards `open` and `publish` throw.
+   * Shutdown: the readers of a log not ended drain what is kept, then their
+   * iterations return without an end item (the run has not ended). Memory then
+   * frees every log; shared closes this process's connections, and the logs stay
+   * for the other members. Afterwards `open` and `publish` throw.
    */
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@ import type { Assignment, ExecutionHost, RunCoordinator, StopReason } from "./co
 import type { BridgeItem, SubscribeOptions } from "../bridge/index.ts";
 import { TemporaryThreads, type ThreadHolds } from "./temporary-threads.ts";
 import { webhookUrlProblem } from "./webhook-policy.ts";
-import { SHUTDOWN_ERROR, stoppedBy, type RunStopReason } from "./stop-reason.ts";
+import { SHUTDOWN_ERROR, shutdownNotice, stoppedBy, type RunStopReason } from "./stop-reason.ts";
 import { isFinal, type CancelAction, type CreateRunRequest } from "./types.ts";
 import type { RunWatch } from "../observe/run-hooks.ts";
 
@@ -318,17 +318,25 @@ export class RunManager {
 
   private async *follow(runId: string, options: StreamOptions): AsyncGenerator<BridgeItem> {
     let ended = false;
+    let lastId = Math.max(options.lastEventId ?? 0, 0);
     this.ctx.hooks.subscribers(1);
     try {
       for await (const item of this.ctx.live.subscribe(runId, options)) {
         if (item.type === "end") ended = true;
-        if (item.type === "gap") yield* this.fillGap(runId, item);
-        else yield item;
+        if (item.type === "event") lastId = item.id;
+        if (item.type === "gap") {
+          yield* this.fillGap(runId, item);
+          lastId = item.toId;
+        } else yield item;
       }
+      // the bridge closed under a run that has not ended (still queued, or going on in
+      // another fleet member): the stream says why it stops before its connection goes
+      if (!ended && !this.accepting && !options.signal?.aborted) yield shutdownNotice(lastId);
     } finally {
       this.ctx.hooks.subscribers(-1);
-      // the client went away before the end: onDisconnect "cancel" stops the run
-      if (!ended && options.cancelOnDisconnect) {
+      // the client went away before the end: onDisconnect "cancel" stops the run (not
+      // when the server closed the stream: the run goes on, or starts, elsewhere or later)
+      if (!ended && this.accepting && options.cancelOnDisconnect) {
         await this.cancel(ALL, runId, { reason: stoppedBy("on_disconnect", "interrupt") }).catch(this.ctx.logError);
       }
     }

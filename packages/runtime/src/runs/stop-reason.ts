@@ -1,4 +1,5 @@
 import type { Actor } from "../actor.ts";
+import type { BridgeItem } from "../bridge/index.ts";
 import type { CancelAction, RunStopReason, StopDoor } from "../enums.ts";
 
 export type { RunStopReason };
@@ -32,3 +33,23 @@ export const SHUTDOWN_ERROR = {
   type: "ServerShutdown",
   message: "the server is shutting down: the run was stopped before it finished",
 } as const;
+
+/**
+ * The last item of a stream the server closes at shutdown before its run has
+ * ended (the run was still queued, or goes on in another fleet member): an error
+ * naming the shutdown, so the client knows the connection did not just drop. It
+ * is not part of the run's log (never stored, no id of its own: it repeats the
+ * last id read, so a client that joins again later resumes where it was).
+ */
+export function shutdownNotice(lastId: number): BridgeItem {
+  return {
+    type: "event",
+    id: lastId,
+    event: "error",
+    data: {
+      error: SHUTDOWN_ERROR.type,
+      message:
+        "the server is shutting down: this stream closes before its run has ended; the run is not stopped (it starts or goes on once a server takes it): join it again to follow it",
+    },
+  };
+}
