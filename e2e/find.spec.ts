@@ -158,6 +158,8 @@ test("filters live in the address: a reload shows the same filtered runs and thr
 
 test("an admin sees each run's owner and filters by it; an operator has no owner column", async ({ page, browser }) => {
   const who = createOperator();
+  // an operator with nothing yet: the filter offers them all the same
+  const idle = createOperator();
   const operator = await signedInPage(browser, who);
   try {
     const theirs = await agentRun(operator, "the operator's run");
@@ -174,6 +176,10 @@ test("an admin sees each run's owner and filters by it; an operator has no owner
     await page.reload();
     await expect(rowOf(page, theirs)).toBeVisible();
     await expect(rowOf(page, mine)).toBeHidden();
+    await page.getByRole("search", { name: "Filter runs" }).getByLabel("Owner").selectOption({ label: idle.email });
+    await expect(page.getByText("No runs match these filters")).toBeVisible();
+    await page.getByRole("search", { name: "Filter runs" }).getByLabel("Owner").selectOption({ label: who.email });
+    await expect(rowOf(page, theirs)).toBeVisible();
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: "/tmp/runs-owner-1280.png", fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
@@ -182,6 +188,9 @@ test("an admin sees each run's owner and filters by it; an operator has no owner
     // the Threads page too
     await page.goto("/threads");
     await expect(page.getByRole("list", { name: "Threads" }).getByRole("listitem").filter({ hasText: who.email }).first()).toBeVisible();
+    await expect(
+      page.getByRole("search", { name: "Filter threads" }).getByLabel("Owner").getByRole("option", { name: idle.email }),
+    ).toHaveCount(1);
 
     await operator.goto("/runs");
     await expect(rowOf(operator, theirs)).toBeVisible();

@@ -175,6 +175,19 @@ describe("account", () => {
     expect((await bob.client.account.me.query()).userId).toBe(bob.user.id);
   });
 
+  it("owners: an admin may filter by every operator, even one with no rows yet; a user only by themselves", async () => {
+    // every operator, whether or not they own rows yet
+    const all = await server.admin.account.owners.query({});
+    expect(all.map((o) => o.id)).toEqual(expect.arrayContaining([alice.user.id, bob.user.id]));
+    expect(all.find((o) => o.id === bob.user.id)).toEqual({ id: bob.user.id, email: bob.user.email, name: expect.any(String) });
+    const emails = all.map((o) => o.email);
+    expect(emails).toEqual([...emails].sort());
+    expect(await server.admin.account.owners.query({ limit: 1 })).toHaveLength(1);
+    expect((await alice.client.account.owners.query({})).map((o) => o.id)).toEqual([alice.user.id]);
+    const tooMany = await expectCode(server.admin.account.owners.query({ limit: 501 }), "BAD_REQUEST");
+    expect(tooMany.message).toMatch(/limit/);
+  });
+
   it("me without a key, or with a wrong one, is UNAUTHORIZED", async () => {
     await expectCode(createApiClient({ url: server.url }).account.me.query(), "UNAUTHORIZED");
     await expectCode(createApiClient({ url: server.url, apiKey: "lgrs_wrong" }).account.me.query(), "UNAUTHORIZED");

@@ -55,6 +55,7 @@ const INPUTS: Record<string, (f: Fixture) => unknown> = {
   "testing.resetData": () => ({}),
   "account.createApiKey": () => ({ name: "fuzz", expiresAt: new Date(Date.now() + DAY) }),
   "account.listApiKeys": () => ({ limit: 10, cursor: null }),
+  "account.owners": () => ({ limit: 10 }),
   "account.revokeApiKey": () => ({ keyId: randomUUID() }),
 
   "assistants.list": () => ({ graphId: "trivial", metadata: { k: "v" }, limit: 10 }),

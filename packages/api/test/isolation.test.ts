@@ -195,6 +195,12 @@ const cases: Record<string, Case> = {
     expect(ids(keys.items)).not.toContain(keyId);
     noSecret(keys);
   },
+  "account.owners": async ({ bob, bobId, aliceId }) => {
+    // a user filters by no one but themselves: the operators' emails are an admin's to see
+    const owners = await bob.account.owners.query({});
+    expect(owners.map((o) => o.id)).toEqual([bobId]);
+    expect(owners.map((o) => o.id)).not.toContain(aliceId);
+  },
   "account.revokeApiKey": async ({ server, bob, keyId, key, aliceId }) => {
     await likeMissing((id) => bob.account.revokeApiKey.mutate({ keyId: id }), keyId);
     expect((await createApiClient({ url: server.url, apiKey: key }).account.me.query()).userId).toBe(aliceId);

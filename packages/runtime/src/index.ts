@@ -118,7 +118,7 @@ export * as schemas from "./schemas.ts";
 export { DEFAULT_INPUT_LIMITS, MAX_AFTER_SECONDS, MAX_KEY_LENGTH, MAX_NAMESPACE_BYTES, type InputLimits } from "./input/limits.ts";
 export { badCharacter, findUnstorable, type InputProblem } from "./input/unstorable.ts";
 export type { Actor } from "./actor.ts";
-export type { OwnerName, PageWithOwners } from "./list-owners.ts";
+export type { OwnerName, OwnerService, PageWithOwners } from "./list-owners.ts";
 export type { FleetSignals } from "./fleet/signals.ts";
 export {
   connectRedis,

@@ -19,6 +19,7 @@ import type { ThreadHolds } from "./runs/temporary-threads.ts";
 import { isFinal } from "./runs/types.ts";
 import { StoreService } from "./store/store-service.ts";
 import { TestDataService } from "./testing/test-data-service.ts";
+import { OwnerService } from "./list-owners.ts";
 import { RunService } from "./runs/run-service.ts";
 import { FeedbackService } from "./feedback/feedback-service.ts";
 import { UsageService } from "./usage/usage-service.ts";
@@ -131,6 +132,8 @@ export interface Runtime {
   crons: CronService;
   /** an empty slate for test suites: refused unless the runtime was created with `testMode` */
   testData: TestDataService;
+  /** who a caller may filter lists by: every operator for an admin, else only themselves */
+  owners: OwnerService;
   /** graphs: reload them (admins, SIGHUP, the dev watcher, fleet members), and what each serves */
   graphs: GraphService;
   /** the ids of the graphs this process serves */
@@ -238,6 +241,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     store: new StoreService(ctx),
     crons: new CronService(ctx, { ...STANDARD_SCHEDULES, seconds: options.crons?.seconds ?? false }, ticker, manager),
     testData: new TestDataService(ctx, manager, options.testMode ?? false),
+    owners: new OwnerService(repos),
     graphs,
     graphIds: () => options.graphs.ids(),
     limits,

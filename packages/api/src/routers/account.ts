@@ -11,6 +11,19 @@ export const accountRouter = router({
     return { userId, email, role, via };
   }),
 
+  /**
+   * Who the caller may filter lists by, by email: every operator for an admin
+   * (whether or not their rows are loaded yet), else only the caller.
+   */
+  owners: protectedProcedure
+    .input(
+      z
+        .object({ limit: z.number().int().min(1).max(500).optional() })
+        .strict()
+        .default({}),
+    )
+    .query(({ ctx, input }) => ctx.runtime.owners.list(ctx.caller, input.limit)),
+
   /** A new API key for the caller; the key itself is returned this once only. */
   createApiKey: protectedProcedure
     .input(

@@ -68,6 +68,11 @@ export function usersRepository(db: Database) {
       return prisma.user.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, email: true, name: true } });
     },
 
+    /** Users by email, at most `limit`: the owners an admin can filter lists by, whether or not their rows are loaded. */
+    directory(limit: number): Promise<{ id: string; email: string; name: string }[]> {
+      return prisma.user.findMany({ orderBy: { email: "asc" }, take: limit, select: { id: true, email: true, name: true } });
+    },
+
     getUserByEmail(email: string): Promise<User | null> {
       return prisma.user.findUnique({ where: { email: email.toLowerCase() } });
     },

@@ -1,5 +1,8 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { useTRPC } from "@/lib/trpc.tsx";
 import styles from "./list-filters.module.css";
 
 /** One owner an admin may filter a list by. */
@@ -9,8 +12,8 @@ export interface OwnerOption {
 }
 
 /**
- * An admin's owner filter. The choices are the owners of the rows listed so far
- * (and the one in the address, even before its rows have loaded).
+ * An admin's owner filter. The choices are every operator (`useOwners`), and the
+ * one in the address even before anything has loaded.
  */
 export function OwnerSelect({
   id,
@@ -41,9 +44,18 @@ export function OwnerSelect({
   );
 }
 
-/** The owners named by every page loaded so far, by id. */
-export function ownersOf(pages: { owners: Record<string, OwnerOption> }[] | undefined): Map<string, OwnerOption> {
-  const map = new Map<string, OwnerOption>();
-  for (const page of pages ?? []) for (const o of Object.values(page.owners)) map.set(o.id, { id: o.id, email: o.email });
-  return map;
+/**
+ * The owners an admin's list can name and filter by, by id: every operator the
+ * server lists (owners with no rows loaded yet included), and the owners every
+ * loaded page names (an owner beyond the directory's cap stays nameable).
+ */
+export function useOwners(admin: boolean, pages: { owners: Record<string, OwnerOption> }[] | undefined): Map<string, OwnerOption> {
+  const trpc = useTRPC();
+  const directory = useQuery({ ...trpc.account.owners.queryOptions({}), enabled: admin });
+  return useMemo(() => {
+    const map = new Map<string, OwnerOption>();
+    for (const o of directory.data ?? []) map.set(o.id, { id: o.id, email: o.email });
+    for (const page of pages ?? []) for (const o of Object.values(page.owners)) map.set(o.id, { id: o.id, email: o.email });
+    return map;
+  }, [directory.data, pages]);
 }

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo } from "react";
-import { ownersOf } from "@/components/list-filters/owner-select.tsx";
+import { useOwners } from "@/components/list-filters/owner-select.tsx";
 import { useUrlFilters } from "@/components/list-filters/url-state.ts";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
 import { useTRPC } from "@/lib/trpc.tsx";
@@ -32,7 +32,7 @@ export function RunsTable({ admin = false }: { admin?: boolean }) {
   const [filters, setFilters] = useUrlFilters(filtersFromParams, filtersToParams);
   const { rows, list, watch, remember } = useLiveRuns(filters);
   const assistants = useQuery(trpc.assistants.list.queryOptions({ limit: 200 }));
-  const owners = useMemo(() => ownersOf(list.data?.pages), [list.data]);
+  const owners = useOwners(admin, list.data?.pages);
   const columns = runColumns(admin);
 
   const moreError = list.isFetchNextPageError ? list.error : null;

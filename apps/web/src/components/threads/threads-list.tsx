@@ -8,7 +8,7 @@ import { CURSOR_PAGES } from "@/lib/cursor-pages.ts";
 import { useTRPC } from "@/lib/trpc.tsx";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
 import { parseMetadataFilter } from "@/components/list-filters/metadata.ts";
-import { OwnerSelect, ownersOf } from "@/components/list-filters/owner-select.tsx";
+import { OwnerSelect, useOwners } from "@/components/list-filters/owner-select.tsx";
 import { SearchField } from "@/components/list-filters/search-field.tsx";
 import { useUrlFilters } from "@/components/list-filters/url-state.ts";
 import { LiveIndicator } from "@/components/runs-table/live-indicator.tsx";
@@ -45,7 +45,7 @@ export function ThreadsList({ admin = false }: { admin?: boolean }) {
     }),
   );
   const names = useMemo(() => new Map((assistants.data?.items ?? []).map((a) => [a.id, a])), [assistants.data]);
-  const owners = useMemo(() => ownersOf(query.data?.pages), [query.data]);
+  const owners = useOwners(admin, query.data?.pages);
   const metadata = parseMetadataFilter(filters.metadata);
   const set = (patch: Partial<ThreadFilters>) => setFilters({ ...filters, ...patch });
 
