@@ -40,6 +40,7 @@ async function startRun(page: Page, assistant: string, body: Record<string, unkn
 
 const runStatus = (page: Page) => page.getByRole("status", { name: "Run status" });
 const stopReason = (page: Page) => page.getByRole("note", { name: "Stop reason" });
+const runRow = (page: Page, runId: string) => page.locator(`tr[data-run-id="${runId}"]`);
 
 test.beforeEach(async ({ page }) => {
   await signIn(page);
@@ -59,6 +60,9 @@ test("an operator's rollback from the run page names the operator and says the v
   await expect(page.getByRole("note", { name: "Values discarded" })).toContainText("values were discarded");
   await expect(page.getByRole("region", { name: "Latest state" })).toHaveCount(0);
   await shoot(page, "rollback");
+  // the runs list says it too, in a few words
+  await page.goto(`/runs?q=${runId}`);
+  await expect(runRow(page, runId).getByLabel("Stop reason")).toHaveText(`by ${admin().email}`);
 });
 
 /**
@@ -107,6 +111,9 @@ test("a run a shutdown stopped says so", async ({ page }) => {
   await expect(stopReason(page)).toHaveText("Stopped by server shutdown");
   await expect(page.getByRole("alert", { name: "Run error" })).toContainText("ServerShutdown");
   await shoot(page, "shutdown");
+  await page.goto(`/runs?q=${runId}`);
+  await expect(runRow(page, runId).getByLabel("Stop reason")).toHaveText("server shutdown");
+  await shoot(page, "shutdown-list");
 });
 
 test("a human-in-the-loop run links to its answer form, which answers with the interrupt's option buttons", async ({ page }) => {

@@ -8,7 +8,8 @@ import { LocalTime } from "@/components/local-time.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { formatDuration, formatTokens, runDuration, shortId } from "@/lib/format.ts";
 import { useTRPC } from "@/lib/trpc.tsx";
-import { StopReason, stopReasonOf } from "./stop-reason.tsx";
+import { stopReasonOf } from "@/lib/stop-reason.ts";
+import { StopReason } from "./stop-reason.tsx";
 import styles from "./run-detail.module.css";
 
 export type RunRow = inferRouterOutputs<AppRouter>["runs"]["get"];

@@ -1,23 +1,9 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { STOP_KINDS, type RunStopReason } from "@lgrs/runtime/enums";
+import type { RunStopReason } from "@lgrs/runtime/enums";
 import { shortId } from "@/lib/format.ts";
+import { stopper } from "@/lib/stop-reason.ts";
 import styles from "./run-detail.module.css";
-
-/** The run's stop reason as stored, or null (a run nobody stopped, or a row from before reasons were kept). */
-export function stopReasonOf(value: unknown): RunStopReason | null {
-  const reason = value as Partial<RunStopReason> | null;
-  if (!reason || typeof reason !== "object" || !(STOP_KINDS as readonly unknown[]).includes(reason.kind)) return null;
-  return reason as RunStopReason;
-}
-
-/** Who asked, in words: the operator's email, or the API key with its owner. */
-function who(by: RunStopReason["by"]): string {
-  if (!by) return "an operator";
-  const person = by.email ?? `user ${shortId(by.userId)}`;
-  if (by.apiKeyId) return `API key ${by.apiKeyName ? `“${by.apiKeyName}”` : shortId(by.apiKeyId)} of ${person}`;
-  return person;
-}
 
 /** The door in words: a signed-in operator on tRPC is the dashboard. */
 function via(reason: RunStopReason): string {
@@ -34,7 +20,7 @@ export function StopReason({ reason }: { reason: RunStopReason }) {
   switch (reason.kind) {
     case "operator":
     case "api_key":
-      text = `Cancelled by ${who(reason.by)}${via(reason)}${rollback}`;
+      text = `Cancelled by ${stopper(reason.by)}${via(reason)}${rollback}`;
       break;
     case "multitask":
       text = reason.replacedBy ? (

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { LocalTime } from "@/components/local-time.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { formatDuration, formatTokens, runDuration, shortId } from "@/lib/format.ts";
+import { stopReasonOf, stopSummary } from "@/lib/stop-reason.ts";
 import type { AssistantRow, RunRow as Run } from "./filter-model.ts";
 import { RunActions } from "./run-actions.tsx";
 import styles from "./runs-table.module.css";
@@ -38,6 +39,7 @@ export function RunTableRow({
 }) {
   const short = shortId(run.id);
   const failure = run.status === "error" || run.status === "timeout" ? errorMessage(run.error) : null;
+  const stopped = stopReasonOf(run.stopReason);
   return (
     <tr className={styles.row} data-run-id={run.id} data-status={run.status}>
       <td data-label="Status" className={styles.statusCell}>
@@ -50,6 +52,11 @@ export function RunTableRow({
         {failure ? (
           <span className={styles.failure} title={failure}>
             {failure}
+          </span>
+        ) : null}
+        {stopped ? (
+          <span className={styles.stopped} aria-label="Stop reason" title={`stopped: ${stopSummary(stopped)}`}>
+            {stopSummary(stopped)}
           </span>
         ) : null}
       </td>
