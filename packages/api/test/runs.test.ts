@@ -89,6 +89,28 @@ describe("create", () => {
     expect(await client.threads.get.query({ threadId })).toMatchObject({ status: "idle", metadata: { graph_id: "trivial" } });
   });
 
+  it('durability "exit" saves the run\'s checkpoints only at its end: fewer than a run saving each step, the same end state', async () => {
+    const { client } = await server.user();
+    const historyOf = async (durability?: "exit" | "sync") => {
+      const threadId = await newThread(client);
+      const run = await client.runs.create.mutate({
+        threadId,
+        assistantId: "slow",
+        input: {},
+        durability,
+        config: { configurable: { step_delay_ms: 0 } },
+      });
+      expect((await client.runs.join.query({ runId: run.id })).status).toBe("success");
+      const history = await client.threads.history.query({ threadId, limit: 100 });
+      return { run, count: history.items.length, values: (await client.threads.state.query({ threadId })).values };
+    };
+    const stepwise = await historyOf("sync");
+    const exit = await historyOf("exit");
+    expect(exit.run.kwargs).toMatchObject({ durability: "exit" });
+    expect(exit.count).toBeLessThan(stepwise.count);
+    expect(exit.values).toEqual(stepwise.values);
+  });
+
   it("starts a stateless run (threadId null) on a thread of its own", async () => {
     const { client } = await server.user();
     const a = await client.runs.create.mutate({ threadId: null, onCompletion: "keep", assistantId: "trivial", input: { count: 1 } });
@@ -201,6 +223,11 @@ describe("validation", () => {
       client.runs.create.mutate({ threadId: null, assistantId: "trivial", stream_mode: ["values"] } as never),
     );
     expect(unknownField).toMatchObject({ code: "BAD_REQUEST", issues: [{ path: "stream_mode", message: "unknown field" }] });
+
+    const badDurability = await failure(
+      client.runs.create.mutate({ threadId: null, assistantId: "trivial", durability: "never" as "exit" }),
+    );
+    expect(badDurability).toMatchObject({ code: "BAD_REQUEST", issues: [{ path: "durability" }] });
 
     const negative = await failure(client.runs.create.mutate({ threadId: null, assistantId: "trivial", afterSeconds: -1 }));
     expect(negative).toMatchObject({ code: "BAD_REQUEST", issues: [{ path: "afterSeconds" }] });

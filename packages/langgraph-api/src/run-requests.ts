@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { CreateRunRequest, Run, RunOutcome } from "@lgrs/runtime";
+import type { CreateRunRequest, Durability, Run, RunOutcome } from "@lgrs/runtime";
 import type { RunCreateBody } from "./schemas.ts";
 import { runLocation } from "./sse.ts";
 
@@ -18,6 +18,7 @@ export function toCreateRequest(threadId: string | null, body: RunCreateBody): C
     afterSeconds: body.after_seconds ?? undefined,
     streamMode: body.stream_mode === undefined ? undefined : [body.stream_mode].flat(),
     streamSubgraphs: body.stream_subgraphs ?? undefined,
+    durability: durabilityOf(body),
     interruptBefore: body.interrupt_before ?? undefined,
     interruptAfter: body.interrupt_after ?? undefined,
     checkpointId: body.checkpoint_id ?? body.checkpoint?.checkpoint_id ?? undefined,
@@ -25,6 +26,17 @@ export function toCreateRequest(threadId: string | null, body: RunCreateBody): C
     onCompletion: body.on_completion ?? undefined,
     webhook: body.webhook ?? undefined,
   };
+}
+
+/**
+ * `durability`, or the older `checkpoint_during` it replaced (false: checkpoints
+ * only at exit; true: during the run, the default). `durability` wins when both come.
+ */
+export function durabilityOf(body: { durability?: Durability | null; checkpoint_during?: boolean | null }): Durability | undefined {
+  if (body.durability) return body.durability;
+  if (body.checkpoint_during === false) return "exit";
+  if (body.checkpoint_during === true) return "async";
+  return undefined;
 }
 
 /** Sets the headers the SDK reads the new run's id from. */

@@ -29,7 +29,7 @@ export const runCreateBody = z
     after_seconds: schemas.afterSeconds.nullish(),
     if_not_exists: schemas.ifNotExists.nullish(),
     checkpoint_during: z.boolean().nullish(),
-    durability: z.enum(["sync", "async", "exit"]).nullish(),
+    durability: schemas.durability.nullish(),
     strict_resume: z.boolean().nullish(),
     langsmith_tracer: schemas.jsonObject.nullish(),
   })

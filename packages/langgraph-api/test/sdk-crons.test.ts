@@ -68,6 +68,7 @@ describe.each(testTargets)("crons on $provider", (target) => {
       endTime: "2099-01-01T00:00:00Z",
       input: { count: 1 },
       metadata: { team: "ops" },
+      durability: "exit",
     })) as unknown as Cron;
     expect(cron).toMatchObject({
       assistant_id: expect.any(String),
@@ -78,7 +79,8 @@ describe.each(testTargets)("crons on $provider", (target) => {
       enabled: true,
       on_run_completed: "delete",
       metadata: { team: "ops" },
-      payload: { input: { count: 1 } },
+      // each tick's run saves its checkpoints as asked
+      payload: { input: { count: 1 }, durability: "exit" },
     });
     const next = new Date(cron.next_run_date!);
     expect(next.getTime()).toBeGreaterThan(Date.now());

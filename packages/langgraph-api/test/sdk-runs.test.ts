@@ -907,6 +907,42 @@ describe("the SDK reconnects when the connection drops mid-run", () => {
   });
 });
 
+describe("durability", () => {
+  /** The checkpoints a run on a fresh thread left, and its final values. */
+  async function checkpointsOf(options: Record<string, unknown>): Promise<{ count: number; values: unknown }> {
+    const threadId = await newThread();
+    await client.runs.wait(threadId, "slow", { input: {}, config: slow(0), ...options });
+    const history = await client.threads.getHistory(threadId, { limit: 100 });
+    return { count: history.length, values: (await stateOf(threadId)).values };
+  }
+
+  it('"exit" saves the run\'s checkpoints only when the graph exits; "sync" and the default save each step; checkpointDuring false is "exit"', async () => {
+    const stepwise = await checkpointsOf({});
+    const sync = await checkpointsOf({ durability: "sync" });
+    const exit = await checkpointsOf({ durability: "exit" });
+    const older = await checkpointsOf({ checkpointDuring: false });
+    // one per step of the five, and the input's
+    expect(stepwise.count).toBeGreaterThanOrEqual(STEPS.length + 1);
+    expect(sync.count).toBe(stepwise.count);
+    expect(exit.count).toBeLessThan(stepwise.count);
+    expect(older.count).toBe(exit.count);
+    // the same end state, however it was saved
+    for (const run of [sync, exit, older]) expect(run.values).toEqual(stepwise.values);
+    // the run keeps what it was asked
+    const threadId = await newThread();
+    const run = await client.runs.create(threadId, "trivial", { input: {}, durability: "exit" });
+    expect((await client.runs.get(threadId, run.run_id)).kwargs).toMatchObject({ durability: "exit" });
+  });
+
+  it("an unknown durability is refused with 422 naming the field, and nothing is created", async () => {
+    const threadId = await newThread();
+    const refused = await rejection(client.runs.create(threadId, "trivial", { input: {}, durability: "never" as "exit" }));
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain("body.durability");
+    expect(await client.runs.list(threadId)).toEqual([]);
+  });
+});
+
 describe("errors", () => {
   it("422 for malformed JSON, a wrong type, an unknown field: the detail names the field", async () => {
     const threadId = await newThread();

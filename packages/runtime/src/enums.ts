@@ -51,6 +51,14 @@ export type OnCompletion = (typeof ON_COMPLETION)[number];
 export const ON_DISCONNECT = ["cancel", "continue"] as const;
 export type OnDisconnect = (typeof ON_DISCONNECT)[number];
 
+/**
+ * When a run saves its checkpoints: after each step while the next runs (`async`,
+ * the default), before the next step starts (`sync`), or only when the graph exits
+ * (`exit`: fewer writes; a run resumed after its worker was lost starts over).
+ */
+export const DURABILITIES = ["sync", "async", "exit"] as const;
+export type Durability = (typeof DURABILITIES)[number];
+
 /** Creating a thread or assistant whose id exists: refuse (the default), or return the existing one. */
 export const IF_EXISTS = ["raise", "do_nothing"] as const;
 export type IfExists = (typeof IF_EXISTS)[number];

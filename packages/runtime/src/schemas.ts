@@ -12,6 +12,7 @@ import {
   MULTITASK_STRATEGIES,
   ON_COMPLETION,
   ON_DISCONNECT,
+  DURABILITIES,
   RUN_STATUSES,
   SORT_ORDERS,
   STREAM_MODES,
@@ -31,6 +32,7 @@ export const cancelAction = z.enum(CANCEL_ACTIONS);
 export const streamMode = z.enum(STREAM_MODES);
 export const onCompletion = z.enum(ON_COMPLETION);
 export const onDisconnect = z.enum(ON_DISCONNECT);
+export const durability = z.enum(DURABILITIES);
 export const ifExists = z.enum(IF_EXISTS);
 export const ifNotExists = z.enum(IF_NOT_EXISTS);
 export const sortOrder = z.enum(SORT_ORDERS);

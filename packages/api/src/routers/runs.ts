@@ -29,6 +29,8 @@ const createInput = z
     afterSeconds: schemas.afterSeconds.optional(),
     streamMode: z.array(schemas.streamMode).min(1).optional(),
     streamSubgraphs: z.boolean().optional(),
+    /** when the run saves its checkpoints: `async` (default), `sync`, or `exit` (only when the graph exits) */
+    durability: schemas.durability.optional(),
     interruptBefore: schemas.nodeNames.optional(),
     interruptAfter: schemas.nodeNames.optional(),
     /** start from this checkpoint of the thread instead of its latest */

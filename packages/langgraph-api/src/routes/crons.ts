@@ -3,6 +3,7 @@ import { z } from "zod";
 import { MAX_SEARCH_LIMIT, schemas, type CronRunPayload, type CronSortKey, type CronView } from "@lgrs/runtime";
 import type { ShimEnv } from "../env.ts";
 import { searchAnswer, searchWindow } from "../search-page.ts";
+import { durabilityOf } from "../run-requests.ts";
 import { body, uuidParam, uuidString } from "../validate.ts";
 
 type C = Context<ShimEnv>;
@@ -25,9 +26,9 @@ const payloadFields = {
   interrupt_after: schemas.nodeNames.nullish(),
   webhook: schemas.webhookUrl.nullish(),
   on_run_completed: schemas.onCompletion.nullish(),
-  /** accepted, as for runs: checkpoints are always written as the run goes */
+  /** the older spelling of durability: false is `exit` */
   checkpoint_during: z.boolean().nullish(),
-  durability: z.enum(["sync", "async", "exit"]).nullish(),
+  durability: schemas.durability.nullish(),
   enabled: z.boolean().nullish(),
   timezone: z.string().min(1).max(64).nullish(),
 };
@@ -110,6 +111,7 @@ function payloadOf(b: PayloadBody & { multitask_strategy?: CronRunPayload["multi
     metadata: b.metadata ?? undefined,
     streamMode: b.stream_mode == null ? undefined : [b.stream_mode].flat(),
     streamSubgraphs: b.stream_subgraphs ?? undefined,
+    durability: durabilityOf(b),
     interruptBefore: b.interrupt_before ?? undefined,
     interruptAfter: b.interrupt_after ?? undefined,
     webhook: b.webhook ?? undefined,

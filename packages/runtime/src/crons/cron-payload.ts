@@ -1,5 +1,5 @@
 import type { JsonObject } from "@lgrs/db";
-import type { MultitaskStrategy, OnCompletion, StreamMode } from "../enums.ts";
+import type { Durability, MultitaskStrategy, OnCompletion, StreamMode } from "../enums.ts";
 import type { RunCommand, RunConfig } from "../runs/types.ts";
 
 /** What each tick's run is asked to do (a run request without its thread and assistant). */
@@ -12,6 +12,8 @@ export interface CronRunPayload {
   metadata?: JsonObject;
   streamMode?: StreamMode[];
   streamSubgraphs?: boolean;
+  /** when each run saves its checkpoints (default `async`) */
+  durability?: Durability;
   interruptBefore?: string[] | "*";
   interruptAfter?: string[] | "*";
   webhook?: string | null;

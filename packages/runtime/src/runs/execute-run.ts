@@ -152,6 +152,7 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
       ...(recursionLimit ? { recursionLimit } : {}),
       runId: run.id,
       subgraphs: kwargs.streamSubgraphs ?? false,
+      ...(kwargs.durability ? { durability: kwargs.durability } : {}),
       interruptBefore: kwargs.interruptBefore,
       interruptAfter: kwargs.interruptAfter,
       signal: control.signal,

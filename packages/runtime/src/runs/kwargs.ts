@@ -8,6 +8,7 @@ const KWARG_KEYS = [
   "context",
   "streamMode",
   "streamSubgraphs",
+  "durability",
   "interruptBefore",
   "interruptAfter",
   "checkpointId",

@@ -1,7 +1,16 @@
 import type { Run } from "@lgrs/db";
 import { FINAL_STATUSES } from "../enums.ts";
 
-import type { CancelAction, IfNotExists, MultitaskStrategy, OnCompletion, OnDisconnect, StopDoor, StreamMode } from "../enums.ts";
+import type {
+  CancelAction,
+  Durability,
+  IfNotExists,
+  MultitaskStrategy,
+  OnCompletion,
+  OnDisconnect,
+  StopDoor,
+  StreamMode,
+} from "../enums.ts";
 
 export type { CancelAction, MultitaskStrategy, StreamMode };
 
@@ -31,6 +40,8 @@ export interface RunKwargs {
   context?: Record<string, unknown> | null;
   streamMode?: StreamMode[];
   streamSubgraphs?: boolean;
+  /** when checkpoints are saved (default `async`) */
+  durability?: Durability;
   interruptBefore?: string[] | "*";
   interruptAfter?: string[] | "*";
   /** start from this checkpoint of the thread instead of its latest */
