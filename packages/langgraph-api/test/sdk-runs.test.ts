@@ -931,7 +931,8 @@ describe("durability", () => {
     // the run keeps what it was asked
     const threadId = await newThread();
     const run = await client.runs.create(threadId, "trivial", { input: {}, durability: "exit" });
-    expect((await client.runs.get(threadId, run.run_id)).kwargs).toMatchObject({ durability: "exit" });
+    const stored = (await client.runs.get(threadId, run.run_id)) as unknown as { kwargs: Record<string, unknown> };
+    expect(stored.kwargs).toMatchObject({ durability: "exit" });
   });
 
   it("an unknown durability is refused with 422 naming the field, and nothing is created", async () => {
