@@ -7,12 +7,12 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateApiKey } from "@lgrs/auth";
 import { openDatabase, parseDatabaseUrl, repositories, type DatabaseConfig } from "@lgrs/db";
+import { freePort } from "../../../packages/runtime/test/fixtures/free-port.ts";
 
 const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BUILD_ID_FILE = path.join(APP_DIR, ".next", "BUILD_ID");
@@ -25,17 +25,6 @@ export interface Server {
   output(): string;
   /** SIGTERM and wait for the exit (SIGKILL after 15 s) */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**

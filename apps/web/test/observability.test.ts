@@ -9,7 +9,8 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_KEY, freePort, startTestServer, type TestServer } from "../../../packages/api/test/support/test-server.ts";
+import { freePort } from "../../../packages/runtime/test/fixtures/free-port.ts";
+import { ADMIN_KEY, startTestServer, type TestServer } from "../../../packages/api/test/support/test-server.ts";
 
 interface LogLine {
   level: number;

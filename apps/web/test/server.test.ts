@@ -6,12 +6,13 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { testTargets, type TestDatabase } from "@lgrs/db/testing";
 import { afterAll, describe, expect, it, type ExpectStatic } from "vitest";
+import { freePort } from "../../../packages/runtime/test/fixtures/free-port.ts";
 
 const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const HAS_BUILD = existsSync(path.join(APP_DIR, ".next", "BUILD_ID"));
@@ -62,17 +63,6 @@ function startServer(env: Record<string, string>, args: string[] = [], { entry =
 
 function stderrLines(e: Exit): string[] {
   return e.stderr.split("\n").filter((l) => l.trim() !== "");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** A start-up failure: exit 1, one `error:` line, no stack, Next never loaded. */

@@ -5,11 +5,12 @@
 // their own files and the package's dependencies: an outside app type-checks against
 // them with only what `npm install` gives it, never the server's source.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { checkDeclarations } from "../../../scripts/check-declarations.mjs";
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
@@ -31,17 +32,4 @@ await build({
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", path.join(dir, "tsconfig.build.json")], { stdio: "inherit" });
 
-const stray = [];
-for (const file of readdirSync(dist).filter((name) => name.endsWith(".d.ts"))) {
-  // the sources import each other as .ts; published declarations name the .js files beside them
-  const text = readFileSync(path.join(dist, file), "utf8").replace(/(["'])(\.\.?\/[^"']+)\.ts\1/g, "$1$2.js$1");
-  writeFileSync(path.join(dist, file), text);
-  for (const [, spec] of text.matchAll(/(?:from|import\()\s*["']([^"']+)["']/g)) {
-    const own = spec.startsWith("./");
-    if (!own && !dependencies.some((dep) => spec === dep || spec.startsWith(`${dep}/`))) stray.push(`${file}: ${spec}`);
-  }
-}
-if (stray.length > 0) {
-  console.error(`error: the declarations import what an installed @lgrs/client does not have: ${stray.join(", ")}`);
-  process.exit(1);
-}
+checkDeclarations({ name: pkg.name, dist, allowed: dependencies });

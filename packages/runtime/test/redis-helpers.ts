@@ -1,7 +1,6 @@
 // Shared by the redis-*.test.ts files: a connection of its own per test file,
 // on the local Redis, under a random key prefix that is deleted afterwards.
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { connectRedis, type RedisConnection } from "../src/fleet/redis.ts";
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -23,18 +22,6 @@ export async function dropKeys(conn: RedisConnection): Promise<void> {
     if (keys.length) await conn.client.del(...keys);
     cursor = next;
   } while (cursor !== "0");
-}
-
-/** A TCP port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

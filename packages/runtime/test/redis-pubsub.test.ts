@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis, redactRedisUrl, RedisStartupError, type RedisConnection } from "../src/fleet/redis.ts";
 import { createRedisFleet, type RedisFleet } from "../src/fleet/redis-fleet.ts";
 import { reviveRun } from "../src/fleet/redis-run-feed.ts";
-import { connectTest, dropKeys, eventually, freePort, sleep, testPrefix, TEST_REDIS_URL } from "./redis-helpers.ts";
+import { freePort } from "./fixtures/free-port.ts";
+import { connectTest, dropKeys, eventually, sleep, testPrefix, TEST_REDIS_URL } from "./redis-helpers.ts";
 
 const prefix = testPrefix();
 let a: RedisConnection;

@@ -8,7 +8,8 @@ import { connectRedis, type RedisConnection } from "../src/fleet/redis.ts";
 import { createRedisFleet, type RedisFleet } from "../src/fleet/redis-fleet.ts";
 import type { EndedRun } from "../src/fleet/redis-stream-bridge.ts";
 import type { Run } from "@lgrs/db";
-import { eventually, freePort, sleep } from "./redis-helpers.ts";
+import { freePort } from "./fixtures/free-port.ts";
+import { eventually, sleep } from "./redis-helpers.ts";
 
 let port: number;
 let server: ChildProcess | undefined;

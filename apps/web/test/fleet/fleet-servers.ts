@@ -14,6 +14,7 @@ import { generateApiKey } from "@lgrs/auth";
 import { migrate, openDatabase, repositories, type Database } from "@lgrs/db";
 import type { TestDatabase, TestTarget } from "@lgrs/db/testing";
 import { connectRedis } from "@lgrs/runtime";
+import { freePort } from "../../../../packages/runtime/test/fixtures/free-port.ts";
 
 const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const HAS_BUILD = existsSync(path.join(APP_DIR, ".next", "BUILD_ID"));
@@ -39,17 +40,6 @@ export interface ServerFleet {
   /** a new user with an API key */
   user(): Promise<{ userId: string; key: string }>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function startServer(name: string, port: number, env: Record<string, string>): Promise<FleetServer> {

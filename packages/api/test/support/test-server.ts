@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +14,7 @@ import type { TestTarget } from "@lgrs/db/testing";
 import { repositories } from "@lgrs/db";
 import { createApiClient, type ApiClient } from "../../src/client.ts";
 import { generateApiKey } from "@lgrs/auth";
+import { freePort } from "../../../runtime/test/fixtures/free-port.ts";
 
 const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../apps/web");
 export const HAS_BUILD = existsSync(path.join(WEB_DIR, ".next", "BUILD_ID"));
@@ -38,17 +38,6 @@ export interface TestServer {
   kill(): Promise<void>;
   /** sends the server process a signal (SIGHUP: reload the graphs) */
   signal(name: NodeJS.Signals): void;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export interface StartOptions {

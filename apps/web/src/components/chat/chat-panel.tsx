@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 
 /** One message as the panel shows it: who said it (the SDK's message type) and its text. */
 export interface ChatLine {
@@ -14,13 +14,6 @@ export function tokenDelayOf(value: string | null): number | undefined {
   if (value === null || value.trim() === "") return undefined;
   const n = Number(value);
   return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-
-/** This page's origin once in the browser (null while rendering on the server): the SDKs need an absolute API URL. */
-export function useOrigin(): string | null {
-  const [origin, setOrigin] = useState<string | null>(null);
-  useEffect(() => setOrigin(window.location.origin), []);
-  return origin;
 }
 
 /**

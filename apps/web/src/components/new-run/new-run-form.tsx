@@ -6,6 +6,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/lib/trpc.tsx";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
 import { ApiError } from "./api-error.tsx";
+import { JsonField } from "./json-field.tsx";
 import { assistantLabel, sortAssistants } from "@/components/list-filters/assistant-names.ts";
 import { messageInput, parseInput, parseObjectField, parseThreadId, type InputMode } from "./run-input.ts";
 import styles from "./new-run.module.css";
@@ -233,52 +234,31 @@ export function NewRunForm({ assistant, threadId: presetThread }: Props) {
 
       <fieldset className={`${styles.fieldset} ${styles.options}`}>
         <legend>Options</legend>
-        <label htmlFor="new-run-config">Config (JSON)</label>
-        <textarea
+        <JsonField
           id="new-run-config"
           ref={configRef}
-          rows={3}
-          className={styles.code}
-          spellCheck={false}
+          label="Config (JSON)"
           value={config}
-          onChange={(e) => {
-            setConfig(e.target.value);
+          error={configError}
+          onChange={(value) => {
+            setConfig(value);
             setConfigError(null);
           }}
           placeholder='{"configurable": {"model": "..."}}'
-          aria-invalid={configError ? true : undefined}
-          aria-describedby={configError ? "new-run-config-error" : undefined}
         />
-        {configError ? (
-          <p id="new-run-config-error" role="alert" className="error">
-            {configError}
-          </p>
-        ) : null}
-        <label htmlFor="new-run-metadata">Metadata (JSON)</label>
-        <textarea
+        <JsonField
           id="new-run-metadata"
           ref={metadataRef}
-          rows={3}
-          className={styles.code}
-          spellCheck={false}
+          label="Metadata (JSON)"
           value={metadata}
-          onChange={(e) => {
-            setMetadata(e.target.value);
+          error={metadataError}
+          onChange={(value) => {
+            setMetadata(value);
             setMetadataError(null);
           }}
           placeholder='{"team": "red"}'
-          aria-invalid={metadataError ? true : undefined}
-          aria-describedby={metadataError ? "new-run-metadata-error" : "new-run-metadata-hint"}
+          hint="Kept with the run: filter and find runs by it on the Runs page."
         />
-        {metadataError ? (
-          <p id="new-run-metadata-error" role="alert" className="error">
-            {metadataError}
-          </p>
-        ) : (
-          <p id="new-run-metadata-hint" className={`muted ${styles.hint}`}>
-            Kept with the run: filter and find runs by it on the Runs page.
-          </p>
-        )}
         <label htmlFor="new-run-strategy">If the thread is busy</label>
         <select id="new-run-strategy" value={strategy} onChange={(e) => setStrategy(e.target.value as Strategy)}>
           {STRATEGIES.map((s) => (

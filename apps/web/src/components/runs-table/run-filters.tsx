@@ -5,6 +5,7 @@ import { parseMetadataFilter } from "@/components/list-filters/metadata.ts";
 import { SearchField } from "@/components/list-filters/search-field.tsx";
 import { OwnerSelect, type OwnerOption } from "@/components/list-filters/owner-select.tsx";
 import { assistantLabel, sortAssistants } from "@/components/list-filters/assistant-names.ts";
+import filterStyles from "@/components/list-filters/list-filters.module.css";
 import {
   type AssistantRow,
   isFiltered,
@@ -33,7 +34,7 @@ export function RunFiltersBar({
   const id = useId();
   const metadata = parseMetadataFilter(value.metadata);
   return (
-    <form className={styles.filters} role="search" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
+    <form className={filterStyles.filters} role="search" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
       <SearchField
         id={`${id}-text`}
         label="Find"

@@ -8,6 +8,7 @@ import { CURSOR_PAGES } from "@/lib/cursor-pages.ts";
 import { useTRPC } from "@/lib/trpc.tsx";
 import { EmptyState, ErrorState, Loading } from "@/components/states.tsx";
 import { parseMetadataFilter } from "@/components/list-filters/metadata.ts";
+import filterStyles from "@/components/list-filters/list-filters.module.css";
 import { OwnerSelect, useOwners } from "@/components/list-filters/owner-select.tsx";
 import { SearchField } from "@/components/list-filters/search-field.tsx";
 import { useUrlFilters } from "@/components/list-filters/url-state.ts";
@@ -53,7 +54,7 @@ export function ThreadsList({ admin = false }: { admin?: boolean }) {
   return (
     <section className={tableStyles.wrap} aria-label="Thread list">
       <div className={tableStyles.toolbar}>
-        <form className={tableStyles.filters} role="search" aria-label="Filter threads" onSubmit={(e) => e.preventDefault()}>
+        <form className={filterStyles.filters} role="search" aria-label="Filter threads" onSubmit={(e) => e.preventDefault()}>
           <SearchField
             id={`${id}-text`}
             label="Find"

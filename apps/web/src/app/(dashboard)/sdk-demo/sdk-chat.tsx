@@ -3,7 +3,8 @@
 import { useStream } from "@langchain/langgraph-sdk/react";
 import type { Message } from "@langchain/langgraph-sdk";
 import { useRouter, useSearchParams } from "next/navigation";
-import { ChatPanel, tokenDelayOf, useOrigin } from "@/components/chat/chat-panel.tsx";
+import { ChatPanel, tokenDelayOf } from "@/components/chat/chat-panel.tsx";
+import { WithApiUrl } from "@/components/chat/with-api-url.tsx";
 
 type State = { messages: Message[] };
 
@@ -13,10 +14,8 @@ function textOf(message: Message): string {
   return content.map((part) => ("text" in part ? part.text : "")).join("");
 }
 
-/** Rendered in the browser only: the API URL is this page's origin. */
 export function SdkChat() {
-  const origin = useOrigin();
-  return origin ? <Chat apiUrl={`${origin}/api/langgraph`} /> : null;
+  return <WithApiUrl>{(apiUrl) => <Chat apiUrl={apiUrl} />}</WithApiUrl>;
 }
 
 function Chat({ apiUrl }: { apiUrl: string }) {

@@ -2,12 +2,11 @@
 
 import { useStream } from "@langchain/react";
 import { useRouter, useSearchParams } from "next/navigation";
-import { ChatPanel, tokenDelayOf, useOrigin } from "@/components/chat/chat-panel.tsx";
+import { ChatPanel, tokenDelayOf } from "@/components/chat/chat-panel.tsx";
+import { WithApiUrl } from "@/components/chat/with-api-url.tsx";
 
-/** Rendered in the browser only: the API URL is this page's origin. */
 export function StreamChat() {
-  const origin = useOrigin();
-  return origin ? <Chat apiUrl={`${origin}/api/langgraph`} /> : null;
+  return <WithApiUrl>{(apiUrl) => <Chat apiUrl={apiUrl} />}</WithApiUrl>;
 }
 
 function Chat({ apiUrl }: { apiUrl: string }) {
