@@ -1,5 +1,5 @@
 import type { Browser, Locator, Page } from "@playwright/test";
-import { expect, test, baseUrl, createOperator, signIn } from "./support/session.ts";
+import { admin, expect, test, baseUrl, createOperator, signIn } from "./support/session.ts";
 
 /**
  * The runs table (/runs): runs started elsewhere appear live, statuses change in
@@ -54,6 +54,12 @@ function statusOf(row: Locator): Locator {
   return row.getByRole("cell").first();
 }
 
+/** The status cell of a run someone stopped: its status, its notes, and who stopped it. */
+function stoppedBy(email: string, note?: string): RegExp {
+  const escaped = email.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^interrupted\\s*${note ? `${note}\\s*` : ""}by ${escaped}$`);
+}
+
 async function openRunsTable(page: Page): Promise<void> {
   await page.goto("/runs");
   await expect(page.getByRole("heading", { level: 1, name: "Runs" })).toBeVisible();
@@ -92,7 +98,8 @@ test.describe("runs table", () => {
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await expect(dialog).toBeHidden();
 
-    await expect(statusOf(row)).toHaveText("interrupted");
+    // the row says who stopped it
+    await expect(statusOf(row)).toHaveText(stoppedBy(admin().email));
     // a stopped run can be neither cancelled nor rolled back again
     await expect(row.getByRole("button", { name: `Cancel run ${run.short}` })).toBeDisabled();
     await expect(row.getByRole("button", { name: `Roll back run ${run.short}` })).toBeDisabled();
@@ -138,14 +145,15 @@ test.describe("runs table", () => {
     await expect(dialog).toContainText("thread goes back to how it was before the run");
     await page.screenshot({ path: "/tmp/runs-dialog.png" });
     await dialog.getByRole("button", { name: "Confirm" }).click();
-    await expect(statusOf(row)).toHaveText(/^interrupted\s*rolled back$/);
+    await expect(statusOf(row)).toHaveText(stoppedBy(admin().email, "rolled back"));
     await expect(row.getByRole("button", { name: `Roll back run ${run.short}` })).toBeDisabled();
     await expectNoReload(page);
   });
 
   test("a new operator sees the empty state, then only their runs, narrowed by the status filter", async ({ browser }) => {
     test.setTimeout(60_000); // making the operator starts a CLI
-    const operator = await signedInPage(browser, createOperator());
+    const who = createOperator();
+    const operator = await signedInPage(browser, who);
     try {
       await openRunsTable(operator);
       await expect(operator.getByText("No runs yet")).toBeVisible();
@@ -185,7 +193,7 @@ test.describe("runs table", () => {
       await operator.screenshot({ path: "/tmp/runs-390.png", fullPage: true });
 
       await trpcMutation(operator, "runs.cancel", { runId: slow.id, action: "interrupt", wait: false });
-      await expect(statusOf(rowOf(operator, slow))).toHaveText("interrupted");
+      await expect(statusOf(rowOf(operator, slow))).toHaveText(stoppedBy(who.email));
     } finally {
       await operator.context().close();
     }
