@@ -123,4 +123,67 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
       await db.close();
     }
   });
+
+  it("admit: the run and thread rows Prisma reads back, a busy thread left untouched, another owner's thread refused", async () => {
+    const db = await sqlite();
+    try {
+      const repos = repositories(db);
+      const owner = await db.prisma.user.create({ data: { id: "u1", name: "u", email: "u@example.com" } });
+      const assistant = await repos.assistants.create({ graphId: "agent", name: "agent" });
+      const input = {
+        threadId: "t1",
+        ownerId: owner.id,
+        assistantId: assistant.id,
+        kwargs: { input: { text: "naïve ✓" }, streamMode: ["values"] },
+        metadata: { n: 1 },
+        notBefore: new Date("2026-11-30T01:02:03.456Z"),
+        onCompletion: "keep",
+        multitaskStrategy: "enqueue" as const,
+      };
+      const options = { rejectIfBusy: false, createThread: true, threadMetadata: { graph_id: "agent" } };
+      const made = await repos.runs.admit({ ownerId: owner.id }, input, options);
+      if (made.kind !== "created") throw new Error(`expected created, got ${made.kind}`);
+      expect(made.inFlight).toEqual([]);
+      expect(made.run).toStrictEqual(await db.prisma.run.findUnique({ where: { id: made.run.id } }));
+      expect(made.run).toMatchObject({
+        status: "pending",
+        attempt: 1,
+        multitaskStrategy: "enqueue",
+        kwargs: input.kwargs,
+        onCompletion: "keep",
+      });
+      const thread = await db.prisma.thread.findUnique({ where: { id: "t1" } });
+      expect(thread).toMatchObject({ status: "busy", ownerId: owner.id, metadata: { graph_id: "agent" } });
+      expect(thread!.createdAt.getTime()).toBe(made.run.createdAt.getTime());
+
+      // a second run on the busy thread: the first is in flight, the thread metadata merged
+      const second = await repos.runs.admit(
+        { ownerId: owner.id },
+        { ...input, metadata: {} },
+        { ...options, threadMetadata: { assistant_id: "a" } },
+      );
+      if (second.kind !== "created") throw new Error(`expected created, got ${second.kind}`);
+      expect(second.inFlight).toStrictEqual([await db.prisma.run.findUnique({ where: { id: made.run.id } })]);
+      expect((await db.prisma.thread.findUnique({ where: { id: "t1" } }))?.metadata).toEqual({ graph_id: "agent", assistant_id: "a" });
+
+      // reject: nothing written, the thread as it was
+      const before = await db.prisma.thread.findUnique({ where: { id: "t1" } });
+      const busy = await repos.runs.admit({ ownerId: owner.id }, input, {
+        rejectIfBusy: true,
+        createThread: false,
+        threadMetadata: { x: 1 },
+      });
+      expect(busy.kind).toBe("busy");
+      expect(await db.prisma.thread.findUnique({ where: { id: "t1" } })).toStrictEqual(before);
+      expect(await db.prisma.run.count()).toBe(2);
+
+      expect((await repos.runs.admit({ ownerId: "someone-else" }, input, options)).kind).toBe("no-thread");
+      expect((await repos.runs.admit({ ownerId: owner.id }, { ...input, threadId: "t2" }, { ...options, createThread: false })).kind).toBe(
+        "no-thread",
+      );
+      expect(await db.prisma.thread.count()).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
 });

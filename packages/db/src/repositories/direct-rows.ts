@@ -17,6 +17,14 @@ interface RuntimeDataModel {
   models: Record<string, { fields: { name: string; kind: string; type: string }[] }>;
 }
 
+/** The statements of a direct transaction: synchronous, inside it. */
+export interface DirectTransaction {
+  /** as DirectRows.all */
+  all<T>(model: DirectModel, sql: string, params: readonly unknown[]): T[];
+  /** a write; the number of rows it changed */
+  run(sql: string, params: readonly unknown[]): number;
+}
+
 /**
  * A run's own reads and writes on the embedded SQLite database, made on Prisma's
  * connection directly: a statement of some tens of microseconds where the same
@@ -41,10 +49,26 @@ export class DirectRows {
 
   /** The rows `sql` answers, as `model` values (of the columns it selects); `params` are bound as Prisma binds them. */
   async all<T>(model: DirectModel, sql: string, params: readonly unknown[]): Promise<T[]> {
+    return this.sqlite.outsideTransaction(() => this.allNow<T>(model, sql, params));
+  }
+
+  /**
+   * `work` in one immediate transaction on the connection, start to commit in one
+   * synchronous call: no other statement of this process can fall inside it, and it
+   * holds the database's write lock from its first read (as a row lock would), so a
+   * check and the write it decides are atomic. Throwing rolls it back.
+   */
+  async transaction<T>(work: (tx: DirectTransaction) => T): Promise<T> {
     const connection = this.sqlite.connection!;
-    const rows = await this.sqlite.outsideTransaction(
-      () => connection.prepare(sql).bind(params.map(sqliteValue)).all() as Record<string, unknown>[],
-    );
+    const tx: DirectTransaction = {
+      all: (model, sql, params) => this.allNow(model, sql, params),
+      run: (sql, params) => connection.prepare(sql).run(params.map(sqliteValue)).changes,
+    };
+    return this.sqlite.outsideTransaction(() => connection.transaction(() => work(tx)).immediate());
+  }
+
+  private allNow<T>(model: DirectModel, sql: string, params: readonly unknown[]): T[] {
+    const rows = this.sqlite.connection!.prepare(sql).bind(params.map(sqliteValue)).all() as Record<string, unknown>[];
     const columns = this.storedColumns(model);
     for (const row of rows) {
       for (const [name, type] of columns) if (name in row) row[name] = fromStored(type, row[name]);

@@ -10,6 +10,7 @@ import { fenced, type Lease } from "./leases.ts";
 import { applyCronClaim, type CronClaim } from "./crons.ts";
 import { lostRaceKind } from "../errors.ts";
 import { directRows, RowNotFoundError } from "./direct-rows.ts";
+import { admitDirect } from "./direct-admission.ts";
 
 export type { Run, RunStatus, MultitaskStrategy };
 
@@ -158,6 +159,8 @@ export function runsRepository(db: Database) {
       input: NewRun,
       options: { rejectIfBusy: boolean; createThread: boolean; threadMetadata?: JsonObject; claim?: CronClaim },
     ): Promise<Admission> {
+      const direct = options.claim ? undefined : directRows(prisma);
+      if (direct) return admitDirect(direct, scope, newRunRow(input), options);
       return prisma
         .$transaction(async (tx): Promise<Admission> => {
           // first, so the cron's row lock orders instances racing for the same tick: the loser creates nothing

@@ -1,0 +1,86 @@
+import { IN_FLIGHT } from "../enums.ts";
+import type { Run } from "../generated/sqlite/client.ts";
+import type { DirectRows } from "./direct-rows.ts";
+import { asObject, type JsonObject } from "./json.ts";
+import type { Admission } from "./runs.ts";
+import type { Scope } from "./scope.ts";
+
+/** A new run's row as runs.ts makes it (defaults applied). */
+export interface NewRunRow {
+  id: string;
+  threadId: string;
+  ownerId: string;
+  assistantId: string;
+  multitaskStrategy: string;
+  kwargs: unknown;
+  metadata: unknown;
+  checkpointId: string | null;
+  notBefore: Date | null;
+  onCompletion: string | null;
+  cronId: string | null;
+  cronTick: Date | null;
+}
+
+const IN_FLIGHT_MARKS = IN_FLIGHT.map(() => "?").join(", ");
+
+/**
+ * runs.admit on the embedded SQLite database, as one immediate transaction run on
+ * the connection directly: the same reads, checks and writes as the Prisma path
+ * (which costs a round trip of query building per statement and holds the
+ * connection across every await of an interactive transaction, while each event
+ * insert of every other run waits for it). The write lock is held from the first
+ * read, so the busy check is atomic here without writing the thread first; a busy
+ * thread is left untouched. Cron claims keep the Prisma path.
+ */
+export function admitDirect(
+  direct: DirectRows,
+  scope: Scope,
+  row: NewRunRow,
+  options: { rejectIfBusy: boolean; createThread: boolean; threadMetadata?: JsonObject },
+): Promise<Admission> {
+  return direct.transaction((tx): Admission => {
+    const [thread] = tx.all<{ ownerId: string; metadata: unknown }>("Thread", 'SELECT "ownerId", "metadata" FROM "thread" WHERE "id" = ?', [
+      row.threadId,
+    ]);
+    if (thread && "ownerId" in scope && thread.ownerId !== scope.ownerId) return { kind: "no-thread" };
+    if (!thread && !options.createThread) return { kind: "no-thread" };
+    const inFlight = tx.all<Run>(
+      "Run",
+      `SELECT * FROM "run" WHERE "threadId" = ? AND "status" IN (${IN_FLIGHT_MARKS}) ORDER BY "createdAt" ASC, "id" ASC`,
+      [row.threadId, ...IN_FLIGHT],
+    );
+    if (options.rejectIfBusy && inFlight.length > 0) return { kind: "busy", inFlight };
+    const now = new Date();
+    if (!thread) {
+      tx.run('INSERT INTO "thread" ("id", "ownerId", "status", "metadata", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)', [
+        row.threadId,
+        row.ownerId,
+        "busy",
+        JSON.stringify(options.threadMetadata ?? {}),
+        now,
+        now,
+      ]);
+    } else if (options.threadMetadata) {
+      // like LangGraph, the thread records the graph and assistant of its latest run
+      const metadata = JSON.stringify({ ...asObject(thread.metadata as JsonObject), ...options.threadMetadata });
+      tx.run('UPDATE "thread" SET "status" = ?, "metadata" = ?, "updatedAt" = ? WHERE "id" = ?', ["busy", metadata, now, row.threadId]);
+    } else {
+      tx.run('UPDATE "thread" SET "status" = ?, "updatedAt" = ? WHERE "id" = ?', ["busy", now, row.threadId]);
+    }
+    const columns: [string, unknown][] = [
+      ...Object.entries(row).map(([name, value]): [string, unknown] => [
+        name,
+        name === "kwargs" || name === "metadata" ? JSON.stringify(value) : value,
+      ]),
+      ["status", "pending"],
+      ["createdAt", now],
+      ["updatedAt", now],
+    ];
+    const [run] = tx.all<Run>(
+      "Run",
+      `INSERT INTO "run" (${columns.map(([name]) => `"${name}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) RETURNING *`,
+      columns.map(([, value]) => value),
+    );
+    return { kind: "created", run: run!, inFlight };
+  });
+}
