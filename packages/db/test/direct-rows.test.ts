@@ -137,7 +137,7 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
         kwargs: { input: { text: "naïve ✓" }, streamMode: ["values"] },
         metadata: { n: 1 },
         notBefore: new Date("2026-11-30T01:02:03.456Z"),
-        onCompletion: "keep",
+        onCompletion: "keep" as const,
         multitaskStrategy: "enqueue" as const,
       };
       const options = { rejectIfBusy: false, createThread: true, threadMetadata: { graph_id: "agent" } };
@@ -150,7 +150,7 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
         attempt: 1,
         multitaskStrategy: "enqueue",
         kwargs: input.kwargs,
-        onCompletion: "keep",
+        onCompletion: "keep" as const,
       });
       const thread = await db.prisma.thread.findUnique({ where: { id: "t1" } });
       expect(thread).toMatchObject({ status: "busy", ownerId: owner.id, metadata: { graph_id: "agent" } });
@@ -182,6 +182,36 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
         "no-thread",
       );
       expect(await db.prisma.thread.count()).toBe(1);
+
+      // token usage: the row Prisma reads, the run's totals added to (and its updatedAt moved, as Prisma's update does)
+      const runBefore = await db.prisma.run.findUnique({ where: { id: made.run.id } });
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      const usage = await repos.usage.record({
+        runId: made.run.id,
+        threadId: "t1",
+        ownerId: owner.id,
+        assistantId: assistant.id,
+        model: "fake-model",
+        caller: "lead_agent",
+        inputTokens: 7,
+        outputTokens: 5,
+      });
+      expect(usage).toStrictEqual(await db.prisma.tokenUsage.findUnique({ where: { id: usage.id } }));
+      expect(usage).toMatchObject({ totalTokens: 12, model: "fake-model" });
+      const runAfter = await db.prisma.run.findUnique({ where: { id: made.run.id } });
+      expect(runAfter).toMatchObject({ inputTokens: 7, outputTokens: 5, totalTokens: 12 });
+      expect(runAfter!.updatedAt.getTime()).toBeGreaterThan(runBefore!.updatedAt.getTime());
+      const orphan = {
+        runId: "missing",
+        threadId: "t1",
+        ownerId: owner.id,
+        model: "m",
+        caller: "lead_agent" as const,
+        inputTokens: 1,
+        outputTokens: 1,
+      };
+      await expect(repos.usage.record(orphan)).rejects.toThrow();
+      expect(await db.prisma.tokenUsage.count()).toBe(1);
     } finally {
       await db.close();
     }

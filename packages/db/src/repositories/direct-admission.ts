@@ -52,35 +52,22 @@ export function admitDirect(
     if (options.rejectIfBusy && inFlight.length > 0) return { kind: "busy", inFlight };
     const now = new Date();
     if (!thread) {
-      tx.run('INSERT INTO "thread" ("id", "ownerId", "status", "metadata", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)', [
-        row.threadId,
-        row.ownerId,
-        "busy",
-        JSON.stringify(options.threadMetadata ?? {}),
-        now,
-        now,
-      ]);
+      tx.insert("Thread", "thread", {
+        id: row.threadId,
+        ownerId: row.ownerId,
+        status: "busy",
+        metadata: options.threadMetadata ?? {},
+        createdAt: now,
+        updatedAt: now,
+      });
     } else if (options.threadMetadata) {
       // like LangGraph, the thread records the graph and assistant of its latest run
-      const metadata = JSON.stringify({ ...asObject(thread.metadata as JsonObject), ...options.threadMetadata });
+      const metadata = JSON.stringify({ ...asObject(thread.metadata), ...options.threadMetadata });
       tx.run('UPDATE "thread" SET "status" = ?, "metadata" = ?, "updatedAt" = ? WHERE "id" = ?', ["busy", metadata, now, row.threadId]);
     } else {
       tx.run('UPDATE "thread" SET "status" = ?, "updatedAt" = ? WHERE "id" = ?', ["busy", now, row.threadId]);
     }
-    const columns: [string, unknown][] = [
-      ...Object.entries(row).map(([name, value]): [string, unknown] => [
-        name,
-        name === "kwargs" || name === "metadata" ? JSON.stringify(value) : value,
-      ]),
-      ["status", "pending"],
-      ["createdAt", now],
-      ["updatedAt", now],
-    ];
-    const [run] = tx.all<Run>(
-      "Run",
-      `INSERT INTO "run" (${columns.map(([name]) => `"${name}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) RETURNING *`,
-      columns.map(([, value]) => value),
-    );
-    return { kind: "created", run: run!, inFlight };
+    const run = tx.insert<Run>("Run", "run", { ...row, status: "pending", createdAt: now, updatedAt: now });
+    return { kind: "created", run, inFlight };
   });
 }

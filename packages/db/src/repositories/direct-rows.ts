@@ -2,7 +2,7 @@ import { sqliteDirect, type PrismaDb } from "../client.ts";
 import { sqliteValue, type TunedSqliteAdapter } from "../sqlite-adapter.ts";
 
 /** The models read this way: those a run reads and writes on its way. */
-export type DirectModel = "Run" | "Assistant" | "Thread" | "Checkpoint" | "CheckpointWrite";
+export type DirectModel = "Run" | "Assistant" | "Thread" | "Checkpoint" | "CheckpointWrite" | "TokenUsage";
 
 /**
  * The column types Prisma stores on SQLite in a form other than its value's: dates
@@ -23,6 +23,8 @@ export interface DirectTransaction {
   all<T>(model: DirectModel, sql: string, params: readonly unknown[]): T[];
   /** a write; the number of rows it changed */
   run(sql: string, params: readonly unknown[]): number;
+  /** `INSERT ... RETURNING *` of one row (its JSON columns written as their text), as a `model` value */
+  insert<T>(model: DirectModel, table: string, row: Record<string, unknown>): T;
 }
 
 /**
@@ -63,6 +65,15 @@ export class DirectRows {
     const tx: DirectTransaction = {
       all: (model, sql, params) => this.allNow(model, sql, params),
       run: (sql, params) => connection.prepare(sql).run(params.map(sqliteValue)).changes,
+      insert: <T>(model: DirectModel, table: string, row: Record<string, unknown>): T => {
+        const columns = Object.entries(this.storable(model, row));
+        const sql = `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) RETURNING *`;
+        return this.allNow<T>(
+          model,
+          sql,
+          columns.map(([, value]) => value),
+        )[0]!;
+      },
     };
     return this.sqlite.outsideTransaction(() => connection.transaction(() => work(tx)).immediate());
   }
@@ -82,12 +93,20 @@ export class DirectRows {
    * NULL), and `updatedAt` with them, as Prisma's `@updatedAt` does.
    */
   update<T>(model: DirectModel, table: string, set: Record<string, unknown>, where: Record<string, unknown>): Promise<T[]> {
-    const json = new Set(this.storedColumns(model).flatMap(([name, type]) => (type === "Json" ? [name] : [])));
-    const columns = Object.entries({ ...set, updatedAt: new Date() }).filter(([, value]) => value !== undefined);
-    const values = columns.map(([name, value]) => (json.has(name) && value !== null ? JSON.stringify(value) : value));
+    const columns = Object.entries(this.storable(model, { ...set, updatedAt: new Date() }));
     const conditions = matching(where);
     const sql = `UPDATE "${table}" SET ${columns.map(([name]) => `"${name}" = ?`).join(", ")} WHERE ${conditions.sql} RETURNING *`;
-    return this.all<T>(model, sql, [...values, ...conditions.params]);
+    return this.all<T>(model, sql, [...columns.map(([, value]) => value), ...conditions.params]);
+  }
+
+  /** The defined values of `row` as they are written: JSON columns as their text (null stays SQL NULL). */
+  private storable(model: DirectModel, row: Record<string, unknown>): Record<string, unknown> {
+    const json = new Set(this.storedColumns(model).flatMap(([name, type]) => (type === "Json" ? [name] : [])));
+    const out: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(row)) {
+      if (value !== undefined) out[name] = json.has(name) && value !== null ? JSON.stringify(value) : value;
+    }
+    return out;
   }
 
   /** `SELECT *` of the rows whose columns equal every `where` value (undefined ones left out). */
