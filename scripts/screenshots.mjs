@@ -43,6 +43,10 @@ await run("agent", chat("Which runs failed this week?"));
 await run("trivial", {});
 const human = await run("human", { request: "ship v2" });
 await run("failing", {});
+// a run an operator stopped: the runs list says who
+const stopped = await run("slow", {}, { step_delay_ms: 2000 }, false);
+const cancelled = await api.post(`${base}/api/langgraph/threads/${stopped.threadId}/runs/${stopped.run.run_id}/cancel?wait=1`);
+if (!cancelled.ok()) throw new Error(`cancel: ${cancelled.status()} ${await cancelled.text()}`);
 const live = await run("agent", chat("Explain rollbacks in two sentences"), { token_delay_ms: 120 }, false);
 await run("slow", {}, { step_delay_ms: 4000 }, false);
 
