@@ -10,7 +10,7 @@ import { fenced, type Lease } from "./leases.ts";
 import { applyCronClaim, type CronClaim } from "./crons.ts";
 import { lostRaceKind } from "../errors.ts";
 import { directRows, RowNotFoundError } from "./direct-rows.ts";
-import { admitDirect } from "./direct-admission.ts";
+import { admitDirect, type Admission } from "./admission.ts";
 
 export type { Run, RunStatus, MultitaskStrategy };
 
@@ -40,13 +40,7 @@ export interface NewRun {
   cronTick?: Date | null;
 }
 
-/** The outcome of admitting a run to its thread (see `admit`). */
-export type Admission =
-  | { kind: "created"; run: Run; inFlight: Run[] }
-  | { kind: "busy"; inFlight: Run[] }
-  | { kind: "no-thread" }
-  /** the cron tick the admission was to claim had been claimed by another instance: no run */
-  | { kind: "claim-lost" };
+export type { Admission };
 
 /** Which runs a read matches, beyond the caller's scope. */
 export interface RunMatch {

@@ -2,8 +2,15 @@ import { IN_FLIGHT } from "../enums.ts";
 import type { Run } from "../generated/sqlite/client.ts";
 import type { DirectRows } from "./direct-rows.ts";
 import { asObject, type JsonObject } from "./json.ts";
-import type { Admission } from "./runs.ts";
 import type { Scope } from "./scope.ts";
+
+/** The outcome of admitting a run to its thread (see runs.admit). */
+export type Admission =
+  | { kind: "created"; run: Run; inFlight: Run[] }
+  | { kind: "busy"; inFlight: Run[] }
+  | { kind: "no-thread" }
+  /** the cron tick the admission was to claim had been claimed by another instance: no run */
+  | { kind: "claim-lost" };
 
 /** A new run's row as runs.ts makes it (defaults applied). */
 export interface NewRunRow {
