@@ -8,11 +8,16 @@ export function stopReasonOf(value: unknown): RunStopReason | null {
   return reason as RunStopReason;
 }
 
+/** An API key in words: its name in quotes, else its short id. */
+function keyOf(by: RunStopReason["by"]): string {
+  return `API key ${by?.apiKeyName ? `“${by.apiKeyName}”` : shortId(by?.apiKeyId ?? "")}`;
+}
+
 /** Who asked, in words: the operator's email, or the API key with its owner. */
 export function stopper(by: RunStopReason["by"]): string {
   if (!by) return "an operator";
   const person = by.email ?? `user ${shortId(by.userId)}`;
-  if (by.apiKeyId) return `API key ${by.apiKeyName ? `“${by.apiKeyName}”` : shortId(by.apiKeyId)} of ${person}`;
+  if (by.apiKeyId) return `${keyOf(by)} of ${person}`;
   return person;
 }
 
@@ -22,7 +27,7 @@ export function stopSummary(reason: RunStopReason): string {
     case "operator":
       return `by ${reason.by?.email ?? "an operator"}`;
     case "api_key":
-      return `by API key ${reason.by?.apiKeyName ? `“${reason.by.apiKeyName}”` : shortId(reason.by?.apiKeyId ?? "")}`;
+      return `by ${keyOf(reason.by)}`;
     case "multitask":
       return reason.replacedBy ? `replaced by ${shortId(reason.replacedBy)}` : "replaced by a newer run";
     case "shutdown":
