@@ -258,6 +258,18 @@ describe.each(testTargets)("PrismaStore on $provider", (target) => {
       expect(under(await store.listNamespaces({ prefix: [root, "*", "u1"] }))).toEqual(["users/u1/memories", "users/u1/prefs"]);
     });
 
+    it("matches labels holding backslashes and LIKE wildcards exactly (PostgreSQL reads \\ as an escape)", async () => {
+      await store.put([root, "a\\b", "c%"], "k", { x: 1 });
+      await store.put([root, "a\\"], "k", { x: 1 });
+      await store.put([root, "ab"], "k", { x: 1 });
+      expect(under(await store.listNamespaces({ prefix: [root, "a\\b"] }))).toEqual(["a\\b/c%"]);
+      expect(under(await store.listNamespaces({ prefix: [root, "a\\"] }))).toEqual(["a\\"]);
+      expect(under(await store.listNamespaces({ prefix: [root], suffix: ["a\\"] }))).toEqual(["a\\"]);
+      expect(under(await store.listNamespaces({ prefix: [root], suffix: ["c%"] }))).toEqual(["a\\b/c%"]);
+      expect((await store.search([root, "a\\b"])).map((item) => item.namespace.slice(1))).toEqual([["a\\b", "c%"]]);
+      expect((await store.search([root, "a\\"])).map((item) => item.namespace.slice(1))).toEqual([["a\\"]]);
+    });
+
     it("truncates to maxDepth and removes duplicates", async () => {
       expect(under(await store.listNamespaces({ prefix: [root], maxDepth: 2 }))).toEqual(["docs", "docs_v1", "users"]);
       expect(under(await store.listNamespaces({ prefix: [root, "users"], maxDepth: 3 }))).toEqual(["users/u1", "users/u2"]);

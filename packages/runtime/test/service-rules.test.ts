@@ -294,5 +294,16 @@ describe.each(testTargets)("thread, assistant and store rules on $provider", (ta
         expect(refused.field).toBe("namespace");
       }
     });
+
+    it("a prefix or suffix longer than any namespace finds nothing (SQLite would refuse its LIKE pattern)", async () => {
+      const root = `r${randomUUID().slice(0, 8)}`;
+      await runtime.store.put(alice, { namespace: [root], key: "k", value: {} });
+      const long = "x".repeat(100_000);
+      expect(await runtime.store.search(alice, [long])).toEqual([]);
+      expect(await runtime.store.search(alice, [root, long])).toEqual([]);
+      expect(await runtime.store.listNamespaces(alice, { prefix: [long] })).toEqual([]);
+      expect(await runtime.store.listNamespaces(alice, { suffix: [long] })).toEqual([]);
+      expect(await runtime.store.search(alice, [root])).toHaveLength(1);
+    });
   });
 });

@@ -15,7 +15,8 @@
 //
 // Matching is exact, done here in JS. The database only narrows the candidates: Prisma's
 // `startsWith`/`endsWith` do not escape LIKE wildcards ("_", "%") and are case-insensitive
-// on SQLite, so they may return a few rows too many, never too few.
+// on SQLite, so they may return a few rows too many, never too few. PostgreSQL's LIKE also
+// reads "\\" as an escape, so the literals stop short of one (see `likeStart`).
 //
 // Time to live: PutOperation has no ttl in this version, so `putWithTtl` sets one beside
 // `batch` (a plain put leaves the item without expiry). An expired item is invisible to
@@ -125,7 +126,7 @@ export class PrismaStore extends BaseStore {
     if (limit <= 0) return [];
     const prefix = joinNamespace(op.namespacePrefix);
     const where: Prisma.StoreItemWhereInput =
-      prefix === "" ? live() : { AND: [live(), { OR: [{ namespace: prefix }, { namespace: { startsWith: `${prefix}.` } }] }] };
+      prefix === "" ? live() : { AND: [live(), { OR: [{ namespace: prefix }, { namespace: { startsWith: likeStart(`${prefix}.`) } }] }] };
     const matches: SearchItem[] = [];
     let last: StoreItem | undefined;
     while (matches.length < offset + limit) {
@@ -289,11 +290,28 @@ function candidateWhere({ matchType, path }: MatchCondition): Prisma.StoreItemWh
   if (matchType === "prefix") {
     const end = path.indexOf("*");
     const literal = joinNamespace(end === -1 ? path : path.slice(0, end));
-    return literal ? { namespace: { startsWith: literal } } : {};
+    const start = likeStart(literal);
+    return start ? { namespace: { startsWith: start } } : {};
   }
   const start = path.lastIndexOf("*");
-  const literal = joinNamespace(path.slice(start + 1));
-  return literal ? { namespace: { endsWith: literal } } : {};
+  const end = likeEnd(joinNamespace(path.slice(start + 1)));
+  return end ? { namespace: { endsWith: end } } : {};
+}
+
+/**
+ * The part of a literal before its first backslash. PostgreSQL's LIKE takes "\\" as an
+ * escape, which Prisma does not double: a backslash would make the filter drop rows that
+ * match (or fail outright when it ends the pattern). A shorter literal only widens the
+ * candidates, which are matched exactly afterwards.
+ */
+function likeStart(literal: string): string {
+  const slash = literal.indexOf("\\");
+  return slash === -1 ? literal : literal.slice(0, slash);
+}
+
+/** The part of a literal after its last backslash (see likeStart). */
+function likeEnd(literal: string): string {
+  return literal.slice(literal.lastIndexOf("\\") + 1);
 }
 
 /** Label by label, by UTF-16 code units; a namespace sorts before those it prefixes. */

@@ -100,7 +100,7 @@ export class StoreService {
   /** Items under the namespace prefix, most recently updated first, matching the filter. */
   async search(actor: Actor, namespacePrefix: string[], options: StoreSearchOptions = {}): Promise<StoreItem[]> {
     const prefix = this.within(actor, namespacePrefix);
-    if (!prefix) return [];
+    if (!prefix || longerThanAnyNamespace(prefix)) return [];
     const { refreshTtl, ...search } = options;
     const items = await this.call(() => this.ctx.store.search(prefix, search));
     if (refreshTtl !== false) await this.ctx.store.refreshTtl(items);
@@ -110,7 +110,7 @@ export class StoreService {
   /** The distinct namespaces matching prefix and suffix, sorted. */
   listNamespaces(actor: Actor, options: NamespaceListOptions = {}): Promise<string[][]> {
     const prefix = this.within(actor, options.prefix ?? []);
-    if (!prefix) return Promise.resolve([]);
+    if (!prefix || longerThanAnyNamespace(prefix) || longerThanAnyNamespace(options.suffix ?? [])) return Promise.resolve([]);
     return this.call(() => this.ctx.store.listNamespaces({ ...options, prefix: prefix.length > 0 ? prefix : options.prefix }));
   }
 
@@ -152,6 +152,15 @@ export class StoreService {
       throw err;
     }
   }
+}
+
+/**
+ * Whether labels are longer than any stored namespace can be, so match nothing. Searches
+ * answer that at once rather than asking the database: SQLite refuses a LIKE pattern
+ * past 50,000 bytes with an error, and the pattern is built from these labels.
+ */
+function longerThanAnyNamespace(labels: string[]): boolean {
+  return Buffer.byteLength(labels.join(".")) > MAX_NAMESPACE_BYTES;
 }
 
 /** A key and namespace the store's primary key can index: bounded so the pair stays under PostgreSQL's index row limit. */
