@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { streamSSE } from "hono/streaming";
 import type { Run, RunEvents } from "@lgrs/runtime";
 
 /** Idle streams get a comment this often: it keeps proxies from cutting them and arms the SDK's idle watchdog. */
@@ -55,6 +54,11 @@ export interface SseFrame {
  * away, which ends the iteration behind `frames`. A stream that may wait long for its
  * first frame (one that follows a thread) says `connected` at once: the headers go out
  * with the first bytes, and the client must not wait for them.
+ *
+ * The body is one ReadableStream that pulls the next frame when the server has written
+ * the last: each event costs a single hop to the socket (hono's streamSSE passes it
+ * through a writer, a TransformStream and a second ReadableStream, which was several
+ * promises per token).
  */
 export function sseResponse(
   c: Context,
@@ -62,21 +66,72 @@ export function sseResponse(
   leave: AbortController,
   options: { connected?: boolean } = {},
 ): Response {
-  c.header("X-Accel-Buffering", "no");
-  return streamSSE(c, async (stream) => {
-    stream.onAbort(() => leave.abort());
-    if (options.connected) await stream.write(": connected\n\n");
-    const heartbeat = setInterval(() => {
-      stream.write(": heartbeat\n\n").catch(() => leave.abort());
-    }, HEARTBEAT_INTERVAL);
-    try {
-      for await (const f of frames) await stream.writeSSE({ id: f.id, event: f.event, data: jsonOf(f.data) });
-    } finally {
-      clearInterval(heartbeat);
-      leave.abort();
-    }
+  const iterator = frames[Symbol.asyncIterator]();
+  let heartbeat: NodeJS.Timeout | undefined;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    clearInterval(heartbeat);
+    leave.abort();
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (options.connected) controller.enqueue(CONNECTED);
+      heartbeat = setInterval(() => {
+        try {
+          controller.enqueue(HEARTBEAT);
+        } catch {
+          // the stream has closed under the timer: nobody is listening any more
+          finish();
+        }
+      }, HEARTBEAT_INTERVAL);
+    },
+    async pull(controller) {
+      try {
+        const next = await iterator.next();
+        if (next.done) {
+          finish();
+          controller.close();
+        } else {
+          controller.enqueue(encoder.encode(frameText(next.value)));
+        }
+      } catch (err) {
+        // the events failed mid-stream: the status has gone out, so the stream just ends (and the error is logged)
+        finish();
+        c.var.services.runtime.reportError(`langgraph-api: stream of ${c.req.method} ${c.req.path}`, err);
+        controller.close();
+      }
+    },
+    cancel() {
+      // the client went away
+      finish();
+      void iterator.return?.()?.catch(() => {});
+    },
   });
+  c.header("Content-Type", "text/event-stream");
+  c.header("Cache-Control", "no-cache");
+  c.header("Connection", "keep-alive");
+  c.header("X-Accel-Buffering", "no");
+  return c.newResponse(body);
 }
+
+const encoder = new TextEncoder();
+const CONNECTED = encoder.encode(": connected\n\n");
+const HEARTBEAT = encoder.encode(": heartbeat\n\n");
+
+/**
+ * One frame's text. JSON has no raw line breaks (they are escaped inside strings), so
+ * the data is one `data:` line. An event name is a stream mode with the namespace a
+ * graph's node names make: a line break there would end the frame early, so it is cut.
+ */
+function frameText(frame: SseFrame): string {
+  const event = LINE_BREAK.test(frame.event) ? frame.event.replace(LINE_BREAKS, "") : frame.event;
+  return `${event ? `event: ${event}\n` : ""}data: ${jsonOf(frame.data)}\nid: ${frame.id}\n\n`;
+}
+
+const LINE_BREAK = /[\r\n]/;
+const LINE_BREAKS = /[\r\n]/g;
 
 /**
  * An event's data as JSON, serialized once however many clients stream it: the
@@ -86,7 +141,7 @@ export function sseResponse(
 const serialized = new WeakMap<object, string>();
 
 function jsonOf(data: unknown): string {
-  if (typeof data !== "object" || data === null) return JSON.stringify(data);
+  if (typeof data !== "object" || data === null) return JSON.stringify(data) ?? "null";
   let json = serialized.get(data);
   if (json === undefined) serialized.set(data, (json = JSON.stringify(data)));
   return json;
