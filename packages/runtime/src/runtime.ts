@@ -8,6 +8,7 @@ import type { StoreScope } from "./store/store-scope.ts";
 import { MemoryStreamBridge, type StreamBridge } from "./bridge/index.ts";
 import type { GraphSource } from "./runs/graph-source.ts";
 import { MemoryRunFeed, type RunFeed } from "./runs/run-feed.ts";
+import { RunEventWriter } from "./runs/event-writer.ts";
 import { RunManager } from "./runs/run-manager.ts";
 import type { RunCoordinator } from "./runs/coordinator.ts";
 import { LocalCoordinator } from "./runs/local-coordinator.ts";
@@ -214,6 +215,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     checkpointer,
     store,
     live: bridge,
+    // the manager is made below, from this context: the writer asks it when it writes
+    eventWriter: new RunEventWriter(repos.events, () => manager.executingHere),
     feed,
     workerId,
     logError,

@@ -16,6 +16,11 @@ export interface NewRunEvent {
 
 const EVENT_COLUMNS = ["runId", "seq", "event", "data", "createdAt"] as const;
 
+/** A run event as its table's row; the data serialized here, once: a replay sends these bytes, exactly what a live reader got. */
+function eventRow(runId: string, e: NewRunEvent, now: Date): unknown[] {
+  return [runId, e.seq, e.event, JSON.stringify(e.data ?? null), e.createdAt ?? now];
+}
+
 export function eventsRepository(db: Database) {
   const { prisma } = db;
   return {
@@ -26,9 +31,20 @@ export function eventsRepository(db: Database) {
     async append(runId: string, events: NewRunEvent[], lease?: Lease): Promise<number> {
       if (events.length === 0) return 0;
       const now = new Date();
-      // serialized here, once: a replay sends these bytes, exactly what a live reader got
-      const rows = events.map((e) => [runId, e.seq, e.event, JSON.stringify(e.data ?? null), e.createdAt ?? now]);
+      const rows = events.map((e) => eventRow(runId, e, now));
       return fenced(prisma, lease, (tx) => insertRows(tx, db.provider, "run_event", EVENT_COLUMNS, rows));
+    },
+
+    /**
+     * Appends the events of several runs in one statement (per 500 rows): one commit
+     * where each run alone would make its own. No lease: for runs this process alone
+     * executes.
+     */
+    async appendMany(groups: readonly { runId: string; events: readonly NewRunEvent[] }[]): Promise<number> {
+      const now = new Date();
+      const rows = groups.flatMap(({ runId, events }) => events.map((e) => eventRow(runId, e, now)));
+      if (rows.length === 0) return 0;
+      return insertRows(prisma, db.provider, "run_event", EVENT_COLUMNS, rows);
     },
 
     /** A run's events in seq order; the cursor is the last seq read, `afterSeq` starts after a known id. */

@@ -1,6 +1,7 @@
 import type { PrismaCheckpointSaver, PrismaStore, Repositories } from "@lgrs/db";
 import type { StreamBridge } from "../bridge/index.ts";
 import type { GraphSource } from "./graph-source.ts";
+import type { RunEventWriter } from "./event-writer.ts";
 import type { RunFeed } from "./run-feed.ts";
 import type { InputLimits } from "../input/limits.ts";
 import type { StoreScope } from "../store/store-scope.ts";
@@ -14,6 +15,8 @@ export interface RuntimeContext {
   checkpointer: PrismaCheckpointSaver;
   store: PrismaStore;
   live: StreamBridge;
+  /** writes the events of the runs executed here, several runs at a time */
+  eventWriter: RunEventWriter;
   feed: RunFeed;
   /** this process, recorded on the runs it executes */
   workerId: string;

@@ -1,5 +1,6 @@
 import { LeaseLostError, type EventsRepository, type Lease } from "@lgrs/db";
 import type { StreamBridge } from "../bridge/index.ts";
+import type { RunEventWriter } from "./event-writer.ts";
 
 interface PendingEvent {
   seq: number;
@@ -16,7 +17,9 @@ interface PendingEvent {
  * Writes are group commits: while one batch is being written, new events gather,
  * and all of them go in the next write as soon as it ends. An idle run's event
  * waits for one insert; a fast stream is written in batches as large as the
- * database is slow, never one write per token.
+ * database is slow, never one write per token. The writes of the runs this process
+ * alone executes go through the shared RunEventWriter, which puts several runs'
+ * batches in one statement; a fleet worker's go alone, fenced by its lease.
  */
 export class RunEventSink {
   private pending: PendingEvent[] = [];
@@ -28,6 +31,7 @@ export class RunEventSink {
     private readonly runId: string,
     private readonly live: StreamBridge,
     private readonly events: EventsRepository,
+    private readonly writer: RunEventWriter,
     private readonly onError: (err: unknown) => void,
     /** a fleet worker's claim: writes are made only while it holds */
     private readonly lease?: Lease,
@@ -52,7 +56,7 @@ export class RunEventSink {
         const batch = this.pending;
         this.pending = [];
         try {
-          await this.events.append(this.runId, batch, this.lease);
+          await (this.lease ? this.events.append(this.runId, batch, this.lease) : this.writer.write(this.runId, batch));
         } catch (err) {
           // the run is another worker's now: it publishes from here on, these never reached a reader
           if (err instanceof LeaseLostError) return;

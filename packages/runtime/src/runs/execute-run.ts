@@ -95,7 +95,7 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
       unsaved.map((e) => ({ seq: e.id, event: e.event, data: e.data })),
       lease,
     );
-  const sink = new RunEventSink(run.id, ctx.live, repos.events, ctx.logError, lease);
+  const sink = new RunEventSink(run.id, ctx.live, repos.events, ctx.eventWriter, ctx.logError, lease);
   sink.publish("metadata", { run_id: run.id, attempt: run.attempt });
 
   const usage = new UsageRecorder((call) => {

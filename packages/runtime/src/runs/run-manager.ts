@@ -379,6 +379,11 @@ export class RunManager {
     this.coordinator.enqueue(run);
   }
 
+  /** How many runs execute in this process now. */
+  get executingHere(): number {
+    return this.active.size;
+  }
+
   /** Executes a run here; its end frees its place with the coordinator. */
   private execute(assignment: Assignment): void {
     const abort = new AbortController();
