@@ -10,7 +10,14 @@ import { PeakMemory, residentMb } from "./server-process.ts";
 import { p50, sequential, sleep, throughput, type RunTiming } from "./stats.ts";
 
 export interface FanoutResults {
-  /** ms from the origin stream's end to the last subscriber's end (negative: they all ended first) */
+  /** ms from the origin's last event to the last subscriber's last event (negative: they all had it first) */
+  lastEventAfterOrigin: number;
+  /**
+   * ms from the origin stream's end to the last subscriber's end (negative: they all
+   * ended first). Each stream's end includes the SDK's own check after the server
+   * closes it (a GET of the run, since the response names where to reconnect), so
+   * 51 such GETs at once weigh on it.
+   */
   lastDoneAfterOrigin: number;
   /** ms from each subscriber's join to its first graph event, median */
   subscriberFirstEventP50: number;
@@ -18,6 +25,12 @@ export interface FanoutResults {
   joinedWhileRunning: number;
   /** subscribers that received every event the origin did */
   complete: number;
+  /**
+   * ms from a lone subscriber's join to its first graph event, median over
+   * `settings.lateJoins` joins one after another to a run streaming meanwhile: the
+   * join itself, without 49 others queued beside it
+   */
+  lateJoinFirstEventP50: number;
 }
 
 export interface MemoryResults {
@@ -117,6 +130,7 @@ class ServerBench {
     let created: (runId: string) => void = () => {};
     const runIdKnown = new Promise<string>((resolve) => (created = resolve));
     let originEnd = Number.NaN;
+    let originLastEvent = Number.NaN;
     const origin = (async () => {
       let events = 0;
       for await (const part of this.client.runs.stream(threadId, this.assistantId, {
@@ -127,6 +141,7 @@ class ServerBench {
       })) {
         if (part.event === "error") throw new Error(`the fan-out run failed: ${JSON.stringify(part.data)}`);
         events++;
+        originLastEvent = now();
       }
       originEnd = now();
       this.countRun();
@@ -141,24 +156,69 @@ class ServerBench {
         const t0 = now();
         let first = Number.NaN;
         let firstAt = Number.NaN;
+        let lastAt = Number.NaN;
         let events = 0;
         for await (const part of this.client.runs.joinStream(threadId, runId, { lastEventId: "-1" })) {
           events++;
+          lastAt = now();
           if (Number.isNaN(first) && part.event !== "metadata") {
-            firstAt = now();
+            firstAt = lastAt;
             first = firstAt - t0;
           }
         }
-        return { first, firstAt, end: now(), events };
+        return { first, firstAt, lastAt, end: now(), events };
       }),
     );
     const originEvents = await origin;
     return {
+      lastEventAfterOrigin: Math.max(...subscribers.map((s) => s.lastAt)) - originLastEvent,
       lastDoneAfterOrigin: Math.max(...subscribers.map((s) => s.end)) - originEnd,
       subscriberFirstEventP50: p50(subscribers.map((s) => s.first)),
       joinedWhileRunning: subscribers.filter((s) => s.firstAt < originEnd).length,
       complete: subscribers.filter((s) => s.events === originEvents).length,
+      lateJoinFirstEventP50: await this.lateJoins(),
     };
+  }
+
+  /**
+   * Joins, one at a time, to a run that is streaming (its first token made, the
+   * model slowed as for the fan-out): each join asks for the whole run ("-1"),
+   * waits for its first graph event and leaves. Median ms from join to that event.
+   */
+  private async lateJoins(): Promise<number> {
+    const { threadId } = await this.newThread();
+    let streaming: (runId: string) => void = () => {};
+    const running = new Promise<string>((resolve) => (streaming = resolve));
+    let runId = "";
+    const origin = (async () => {
+      for await (const part of this.client.runs.stream(threadId, this.assistantId, {
+        input: INPUT,
+        config: { configurable: { token_delay_ms: settings.fanoutTokenDelayMs } },
+        streamMode: ["values", "messages-tuple"],
+        onRunCreated: ({ run_id }) => (runId = run_id),
+      })) {
+        if (part.event === "error") throw new Error(`the late-join run failed: ${JSON.stringify(part.data)}`);
+        if (part.event.startsWith("messages")) streaming(runId);
+      }
+      this.countRun();
+    })();
+    origin.catch(() => {});
+    const id = await Promise.race([running, origin.then(() => Promise.reject(new Error("the late-join run ended before it streamed")))]);
+    const times = await sequential(settings.lateJoins, async () => {
+      const leave = new AbortController();
+      const t0 = now();
+      let first = Number.NaN;
+      for await (const part of this.client.runs.joinStream(threadId, id, { lastEventId: "-1", signal: leave.signal })) {
+        if (part.event !== "metadata") {
+          first = now() - t0;
+          break;
+        }
+      }
+      leave.abort();
+      return first;
+    });
+    await origin;
+    return p50(times);
   }
 
   async trivial(): Promise<number[]> {

@@ -24,6 +24,8 @@ export const settings = {
    * run" is not what is measured.
    */
   fanoutTokenDelayMs: count("BENCH_FANOUT_TOKEN_DELAY_MS", 25),
+  /** joins one at a time to a streaming run, for the lone subscriber's first event */
+  lateJoins: count("BENCH_LATE_JOINS", 10),
   trivialRequests: count("BENCH_TRIVIAL_REQUESTS", 100),
   /** streamed runs in all on the SQLite server before the last memory reading (the issue's target is for 10,000) */
   memoryRuns: count("BENCH_RUNS", 2000),
