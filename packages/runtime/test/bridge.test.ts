@@ -169,7 +169,7 @@ describe("in-process stream bridge", () => {
 
   it("frees finished runs' logs after the retention window: memory does not grow with runs served", async () => {
     vi.useFakeTimers();
-    const bridge = new MemoryStreamBridge({ finishedRetentionMs: 60_000 });
+    const bridge = new MemoryStreamBridge({ finishedRetentionMs: 60_000, maxFinishedRuns: 10_000 });
     for (let run = 0; run < 1000; run++) {
       for (let i = 0; i < 50; i++) bridge.publish(`run-${run}`, "messages", { token: `t${i}`, pad: "x".repeat(64) });
       bridge.end(`run-${run}`, "success");
@@ -185,6 +185,26 @@ describe("in-process stream bridge", () => {
     expect(bridge.has("run-0")).toBe(false);
     expect(bridge.lastId("run-0")).toBeUndefined();
     await expect(collect(bridge.subscribe("run-0"))).rejects.toBeInstanceOf(RunStreamNotFoundError);
+  });
+
+  it("keeps at most maxFinishedRuns finished logs, freeing the oldest first; a running run's log is never freed", async () => {
+    const bridge = new MemoryStreamBridge({ finishedRetentionMs: 60_000, maxFinishedRuns: 3 });
+    bridge.publish("running", "values", { n: 0 });
+    for (let run = 0; run < 5; run++) {
+      bridge.publish(`run-${run}`, "values", { run });
+      bridge.end(`run-${run}`, "success");
+    }
+    expect(["running", ...[0, 1, 2, 3, 4].map((run) => `run-${run}`)].map((id) => bridge.has(id))).toEqual([
+      true,
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
+    expect(bridge.stats()).toEqual({ runs: 4, events: 4, subscribers: 0 });
+    await expect(collect(bridge.subscribe("run-1"))).rejects.toBeInstanceOf(RunStreamNotFoundError);
+    expect((await collect(bridge.subscribe("run-4"))).at(-1)).toEqual(end());
   });
 
   it("a finished run's kept log holds nothing of the async context it ended in (the request that streamed it)", async () => {
@@ -236,7 +256,7 @@ describe("in-process stream bridge", () => {
       bridge.end(`r${run}`, "success");
       expect(await collect(bridge.subscribe(`r${run}`, { signal: shutdown.signal }))).toHaveLength(4);
     }
-    for await (const item of bridge.subscribe("r0", { signal: shutdown.signal })) {
+    for await (const item of bridge.subscribe("r999", { signal: shutdown.signal })) {
       if (item.type === "event") break;
     }
     expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(0);

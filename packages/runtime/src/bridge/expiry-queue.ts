@@ -24,6 +24,8 @@ export class ExpiryQueue {
   constructor(
     private readonly delayMs: number,
     private readonly onExpire: (key: string) => void,
+    /** at most this many keys: adding one more expires the oldest at once */
+    private readonly maxKeys = Number.POSITIVE_INFINITY,
   ) {
     this.arm = AsyncResource.bind((delay: number) => {
       this.timer = setTimeout(() => this.expire(), delay);
@@ -35,6 +37,11 @@ export class ExpiryQueue {
   add(key: string): void {
     this.expiries.delete(key);
     this.expiries.set(key, performance.now() + this.delayMs);
+    if (this.expiries.size > this.maxKeys) {
+      const oldest = this.expiries.keys().next().value!;
+      this.expiries.delete(oldest);
+      this.onExpire(oldest);
+    }
     if (this.timer === undefined) this.arm(this.delayMs);
   }
 

@@ -13,6 +13,12 @@ export interface MemoryBridgeOptions {
   maxEventsPerRun?: number;
   /** how long a finished run's log stays readable, in ms (default 60 s) */
   finishedRetentionMs?: number;
+  /**
+   * finished runs' logs kept at most (default 256), the oldest freed first. A kept log
+   * only spares a late reader the database, which has every event: without a bound the
+   * window held the last minute of runs, 2,400 at 40 runs/s, a few hundred MB.
+   */
+  maxFinishedRuns?: number;
 }
 
 interface StoredEvent {
@@ -95,7 +101,11 @@ export class MemoryStreamBridge implements StreamBridge {
 
   constructor(options: MemoryBridgeOptions = {}) {
     this.maxEvents = options.maxEventsPerRun ?? 10_000;
-    this.finished = new ExpiryQueue(options.finishedRetentionMs ?? 60_000, (runId) => this.logs.delete(runId));
+    this.finished = new ExpiryQueue(
+      options.finishedRetentionMs ?? 60_000,
+      (runId) => this.logs.delete(runId),
+      options.maxFinishedRuns ?? 256,
+    );
     if (!Number.isInteger(this.maxEvents) || this.maxEvents < 1) throw new RangeError("maxEventsPerRun must be a positive integer");
   }
 
