@@ -6,6 +6,13 @@ export interface GraphModuleLoader {
   (file: string): Promise<Record<string, unknown>>;
   /** the user's own files (not node_modules) imported through this loader so far: what a reload watches and hashes */
   localFiles(): string[];
+  /**
+   * Resolves once the notices of the imports made so far have arrived. On Node 20 tsx's
+   * hooks run on a thread of their own and tell each import as a message, which can
+   * arrive after the import itself has finished: read too early, a helper was missing
+   * from localFiles and an unchanged graph looked edited (a different hash).
+   */
+  settled(): Promise<void>;
 }
 
 /**
@@ -35,5 +42,10 @@ export function createGraphModuleLoader(): GraphModuleLoader {
     },
   });
   const load = async (file: string) => (await tsx.import(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
-  return Object.assign(load, { localFiles: () => [...local].sort() });
+  return Object.assign(load, {
+    localFiles: () => [...local].sort(),
+    // the hooks thread posted each notice before its import could finish: the next poll
+    // phase of the event loop (between this timer and the immediate after it) delivers them
+    settled: () => new Promise<void>((resolve) => setTimeout(() => setImmediate(resolve), 0)),
+  });
 }

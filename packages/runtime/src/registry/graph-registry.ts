@@ -119,6 +119,7 @@ async function loadAll(config: LanggraphConfig): Promise<{ results: LoadResult[]
       ),
     ),
   );
+  await importFile.settled();
   // a file that failed to compile is still the user's: an edit fixing it must be seen
   const localFiles = [...new Set([...importFile.localFiles(), ...config.specs.map((s) => s.file)])].sort();
   return { results, localFiles };
