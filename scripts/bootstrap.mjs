@@ -97,5 +97,10 @@ if (mode === "test") {
   process.exit(await step("npm", ["test"]));
 } else {
   if (env.QUICKSTART_PREBUILT !== "1") await must("npm", "run", "build");
-  process.exit(await step("npm", ["start"]));
+  // The web app's own start script, not the root's (which runs it through a second npm):
+  // npm forwards a signal to its script and drops its handlers once the script has exited,
+  // so an outer npm forwarding late could find the inner one without them and kill it,
+  // and the command would exit 143 after a clean stop. One npm catches the group's signal
+  // itself, at once.
+  process.exit(await step("npm", ["--prefix", "apps/web", "run", "start"]));
 }
