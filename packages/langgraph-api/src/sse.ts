@@ -126,11 +126,10 @@ const HEARTBEAT = encoder.encode(": heartbeat\n\n");
  * graph's node names make: a line break there would end the frame early, so it is cut.
  */
 function frameText(frame: SseFrame): string {
-  const event = LINE_BREAK.test(frame.event) ? frame.event.replace(LINE_BREAKS, "") : frame.event;
+  const event = frame.event.replace(LINE_BREAKS, "");
   return `${event ? `event: ${event}\n` : ""}data: ${jsonOf(frame.data)}\nid: ${frame.id}\n\n`;
 }
 
-const LINE_BREAK = /[\r\n]/;
 const LINE_BREAKS = /[\r\n]/g;
 
 /**

@@ -1,7 +1,7 @@
 import type { Database } from "../client.ts";
 import type { RunEvent as RunEventRow } from "../generated/sqlite/client.ts";
 import { fenced, type Lease } from "./leases.ts";
-import { insertRows } from "./raw-insert.ts";
+import { insertRows, ROWS_PER_STATEMENT } from "./raw-insert.ts";
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from "./pagination.ts";
 
 /** A stored event of a run, its data parsed back from the JSON text it was saved as. */
@@ -16,6 +16,9 @@ export interface NewRunEvent {
 
 const EVENT_COLUMNS = ["runId", "seq", "event", "data", "createdAt"] as const;
 
+/** Events in one statement of `appendMany` at most: a write up to this many rows is all or nothing. */
+export const EVENTS_PER_STATEMENT = ROWS_PER_STATEMENT;
+
 /** A run event as its table's row; the data serialized here, once: a replay sends these bytes, exactly what a live reader got. */
 function eventRow(runId: string, e: NewRunEvent, now: Date): unknown[] {
   return [runId, e.seq, e.event, JSON.stringify(e.data ?? null), e.createdAt ?? now];
@@ -28,7 +31,7 @@ export function eventsRepository(db: Database) {
      * Appends events of one run; seq is the run's own strictly increasing event id.
      * With `lease`, only while that lease is held (else LeaseLostError, nothing written).
      */
-    async append(runId: string, events: NewRunEvent[], lease?: Lease): Promise<number> {
+    async append(runId: string, events: readonly NewRunEvent[], lease?: Lease): Promise<number> {
       if (events.length === 0) return 0;
       const now = new Date();
       const rows = events.map((e) => eventRow(runId, e, now));

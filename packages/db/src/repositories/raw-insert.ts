@@ -12,7 +12,7 @@ export type OnConflict = { key: readonly string[]; update: readonly string[] } |
  * Rows per statement: far under SQLite's 32,766 and PostgreSQL's 65,535 bound
  * parameters for the widest table written this way (10 columns).
  */
-const ROWS_PER_STATEMENT = 500;
+export const ROWS_PER_STATEMENT = 500;
 
 /**
  * Inserts rows with one multi-row INSERT (per 500 rows), optionally an upsert.

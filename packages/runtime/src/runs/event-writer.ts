@@ -1,4 +1,4 @@
-import type { EventsRepository, NewRunEvent } from "@lgrs/db";
+import { EVENTS_PER_STATEMENT, type EventsRepository, type NewRunEvent } from "@lgrs/db";
 
 interface Queued {
   runId: string;
@@ -6,9 +6,6 @@ interface Queued {
   done: () => void;
   failed: (err: unknown) => void;
 }
-
-/** Rows per shared write: one statement (see insertRows), so a write is all or nothing. */
-const ROWS_PER_WRITE = 500;
 
 /**
  * Writes the events of every run this process executes, several runs per statement:
@@ -53,12 +50,12 @@ export class RunEventWriter {
     }
   }
 
-  /** Queued writes from the front, up to ROWS_PER_WRITE rows (a bigger single one alone). */
+  /** Queued writes from the front, up to one statement's rows (a bigger single one alone). */
   private takeBatch(): Queued[] {
     let rows = 0;
     let count = 0;
     for (const queued of this.queue) {
-      if (count > 0 && rows + queued.events.length > ROWS_PER_WRITE) break;
+      if (count > 0 && rows + queued.events.length > EVENTS_PER_STATEMENT) break;
       rows += queued.events.length;
       count++;
     }
@@ -76,7 +73,7 @@ export class RunEventWriter {
       }
       // nothing of the batch was written (one statement): each run's events on their own
       for (const queued of batch) {
-        await this.events.append(queued.runId, [...queued.events]).then(queued.done, queued.failed);
+        await this.events.append(queued.runId, queued.events).then(queued.done, queued.failed);
       }
     }
   }

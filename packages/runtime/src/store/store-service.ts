@@ -166,7 +166,7 @@ function longerThanAnyNamespace(labels: string[]): boolean {
 /** A key and namespace the store's primary key can index: bounded so the pair stays under PostgreSQL's index row limit. */
 function checkRef(ref: StoreItemRef): void {
   if (ref.key.length > MAX_KEY_LENGTH) throw new InvalidRequestError(`key is longer than ${MAX_KEY_LENGTH} characters`, { field: "key" });
-  if (Buffer.byteLength(ref.namespace.join(".")) > MAX_NAMESPACE_BYTES) {
+  if (longerThanAnyNamespace(ref.namespace)) {
     throw new InvalidRequestError(`namespace is longer than ${MAX_NAMESPACE_BYTES} bytes (its labels joined by ".")`, {
       field: "namespace",
     });
