@@ -68,7 +68,11 @@ export class UsageRecorder extends BaseCallbackHandler {
     ) => Promise<unknown>,
     private readonly onError: (err: unknown) => void,
   ) {
-    super();
+    // Called inline, and only for model calls: LangChain otherwise queues every callback
+    // of every handler (each token, each chain start and end) on one global background
+    // queue, which cost more than the rest of the handler, and an LLM call's end could be
+    // recorded after flush() had returned.
+    super({ _awaitHandler: true, ignoreChain: true, ignoreAgent: true, ignoreRetriever: true, ignoreCustomEvent: true });
   }
 
   override handleChatModelStart(
