@@ -62,6 +62,12 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
       expect(ended).toStrictEqual(await prismaRow());
       expect(ended.error).toEqual({ type: "ValueError", message: "boom \u2713" });
       expect(await repos.runs.inFlight("t1")).toEqual([]);
+      // a rolled-back run is hidden from a read that asks for runs not rolled back, and only then
+      expect(await repos.runs.get(ALL, run.id, { rolledBack: false })).toStrictEqual(await prismaRow());
+      await repos.runs.markRolledBack(run.id);
+      expect(await repos.runs.get(ALL, run.id, { rolledBack: false })).toBeNull();
+      expect(await repos.runs.get({ ownerId: owner.id }, run.id, { threadId: "t1" })).toStrictEqual(await prismaRow());
+      expect((await repos.runs.get(ALL, run.id, { rolledBack: true }))?.rolledBackAt).toBeInstanceOf(Date);
       await expect(repos.runs.transition("missing", { status: "success" })).rejects.toMatchObject({ code: "P2025" });
 
       const settled = await repos.threads.update({ ownerId: owner.id }, "t1", {

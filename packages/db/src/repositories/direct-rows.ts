@@ -146,9 +146,13 @@ export function directRows(prisma: PrismaDb): DirectRows | undefined {
 }
 
 /** `"a" = ? AND "b" = ?` for the defined values of `where`, and those values. */
+/** Every defined column of `where` equal to its value; a null value matches SQL NULL. */
 function matching(where: Record<string, unknown>): { sql: string; params: unknown[] } {
   const conditions = Object.entries(where).filter(([, value]) => value !== undefined);
-  return { sql: conditions.map(([name]) => `"${name}" = ?`).join(" AND "), params: conditions.map(([, value]) => value) };
+  return {
+    sql: conditions.map(([name, value]) => (value === null ? `"${name}" IS NULL` : `"${name}" = ?`)).join(" AND "),
+    params: conditions.flatMap(([, value]) => (value === null ? [] : [value])),
+  };
 }
 
 function fromStored(type: Stored, value: unknown): unknown {

@@ -194,9 +194,14 @@ export function runsRepository(db: Database) {
     /** The run, when it is in the scope and matches (on that thread, rolled back or not). */
     async get(scope: Scope, id: string, match: RunMatch = {}): Promise<Run | null> {
       const direct = directRows(prisma);
-      if (direct && match.status === undefined && match.rolledBack === undefined) {
-        // by id, owner and thread: how every request and wait reads a run
-        const [run] = await direct.select<Run>("Run", "run", { id, ...ownedBy(scope), threadId: match.threadId || undefined });
+      if (direct && match.status === undefined && match.rolledBack !== true) {
+        // by id, owner and thread, hidden once rolled back or not: how every request and wait reads a run
+        const [run] = await direct.select<Run>("Run", "run", {
+          id,
+          ...ownedBy(scope),
+          threadId: match.threadId || undefined,
+          rolledBackAt: match.rolledBack === false ? null : undefined,
+        });
         return run ?? null;
       }
       return prisma.run.findFirst({ where: { id, ...matching(scope, match) } });
