@@ -538,7 +538,7 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     const direct = directRows(this.prisma);
     if (direct) {
       // read for every checkpoint a run saves (its parent's channel values): the direct read is a tenth of Prisma's
-      const [row] = await direct.select<Pick<CheckpointRow, "type" | "checkpoint">>("Checkpoint", "checkpoint", key);
+      const [row] = await direct.select<Pick<CheckpointRow, "type" | "checkpoint">>("Checkpoint", "checkpoint", { ...key });
       return row ? this.decodeStored(row) : undefined;
     }
     const row = await this.prisma.checkpoint.findUnique({
