@@ -7,3 +7,4 @@ export * from "./repositories/index.ts";
 export { PrismaCheckpointSaver } from "./langgraph/checkpointer.ts";
 export { PrismaStore } from "./langgraph/store.ts";
 export { newId } from "./ids.ts";
+export { jsonText, parseJsonText } from "./json-text.ts";

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { jsonText } from "@lgrs/db";
 import type { Run, RunEvents } from "@lgrs/runtime";
 
 /** Idle streams get a comment this often: it keeps proxies from cutting them and arms the SDK's idle watchdog. */
@@ -127,24 +128,10 @@ const HEARTBEAT = encoder.encode(": heartbeat\n\n");
  */
 function frameText(frame: SseFrame): string {
   const event = frame.event.replace(LINE_BREAKS, "");
-  return `${event ? `event: ${event}\n` : ""}data: ${jsonOf(frame.data)}\nid: ${frame.id}\n\n`;
+  return `${event ? `event: ${event}\n` : ""}data: ${jsonText(frame.data)}\nid: ${frame.id}\n\n`;
 }
 
 const LINE_BREAKS = /[\r\n]/g;
-
-/**
- * An event's data as JSON, serialized once however many clients stream it: the
- * subscribers of a run in flight get the very same data object from its live log, so
- * fifty of them cost one serialization, not fifty. Keyed weakly: the text goes with the data.
- */
-const serialized = new WeakMap<object, string>();
-
-function jsonOf(data: unknown): string {
-  if (typeof data !== "object" || data === null) return JSON.stringify(data) ?? "null";
-  let json = serialized.get(data);
-  if (json === undefined) serialized.set(data, (json = JSON.stringify(data)));
-  return json;
-}
 
 /** An abort controller that fires when the request's client goes away, for the runtime calls that follow a run. */
 export function leaveSignal(c: Context): AbortController {

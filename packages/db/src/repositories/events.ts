@@ -3,6 +3,7 @@ import type { RunEvent as RunEventRow } from "../generated/sqlite/client.ts";
 import { fenced, type Lease } from "./leases.ts";
 import { insertRows, ROWS_PER_STATEMENT } from "./raw-insert.ts";
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from "./pagination.ts";
+import { jsonText, parseJsonText } from "../json-text.ts";
 
 /** A stored event of a run, its data parsed back from the JSON text it was saved as. */
 export type RunEvent = Omit<RunEventRow, "data"> & { data: unknown };
@@ -21,7 +22,7 @@ export const EVENTS_PER_STATEMENT = ROWS_PER_STATEMENT;
 
 /** A run event as its table's row; the data serialized here, once: a replay sends these bytes, exactly what a live reader got. */
 function eventRow(runId: string, e: NewRunEvent, now: Date): unknown[] {
-  return [runId, e.seq, e.event, JSON.stringify(e.data ?? null), e.createdAt ?? now];
+  return [runId, e.seq, e.event, jsonText(e.data ?? null), e.createdAt ?? now];
 }
 
 export function eventsRepository(db: Database) {
@@ -59,7 +60,7 @@ export function eventsRepository(db: Database) {
         orderBy: { seq: "asc" },
         take: limit + 1,
       });
-      const items = rows.slice(0, limit).map((row) => ({ ...row, data: JSON.parse(row.data) as unknown }));
+      const items = rows.slice(0, limit).map((row) => ({ ...row, data: parseJsonText(row.data) }));
       const last = items[items.length - 1];
       return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.seq]) : null };
     },

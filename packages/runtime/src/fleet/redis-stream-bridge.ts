@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { BridgeItem, BridgeStats, PublishedEvent, StreamBridge, SubscribeOptions } from "../bridge/stream-bridge.ts";
 import { ExpiryQueue } from "../bridge/expiry-queue.ts";
+import { jsonText, parseJsonText } from "@lgrs/db";
 import type { RedisConnection } from "./redis.ts";
 
 /** What `endedStatus` may tell about a finished run: with the id of its last saved event, lost events become a gap. */
@@ -49,7 +50,7 @@ function field(fields: string[], name: string): string | undefined {
 
 function eventOf(id: number, fields: string[]): PublishedEvent {
   const data = field(fields, "d");
-  return { id, event: field(fields, "e") ?? "", data: data === undefined ? undefined : JSON.parse(data) };
+  return { id, event: field(fields, "e") ?? "", data: data === undefined ? undefined : parseJsonText(data) };
 }
 
 const isDuplicateEnd = (err: Error) => err.message.includes("equal or smaller");
@@ -113,7 +114,7 @@ export class RedisStreamBridge implements StreamBridge {
     this.counters.set(runId, id);
     let fields: string[];
     try {
-      fields = data === undefined ? ["e", event] : ["e", event, "d", JSON.stringify(data)];
+      fields = data === undefined ? ["e", event] : ["e", event, "d", jsonText(data)];
     } catch (err) {
       // the id stays used: readers see a gap and take the event from the database
       this.writeFailed(err);

@@ -1,3 +1,4 @@
+import { parseJsonText } from "@lgrs/db";
 /** What is read of a LangChain message, duck-typed: a user's graph may bring its own copy of @langchain/core, so no instanceof. */
 interface LangChainMessage {
   toDict: () => { type: string; data: Record<string, unknown> };
@@ -34,7 +35,8 @@ function messageDict(raw: LangChainMessage, serialized: unknown): Record<string,
  */
 export function toWire(value: unknown): unknown {
   if (value === undefined) return null;
-  return JSON.parse(
+  // the text is kept with the result: its database row and SSE frames need not stringify it again
+  return parseJsonText(
     JSON.stringify(value, function replacer(this: Record<string, unknown>, key: string, v: unknown) {
       // a run config's callback handlers are the server's own, not output
       if (key === "callbacks") return undefined;
