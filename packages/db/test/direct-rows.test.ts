@@ -33,6 +33,15 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
       expect(await repos.assistants.get("missing")).toBeNull();
 
       await db.prisma.thread.create({ data: { id: "t1", ownerId: owner.id, metadata: {} } });
+      const made = await repos.threads.create({
+        ownerId: owner.id,
+        metadata: { team: "naïve ✓", n: [1, { ok: true }] },
+        ttl: { strategy: "delete", minutes: 5 },
+      });
+      expect(made).toStrictEqual(await db.prisma.thread.findUnique({ where: { id: made.id } }));
+      expect(made.metadata).toEqual({ team: "naïve ✓", n: [1, { ok: true }] });
+      // a repeated id is refused as Prisma refuses it, which is how the thread service tells a conflict
+      await expect(repos.threads.create({ id: made.id, ownerId: owner.id })).rejects.toMatchObject({ code: "P2002" });
       const run = await repos.runs.create({
         threadId: "t1",
         ownerId: owner.id,

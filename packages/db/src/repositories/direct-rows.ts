@@ -176,3 +176,17 @@ function fromStored(type: Stored, value: unknown): unknown {
 export class RowNotFoundError extends Error {
   readonly code = "P2025";
 }
+
+/** A unique key the row would repeat, told as Prisma tells it (P2002), so callers read one kind of error. */
+export class UniqueConflictError extends Error {
+  readonly code = "P2002";
+}
+
+/** Rethrows SQLite's refusal of a repeated primary or unique key as a UniqueConflictError; anything else as it is. */
+export function asUniqueConflict(err: unknown): never {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE") {
+    throw new UniqueConflictError((err as Error).message, { cause: err });
+  }
+  throw err;
+}
