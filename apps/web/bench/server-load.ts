@@ -3,11 +3,13 @@
  * key, driving one started server exactly as the issue measured it.
  */
 import { createServer } from "node:http";
+import { Worker } from "node:worker_threads";
 import type { AddressInfo } from "node:net";
-import { Client } from "@langchain/langgraph-sdk";
+import type { Client } from "@langchain/langgraph-sdk";
+import { sdkClient } from "./sdk-client.ts";
 import { GRAPH_ID, INPUT, RUN_CONFIGURABLE, settings } from "./settings.ts";
 import { PeakMemory, residentMb } from "./server-process.ts";
-import { p50, sequential, sleep, throughput, type RunTiming } from "./stats.ts";
+import { clock, p50, sequential, sleep, throughput, type RunTiming, type SubscriberReading } from "./stats.ts";
 
 export interface FanoutResults {
   /** ms from the origin's last event to the last subscriber's last event (negative: they all had it first) */
@@ -64,11 +66,6 @@ export interface ServerResults {
   memory: MemoryResults;
 }
 
-/** A client per bench: the SDK's default queue of 4 calls at a time would measure the client, not the server. */
-export function sdkClient(apiUrl: string, apiKey: string): Client {
-  return new Client({ apiUrl, apiKey, callerOptions: { maxConcurrency: Number.POSITIVE_INFINITY, maxRetries: 0 } });
-}
-
 const now = () => performance.now();
 const log = (line: string) => console.error(`  ${line}`);
 
@@ -80,6 +77,8 @@ class ServerBench {
   constructor(
     private readonly client: Client,
     private readonly pid: number,
+    private readonly apiUrl: string,
+    private readonly apiKey: string,
   ) {}
 
   async init(): Promise<void> {
@@ -114,6 +113,22 @@ class ServerBench {
     return { firstEvent, total, metadata };
   }
 
+  /** A run streamed to its end, by its ids (the fan-out's workers warm up replaying it). */
+  async finishedRun(): Promise<{ threadId: string; runId: string }> {
+    const { threadId } = await this.newThread();
+    let runId = "";
+    for await (const _ of this.client.runs.stream(threadId, this.assistantId, {
+      input: INPUT,
+      config: { configurable: RUN_CONFIGURABLE },
+      streamMode: ["values", "messages-tuple"],
+      onRunCreated: ({ run_id }) => (runId = run_id),
+    })) {
+      // read to its end
+    }
+    this.countRun();
+    return { threadId, runId };
+  }
+
   private countRun(): void {
     this.runsDone++;
     if (this.runsDone === 100) this.after100 = residentMb(this.pid);
@@ -123,10 +138,25 @@ class ServerBench {
    * One run followed by its origin (`runs.stream`) and `subscribers` joiners
    * (`runs.joinStream` from the first event, "-1", so each gets the whole run),
    * all joining as soon as the run's id is known. The run's model is slowed
-   * (settings.fanoutTokenDelayMs) so the joiners meet it running.
+   * (settings.fanoutTokenDelayMs) so the joiners meet it running. The joiners are
+   * spread over `settings.subscriberThreads` worker threads, as fifty clients are
+   * not one: in one event loop the SDK's parsing of fifty streams, and the GET it
+   * makes as each ends, queue behind one another and were measured as fan-out.
    */
   async fanout(): Promise<FanoutResults> {
+    const warmUpRun = await this.finishedRun();
     const { threadId } = await this.newThread();
+    const threads = Math.max(1, Math.min(settings.subscriberThreads, settings.subscribers));
+    const workers = await Promise.all(
+      Array.from({ length: threads }, (_, i) =>
+        subscriberWorker(
+          this.apiUrl,
+          this.apiKey,
+          Math.floor(settings.subscribers / threads) + (i < settings.subscribers % threads ? 1 : 0),
+          warmUpRun,
+        ),
+      ),
+    );
     let created: (runId: string) => void = () => {};
     const runIdKnown = new Promise<string>((resolve) => (created = resolve));
     let originEnd = Number.NaN;
@@ -141,9 +171,9 @@ class ServerBench {
       })) {
         if (part.event === "error") throw new Error(`the fan-out run failed: ${JSON.stringify(part.data)}`);
         events++;
-        originLastEvent = now();
+        originLastEvent = clock();
       }
-      originEnd = now();
+      originEnd = clock();
       this.countRun();
       return events;
     })();
@@ -151,29 +181,12 @@ class ServerBench {
     // it rejects whenever the run ends: only the race below may care
     endedFirst.catch(() => {});
     const runId = await Promise.race([runIdKnown, endedFirst]);
-    const subscribers = await Promise.all(
-      Array.from({ length: settings.subscribers }, async () => {
-        const t0 = now();
-        let first = Number.NaN;
-        let firstAt = Number.NaN;
-        let lastAt = Number.NaN;
-        let events = 0;
-        for await (const part of this.client.runs.joinStream(threadId, runId, { lastEventId: "-1" })) {
-          events++;
-          lastAt = now();
-          if (Number.isNaN(first) && part.event !== "metadata") {
-            firstAt = lastAt;
-            first = firstAt - t0;
-          }
-        }
-        return { first, firstAt, lastAt, end: now(), events };
-      }),
-    );
+    const subscribers = (await Promise.all(workers.map((join) => join(threadId, runId)))).flat();
     const originEvents = await origin;
     return {
       lastEventAfterOrigin: Math.max(...subscribers.map((s) => s.lastAt)) - originLastEvent,
-      lastDoneAfterOrigin: Math.max(...subscribers.map((s) => s.end)) - originEnd,
-      subscriberFirstEventP50: p50(subscribers.map((s) => s.first)),
+      lastDoneAfterOrigin: Math.max(...subscribers.map((s) => s.endAt)) - originEnd,
+      subscriberFirstEventP50: p50(subscribers.map((s) => s.firstAt - s.joinedAt)),
       joinedWhileRunning: subscribers.filter((s) => s.firstAt < originEnd).length,
       complete: subscribers.filter((s) => s.events === originEvents).length,
       lateJoinFirstEventP50: await this.lateJoins(),
@@ -259,7 +272,7 @@ class ServerBench {
  * runs at 8 in flight until `memoryRuns` in all, for the memory readings.
  */
 export async function benchServer(apiUrl: string, apiKey: string, pid: number, memoryRuns: number): Promise<ServerResults> {
-  const bench = new ServerBench(sdkClient(apiUrl, apiKey), pid);
+  const bench = new ServerBench(sdkClient(apiUrl, apiKey), pid, apiUrl, apiKey);
   await bench.init();
   for (let i = 0; i < settings.warmupRuns; i++) await bench.streamRun((await bench.newThread()).threadId);
   await bench.trivial();
@@ -324,4 +337,37 @@ export async function benchServer(apiUrl: string, apiKey: string, pid: number, m
   } finally {
     peak.stop();
   }
+}
+
+/**
+ * A worker thread with `count` fan-out subscribers, once it has loaded the SDK:
+ * the returned function tells it the run to join and resolves with their readings.
+ */
+async function subscriberWorker(
+  apiUrl: string,
+  apiKey: string,
+  count: number,
+  warmUpRun: { threadId: string; runId: string },
+): Promise<(threadId: string, runId: string) => Promise<SubscriberReading[]>> {
+  // a worker starts without the TypeScript loader the bench runs under: it registers tsx first
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL("./fanout-worker.ts", import.meta.url).href)}); });`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: { apiUrl, apiKey, count } });
+  const next = () =>
+    new Promise<{ ready?: true; readings?: SubscriberReading[]; error?: string }>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+  await next();
+  // its subscribers' code JIT-compiled as the main thread's is: joins of a finished run, replayed
+  const warmed = next();
+  worker.postMessage({ ...warmUpRun, warmUp: settings.warmupRuns });
+  await warmed;
+  return async (threadId, runId) => {
+    const answer = next();
+    worker.postMessage({ threadId, runId });
+    const { readings, error } = await answer;
+    await worker.terminate();
+    if (error) throw new Error(`a fan-out subscriber failed: ${error}`);
+    return readings!;
+  };
 }

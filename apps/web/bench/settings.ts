@@ -18,6 +18,8 @@ export const settings = {
   parallelRuns: count("BENCH_PARALLEL_RUNS", 120),
   inFlight: count("BENCH_IN_FLIGHT", 8),
   subscribers: count("BENCH_SUBSCRIBERS", 50),
+  /** worker threads the subscribers are spread over (fifty clients are not one event loop) */
+  subscriberThreads: count("BENCH_SUBSCRIBER_THREADS", 5),
   /**
    * The fan-out run's pause per token: long enough (about 25 tokens) that all the
    * subscribers have joined while it is still running, else "joining a running

@@ -35,3 +35,16 @@ export async function sequential<T>(count: number, job: (i: number) => Promise<T
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** ms on a clock every thread of this process shares (a worker's performance.now() starts at its own origin) */
+export const clock = (): number => performance.timeOrigin + performance.now();
+
+/** One fan-out subscriber's readings, in ms on `clock`. */
+export interface SubscriberReading {
+  joinedAt: number;
+  /** its first graph event (not `metadata`) */
+  firstAt: number;
+  lastAt: number;
+  endAt: number;
+  events: number;
+}
