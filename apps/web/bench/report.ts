@@ -158,7 +158,7 @@ export function renderNotes(results: BenchResults): string {
   const notes = [
     "ratios in parentheses: server / in-process (for runs/s, below 1 is slower).",
     "first event: the first event the graph made (the server's own `metadata` event, sent on creation, is its own row).",
-    `subscribers join with Last-Event-ID -1 as soon as the run's id is known, spread over ${settings.subscriberThreads} worker threads of the bench (fifty clients are not one event loop); first event: from each join to its first graph event.`,
+    `subscribers join with Last-Event-ID -1 as soon as the run's id is known, spread over ${settings.subscriberThreads} worker threads of the bench (fifty clients are not one event loop); first event: from each join to its first graph event; each figure the median of ${settings.fanoutRounds} such runs.`,
     "a stream ended: the SDK's loop is over, which includes the SDK's own GET of the run after the server closes the stream (51 at once here); a subscriber's last event is what the server's fan-out decides.",
     `a lone subscriber: ${settings.lateJoins} joins one after another (Last-Event-ID -1) to a run already streaming, each leaving after its first graph event.`,
   ];

@@ -18,6 +18,8 @@ export const settings = {
   parallelRuns: count("BENCH_PARALLEL_RUNS", 120),
   inFlight: count("BENCH_IN_FLIGHT", 8),
   subscribers: count("BENCH_SUBSCRIBERS", 50),
+  /** fan-out runs measured (the figures are their medians) */
+  fanoutRounds: count("BENCH_FANOUT_ROUNDS", 3),
   /** worker threads the subscribers are spread over (fifty clients are not one event loop) */
   subscriberThreads: count("BENCH_SUBSCRIBER_THREADS", 5),
   /**
