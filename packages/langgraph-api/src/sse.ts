@@ -1,6 +1,5 @@
 import type { Context } from "hono";
-import { jsonText } from "@lgrs/db";
-import type { Run, RunEvents } from "@lgrs/runtime";
+import { jsonText, type Run, type RunEvents } from "@lgrs/runtime";
 
 /** Idle streams get a comment this often: it keeps proxies from cutting them and arms the SDK's idle watchdog. */
 export const HEARTBEAT_MS = 5_000;

@@ -98,6 +98,8 @@ export {
   type AssistantSearch,
   type AssistantSortKey,
 } from "@lgrs/db";
+/** event data's JSON text, made once for its row, its SSE frames and the fleet's log */
+export { jsonText } from "@lgrs/db";
 export * from "./bridge/index.ts";
 export { threadStateOf, type ThreadState } from "./runs/thread-state.ts";
 export { toWire } from "./runs/wire.ts";
