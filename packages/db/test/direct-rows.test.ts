@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ALL, PrismaCheckpointSaver, parseDatabaseUrl, repositories, startDatabase, type Database } from "../src/index.ts";
+import { ALL, PrismaCheckpointSaver, parseDatabaseUrl, repositories, startDatabase, type Database, type JsonObject } from "../src/index.ts";
 import { directRows } from "../src/repositories/direct-rows.ts";
+import type { Prisma } from "../src/generated/sqlite/client.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -33,6 +34,7 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
       expect(await repos.assistants.get("missing")).toBeNull();
 
       await db.prisma.thread.create({ data: { id: "t1", ownerId: owner.id, metadata: {} } });
+      const threadRead = (id: string) => db.prisma.thread.findUnique({ where: { id } });
       const made = await repos.threads.create({
         ownerId: owner.id,
         metadata: { team: "naïve ✓", n: [1, { ok: true }] },
@@ -40,6 +42,16 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
       });
       expect(made).toStrictEqual(await db.prisma.thread.findUnique({ where: { id: made.id } }));
       expect(made.metadata).toEqual({ team: "naïve ✓", n: [1, { ok: true }] });
+      // an own `__proto__` key (JSON.parse makes one from a request body) is left out as Prisma leaves it out
+      const parsed = JSON.parse('{"constructor":1,"nested":{"__proto__":{"polluted":true},"prototype":"p"}}') as JsonObject;
+      const directMade = await repos.threads.create({ ownerId: owner.id, metadata: parsed });
+      const viaPrisma = await db.prisma.thread.create({
+        data: { id: "t-prisma", ownerId: owner.id, metadata: parsed as Prisma.InputJsonObject },
+      });
+      const nestedOf = async (id: string) => ((await threadRead(id))!.metadata as { nested: object }).nested;
+      expect(Object.getOwnPropertyNames(await nestedOf(viaPrisma.id))).toEqual(["prototype"]);
+      expect((await threadRead(directMade.id))!.metadata).toStrictEqual((await threadRead(viaPrisma.id))!.metadata);
+      expect(Object.getOwnPropertyNames(await nestedOf(directMade.id))).toEqual(["prototype"]);
       // a repeated id is refused as Prisma refuses it, which is how the thread service tells a conflict
       await expect(repos.threads.create({ id: made.id, ownerId: owner.id })).rejects.toMatchObject({ code: "P2002" });
       const run = await repos.runs.create({

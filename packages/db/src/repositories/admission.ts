@@ -1,6 +1,6 @@
 import { IN_FLIGHT } from "../enums.ts";
 import type { Run } from "../generated/sqlite/client.ts";
-import type { DirectRows } from "./direct-rows.ts";
+import { jsonColumn, type DirectRows } from "./direct-rows.ts";
 import { asObject, type JsonObject } from "./json.ts";
 import type { Scope } from "./scope.ts";
 
@@ -69,7 +69,7 @@ export function admitDirect(
       });
     } else if (options.threadMetadata) {
       // like LangGraph, the thread records the graph and assistant of its latest run
-      const metadata = JSON.stringify({ ...asObject(thread.metadata), ...options.threadMetadata });
+      const metadata = jsonColumn({ ...asObject(thread.metadata), ...options.threadMetadata });
       tx.run('UPDATE "thread" SET "status" = ?, "metadata" = ?, "updatedAt" = ? WHERE "id" = ?', ["busy", metadata, now, row.threadId]);
     } else {
       tx.run('UPDATE "thread" SET "status" = ?, "updatedAt" = ? WHERE "id" = ?', ["busy", now, row.threadId]);

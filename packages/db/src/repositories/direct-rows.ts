@@ -104,7 +104,7 @@ export class DirectRows {
     const json = new Set(this.storedColumns(model).flatMap(([name, type]) => (type === "Json" ? [name] : [])));
     const out: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(row)) {
-      if (value !== undefined) out[name] = json.has(name) && value !== null ? JSON.stringify(value) : value;
+      if (value !== undefined) out[name] = json.has(name) && value !== null ? jsonColumn(value) : value;
     }
     return out;
   }
@@ -146,6 +146,16 @@ export function directRows(prisma: PrismaDb): DirectRows | undefined {
 }
 
 /** `"a" = ? AND "b" = ?` for the defined values of `where`, and those values. */
+/**
+ * A JSON column's text as Prisma writes it: an own `__proto__` key (JSON.parse makes
+ * one from a request body) is left out at any depth, so what the direct path stores
+ * reads back as what Prisma's would. Looked for in the text first: it is nearly never there.
+ */
+export function jsonColumn(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.includes('"__proto__"') ? JSON.stringify(value, (key, v: unknown) => (key === "__proto__" ? undefined : v)) : text;
+}
+
 /** Every defined column of `where` equal to its value; a null value matches SQL NULL. */
 function matching(where: Record<string, unknown>): { sql: string; params: unknown[] } {
   const conditions = Object.entries(where).filter(([, value]) => value !== undefined);
