@@ -95,14 +95,19 @@ class ServerBench {
   }
 
   /** One streamed run on `threadId`; its first event is the first one the graph made (not the server's `metadata`). */
-  async streamRun(threadId: string, configurable: Record<string, unknown> = RUN_CONFIGURABLE): Promise<RunTiming & { metadata: number }> {
+  async streamRun(
+    threadId: string,
+    configurable: Record<string, unknown> = RUN_CONFIGURABLE,
+  ): Promise<RunTiming & { metadata: number; runId: string }> {
     const t0 = now();
     let firstEvent = Number.NaN;
     let metadata = Number.NaN;
+    let runId = "";
     for await (const part of this.client.runs.stream(threadId, this.assistantId, {
       input: INPUT,
       config: { configurable },
       streamMode: ["values", "messages-tuple"],
+      onRunCreated: ({ run_id }) => (runId = run_id),
     })) {
       if (part.event === "error") throw new Error(`a run failed: ${JSON.stringify(part.data)}`);
       if (Number.isNaN(metadata)) metadata = now() - t0;
@@ -110,23 +115,13 @@ class ServerBench {
     }
     const total = now() - t0;
     this.countRun();
-    return { firstEvent, total, metadata };
+    return { firstEvent, total, metadata, runId };
   }
 
   /** A run streamed to its end, by its ids (the fan-out's workers warm up replaying it). */
   async finishedRun(): Promise<{ threadId: string; runId: string }> {
     const { threadId } = await this.newThread();
-    let runId = "";
-    for await (const _ of this.client.runs.stream(threadId, this.assistantId, {
-      input: INPUT,
-      config: { configurable: RUN_CONFIGURABLE },
-      streamMode: ["values", "messages-tuple"],
-      onRunCreated: ({ run_id }) => (runId = run_id),
-    })) {
-      // read to its end
-    }
-    this.countRun();
-    return { threadId, runId };
+    return { threadId, runId: (await this.streamRun(threadId)).runId };
   }
 
   private countRun(): void {

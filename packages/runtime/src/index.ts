@@ -97,9 +97,9 @@ export {
   type AssistantMatch,
   type AssistantSearch,
   type AssistantSortKey,
+  // event data's JSON text, made once for its row, its SSE frames and the fleet's log
+  jsonText,
 } from "@lgrs/db";
-/** event data's JSON text, made once for its row, its SSE frames and the fleet's log */
-export { jsonText } from "@lgrs/db";
 export * from "./bridge/index.ts";
 export { threadStateOf, type ThreadState } from "./runs/thread-state.ts";
 export { toWire } from "./runs/wire.ts";

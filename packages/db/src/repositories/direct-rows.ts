@@ -188,7 +188,7 @@ export class RowNotFoundError extends Error {
 }
 
 /** A unique key the row would repeat, told as Prisma tells it (P2002), so callers read one kind of error. */
-export class UniqueConflictError extends Error {
+class UniqueConflictError extends Error {
   readonly code = "P2002";
 }
 

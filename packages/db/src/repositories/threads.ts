@@ -108,31 +108,18 @@ export function threadsRepository(db: Database) {
   const { prisma } = db;
   return {
     create(input: NewThread): Promise<Thread> {
-      const id = input.id ?? newId();
+      const row = { id: input.id ?? newId(), ownerId: input.ownerId, status: input.status ?? "idle", ...ttlColumns(input.ttl) };
+      const metadata = input.metadata ?? {};
       const direct = directRows(prisma);
       if (direct && input.config === undefined) {
         // every streamed run of the SDK starts with one: on the connection, a tenth of Prisma's cost
         const now = new Date();
-        const row = {
-          id,
-          ownerId: input.ownerId,
-          metadata: input.metadata ?? {},
-          status: input.status ?? "idle",
-          ...ttlColumns(input.ttl),
-        };
         return direct
-          .transaction((tx) => tx.insert<Thread>("Thread", "thread", { ...row, createdAt: now, updatedAt: now }))
+          .transaction((tx) => tx.insert<Thread>("Thread", "thread", { ...row, metadata, createdAt: now, updatedAt: now }))
           .catch(asUniqueConflict);
       }
       return prisma.thread.create({
-        data: {
-          id,
-          ownerId: input.ownerId,
-          metadata: jsonObject(input.metadata ?? {}),
-          status: input.status ?? "idle",
-          config: input.config === undefined ? undefined : jsonInput(input.config),
-          ...ttlColumns(input.ttl),
-        },
+        data: { ...row, metadata: jsonObject(metadata), config: input.config === undefined ? undefined : jsonInput(input.config) },
       });
     },
 
