@@ -1,8 +1,8 @@
-import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.ts";
 import type { DatabaseConfig, Provider } from "./config.ts";
 import { migrate, type MigrationStatus } from "./migrate.ts";
+import { TunedPgAdapter } from "./pg-adapter.ts";
 import { TunedSqliteAdapter } from "./sqlite-adapter.ts";
 
 /**
@@ -27,10 +27,11 @@ export interface Database {
 const TRANSACTION_OPTIONS = { maxWait: 10_000 };
 
 /**
- * The clients made here: which database each talks to and, on SQLite, its adapter, for
- * the few statements written in SQL (see raw-insert.ts), which may run on its connection.
+ * The clients made here: which database each talks to and its adapter, for the
+ * statements written in SQL (see raw-insert.ts and direct-rows.ts), which run on its
+ * connection (SQLite) or pool (PostgreSQL) directly.
  */
-const clients = new WeakMap<object, { provider: Provider; sqlite?: TunedSqliteAdapter }>();
+const clients = new WeakMap<object, { provider: Provider; sqlite?: TunedSqliteAdapter; pg?: TunedPgAdapter }>();
 
 /**
  * The SQLite adapter of a client made here once it has connected, for statements run
@@ -39,6 +40,12 @@ const clients = new WeakMap<object, { provider: Provider; sqlite?: TunedSqliteAd
 export function sqliteDirect(db: object): TunedSqliteAdapter | undefined {
   const sqlite = clients.get(db)?.sqlite;
   return sqlite?.connection ? sqlite : undefined;
+}
+
+/** The PostgreSQL adapter of a client made here once it has connected, for statements run on its pool directly. */
+export function pgDirect(db: object): TunedPgAdapter | undefined {
+  const pg = clients.get(db)?.pg;
+  return pg?.pool ? pg : undefined;
 }
 
 export function providerOf(prisma: PrismaDb): Provider {
@@ -54,11 +61,9 @@ export function createPrismaClient(config: DatabaseConfig): PrismaDb {
     clients.set(client, { provider: "sqlite", sqlite });
     return client;
   }
-  const client = new PostgresPrismaClient({
-    adapter: new PrismaPg({ connectionString: config.url }),
-    transactionOptions: TRANSACTION_OPTIONS,
-  }) as unknown as PrismaDb;
-  clients.set(client, { provider: "postgresql" });
+  const pg = new TunedPgAdapter({ connectionString: config.url });
+  const client = new PostgresPrismaClient({ adapter: pg, transactionOptions: TRANSACTION_OPTIONS }) as unknown as PrismaDb;
+  clients.set(client, { provider: "postgresql", pg });
   return client;
 }
 

@@ -1,25 +1,25 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { ALL, PrismaCheckpointSaver, parseDatabaseUrl, repositories, startDatabase, type Database, type JsonObject } from "../src/index.ts";
+import { describe, expect, it } from "vitest";
+import { ALL, PrismaCheckpointSaver, repositories, startDatabase, type Database, type JsonObject } from "../src/index.ts";
 import { directRows } from "../src/repositories/direct-rows.ts";
 import type { Prisma } from "../src/generated/sqlite/client.ts";
+import { testTargets, type TestTarget } from "./databases.ts";
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-async function sqlite(): Promise<Database> {
-  const dir = mkdtempSync(path.join(tmpdir(), "lgrs-direct-rows-"));
-  dirs.push(dir);
-  return startDatabase(parseDatabaseUrl(`file:${path.join(dir, "app.db")}`, dir));
+/** A migrated database of `target` for one test, and its removal. */
+async function fresh(target: TestTarget): Promise<{ db: Database; remove(): Promise<void> }> {
+  const created = await target.create();
+  const db = await startDatabase(created.config);
+  return {
+    db,
+    async remove() {
+      await db.close();
+      await created.drop();
+    },
+  };
 }
 
-describe("a run's reads and writes made on the SQLite connection directly", () => {
+describe.each(testTargets)("a run's reads and writes made on the $provider connection directly", (target) => {
   it("give exactly the rows Prisma gives, and store what Prisma reads back the same", async () => {
-    const db = await sqlite();
+    const { db, remove } = await fresh(target);
     try {
       const repos = repositories(db);
       const owner = await db.prisma.user.create({ data: { id: "u1", name: "u", email: "u@example.com" } });
@@ -102,6 +102,10 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
       expect(settled?.values).toEqual({ messages: [{ type: "ai", content: "naïve ✓" }] });
       expect(await repos.threads.update(ALL, "t1", { values: null, ttl: null })).toStrictEqual(await threadRow());
       expect((await threadRow())?.values).toBeNull();
+      // a JSON column holding a string reads back as that string, not as its parsed text
+      const [plain] = await directRows(db.prisma)!.update("Thread", "thread", { values: "[1]" }, { id: "t1" });
+      expect(plain).toStrictEqual(await threadRow());
+      expect((await threadRow())?.values).toBe("[1]");
       expect(await repos.threads.update({ ownerId: "someone-else" }, "t1", { status: "busy" })).toBeNull();
       expect((await threadRow())?.status).toBe("idle");
 
@@ -147,12 +151,14 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
         await db.prisma.checkpointWrite.findMany(),
       );
     } finally {
-      await db.close();
+      await remove();
     }
   });
+});
 
+describe.each(testTargets)("a run's admission made on the $provider connection directly", (target) => {
   it("admit: the run and thread rows Prisma reads back, a busy thread left untouched, another owner's thread refused", async () => {
-    const db = await sqlite();
+    const { db, remove } = await fresh(target);
     try {
       const repos = repositories(db);
       const owner = await db.prisma.user.create({ data: { id: "u1", name: "u", email: "u@example.com" } });
@@ -237,10 +243,39 @@ describe("a run's reads and writes made on the SQLite connection directly", () =
         inputTokens: 1,
         outputTokens: 1,
       };
-      await expect(repos.usage.record(orphan)).rejects.toThrow();
+      await expect(repos.usage.record(orphan)).rejects.toMatchObject({ code: "P2025" });
       expect(await db.prisma.tokenUsage.count()).toBe(1);
     } finally {
-      await db.close();
+      await remove();
+    }
+  });
+
+  it("admit: runs admitted at once on one new thread make it once, and only one of those refusing a busy thread gets in", async () => {
+    const { db, remove } = await fresh(target);
+    try {
+      const repos = repositories(db);
+      const owner = await db.prisma.user.create({ data: { id: "u1", name: "u", email: "u@example.com" } });
+      const assistant = await repos.assistants.create({ graphId: "agent", name: "agent" });
+      const input = (threadId: string) => ({ threadId, ownerId: owner.id, assistantId: assistant.id, kwargs: {}, metadata: {} });
+      const queued = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          repos.runs.admit({ ownerId: owner.id }, input("t-new"), { rejectIfBusy: false, createThread: true }),
+        ),
+      );
+      expect(queued.map((a) => a.kind)).toEqual(Array(6).fill("created"));
+      // each saw the ones admitted before it: 0, 1, ... runs in flight
+      expect(queued.map((a) => (a.kind === "created" ? a.inFlight.length : -1)).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(await db.prisma.thread.count({ where: { id: "t-new" } })).toBe(1);
+
+      const rejecting = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          repos.runs.admit({ ownerId: owner.id }, input("t-once"), { rejectIfBusy: true, createThread: true }),
+        ),
+      );
+      expect(rejecting.map((a) => a.kind).sort()).toEqual(["busy", "busy", "busy", "busy", "busy", "created"]);
+      expect(await db.prisma.run.count({ where: { threadId: "t-once" } })).toBe(1);
+    } finally {
+      await remove();
     }
   });
 });

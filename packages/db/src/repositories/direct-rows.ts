@@ -1,14 +1,14 @@
-import { sqliteDirect, type PrismaDb } from "../client.ts";
-import { sqliteValue, type TunedSqliteAdapter } from "../sqlite-adapter.ts";
+import { pgDirect, sqliteDirect, type PrismaDb } from "../client.ts";
+import { pgDriver, sqliteDriver, type Answer, type Driver, type Query } from "./direct-drivers.ts";
 
 /** The models read this way: those a run reads and writes on its way. */
 export type DirectModel = "Run" | "Assistant" | "Thread" | "Checkpoint" | "CheckpointWrite" | "TokenUsage";
 
 /**
- * The column types Prisma stores on SQLite in a form other than its value's: dates
- * and JSON as text, booleans as 0/1, numbers come back as bigint (the adapter's
- * connection reads every integer safely) and bytes as a Buffer, where Prisma gives a
- * plain Uint8Array.
+ * The column types whose stored form is not Prisma's value: on SQLite dates and
+ * JSON as text, booleans as 0/1, numbers come back as bigint (the adapter's
+ * connection reads every integer safely); on PostgreSQL JSON as its text (see
+ * pg-adapter.ts); on both, bytes as a Buffer, where Prisma gives a plain Uint8Array.
  */
 const STORED = new Set(["DateTime", "Json", "Boolean", "Int", "Float", "Bytes"]);
 type Stored = "DateTime" | "Json" | "Boolean" | "Int" | "Float" | "Bytes";
@@ -17,74 +17,70 @@ interface RuntimeDataModel {
   models: Record<string, { fields: { name: string; kind: string; type: string }[] }>;
 }
 
-/** The statements of a direct transaction: synchronous, inside it. */
-export interface DirectTransaction {
-  /** as DirectRows.all */
-  all<T>(model: DirectModel, sql: string, params: readonly unknown[]): T[];
-  /** a write; the number of rows it changed */
-  run(sql: string, params: readonly unknown[]): number;
-  /** `INSERT ... RETURNING *` of one row (its JSON columns written as their text), as a `model` value */
-  insert<T>(model: DirectModel, table: string, row: Record<string, unknown>): T;
-}
+/** One statement of a direct transaction, as its work yields it (see `step`). */
+export type DirectStep =
+  | { kind: "all"; model: DirectModel; sql: string; params: readonly unknown[]; lock: boolean }
+  | { kind: "run"; sql: string; params: readonly unknown[] }
+  | { kind: "insert"; model: DirectModel; table: string; row: Record<string, unknown> };
+
+/** A direct transaction's work: it yields its statements and gets each one's answer back (see `step`). */
+export type DirectWork<T> = Generator<DirectStep, T, unknown>;
 
 /**
- * A run's own reads and writes on the embedded SQLite database, made on Prisma's
- * connection directly: a statement of some tens of microseconds where the same
- * query through Prisma's query builder costs about half a millisecond of CPU
- * (measured: a run's row read 30 µs against 520-660 µs; an update 40-55 µs against
- * 440 µs). A run makes a dozen such queries, so on the server's default database
- * this is most of what the database costs a run.
+ * The statements a direct transaction's work yields with `yield*`, typed; one logic
+ * serves both databases, run synchronously on SQLite and awaited on PostgreSQL.
+ */
+export const step = {
+  /** as DirectRows.all; with `lock`, the rows stay locked until the transaction ends */
+  *all<T>(
+    model: DirectModel,
+    sql: string,
+    params: readonly unknown[],
+    options: { lock?: boolean } = {},
+  ): Generator<DirectStep, T[], unknown> {
+    return (yield { kind: "all", model, sql, params, lock: options.lock ?? false }) as T[];
+  },
+  /** a write; the number of rows it changed */
+  *run(sql: string, params: readonly unknown[]): Generator<DirectStep, number, unknown> {
+    return (yield { kind: "run", sql, params }) as number;
+  },
+  /** as DirectRows.insert */
+  *insert<T>(model: DirectModel, table: string, row: Record<string, unknown>): Generator<DirectStep, T, unknown> {
+    return (yield { kind: "insert", model, table, row }) as T;
+  },
+};
+
+/**
+ * A run's own reads and writes, made on Prisma's SQLite connection or PostgreSQL
+ * pool directly (see direct-drivers.ts): on SQLite a statement of some tens of
+ * microseconds where the same query through Prisma's query builder costs about half
+ * a millisecond of CPU (measured: a run's row read 30 µs against 520-660 µs; an
+ * update 40-55 µs against 440 µs); on PostgreSQL the round trip stays and Prisma's
+ * query building and result mapping go. A run makes a dozen such queries, so this is
+ * most of what the database costs a run in this process.
  *
- * Only plain single statements with the table's own columns (`SELECT *`,
- * `UPDATE ... RETURNING *`) go this way; their rows are turned into the values
- * Prisma would give (dates, JSON, booleans from their stored text and numbers), so
- * callers cannot tell the two apart (a test holds them to it). Like every direct
- * statement, one waits while another request's transaction is open.
+ * Only plain statements with the tables' own columns (`SELECT *`, `UPDATE ...
+ * RETURNING *`, `INSERT ... RETURNING *`) go this way, written once for both
+ * databases (`?` marks a parameter); their rows are turned into the values Prisma
+ * would give (dates, JSON, booleans from their stored form and numbers), so callers
+ * cannot tell the two apart (a test holds them to it).
  */
 export class DirectRows {
   private readonly stored = new Map<DirectModel, [string, Stored][]>();
 
   constructor(
-    private readonly sqlite: TunedSqliteAdapter,
+    private readonly driver: Driver,
     private readonly dataModel: RuntimeDataModel,
   ) {}
 
   /** The rows `sql` answers, as `model` values (of the columns it selects); `params` are bound as Prisma binds them. */
   async all<T>(model: DirectModel, sql: string, params: readonly unknown[]): Promise<T[]> {
-    return this.sqlite.outsideTransaction(() => this.allNow<T>(model, sql, params));
+    return this.typed<T>(model, (await this.driver.query({ sql, params })).rows);
   }
 
-  /**
-   * `work` in one immediate transaction on the connection, start to commit in one
-   * synchronous call: no other statement of this process can fall inside it, and it
-   * holds the database's write lock from its first read (as a row lock would), so a
-   * check and the write it decides are atomic. Throwing rolls it back.
-   */
-  async transaction<T>(work: (tx: DirectTransaction) => T): Promise<T> {
-    const connection = this.sqlite.connection!;
-    const tx: DirectTransaction = {
-      all: (model, sql, params) => this.allNow(model, sql, params),
-      run: (sql, params) => connection.prepare(sql).run(params.map(sqliteValue)).changes,
-      insert: <T>(model: DirectModel, table: string, row: Record<string, unknown>): T => {
-        const columns = Object.entries(this.storable(model, row));
-        const sql = `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) RETURNING *`;
-        return this.allNow<T>(
-          model,
-          sql,
-          columns.map(([, value]) => value),
-        )[0]!;
-      },
-    };
-    return this.sqlite.outsideTransaction(() => connection.transaction(() => work(tx)).immediate());
-  }
-
-  private allNow<T>(model: DirectModel, sql: string, params: readonly unknown[]): T[] {
-    const rows = this.sqlite.connection!.prepare(sql).bind(params.map(sqliteValue)).all() as Record<string, unknown>[];
-    const columns = this.storedColumns(model);
-    for (const row of rows) {
-      for (const [name, type] of columns) if (name in row) row[name] = fromStored(type, row[name]);
-    }
-    return rows as T[];
+  /** `INSERT ... RETURNING *` of one row (its JSON columns written as their text), as a `model` value. */
+  async insert<T>(model: DirectModel, table: string, row: Record<string, unknown>): Promise<T> {
+    return this.typed<T>(model, (await this.driver.query(this.insertQuery(model, table, row))).rows)[0]!;
   }
 
   /**
@@ -99,6 +95,56 @@ export class DirectRows {
     return this.all<T>(model, sql, [...columns.map(([, value]) => value), ...conditions.params]);
   }
 
+  /** `SELECT *` of the rows whose columns equal every `where` value (undefined ones left out). */
+  select<T>(model: DirectModel, table: string, where: Record<string, unknown>): Promise<T[]> {
+    const conditions = matching(where);
+    return this.all<T>(model, `SELECT * FROM "${table}" WHERE ${conditions.sql}`, conditions.params);
+  }
+
+  /**
+   * The statements `work` yields in one transaction, so a check and the write it
+   * decides are atomic: on SQLite one synchronous immediate transaction (the database's
+   * write lock held from its first read), on PostgreSQL one connection's transaction
+   * (rows read with `lock` locked). Throwing rolls it back.
+   */
+  transaction<T>(work: DirectWork<T>): Promise<T> {
+    return this.driver.transaction(this.lowered(work));
+  }
+
+  /** `work`'s steps as the driver's statements, each answer given back as the step's value. */
+  private *lowered<T>(work: DirectWork<T>): Generator<Query, T, Answer> {
+    let next = work.next();
+    while (!next.done) {
+      const s = next.value;
+      if (s.kind === "run") {
+        next = work.next((yield { sql: s.sql, params: s.params }).changes);
+      } else if (s.kind === "all") {
+        const answer = yield { sql: s.lock ? s.sql + this.driver.lockRows : s.sql, params: s.params };
+        next = work.next(this.typed(s.model, answer.rows));
+      } else {
+        next = work.next(this.typed(s.model, (yield this.insertQuery(s.model, s.table, s.row)).rows)[0]);
+      }
+    }
+    return next.value;
+  }
+
+  private insertQuery(model: DirectModel, table: string, row: Record<string, unknown>): Query {
+    const columns = Object.entries(this.storable(model, row));
+    return {
+      sql: `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) RETURNING *`,
+      params: columns.map(([, value]) => value),
+    };
+  }
+
+  /** `rows` as `model` values: each stored column turned into what Prisma gives. */
+  private typed<T>(model: DirectModel, rows: Record<string, unknown>[]): T[] {
+    const columns = this.storedColumns(model);
+    for (const row of rows) {
+      for (const [name, type] of columns) if (name in row) row[name] = fromStored(type, row[name]);
+    }
+    return rows as T[];
+  }
+
   /** The defined values of `row` as they are written: JSON columns as their text (null stays SQL NULL). */
   private storable(model: DirectModel, row: Record<string, unknown>): Record<string, unknown> {
     const json = new Set(this.storedColumns(model).flatMap(([name, type]) => (type === "Json" ? [name] : [])));
@@ -107,12 +153,6 @@ export class DirectRows {
       if (value !== undefined) out[name] = json.has(name) && value !== null ? jsonColumn(value) : value;
     }
     return out;
-  }
-
-  /** `SELECT *` of the rows whose columns equal every `where` value (undefined ones left out). */
-  select<T>(model: DirectModel, table: string, where: Record<string, unknown>): Promise<T[]> {
-    const conditions = matching(where);
-    return this.all<T>(model, `SELECT * FROM "${table}" WHERE ${conditions.sql}`, conditions.params);
   }
 
   private storedColumns(model: DirectModel): [string, Stored][] {
@@ -126,26 +166,27 @@ export class DirectRows {
   }
 }
 
-const made = new WeakMap<TunedSqliteAdapter, DirectRows>();
+const made = new WeakMap<object, DirectRows>();
 
 /**
- * The direct reads of a client made here on SQLite, once it has connected; undefined
- * elsewhere (PostgreSQL, a transaction, before the first query): use Prisma there.
+ * The direct statements of a client made here, once it has connected; undefined
+ * elsewhere (a transaction, before the first query): use Prisma there.
  */
 export function directRows(prisma: PrismaDb): DirectRows | undefined {
   const sqlite = sqliteDirect(prisma);
-  if (!sqlite) return undefined;
-  let rows = made.get(sqlite);
+  const pg = sqlite ? undefined : pgDirect(prisma);
+  const adapter = sqlite ?? pg;
+  if (!adapter) return undefined;
+  let rows = made.get(adapter);
   if (!rows) {
     // the generated client's description of its models: which columns hold what
     const dataModel = (prisma as unknown as { _runtimeDataModel?: RuntimeDataModel })._runtimeDataModel;
     if (!dataModel) return undefined;
-    made.set(sqlite, (rows = new DirectRows(sqlite, dataModel)));
+    made.set(adapter, (rows = new DirectRows(sqlite ? sqliteDriver(sqlite) : pgDriver(pg!), dataModel)));
   }
   return rows;
 }
 
-/** `"a" = ? AND "b" = ?` for the defined values of `where`, and those values. */
 /**
  * A JSON column's text as Prisma writes it: an own `__proto__` key (JSON.parse makes
  * one from a request body) is left out at any depth, so what the direct path stores
@@ -192,11 +233,14 @@ class UniqueConflictError extends Error {
   readonly code = "P2002";
 }
 
-/** Rethrows SQLite's refusal of a repeated primary or unique key as a UniqueConflictError; anything else as it is. */
-export function asUniqueConflict(err: unknown): never {
+/** Whether a direct statement failed on a repeated primary or unique key (SQLite's codes, PostgreSQL's unique_violation). */
+export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  if (code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE") {
-    throw new UniqueConflictError((err as Error).message, { cause: err });
-  }
+  return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+}
+
+/** Rethrows the database's refusal of a repeated primary or unique key as a UniqueConflictError; anything else as it is. */
+export function asUniqueConflict(err: unknown): never {
+  if (isUniqueViolation(err)) throw new UniqueConflictError((err as Error).message, { cause: err });
   throw err;
 }

@@ -1,5 +1,5 @@
 import type { Provider } from "../config.ts";
-import { sqliteDirect, type PrismaDb } from "../client.ts";
+import { pgDirect, sqliteDirect, type PrismaDb } from "../client.ts";
 import { sqliteValue } from "../sqlite-adapter.ts";
 
 /** What runs a raw statement: the client, or the transaction a fenced write holds. */
@@ -25,11 +25,12 @@ export const ROWS_PER_STATEMENT = 500;
  * code only. Dates and bytes are bound as Prisma binds them, so the rows are the
  * ones its own writes would make.
  *
- * On SQLite, outside a transaction, the statement runs on the connection Prisma's
- * queries use, directly: a synchronous call of some microseconds where Prisma's raw
- * query pipeline costs a tenth of a millisecond, for each of a run's streamed events.
- * It is the same connection and the same single statement, so it commits as Prisma's would,
- * and like Prisma's own queries it waits while another request's transaction is open.
+ * Outside a transaction, the statement runs on the connection (SQLite) or pool
+ * (PostgreSQL) Prisma's queries use, directly: on SQLite a synchronous call of some
+ * microseconds where Prisma's raw query pipeline costs a tenth of a millisecond, for
+ * each of a run's streamed events. It is the same connection or pool and the same
+ * single statement, so it commits as Prisma's would; on SQLite, like Prisma's own
+ * queries, it waits while another request's transaction is open.
  */
 export async function insertRows(
   db: Executor,
@@ -39,7 +40,8 @@ export async function insertRows(
   rows: readonly (readonly unknown[])[],
   onConflict?: OnConflict,
 ): Promise<number> {
-  const direct = provider === "sqlite" ? sqliteDirect(db) : undefined;
+  const sqlite = provider === "sqlite" ? sqliteDirect(db) : undefined;
+  const pg = provider === "postgresql" ? pgDirect(db) : undefined;
   let written = 0;
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const batch = rows.slice(start, start + ROWS_PER_STATEMENT);
@@ -52,9 +54,9 @@ export async function insertRows(
       return `(${marks.join(",")})`;
     });
     const sql = `INSERT INTO ${quote(table)} (${columns.map(quote).join(",")}) VALUES ${tuples.join(",")}${conflictClause(onConflict)}`;
-    written += direct
-      ? await direct.outsideTransaction(() => direct.connection!.prepare(sql).run(values.map(sqliteValue)).changes)
-      : await db.$executeRawUnsafe(sql, ...values);
+    if (sqlite) written += await sqlite.outsideTransaction(() => sqlite.connection!.prepare(sql).run(values.map(sqliteValue)).changes);
+    else if (pg) written += (await pg.query(sql, values)).rowCount ?? 0;
+    else written += await db.$executeRawUnsafe(sql, ...values);
   }
   return written;
 }

@@ -112,11 +112,9 @@ export function threadsRepository(db: Database) {
       const metadata = input.metadata ?? {};
       const direct = directRows(prisma);
       if (direct && input.config === undefined) {
-        // every streamed run of the SDK starts with one: on the connection, a tenth of Prisma's cost
+        // every streamed run of the SDK starts with one: on the connection or pool directly, a fraction of Prisma's cost
         const now = new Date();
-        return direct
-          .transaction((tx) => tx.insert<Thread>("Thread", "thread", { ...row, metadata, createdAt: now, updatedAt: now }))
-          .catch(asUniqueConflict);
+        return direct.insert<Thread>("Thread", "thread", { ...row, metadata, createdAt: now, updatedAt: now }).catch(asUniqueConflict);
       }
       return prisma.thread.create({
         data: { ...row, metadata: jsonObject(metadata), config: input.config === undefined ? undefined : jsonInput(input.config) },

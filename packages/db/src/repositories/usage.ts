@@ -3,7 +3,7 @@ import { newId } from "../ids.ts";
 import type { TokenUsage, UsageCaller } from "../generated/sqlite/client.ts";
 import { createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { ownedBy, ownedRunOrThread, type Scope } from "./scope.ts";
-import { directRows, RowNotFoundError } from "./direct-rows.ts";
+import { directRows, RowNotFoundError, step } from "./direct-rows.ts";
 
 export type { TokenUsage, UsageCaller };
 
@@ -87,17 +87,18 @@ export function usageRepository(db: Database) {
       const data = { id: newId(), ...input, assistantId: input.assistantId ?? null, totalTokens };
       const direct = directRows(prisma);
       if (direct) {
-        // one synchronous transaction on the embedded database: a model call of every run records here
-        return direct.transaction((tx) => {
-          const row = tx.insert<TokenUsage>("TokenUsage", "token_usage", { ...data, createdAt: data.createdAt ?? new Date() });
-          const changed = tx.run(
-            'UPDATE "run" SET "inputTokens" = "inputTokens" + ?, "outputTokens" = "outputTokens" + ?, "totalTokens" = "totalTokens" + ?, "updatedAt" = ? WHERE "id" = ?',
-            [input.inputTokens, input.outputTokens, totalTokens, new Date(), input.runId],
-          );
-          // a run gone meanwhile (its foreign key holds the insert first): nothing is kept, as with Prisma
-          if (changed === 0) throw new RowNotFoundError(`run ${input.runId} not found`);
-          return row;
-        });
+        // one transaction of direct statements: a model call of every run records here
+        return direct.transaction(
+          (function* () {
+            const changed = yield* step.run(
+              'UPDATE "run" SET "inputTokens" = "inputTokens" + ?, "outputTokens" = "outputTokens" + ?, "totalTokens" = "totalTokens" + ?, "updatedAt" = ? WHERE "id" = ?',
+              [input.inputTokens, input.outputTokens, totalTokens, new Date(), input.runId],
+            );
+            // a run gone meanwhile: nothing is kept, as with Prisma
+            if (changed === 0) throw new RowNotFoundError(`run ${input.runId} not found`);
+            return yield* step.insert<TokenUsage>("TokenUsage", "token_usage", { ...data, createdAt: data.createdAt ?? new Date() });
+          })(),
+        );
       }
       const [row] = await prisma.$transaction([
         prisma.tokenUsage.create({ data }),
