@@ -90,6 +90,19 @@ describe.each(postgres)("run leases on $provider", (target) => {
     await expect(
       saver.put(config, { ...emptyCheckpoint(), id: "00000000-0000-6000-8000-000000000002" }, { source: "loop", step: 0, parents: {} }, {}),
     ).rejects.toBeInstanceOf(LeaseLostError);
+    // task writes of both kinds (a special channel's and a regular one's) in one fenced transaction
+    const written = { configurable: { ...config.configurable, checkpoint_id: "00000000-0000-6000-8000-000000000001" } };
+    await expect(
+      saver.putWrites(
+        written,
+        [
+          ["__error__", "boom"],
+          ["messages", 1],
+        ],
+        "task-1",
+      ),
+    ).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await database().prisma.checkpointWrite.count({ where: { threadId } })).toBe(0);
     expect((await repo.runs.get(ALL, runs[0]!.id))?.status).toBe("pending");
     expect(await repo.events.lastSeq(runs[0]!.id)).toBe(1);
     expect(await saver.hasRunCheckpoints(threadId, runs[0]!.id)).toBe(true);
@@ -97,6 +110,15 @@ describe.each(postgres)("run leases on $provider", (target) => {
     // the next worker resumes it, attempt 2, and its writes go through
     const next = (await repo.leases.claim("w2", LEASE_MS))!;
     expect([next.run.id, next.run.attempt]).toEqual([runs[0]!.id, 2]);
+    await new PrismaCheckpointSaver(database().prisma).forRun(next.lease).putWrites(
+      written,
+      [
+        ["__error__", "boom"],
+        ["messages", 1],
+      ],
+      "task-1",
+    );
+    expect(await database().prisma.checkpointWrite.count({ where: { threadId } })).toBe(2);
     await repo.runs.transition(runs[0]!.id, { status: "success", endedAt: new Date() }, next.lease);
   });
 

@@ -34,7 +34,7 @@ import {
 } from "@langchain/langgraph-checkpoint";
 import { providerOf, type PrismaDb } from "../client.ts";
 import type { Provider } from "../config.ts";
-import { insertRows, type Executor, type OnConflict } from "../repositories/raw-insert.ts";
+import { insertRows, insertSteps, type Executor, type OnConflict } from "../repositories/raw-insert.ts";
 import { directRows } from "../repositories/direct-rows.ts";
 import { WritesInFlight } from "./writes-in-flight.ts";
 import { fenced, type Lease } from "../repositories/leases.ts";
@@ -251,8 +251,11 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       data.metadata,
       new Date(),
     ];
-    await fenced(this.prisma, this.lease, (db) =>
-      insertRows(db, this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT),
+    await fenced(
+      this.prisma,
+      this.lease,
+      (db) => insertRows(db, this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT),
+      () => insertSteps(this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT),
     );
   }
 
@@ -309,10 +312,17 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       if (special.length > 0) await insertRows(db, this.provider, "checkpoint_write", WRITE_COLUMNS, special, SPECIAL_WRITE_REPLACES);
       if (regular.length > 0) await insertRows(db, this.provider, "checkpoint_write", WRITE_COLUMNS, regular, REGULAR_WRITE_KEPT);
     };
+    const provider = this.provider;
+    const steps = function* () {
+      if (special.length > 0) yield* insertSteps(provider, "checkpoint_write", WRITE_COLUMNS, special, SPECIAL_WRITE_REPLACES);
+      if (regular.length > 0) yield* insertSteps(provider, "checkpoint_write", WRITE_COLUMNS, regular, REGULAR_WRITE_KEPT);
+    };
     // one statement needs no transaction; a mix of both kinds is written all or nothing
     const oneStatement = special.length === 0 || regular.length === 0;
-    if (this.lease) await fenced(this.prisma, this.lease, write);
+    const direct = directRows(this.prisma);
+    if (this.lease) await fenced(this.prisma, this.lease, write, steps);
     else if (oneStatement) await write(this.prisma);
+    else if (direct) await direct.transaction(steps());
     else await this.prisma.$transaction((tx) => write(tx));
   }
 

@@ -21,7 +21,8 @@ interface RuntimeDataModel {
 export type DirectStep =
   | { kind: "all"; model: DirectModel; sql: string; params: readonly unknown[]; lock: boolean }
   | { kind: "run"; sql: string; params: readonly unknown[] }
-  | { kind: "insert"; model: DirectModel; table: string; row: Record<string, unknown> };
+  | { kind: "insert"; model: DirectModel; table: string; row: Record<string, unknown> }
+  | { kind: "update"; model: DirectModel; table: string; set: Record<string, unknown>; where: Record<string, unknown> };
 
 /** A direct transaction's work: it yields its statements and gets each one's answer back (see `step`). */
 export type DirectWork<T> = Generator<DirectStep, T, unknown>;
@@ -47,6 +48,15 @@ export const step = {
   /** as DirectRows.insert */
   *insert<T>(model: DirectModel, table: string, row: Record<string, unknown>): Generator<DirectStep, T, unknown> {
     return (yield { kind: "insert", model, table, row }) as T;
+  },
+  /** as DirectRows.update */
+  *update<T>(
+    model: DirectModel,
+    table: string,
+    set: Record<string, unknown>,
+    where: Record<string, unknown>,
+  ): Generator<DirectStep, T[], unknown> {
+    return (yield { kind: "update", model, table, set, where }) as T[];
   },
 };
 
@@ -88,11 +98,8 @@ export class DirectRows {
    * `set` that are not undefined are written (JSON columns as their text, null as SQL
    * NULL), and `updatedAt` with them, as Prisma's `@updatedAt` does.
    */
-  update<T>(model: DirectModel, table: string, set: Record<string, unknown>, where: Record<string, unknown>): Promise<T[]> {
-    const columns = Object.entries(this.storable(model, { ...set, updatedAt: new Date() }));
-    const conditions = matching(where);
-    const sql = `UPDATE "${table}" SET ${columns.map(([name]) => `"${name}" = ?`).join(", ")} WHERE ${conditions.sql} RETURNING *`;
-    return this.all<T>(model, sql, [...columns.map(([, value]) => value), ...conditions.params]);
+  async update<T>(model: DirectModel, table: string, set: Record<string, unknown>, where: Record<string, unknown>): Promise<T[]> {
+    return this.typed<T>(model, (await this.driver.query(this.updateQuery(model, table, set, where))).rows);
   }
 
   /** `SELECT *` of the rows whose columns equal every `where` value (undefined ones left out). */
@@ -121,11 +128,22 @@ export class DirectRows {
       } else if (s.kind === "all") {
         const answer = yield { sql: s.lock ? s.sql + this.driver.lockRows : s.sql, params: s.params };
         next = work.next(this.typed(s.model, answer.rows));
-      } else {
+      } else if (s.kind === "insert") {
         next = work.next(this.typed(s.model, (yield this.insertQuery(s.model, s.table, s.row)).rows)[0]);
+      } else {
+        next = work.next(this.typed(s.model, (yield this.updateQuery(s.model, s.table, s.set, s.where)).rows));
       }
     }
     return next.value;
+  }
+
+  private updateQuery(model: DirectModel, table: string, set: Record<string, unknown>, where: Record<string, unknown>): Query {
+    const columns = Object.entries(this.storable(model, { ...set, updatedAt: new Date() }));
+    const conditions = matching(where);
+    return {
+      sql: `UPDATE "${table}" SET ${columns.map(([name]) => `"${name}" = ?`).join(", ")} WHERE ${conditions.sql} RETURNING *`,
+      params: [...columns.map(([, value]) => value), ...conditions.params],
+    };
   }
 
   private insertQuery(model: DirectModel, table: string, row: Record<string, unknown>): Query {

@@ -1,7 +1,7 @@
 import type { Database } from "../client.ts";
 import type { RunEvent as RunEventRow } from "../generated/sqlite/client.ts";
 import { fenced, type Lease } from "./leases.ts";
-import { insertRows, ROWS_PER_STATEMENT } from "./raw-insert.ts";
+import { insertRows, insertSteps, ROWS_PER_STATEMENT } from "./raw-insert.ts";
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from "./pagination.ts";
 import { jsonText, parseJsonText } from "../json-text.ts";
 
@@ -36,7 +36,12 @@ export function eventsRepository(db: Database) {
       if (events.length === 0) return 0;
       const now = new Date();
       const rows = events.map((e) => eventRow(runId, e, now));
-      return fenced(prisma, lease, (tx) => insertRows(tx, db.provider, "run_event", EVENT_COLUMNS, rows));
+      return fenced(
+        prisma,
+        lease,
+        (tx) => insertRows(tx, db.provider, "run_event", EVENT_COLUMNS, rows),
+        () => insertSteps(db.provider, "run_event", EVENT_COLUMNS, rows),
+      );
     },
 
     /**

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database, PrismaDb } from "../client.ts";
 import type { Run } from "../generated/sqlite/client.ts";
+import { directRows, step, type DirectWork } from "./direct-rows.ts";
 import { jsonInput } from "./json.ts";
 
 /**
@@ -52,13 +53,36 @@ export async function holdLease(tx: Tx, lease: Lease): Promise<void> {
   if (count === 0) throw new LeaseLostError(lease.runId);
 }
 
-/** Runs `write` in a transaction fenced by `lease`, or directly without one. */
-export function fenced<T>(prisma: PrismaDb, lease: Lease | undefined, write: (db: Tx | PrismaDb) => Promise<T>): Promise<T> {
+/**
+ * Runs `write` in a transaction fenced by `lease`, or directly without one. With
+ * `steps`, the same write as direct statements: the fenced transaction is then made
+ * of direct statements too (see direct-rows.ts), once the client has connected.
+ */
+export function fenced<T>(
+  prisma: PrismaDb,
+  lease: Lease | undefined,
+  write: (db: Tx | PrismaDb) => Promise<T>,
+  steps?: () => DirectWork<T>,
+): Promise<T> {
   if (!lease) return write(prisma);
+  const direct = steps && directRows(prisma);
+  if (direct) return direct.transaction(fencedWork(lease, steps!()));
   return prisma.$transaction(async (tx) => {
     await holdLease(tx, lease);
     return write(tx);
   });
+}
+
+/** `work` fenced by `lease` as holdLease fences a write: the run's row locked first, the work refused once the lease is gone. */
+export function* fencedWork<T>(lease: Lease, work: DirectWork<T>): DirectWork<T> {
+  const [held] = yield* step.all(
+    "Run",
+    'SELECT "id" FROM "run" WHERE "id" = ? AND "leaseToken" = ? AND "status" = ?',
+    [lease.runId, lease.token, "running"],
+    { lock: true },
+  );
+  if (!held) throw new LeaseLostError(lease.runId);
+  return yield* work;
 }
 
 export function leasesRepository(db: Database) {

@@ -1,6 +1,7 @@
 import type { Provider } from "../config.ts";
 import { pgDirect, sqliteDirect, type PrismaDb } from "../client.ts";
 import { sqliteValue } from "../sqlite-adapter.ts";
+import { step, type DirectWork } from "./direct-rows.ts";
 
 /** What runs a raw statement: the client, or the transaction a fenced write holds. */
 export type Executor = Pick<PrismaDb, "$executeRawUnsafe">;
@@ -43,22 +44,50 @@ export async function insertRows(
   const sqlite = provider === "sqlite" ? sqliteDirect(db) : undefined;
   const pg = provider === "postgresql" ? pgDirect(db) : undefined;
   let written = 0;
+  for (const { sql, params } of insertStatements(provider, table, columns, rows, onConflict)) {
+    if (sqlite) written += await sqlite.outsideTransaction(() => sqlite.connection!.prepare(sql).run(params.map(sqliteValue)).changes);
+    else if (pg) written += (await pg.query(sql, params)).rowCount ?? 0;
+    else written += await db.$executeRawUnsafe(sql, ...params);
+  }
+  return written;
+}
+
+/** The same inserts as steps of a direct transaction (see direct-rows.ts): the number of rows written. */
+export function* insertSteps(
+  provider: Provider,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  onConflict?: OnConflict,
+): DirectWork<number> {
+  let written = 0;
+  for (const { sql, params } of insertStatements(provider, table, columns, rows, onConflict)) written += yield* step.run(sql, params);
+  return written;
+}
+
+/** The multi-row INSERT statements (one per 500 rows) that write `rows`. */
+function insertStatements(
+  provider: Provider,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  onConflict: OnConflict | undefined,
+): { sql: string; params: unknown[] }[] {
+  const statements: { sql: string; params: unknown[] }[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const batch = rows.slice(start, start + ROWS_PER_STATEMENT);
-    const values: unknown[] = [];
+    const params: unknown[] = [];
     const tuples = batch.map((row) => {
       const marks = row.map((value) => {
-        values.push(value);
-        return provider === "postgresql" ? `$${values.length}` : "?";
+        params.push(value);
+        return provider === "postgresql" ? `$${params.length}` : "?";
       });
       return `(${marks.join(",")})`;
     });
     const sql = `INSERT INTO ${quote(table)} (${columns.map(quote).join(",")}) VALUES ${tuples.join(",")}${conflictClause(onConflict)}`;
-    if (sqlite) written += await sqlite.outsideTransaction(() => sqlite.connection!.prepare(sql).run(values.map(sqliteValue)).changes);
-    else if (pg) written += (await pg.query(sql, values)).rowCount ?? 0;
-    else written += await db.$executeRawUnsafe(sql, ...values);
+    statements.push({ sql, params });
   }
-  return written;
+  return statements;
 }
 
 function conflictClause(onConflict: OnConflict | undefined): string {

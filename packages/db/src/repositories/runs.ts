@@ -6,10 +6,10 @@ import { asObject, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { afterCursorSql, cursorPageOfIds, equals, inOrderOf, jsonMatch, textIn, type TextField } from "./search.ts";
 import { ownedBy, type Scope } from "./scope.ts";
-import { fenced, type Lease } from "./leases.ts";
+import { fenced, fencedWork, type Lease } from "./leases.ts";
 import { applyCronClaim, type CronClaim } from "./crons.ts";
 import { lostRaceKind } from "../errors.ts";
-import { directRows, RowNotFoundError } from "./direct-rows.ts";
+import { directRows, RowNotFoundError, step } from "./direct-rows.ts";
 import { admitDirect, type Admission } from "./admission.ts";
 
 export type { Run, RunStatus, MultitaskStrategy };
@@ -302,12 +302,14 @@ export function runsRepository(db: Database) {
 
     /** Writes a status change; with `lease`, only while that lease is held (else LeaseLostError, nothing written). */
     async transition(id: string, change: RunTransition, lease?: Lease): Promise<Run> {
-      const direct = lease ? undefined : directRows(prisma);
+      const direct = directRows(prisma);
       if (direct) {
         const { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, graphVersion, graphLoadedAt, stopReason } =
           change;
         const set = { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, graphVersion, graphLoadedAt, stopReason };
-        const [run] = await direct.update<Run>("Run", "run", set, { id });
+        const [run] = lease
+          ? await direct.transaction(fencedWork(lease, step.update<Run>("Run", "run", set, { id })))
+          : await direct.update<Run>("Run", "run", set, { id });
         if (!run) throw new RowNotFoundError(`run ${id} not found`);
         return run;
       }
