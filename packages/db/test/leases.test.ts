@@ -106,6 +106,7 @@ describe.each(postgres)("run leases on $provider", (target) => {
     expect((await repo.runs.get(ALL, runs[0]!.id))?.status).toBe("pending");
     expect(await repo.events.lastSeq(runs[0]!.id)).toBe(1);
     expect(await saver.hasRunCheckpoints(threadId, runs[0]!.id)).toBe(true);
+    expect(await saver.hasRunCheckpoints(threadId, "another-run")).toBe(false);
 
     // the next worker resumes it, attempt 2, and its writes go through
     const next = (await repo.leases.claim("w2", LEASE_MS))!;

@@ -198,6 +198,7 @@ describe.each(testTargets)("repositories on $provider", (target) => {
       expect(rest.nextCursor).toBeNull();
       expect(rest.items[0]?.data).toEqual({ i: 4, text: "héllo ✓" });
       expect(await repo.events.lastSeq(run.id)).toBe(5);
+      expect(await repo.events.lastSeq("no-such-run")).toBeNull();
       // the same seq twice is refused: ids are strictly increasing per run
       await expect(repo.events.append(run.id, [{ seq: 5, event: "values", data: {} }])).rejects.toThrow();
     });

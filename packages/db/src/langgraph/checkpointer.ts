@@ -353,6 +353,12 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
 
   /** Whether the run has saved a checkpoint of the thread (root namespace): a resumed attempt continues from there. */
   async hasRunCheckpoints(threadId: string, runId: string): Promise<boolean> {
+    const direct = directRows(this.prisma);
+    if (direct) {
+      // asked before each fleet run starts
+      const sql = `SELECT "checkpointId" FROM "checkpoint" WHERE "threadId" = ? AND "checkpointNs" = '' AND "runId" = ? LIMIT 1`;
+      return (await direct.all("Checkpoint", sql, [threadId, runId])).length > 0;
+    }
     return (await this.prisma.checkpoint.count({ where: { threadId, checkpointNs: "", runId }, take: 1 })) > 0;
   }
 

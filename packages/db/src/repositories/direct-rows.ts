@@ -2,7 +2,7 @@ import { pgDirect, sqliteDirect, type PrismaDb } from "../client.ts";
 import { pgDriver, sqliteDriver, type Answer, type Driver, type Query } from "./direct-drivers.ts";
 
 /** The models read this way: those a run reads and writes on its way. */
-export type DirectModel = "Run" | "Assistant" | "Thread" | "Checkpoint" | "CheckpointWrite" | "TokenUsage";
+export type DirectModel = "Run" | "Assistant" | "Thread" | "Checkpoint" | "CheckpointWrite" | "TokenUsage" | "RunEvent";
 
 /**
  * The column types whose stored form is not Prisma's value: on SQLite dates and

@@ -1,5 +1,6 @@
 import type { Database } from "../client.ts";
 import type { RunEvent as RunEventRow } from "../generated/sqlite/client.ts";
+import { directRows } from "./direct-rows.ts";
 import { fenced, type Lease } from "./leases.ts";
 import { insertRows, insertSteps, ROWS_PER_STATEMENT } from "./raw-insert.ts";
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from "./pagination.ts";
@@ -71,6 +72,16 @@ export function eventsRepository(db: Database) {
     },
 
     async lastSeq(runId: string): Promise<number | null> {
+      const direct = directRows(prisma);
+      if (direct) {
+        // asked as each fleet run starts: its events go on from there
+        const [last] = await direct.all<Pick<RunEventRow, "seq">>(
+          "RunEvent",
+          'SELECT MAX("seq") AS "seq" FROM "run_event" WHERE "runId" = ?',
+          [runId],
+        );
+        return last?.seq ?? null;
+      }
       const row = await prisma.runEvent.findFirst({ where: { runId }, orderBy: { seq: "desc" }, select: { seq: true } });
       return row?.seq ?? null;
     },

@@ -102,8 +102,7 @@ export function leasesRepository(db: Database) {
     async claim(workerId: string, leaseMs: number): Promise<{ run: Run; lease: Lease } | null> {
       requirePostgres();
       const token = randomUUID();
-      const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(
-        `WITH candidate AS (
+      const sql = `WITH candidate AS (
            SELECT r.id FROM "run" r
            WHERE r.status = 'pending'
              AND (r."notBefore" IS NULL OR r."notBefore" <= now())
@@ -119,15 +118,16 @@ export function leasesRepository(db: Database) {
            "leaseExpiresAt" = now() + $3 * interval '1 millisecond',
            "startedAt" = COALESCE("startedAt", now()), "updatedAt" = now()
          FROM candidate WHERE "run".id = candidate.id
-         RETURNING "run".id`,
-        workerId,
-        token,
-        leaseMs,
-      );
-      const id = rows[0]?.id;
-      if (!id) return null;
-      const run = await prisma.run.findUniqueOrThrow({ where: { id } });
-      return { run, lease: { runId: id, token } };
+         RETURNING "run".*`;
+      const direct = directRows(prisma);
+      let run: Run | undefined;
+      // a worker claims once per run and once more to find the queue empty: the direct statement answers the row itself
+      if (direct) [run] = await direct.all<Run>("Run", sql, [workerId, token, leaseMs]);
+      else {
+        const [claimed] = await prisma.$queryRawUnsafe<{ id: string }[]>(sql, workerId, token, leaseMs);
+        run = claimed ? await prisma.run.findUniqueOrThrow({ where: { id: claimed.id } }) : undefined;
+      }
+      return run ? { run, lease: { runId: run.id, token } } : null;
     },
 
     /**
@@ -238,6 +238,12 @@ export function leasesRepository(db: Database) {
 
     /** When the earliest pending run waiting for its not-before time may start, or null. */
     async nextNotBefore(): Promise<Date | null> {
+      const direct = directRows(prisma);
+      if (direct) {
+        const sql = `SELECT "notBefore" FROM "run" WHERE "status" = ? AND "notBefore" > ? ORDER BY "notBefore" ASC LIMIT 1`;
+        const [row] = await direct.all<Pick<Run, "notBefore">>("Run", sql, ["pending", new Date()]);
+        return row?.notBefore ?? null;
+      }
       const row = await prisma.run.findFirst({
         where: { status: "pending", notBefore: { gt: new Date() } },
         orderBy: { notBefore: "asc" },

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { CANCEL_ACTIONS, type CancelAction } from "../enums.ts";
 import type { RedisConnection } from "./redis.ts";
@@ -19,6 +20,8 @@ export class RedisFleetSignals implements FleetSignals {
   private readonly cancelChannel: string;
   private readonly logError: (err: unknown) => void;
   private readonly subscribed: Promise<void>;
+  /** sent with this member's wake-ups, so it does not wake itself: it looks at the queue when it sends one */
+  private readonly origin = randomUUID();
   private publishFailing = false;
   private lost = false;
   private closed = false;
@@ -47,7 +50,7 @@ export class RedisFleetSignals implements FleetSignals {
   }
 
   wake(): void {
-    this.send(this.wakeChannel, "");
+    this.send(this.wakeChannel, this.origin);
   }
 
   onWake(listener: () => void): () => void {
@@ -96,7 +99,7 @@ export class RedisFleetSignals implements FleetSignals {
 
   private readonly onMessage = (channel: string, message: string): void => {
     if (channel === this.wakeChannel) {
-      this.emitter.emit("wake");
+      if (message !== this.origin) this.emitter.emit("wake");
     } else if (channel === this.cancelChannel) {
       const request = parseCancel(message);
       if (request) this.emitter.emit("cancel", request.runId, request.action);

@@ -7,7 +7,11 @@ import type { CancelAction } from "../enums.ts";
  * never loses it.
  */
 export interface FleetSignals {
-  /** A run may have become claimable (created, its thread freed, a lease swept or released). Never throws nor waits. */
+  /**
+   * A run may have become claimable (created, its thread freed, a lease swept or
+   * released): wakes the other members, not this one (it looks at the queue itself).
+   * Never throws nor waits.
+   */
   wake(): void;
   onWake(listener: () => void): () => void;
   /** Asks the member executing `runId` to stop it. Never throws nor waits. */
