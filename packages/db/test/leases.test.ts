@@ -102,6 +102,8 @@ describe.each(postgres)("run leases on $provider", (target) => {
         "task-1",
       ),
     ).rejects.toBeInstanceOf(LeaseLostError);
+    // and a regular write alone (one statement)
+    await expect(saver.putWrites(written, [["messages", 2]], "task-2")).rejects.toBeInstanceOf(LeaseLostError);
     expect(await database().prisma.checkpointWrite.count({ where: { threadId } })).toBe(0);
     expect((await repo.runs.get(ALL, runs[0]!.id))?.status).toBe("pending");
     expect(await repo.events.lastSeq(runs[0]!.id)).toBe(1);

@@ -37,7 +37,7 @@ import type { Provider } from "../config.ts";
 import { insertRows, insertSteps, type Executor, type OnConflict } from "../repositories/raw-insert.ts";
 import { directRows } from "../repositories/direct-rows.ts";
 import { WritesInFlight } from "./writes-in-flight.ts";
-import { fenced, type Lease } from "../repositories/leases.ts";
+import { fenced, fencedInsert, type Lease } from "../repositories/leases.ts";
 import type { Prisma, Checkpoint as CheckpointRow, CheckpointWrite as WriteRow } from "../generated/sqlite/client.ts";
 
 /** What the `checkpoint` column holds (serialized with the saver's serde). */
@@ -251,12 +251,8 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
       data.metadata,
       new Date(),
     ];
-    await fenced(
-      this.prisma,
-      this.lease,
-      (db) => insertRows(db, this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT),
-      () => insertSteps(this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT),
-    );
+    if (this.lease) await fencedInsert(this.prisma, this.provider, this.lease, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT);
+    else await insertRows(this.prisma, this.provider, "checkpoint", CHECKPOINT_COLUMNS, [row], CHECKPOINT_UPSERT);
   }
 
   /**
@@ -320,7 +316,10 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     // one statement needs no transaction; a mix of both kinds is written all or nothing
     const oneStatement = special.length === 0 || regular.length === 0;
     const direct = directRows(this.prisma);
-    if (this.lease) await fenced(this.prisma, this.lease, write, steps);
+    if (this.lease && oneStatement) {
+      const [rows, onConflict] = special.length > 0 ? [special, SPECIAL_WRITE_REPLACES] : [regular, REGULAR_WRITE_KEPT];
+      await fencedInsert(this.prisma, this.provider, this.lease, "checkpoint_write", WRITE_COLUMNS, rows, onConflict);
+    } else if (this.lease) await fenced(this.prisma, this.lease, write, steps);
     else if (oneStatement) await write(this.prisma);
     else if (direct) await direct.transaction(steps());
     else await this.prisma.$transaction((tx) => write(tx));

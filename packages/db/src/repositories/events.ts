@@ -1,8 +1,8 @@
 import type { Database } from "../client.ts";
 import type { RunEvent as RunEventRow } from "../generated/sqlite/client.ts";
 import { directRows } from "./direct-rows.ts";
-import { fenced, type Lease } from "./leases.ts";
-import { insertRows, insertSteps, ROWS_PER_STATEMENT } from "./raw-insert.ts";
+import { fencedInsert, type Lease } from "./leases.ts";
+import { insertRows, ROWS_PER_STATEMENT } from "./raw-insert.ts";
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from "./pagination.ts";
 import { jsonText, parseJsonText } from "../json-text.ts";
 
@@ -37,12 +37,8 @@ export function eventsRepository(db: Database) {
       if (events.length === 0) return 0;
       const now = new Date();
       const rows = events.map((e) => eventRow(runId, e, now));
-      return fenced(
-        prisma,
-        lease,
-        (tx) => insertRows(tx, db.provider, "run_event", EVENT_COLUMNS, rows),
-        () => insertSteps(db.provider, "run_event", EVENT_COLUMNS, rows),
-      );
+      if (lease) return fencedInsert(prisma, db.provider, lease, "run_event", EVENT_COLUMNS, rows);
+      return insertRows(prisma, db.provider, "run_event", EVENT_COLUMNS, rows);
     },
 
     /**

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Database, PrismaDb } from "../client.ts";
 import type { Run } from "../generated/sqlite/client.ts";
+import { pgDirect, type Database, type PrismaDb } from "../client.ts";
+import type { Provider } from "../config.ts";
 import { directRows, step, type DirectWork } from "./direct-rows.ts";
+import { insertRows, insertStatements, insertSteps, ROWS_PER_STATEMENT, type OnConflict } from "./raw-insert.ts";
 import { jsonInput } from "./json.ts";
 
 /**
@@ -71,6 +73,40 @@ export function fenced<T>(
     await holdLease(tx, lease);
     return write(tx);
   });
+}
+
+/**
+ * Inserts rows (see raw-insert.ts) only while `lease` is held, else LeaseLostError and
+ * nothing written. On PostgreSQL's pool a batch that fits one statement is fenced by
+ * that statement itself (insertStatements); anything else in a fenced transaction.
+ */
+export async function fencedInsert(
+  prisma: PrismaDb,
+  provider: Provider,
+  lease: Lease,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  onConflict?: OnConflict,
+): Promise<number> {
+  const pg = provider === "postgresql" ? pgDirect(prisma) : undefined;
+  if (pg && rows.length <= ROWS_PER_STATEMENT) {
+    const { sql, params } = insertStatements(provider, table, columns, rows, onConflict, lease)[0]!;
+    try {
+      return (await pg.query(sql, params)).rowCount ?? 0;
+    } catch (err) {
+      // the first column's value went NULL: the lease was not held
+      const { code, column } = err as { code?: string; column?: string };
+      if (code === "23502" && column === columns[0]) throw new LeaseLostError(lease.runId);
+      throw err;
+    }
+  }
+  return fenced(
+    prisma,
+    lease,
+    (tx) => insertRows(tx, provider, table, columns, rows, onConflict),
+    () => insertSteps(provider, table, columns, rows, onConflict),
+  );
 }
 
 /** `work` fenced by `lease` as holdLease fences a write: the run's row locked first, the work refused once the lease is gone. */

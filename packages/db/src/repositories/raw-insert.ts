@@ -65,26 +65,40 @@ export function* insertSteps(
   return written;
 }
 
-/** The multi-row INSERT statements (one per 500 rows) that write `rows`. */
-function insertStatements(
+/**
+ * The multi-row INSERT statements (one per 500 rows) that write `rows`.
+ *
+ * With `lease` (PostgreSQL), each statement writes only while a fleet worker holds
+ * that lease on its run: the run's row is read under the lease token first (FOR
+ * SHARE: a sweep or release of the run waits for the write, other writes of the run
+ * do not), and each row's first column takes its value through that read, so a lease
+ * no longer held makes it NULL and the statement fails on that NOT NULL column
+ * (see leases.ts, fencedInsert). One round trip where a transaction makes four.
+ */
+export function insertStatements(
   provider: Provider,
   table: string,
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
   onConflict: OnConflict | undefined,
+  lease?: { runId: string; token: string },
 ): { sql: string; params: unknown[] }[] {
   const statements: { sql: string; params: unknown[] }[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const batch = rows.slice(start, start + ROWS_PER_STATEMENT);
-    const params: unknown[] = [];
+    const params: unknown[] = lease ? [lease.runId, lease.token] : [];
     const tuples = batch.map((row) => {
-      const marks = row.map((value) => {
+      const marks = row.map((value, i) => {
         params.push(value);
-        return provider === "postgresql" ? `$${params.length}` : "?";
+        const mark = provider === "postgresql" ? `$${params.length}` : "?";
+        return lease && i === 0 ? `(SELECT ${mark}::text FROM "lease")` : mark;
       });
       return `(${marks.join(",")})`;
     });
-    const sql = `INSERT INTO ${quote(table)} (${columns.map(quote).join(",")}) VALUES ${tuples.join(",")}${conflictClause(onConflict)}`;
+    const held = lease
+      ? `WITH "lease" AS (SELECT 1 FROM "run" WHERE "id" = $1 AND "leaseToken" = $2 AND "status" = 'running' FOR SHARE) `
+      : "";
+    const sql = `${held}INSERT INTO ${quote(table)} (${columns.map(quote).join(",")}) VALUES ${tuples.join(",")}${conflictClause(onConflict)}`;
     statements.push({ sql, params });
   }
   return statements;

@@ -6,10 +6,10 @@ import { asObject, jsonInput, jsonObject, type JsonObject } from "./json.ts";
 import { createdCursor, newestFirst, pageSize, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { afterCursorSql, cursorPageOfIds, equals, inOrderOf, jsonMatch, textIn, type TextField } from "./search.ts";
 import { ownedBy, type Scope } from "./scope.ts";
-import { fenced, fencedWork, type Lease } from "./leases.ts";
+import { fenced, LeaseLostError, type Lease } from "./leases.ts";
 import { applyCronClaim, type CronClaim } from "./crons.ts";
 import { lostRaceKind } from "../errors.ts";
-import { directRows, RowNotFoundError, step } from "./direct-rows.ts";
+import { directRows, RowNotFoundError } from "./direct-rows.ts";
 import { admitDirect, type Admission } from "./admission.ts";
 
 export type { Run, RunStatus, MultitaskStrategy };
@@ -307,9 +307,10 @@ export function runsRepository(db: Database) {
         const { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, graphVersion, graphLoadedAt, stopReason } =
           change;
         const set = { status, error, startedAt, endedAt, workerId, leaseExpiresAt, checkpointId, graphVersion, graphLoadedAt, stopReason };
-        const [run] = lease
-          ? await direct.transaction(fencedWork(lease, step.update<Run>("Run", "run", set, { id })))
-          : await direct.update<Run>("Run", "run", set, { id });
+        // with a lease, the row is written only while its token is there (the update holds the row's lock meanwhile)
+        const where = lease ? { id, leaseToken: lease.token, status: "running" } : { id };
+        const [run] = await direct.update<Run>("Run", "run", set, where);
+        if (!run && lease) throw new LeaseLostError(lease.runId);
         if (!run) throw new RowNotFoundError(`run ${id} not found`);
         return run;
       }
