@@ -64,6 +64,9 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
   const { repos } = ctx;
   const { lease } = control;
   const kwargs = readKwargs(queued.kwargs);
+  // read while the run's start is written (a round trip saved on PostgreSQL); its failure is the run's, below
+  const assistantRead = repos.assistants.get(queued.assistantId);
+  assistantRead.catch(() => {});
   // an earlier attempt of this run (its worker died, or was shut down) saved checkpoints: go on from the latest
   const resuming = queued.attempt > 1 || lease !== undefined ? await ctx.checkpointer.hasRunCheckpoints(queued.threadId, queued.id) : false;
   // Where the run starts from: rollback returns the thread here. Read before the graph starts,
@@ -108,7 +111,7 @@ async function executeClaimed(ctx: RuntimeContext, queued: Run, control: RunCont
   let graph: RunnableGraph | undefined;
   let outcome: { status: "success" | "error" | "interrupted"; error?: { type: string; message: string } };
   try {
-    const assistant = await repos.assistants.get(run.assistantId);
+    const assistant = await assistantRead;
     if (!assistant) throw new Error(`assistant ${run.assistantId} no longer exists`);
     const assistantConfig = (assistant.config ?? {}) as RunConfig;
     const configurable: Record<string, unknown> = {
@@ -222,8 +225,11 @@ export async function settleThread(
   graph: RunnableGraph | undefined,
   outcome: "success" | "error" | "interrupted",
 ): Promise<void> {
-  const others = (await ctx.repos.runs.inFlight(run.threadId)).filter((r) => r.id !== run.id);
-  const state = graph ? await threadStateOf(graph, run.threadId).catch(() => undefined) : undefined;
+  const [inFlight, state] = await Promise.all([
+    ctx.repos.runs.inFlight(run.threadId),
+    graph ? threadStateOf(graph, run.threadId).catch(() => undefined) : undefined,
+  ]);
+  const others = inFlight.filter((r) => r.id !== run.id);
   // without the graph (a run cancelled before it started) the thread's stored interrupts still hold
   const interrupts = state ? state.interrupts : (await ctx.repos.threads.get({ all: true }, run.threadId))?.interrupts;
   const waiting = (Array.isArray(interrupts) && interrupts.length > 0) || (outcome === "success" && (state?.next.length ?? 0) > 0);
