@@ -61,7 +61,7 @@ export function createPrismaClient(config: DatabaseConfig): PrismaDb {
     clients.set(client, { provider: "sqlite", sqlite });
     return client;
   }
-  const pg = new TunedPgAdapter({ connectionString: config.url });
+  const pg = new TunedPgAdapter({ connectionString: config.url }, config.preparedStatements ?? true);
   const client = new PostgresPrismaClient({ adapter: pg, transactionOptions: TRANSACTION_OPTIONS }) as unknown as PrismaDb;
   clients.set(client, { provider: "postgresql", pg });
   return client;

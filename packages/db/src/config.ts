@@ -11,7 +11,16 @@ export type DatabaseConfig =
       /** SQLITE_SYNCHRONOUS: `normal` (the default) survives a process crash, `full` also an OS crash or power cut */
       synchronous?: SqliteSynchronous;
     }
-  | { provider: "postgresql"; url: string };
+  | {
+      provider: "postgresql";
+      url: string;
+      /**
+       * Whether the server's hot statements are prepared once per connection (named);
+       * `pgbouncer=true` in the URL turns it off, for PgBouncer's transaction mode,
+       * where a connection's prepared statements are not the client's.
+       */
+      preparedStatements?: boolean;
+    };
 
 export type Provider = DatabaseConfig["provider"];
 
@@ -37,12 +46,13 @@ export function parseDatabaseUrl(raw: string | undefined, cwd: string = process.
     return { provider: "sqlite", url, file: path.resolve(cwd, rest), synchronous: parseSynchronous(synchronous) };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
+    let parsed: URL;
     try {
-      new URL(url);
+      parsed = new URL(url);
     } catch {
       throw new DatabaseStartupError(`DATABASE_URL is not a valid PostgreSQL URL: expected postgresql://user:password@host:5432/database.`);
     }
-    return { provider: "postgresql", url };
+    return { provider: "postgresql", url, preparedStatements: parsed.searchParams.get("pgbouncer") !== "true" };
   }
   const scheme = url.includes(":") ? url.slice(0, url.indexOf(":") + 1) : url;
   throw new DatabaseStartupError(

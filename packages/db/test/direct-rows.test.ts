@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALL, PrismaCheckpointSaver, repositories, startDatabase, type Database, type JsonObject } from "../src/index.ts";
+import { ALL, PrismaCheckpointSaver, parseDatabaseUrl, repositories, startDatabase, type Database, type JsonObject } from "../src/index.ts";
 import { directRows } from "../src/repositories/direct-rows.ts";
 import type { Prisma } from "../src/generated/sqlite/client.ts";
 import { testTargets, type TestTarget } from "./databases.ts";
@@ -152,6 +152,36 @@ describe.each(testTargets)("a run's reads and writes made on the $provider conne
       );
     } finally {
       await remove();
+    }
+  });
+});
+
+describe.each(testTargets.filter((t) => t.provider === "postgresql"))("direct statements on PostgreSQL", (target) => {
+  const preparedNames = async (db: Database) => {
+    const rows = await directRows(db.prisma)!.all<{ name: string }>("Run", "SELECT name FROM pg_prepared_statements", []);
+    return rows.map((r) => r.name);
+  };
+
+  it("are prepared once per connection by name, unless DATABASE_URL says pgbouncer=true", async () => {
+    const created = await target.create();
+    try {
+      for (const [url, named] of [
+        [created.config.url, true],
+        [`${created.config.url}?pgbouncer=true`, false],
+      ] as const) {
+        const db = await startDatabase(parseDatabaseUrl(url));
+        try {
+          // one connection: the pool hands the same idle one back to each statement in turn
+          await repositories(db).assistants.get("missing");
+          expect(await repositories(db).assistants.get("missing")).toBeNull();
+          const names = await preparedNames(db);
+          expect(names.some((n) => n.startsWith("lgrs_"))).toBe(named);
+        } finally {
+          await db.close();
+        }
+      }
+    } finally {
+      await created.drop();
     }
   });
 });

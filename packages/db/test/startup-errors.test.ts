@@ -48,6 +48,9 @@ describe("DATABASE_URL", () => {
     expect(parseDatabaseUrl("file:/var/lib/x.db").provider).toBe("sqlite");
     expect(parseDatabaseUrl("postgresql://u:p@db:5432/app").provider).toBe("postgresql");
     expect(parseDatabaseUrl("postgres://u@db/app").provider).toBe("postgresql");
+    // behind PgBouncer's transaction mode the server's statements must not be prepared by name
+    expect(parseDatabaseUrl("postgresql://u@db/app")).toMatchObject({ preparedStatements: true });
+    expect(parseDatabaseUrl("postgresql://u@db/app?pgbouncer=true")).toMatchObject({ preparedStatements: false });
   });
 
   it("refuses any other URL with one line naming DATABASE_URL and the accepted forms", () => {

@@ -42,7 +42,8 @@ export const SETTINGS = [
     name: "DATABASE_URL",
     kind: "startup",
     default: code("file:./data/langgraph.db"),
-    description: "`file:<path>` for SQLite (relative to where you start), or `postgresql://user:password@host:5432/database`",
+    description:
+      "`file:<path>` for SQLite (relative to where you start), or `postgresql://user:password@host:5432/database` (behind PgBouncer in transaction mode add `?pgbouncer=true`: statements are then not prepared by name)",
   },
   {
     name: "SQLITE_SYNCHRONOUS",
