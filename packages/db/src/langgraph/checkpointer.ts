@@ -304,23 +304,25 @@ export class PrismaCheckpointSaver extends BaseCheckpointSaver {
     ];
     const special = rows.filter((r) => r.key.idx < 0).map(values);
     const regular = rows.filter((r) => r.key.idx >= 0).map(values);
+    if (special.length === 0 || regular.length === 0) {
+      // one kind of write: its statement (one per 500 rows) needs no transaction
+      const [kind, onConflict] = special.length > 0 ? [special, SPECIAL_WRITE_REPLACES] : [regular, REGULAR_WRITE_KEPT];
+      if (this.lease) await fencedInsert(this.prisma, this.provider, this.lease, "checkpoint_write", WRITE_COLUMNS, kind, onConflict);
+      else await insertRows(this.prisma, this.provider, "checkpoint_write", WRITE_COLUMNS, kind, onConflict);
+      return;
+    }
+    // a mix of both kinds is written all or nothing: in a transaction, of direct statements once connected
     const write = async (db: Executor) => {
-      if (special.length > 0) await insertRows(db, this.provider, "checkpoint_write", WRITE_COLUMNS, special, SPECIAL_WRITE_REPLACES);
-      if (regular.length > 0) await insertRows(db, this.provider, "checkpoint_write", WRITE_COLUMNS, regular, REGULAR_WRITE_KEPT);
+      await insertRows(db, this.provider, "checkpoint_write", WRITE_COLUMNS, special, SPECIAL_WRITE_REPLACES);
+      await insertRows(db, this.provider, "checkpoint_write", WRITE_COLUMNS, regular, REGULAR_WRITE_KEPT);
     };
     const provider = this.provider;
     const steps = function* () {
-      if (special.length > 0) yield* insertSteps(provider, "checkpoint_write", WRITE_COLUMNS, special, SPECIAL_WRITE_REPLACES);
-      if (regular.length > 0) yield* insertSteps(provider, "checkpoint_write", WRITE_COLUMNS, regular, REGULAR_WRITE_KEPT);
+      yield* insertSteps(provider, "checkpoint_write", WRITE_COLUMNS, special, SPECIAL_WRITE_REPLACES);
+      yield* insertSteps(provider, "checkpoint_write", WRITE_COLUMNS, regular, REGULAR_WRITE_KEPT);
     };
-    // one statement needs no transaction; a mix of both kinds is written all or nothing
-    const oneStatement = special.length === 0 || regular.length === 0;
     const direct = directRows(this.prisma);
-    if (this.lease && oneStatement) {
-      const [rows, onConflict] = special.length > 0 ? [special, SPECIAL_WRITE_REPLACES] : [regular, REGULAR_WRITE_KEPT];
-      await fencedInsert(this.prisma, this.provider, this.lease, "checkpoint_write", WRITE_COLUMNS, rows, onConflict);
-    } else if (this.lease) await fenced(this.prisma, this.lease, write, steps);
-    else if (oneStatement) await write(this.prisma);
+    if (this.lease) await fenced(this.prisma, this.lease, write, steps);
     else if (direct) await direct.transaction(steps());
     else await this.prisma.$transaction((tx) => write(tx));
   }
