@@ -1,8 +1,8 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 
-/** Distinct statements kept prepared by name: the run's hot statements are a few dozen texts. */
-const NAMED_STATEMENTS = 1000;
+/** Distinct statements remembered (and prepared by name): the run's hot statements are a few dozen texts. */
+const KEPT_STATEMENTS = 1000;
 
 /** JSON columns come back as their text, as on SQLite: direct-rows.ts parses them (a JSON string value stays a string). */
 const JSON_AS_TEXT = new Set<number>([pg.types.builtins.JSON, pg.types.builtins.JSONB]);
@@ -20,7 +20,8 @@ const ROW_TYPES = {
 export class TunedPgAdapter extends PrismaPg {
   /** the pool Prisma's queries run on, once it has connected */
   pool: pg.Pool | undefined;
-  private readonly names = new Map<string, string>();
+  /** each statement's PostgreSQL text and, when prepared, its name */
+  private readonly statements = new Map<string, { text: string; name: string | undefined }>();
 
   constructor(
     config: pg.PoolConfig,
@@ -50,30 +51,26 @@ export class TunedPgAdapter extends PrismaPg {
     params: readonly unknown[],
     on: pg.Pool | pg.PoolClient = this.pool!,
   ): Promise<pg.QueryResult<Record<string, unknown>>> {
-    let name = this.names.get(sql);
-    if (name === undefined && this.preparedStatements && this.names.size < NAMED_STATEMENTS)
-      this.names.set(sql, (name = `lgrs_${this.names.size}`));
-    return on.query({ name, text: numbered(sql), values: params.map(pgValue), types: ROW_TYPES });
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      const kept = this.statements.size < KEPT_STATEMENTS;
+      statement = { text: numbered(sql), name: kept && this.preparedStatements ? `lgrs_${this.statements.size}` : undefined };
+      if (kept) this.statements.set(sql, statement);
+    }
+    return on.query({ name: statement.name, text: statement.text, values: params.map(pgValue), types: ROW_TYPES });
   }
 }
 
-const numberedCache = new Map<string, string>();
-
 /** `?` marks as PostgreSQL's `$1, $2, ...`. */
 function numbered(sql: string): string {
-  let text = numberedCache.get(sql);
-  if (text === undefined) {
-    let i = 0;
-    text = sql.replace(/\?/g, () => `$${++i}`);
-    if (numberedCache.size < NAMED_STATEMENTS) numberedCache.set(sql, text);
-  }
-  return text;
+  let i = 0;
+  return sql.replace(/\?/g, () => `$${++i}`);
 }
 
 /**
  * A value as bound on the direct path: a date as its UTC instant (the columns are
  * timestamptz, so the session's time zone plays no part), anything else as pg binds it.
  */
-export function pgValue(value: unknown): unknown {
+function pgValue(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
